@@ -1,0 +1,54 @@
+#!/usr/bin/env node
+// The one command line. Each subcommand is imported lazily so the agent never loads fastify
+// and the webhook never loads the template engine.
+
+type SubcommandMain = (args: readonly string[]) => Promise<number>;
+
+const SUBCOMMANDS: Readonly<Record<string, { summary: string; load: () => Promise<SubcommandMain> }>> = {
+  'agent-inject': {
+    summary: 'run the mutating admission webhook (vault-k8s flags)',
+    load: async () => (await import('../webhook/src/main.js')).runWebhookCommand,
+  },
+  agent: {
+    summary: 'run the Vault agent: agent -config=FILE',
+    load: async () => (await import('../agent/src/main.js')).runAgentCommand,
+  },
+  token: {
+    summary: 'token revoke -self: revoke the agent token (preStop hook)',
+    load: async () => (await import('../agent/src/token-command.js')).runTokenCommand,
+  },
+  template: {
+    summary: 'template --in FILE: render template cases offline (gotemplate-oracle protocol)',
+    load: async () => (await import('../agent/src/template/template-command.js')).runTemplateCommand,
+  },
+};
+
+function usage(): string {
+  const lines = Object.entries(SUBCOMMANDS).map(([name, { summary }]) => `  ${name.padEnd(14)} ${summary}`);
+  return `Usage: vault-injector <command> [args]\n\nCommands:\n${lines.join('\n')}\n`;
+}
+
+async function main(argv: readonly string[]): Promise<number> {
+  const [name, ...rest] = argv;
+  if (name === undefined || name === '-h' || name === '--help' || name === 'help') {
+    process.stdout.write(usage());
+    return name === undefined ? 1 : 0;
+  }
+  const subcommand = SUBCOMMANDS[name];
+  if (subcommand === undefined) {
+    process.stderr.write(`Unknown command: ${name}\n\n${usage()}`);
+    return 1;
+  }
+  const run = await subcommand.load();
+  return run(rest);
+}
+
+main(process.argv.slice(2)).then(
+  (code) => {
+    process.exitCode = code;
+  },
+  (error: unknown) => {
+    process.stderr.write(`${error instanceof Error ? (error.stack ?? error.message) : String(error)}\n`);
+    process.exitCode = 1;
+  },
+);

@@ -1,0 +1,14 @@
+// ESM TypeScript under jest: ts-jest in ESM mode, run with --experimental-vm-modules (see package.json).
+// Transpile-only (isolatedModules) keeps jest fast; `npm run typecheck` does the type checking.
+/** @type {import('jest').Config} */
+module.exports = {
+  testEnvironment: 'node',
+  extensionsToTreatAsEsm: ['.ts'],
+  moduleNameMapper: { '^(\\.{1,2}/.*)\\.js$': '$1' },
+  transform: {
+    '^.+\\.ts$': ['ts-jest', { useESM: true, isolatedModules: true, diagnostics: false }],
+  },
+  testMatch: ['<rootDir>/{webhook,agent,common,cli}/**/*.test.ts', '<rootDir>/test/**/*.test.ts'],
+  testPathIgnorePatterns: ['/node_modules/', '/dist/'],
+  testTimeout: 60000,
+};
