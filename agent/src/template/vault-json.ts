@@ -1,0 +1,10 @@
+// Vault's client decodes JSON with UseNumber: numbers keep their source text (1.50 stays 1.50,
+// big integers stay exact). lossless-json gives us that; LosslessNumber is our json.Number.
+import { parse, isLosslessNumber, LosslessNumber } from 'lossless-json';
+
+export { LosslessNumber as JsonNumber, isLosslessNumber as isJsonNumber };
+
+/** Parses a Vault response body keeping every number as a JsonNumber (Go's json.Number). */
+export function parseVaultJson(text: string): unknown {
+  return parse(text);
+}
