@@ -24,6 +24,7 @@ import {
   mapIndex,
   mapRecord,
   makeSlice,
+  sameStringType,
   sliceElemType,
   sliceItems,
   stringBytes,
@@ -271,8 +272,8 @@ function goSlice(itemIn: Value, indexes: readonly Value[]): Value {
   if (indexes.length === 3 && i1 > i2) throw new FuncError(`invalid slice index: ${i1} > ${i2}`);
   if (kind === 'string') {
     const s = stringOf(item as Dyn);
-    if (typeof s === 'string' && s.length === len) return s.slice(i0, i1);
-    return goStringFromBytes(stringBytes(s).subarray(i0, i1));
+    if (typeof s === 'string' && s.length === len) return sameStringType(item as Dyn, s.slice(i0, i1));
+    return sameStringType(item as Dyn, goStringFromBytes(stringBytes(s).subarray(i0, i1)));
   }
   const items = sliceItems(item as Dyn) ?? [];
   return makeSlice(typeOf(item as Dyn), items.slice(i0, i1));

@@ -26,6 +26,7 @@ import {
   type GoType,
   type Value,
   goStringFromBytes,
+  goStringFromText,
   intOf,
   isPlainObject,
   kindOf,
@@ -79,7 +80,12 @@ function anyOf(value: Value): Dyn | null {
   return value;
 }
 
-function fn(params: GoType[], result: GoType, call: (args: Value[], ctx: FunctionContext) => Value, variadic?: GoType): Fn {
+function fn(params: GoType[], result: GoType, impl: (args: Value[], ctx: FunctionContext) => Value, variadic?: GoType): Fn {
+  // String results may carry surrogate-escaped bytes (from GoBytes inputs): restore the bytes.
+  const call = result === S ? (args: Value[], ctx: FunctionContext): Value => {
+    const value = impl(args, ctx);
+    return typeof value === 'string' ? goStringFromText(value) : value;
+  } : impl;
   return variadic === undefined ? { params, result, call } : { params, variadic, result, call };
 }
 
@@ -172,6 +178,8 @@ function pkiCertFn(args: Value[], ctx: FunctionContext): Value {
 
 // --- lists and maps ----------------------------------------------------------------------------
 
+const ZERO_VALUE_TYPE = 'reflect: call of reflect.Value.Type on zero Value';
+
 /** consul-template's `in`: list membership with Go's type rules, or substring for strings. */
 export function inList(haystack: Dyn | null, needle: Dyn | null): boolean {
   if (haystack === null) return false;
@@ -184,7 +192,11 @@ export function inList(haystack: Dyn | null, needle: Dyn | null): boolean {
       const elem = raw as Dyn;
       const elemType = elemIsIface ? typeOf(elem) : (typeOf(haystack).elem as GoType);
       const ek = elemType.kind;
-      if (needle === null) continue;
+      if (needle === null) {
+        // reflect.ValueOf(nil).Type() panics in Go's inList.
+        if (ek === 'string') throw new FuncError(ZERO_VALUE_TYPE);
+        continue;
+      }
       const nk = typeOf(needle).kind;
       if ((ek === 'int' || ek === 'int64') && (nk === 'int' || nk === 'int64')) {
         if (intOf(needle) === intOf(elem)) return true;
@@ -197,7 +209,8 @@ export function inList(haystack: Dyn | null, needle: Dyn | null): boolean {
     return false;
   }
   if (kind === 'string') {
-    if (needle === null || typeOf(needle) !== typeOf(haystack)) return false;
+    if (needle === null) throw new FuncError(ZERO_VALUE_TYPE);
+    if (typeOf(needle) !== typeOf(haystack)) return false;
     return stringText(stringOf(haystack)).includes(stringText(stringOf(needle)));
   }
   return false;
