@@ -18,7 +18,7 @@ import {
 import { hashPairs } from './go/functions.js';
 import { marshalJson } from './go/json.js';
 import { toYaml } from './go/yaml.js';
-import { isJsonNumber } from './vault-json.js';
+import { JsonNumber, isJsonNumber } from './vault-json.js';
 
 type Handlebars = typeof HandlebarsNamespace;
 
@@ -71,10 +71,34 @@ function normalisePath(raw: unknown): string {
   return String(raw).trim().replace(/^\/+|\/+$/g, '');
 }
 
-/** Lossless JSON numbers render as written; JSON helpers need plain values. */
+/** A json.Number that Handlebars prints as written (string concatenation uses valueOf). */
+class PrintedNumber extends JsonNumber {
+  // Handlebars concatenates values, which calls valueOf: answer with the literal text.
+  override valueOf(): number | bigint {
+    return this.value as unknown as number;
+  }
+}
+
+const printable = new WeakMap<object, unknown>();
+
+/** Deep copy of Vault data in which numbers print exactly as Vault sent them (1.50 stays 1.50). */
+function withPrintedNumbers(value: unknown): unknown {
+  if (value === null || typeof value !== 'object') return value;
+  if (isJsonNumber(value)) return new PrintedNumber(value.toString());
+  const cached = printable.get(value);
+  if (cached !== undefined) return cached;
+  let copy: unknown;
+  if (Array.isArray(value)) copy = value.map(withPrintedNumbers);
+  else {
+    const out: Record<string, unknown> = {};
+    for (const [key, item] of Object.entries(value)) Object.defineProperty(out, key, { value: withPrintedNumbers(item), enumerable: true, writable: true, configurable: true });
+    copy = out;
+  }
+  printable.set(value, copy);
+  return copy;
+}
+
 function plain(value: unknown): unknown {
-  if (isJsonNumber(value)) return value;
-  if (Array.isArray(value)) return value.map(plain);
   return value;
 }
 
@@ -101,7 +125,7 @@ function helpers(): Record<string, (...args: unknown[]) => unknown> {
         LeaseID: envelope.lease_id ?? '',
         LeaseDuration: envelope.lease_duration ?? 0,
         Renewable: envelope.renewable ?? false,
-        Data: envelope.data ?? {},
+        Data: withPrintedNumbers(envelope.data ?? {}),
         Warnings: envelope.warnings ?? [],
         Auth: envelope.auth ?? null,
         WrapInfo: envelope.wrap_info ?? null,

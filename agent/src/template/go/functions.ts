@@ -311,7 +311,7 @@ export function goTitle(s: string): string {
   let prev = ' ';
   let out = '';
   for (const ch of s) {
-    out += isTitleSeparator(prev) ? mapRune(ch, 'upper') : ch;
+    out += isTitleSeparator(prev) ? mapRune(ch, 'upper') : mapRune(ch, 'none');
     prev = ch;
   }
   return out;
@@ -320,11 +320,14 @@ export function goTitle(s: string): string {
 const caseCache = new Map<string, string>();
 
 /** unicode.ToUpper/ToLower of one rune: JS case mapping only where it maps to a single rune. */
-function mapRune(ch: string, mode: 'upper' | 'lower'): string {
+function mapRune(ch: string, mode: 'upper' | 'lower' | 'none'): string {
   const key = mode + ch;
   let mapped = caseCache.get(key);
   if (mapped === undefined) {
-    const candidate = mode === 'upper' ? ch.toUpperCase() : ch.toLowerCase();
+    // strings.Map turns an invalid byte (a surrogate escape here) into U+FFFD.
+    const code = ch.charCodeAt(0);
+    if (ch.length === 1 && code >= 0xdc80 && code <= 0xdcff) return '\ufffd';
+    const candidate = mode === 'upper' ? ch.toUpperCase() : mode === 'lower' ? ch.toLowerCase() : ch;
     mapped = [...candidate].length === 1 ? candidate : ch;
     if (caseCache.size < 4096) caseCache.set(key, mapped);
   }
