@@ -82,10 +82,19 @@ function anyOf(value: Value): Dyn | null {
 
 function fn(params: GoType[], result: GoType, impl: (args: Value[], ctx: FunctionContext) => Value, variadic?: GoType): Fn {
   // String results may carry surrogate-escaped bytes (from GoBytes inputs): restore the bytes.
-  const call = result === S ? (args: Value[], ctx: FunctionContext): Value => {
-    const value = impl(args, ctx);
-    return typeof value === 'string' ? goStringFromText(value) : value;
-  } : impl;
+  let call = impl;
+  if (result === S) {
+    call = (args, ctx) => {
+      const value = impl(args, ctx);
+      return typeof value === 'string' ? goStringFromText(value) : value;
+    };
+  } else if (result === SLICE_STRING) {
+    call = (args, ctx) => {
+      const value = impl(args, ctx);
+      const items = value instanceof Typed ? (value.raw as unknown[] | null) : null;
+      return items === null ? value : new Typed(SLICE_STRING, items.map((item) => goStringFromText(item as string)));
+    };
+  }
   return variadic === undefined ? { params, result, call } : { params, variadic, result, call };
 }
 
@@ -665,7 +674,7 @@ export function consulTemplateFunctions(): Map<string, Fn> {
   t.set('trimSuffix', fn([S, S], S, ([suffix, s]) => (text(suffix) !== '' && text(s).endsWith(text(suffix)) ? text(s).slice(0, -text(suffix).length) : text(s))));
   t.set('split', fn([S, S], SLICE_STRING, ([sep, s]) => new Typed(SLICE_STRING, goTrimSpace(text(s)) === '' ? [] : goSplit(goTrimSpace(text(s)), text(sep)))));
   t.set('splitToMap', fn([S, S, S], MAP_STRING, splitToMap));
-  t.set('join', fn([S, SLICE_STRING], S, ([sep, list]) => ((sliceItems(list as Dyn) ?? []) as string[]).join(text(sep))));
+  t.set('join', fn([S, SLICE_STRING], S, ([sep, list]) => (sliceItems(list as Dyn) ?? []).map((item) => stringText(item as string | GoBytes)).join(text(sep))));
   t.set('replaceAll', fn([S, S, S], S, ([from, to, s]) => goReplaceAll(text(s), text(from), text(to))));
   t.set('indent', fn([T.int, S], S, ([n, s]) => indent(n as bigint, text(s))));
   t.set('regexMatch', fn([S, S], T.bool, ([re, s]) => goRegex(text(re)).test(text(s))));

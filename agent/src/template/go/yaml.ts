@@ -2,7 +2,7 @@
 // sorted keys, 2-space indentation, sequences not indented under their key, json.Number emitted as
 // a number, strings plain when they would read back as the same string, else quoted.
 // parseYAML decodes with the `yaml` package into template values.
-import { parse as parseYaml } from 'yaml';
+import { createRequire } from 'node:module';
 import { isJsonNumber } from '../vault-json.js';
 import { formatGoFloat } from './float-format.js';
 import { FuncError } from './exec.js';
@@ -204,9 +204,13 @@ function fromYaml(value: unknown): Dyn | null {
   return String(value);
 }
 
+let yamlParse: ((text: string) => unknown) | undefined;
+
 export function parseYamlValue(text: string): Dyn | null {
+  // Loaded on first use: most agents never call parseYAML, and the idle memory budget is tight.
+  yamlParse ??= (createRequire(import.meta.url)('yaml') as { parse: (text: string) => unknown }).parse;
   try {
-    return fromYaml(parseYaml(text));
+    return fromYaml(yamlParse(text));
   } catch (error) {
     throw new FuncError(`parseYAML: ${error instanceof Error ? error.message.split('\n')[0] : String(error)}`);
   }
