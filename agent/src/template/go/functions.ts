@@ -220,7 +220,11 @@ export function inList(haystack: Dyn | null, needle: Dyn | null): boolean {
   if (kind === 'string') {
     if (needle === null) throw new FuncError(ZERO_VALUE_TYPE);
     if (typeOf(needle) !== typeOf(haystack)) return false;
-    return stringText(stringOf(haystack)).includes(stringText(stringOf(needle)));
+    const h = stringOf(haystack);
+    const n = stringOf(needle);
+    // strings.Contains is a byte search (a sliced, invalid-UTF-8 needle can match inside a rune).
+    if (typeof h === 'string' && typeof n === 'string') return h.includes(n);
+    return stringBytes(h).includes(stringBytes(n));
   }
   return false;
 }
@@ -336,7 +340,8 @@ function mapRune(ch: string, mode: 'upper' | 'lower' | 'none'): string {
     // strings.Map turns an invalid byte (a surrogate escape here) into U+FFFD.
     const code = ch.charCodeAt(0);
     if (ch.length === 1 && code >= 0xdc80 && code <= 0xdcff) return '\ufffd';
-    const candidate = mode === 'upper' ? ch.toUpperCase() : mode === 'lower' ? ch.toLowerCase() : ch;
+    // U+0130 is the one rune whose simple lower case (i) JS only gives with a combining dot.
+    const candidate = mode === 'upper' ? ch.toUpperCase() : mode === 'lower' ? (ch === '\u0130' ? 'i' : ch.toLowerCase()) : ch;
     mapped = [...candidate].length === 1 ? candidate : ch;
     if (caseCache.size < 4096) caseCache.set(key, mapped);
   }
