@@ -259,9 +259,9 @@ function goSlice(itemIn: Value, indexes: readonly Value[]): Value {
   const kind = kindOf(item);
   if (kind === 'string') {
     if (indexes.length === 3) throw new FuncError('cannot 3-index slice a string');
-    len = cap = goStringLength(stringOf(item as Dyn));
+    len = cap = goStringLength(stringOf(item));
   } else if (kind === 'slice') {
-    len = cap = sliceItems(item as Dyn)?.length ?? 0;
+    len = cap = sliceItems(item)?.length ?? 0;
   } else throw new FuncError(`can't slice item of type ${typeName(item)}`);
   const idx = [0, len, 0];
   indexes.forEach((index, i) => {
@@ -271,12 +271,12 @@ function goSlice(itemIn: Value, indexes: readonly Value[]): Value {
   if (i0 > i1) throw new FuncError(`invalid slice index: ${i0} > ${i1}`);
   if (indexes.length === 3 && i1 > i2) throw new FuncError(`invalid slice index: ${i1} > ${i2}`);
   if (kind === 'string') {
-    const s = stringOf(item as Dyn);
-    if (typeof s === 'string' && s.length === len) return sameStringType(item as Dyn, s.slice(i0, i1));
-    return sameStringType(item as Dyn, goStringFromBytes(stringBytes(s).subarray(i0, i1)));
+    const s = stringOf(item);
+    if (typeof s === 'string' && s.length === len) return sameStringType(item, s.slice(i0, i1));
+    return sameStringType(item, goStringFromBytes(stringBytes(s).subarray(i0, i1)));
   }
-  const items = sliceItems(item as Dyn) ?? [];
-  return makeSlice(typeOf(item as Dyn), items.slice(i0, i1));
+  const items = sliceItems(item) ?? [];
+  return makeSlice(typeOf(item), items.slice(i0, i1));
 }
 
 function goLen(itemIn: Value): bigint {

@@ -234,7 +234,7 @@ function containsSome(retTrue: boolean, invert: boolean) {
     const list = anyOf(needles);
     const items = list !== null && kindOf(list) === 'slice' ? (sliceItems(list) ?? []) : [];
     for (const item of items) {
-      if (inList(anyOf(haystack), (item ?? null) as Dyn | null) === retTrue) return !invert;
+      if (inList(anyOf(haystack), (item ?? null)) === retTrue) return !invert;
     }
     return invert;
   };
@@ -265,8 +265,8 @@ function mergeInto(dst: Record<string, unknown>, src: Record<string, unknown>, o
     const s = src[key];
     const has = Object.prototype.hasOwnProperty.call(dst, key);
     const d = has ? dst[key] : undefined;
-    if (has && d !== null && typeof d === 'object' && isPlainObject(d as object) && s !== null && typeof s === 'object' && isPlainObject(s as object)) {
-      mergeInto(d as Record<string, unknown>, s as Record<string, unknown>, override);
+    if (has && d !== null && typeof d === 'object' && isPlainObject(d) && s !== null && typeof s === 'object' && isPlainObject(s)) {
+      mergeInto(d, s, override);
       continue;
     }
     if (!has || isEmptyGo(d) || (override && !isEmptyGo(s))) {
@@ -299,11 +299,11 @@ function explodeMap([input]: Value[]): Value {
         return;
       }
       const next = node[part];
-      if (next === null || typeof next !== 'object' || !isPlainObject(next as object)) {
+      if (next === null || typeof next !== 'object' || !isPlainObject(next)) {
         const created: Record<string, unknown> = {};
         Object.defineProperty(node, part, { value: created, enumerable: true, writable: true, configurable: true });
         node = created;
-      } else node = next as Record<string, unknown>;
+      } else node = next;
     });
   }
   return out;

@@ -61,7 +61,7 @@ export class Iface {
   constructor(readonly inner: Dyn | null) {}
 }
 
-// eslint-disable-next-line @typescript-eslint/no-explicit-any -- any JSON-ish or Typed value
+ 
 export type Dyn = string | boolean | number | bigint | object;
 export type Value = undefined | Iface | Dyn;
 
@@ -159,7 +159,7 @@ export function kindOf(value: Value): Kind | 'invalid' {
 
 /** Converts a JS nil-able slot (null = nil) into a Value of static type interface{}. */
 export function ifaceOf(inner: unknown): Iface {
-  return new Iface(inner === null || inner === undefined ? null : (inner as Dyn));
+  return new Iface(inner === null || inner === undefined ? null : (inner));
 }
 
 /** reflect.Zero(t). */

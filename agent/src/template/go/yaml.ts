@@ -6,7 +6,8 @@ import { createRequire } from 'node:module';
 import { isJsonNumber } from '../vault-json.js';
 import { formatGoFloat } from './float-format.js';
 import { FuncError } from './exec.js';
-import { GoBytes, Typed, type Dyn, indirect, intOf, mapRecord, sliceItems, sortedMapKeys, stringText, typeOf } from './values.js';
+import type { Typed} from './values.js';
+import { GoBytes, type Dyn, indirect, intOf, mapRecord, sliceItems, sortedMapKeys, stringText, typeOf } from './values.js';
 
 const YAML_BOOLS = new Set(
   'y Y yes Yes YES n N no No NO true True TRUE false False FALSE on On ON off Off OFF'.split(' '),
@@ -152,7 +153,7 @@ function emitCollection(value: Dyn, indent: string, lines: string[], prefix: str
     const items = sliceItems(value) ?? [];
     items.forEach((item, index) => {
       const first = index === 0 ? prefix : indent;
-      emitItem((item ?? null) as Dyn | null, indent, lines, `${first}- `, `${indent}  `);
+      emitItem((item ?? null), indent, lines, `${first}- `, `${indent}  `);
     });
     return;
   }
