@@ -1,7 +1,15 @@
-// admit: the pure core of the webhook. (AdmissionRequest, Settings) → AdmissionOutcome.
+// admit: the pure core of the webhook. (AdmissionRequest, Settings) → AdmissionOutcome:
+// decode the pod → decide → parse annotations into an InjectionSpec → plan → JSON Patch.
 // No clock, randomness, env or I/O in here or below.
+import { Buffer } from 'node:buffer';
 import type { AdmissionRequest, AdmissionResponse } from '../http/admission-review.js';
 import type { Settings } from '../settings/settings.js';
+import { parseInjectionSpec } from './annotations/parse-annotations.js';
+import { planInjection } from './build/injection-plan.js';
+import { planToPatch } from './build/plan-patch.js';
+import { shouldInject } from './decide.js';
+import { formatIssues, type InjectionIssue } from './issues.js';
+import { decodePod } from './pod.js';
 
 export type InjectionType = 'init_and_sidecar' | 'init_only' | 'sidecar_only';
 
@@ -10,8 +18,39 @@ export type AdmissionOutcome =
   | { readonly decision: 'skipped'; readonly response: AdmissionResponse; readonly reason: string }
   | { readonly decision: 'denied'; readonly response: AdmissionResponse; readonly reason: string };
 
-/** Placeholder allowing every pod untouched until the injection core lands (issue 3). */
+function deny(uid: string, message: string): AdmissionOutcome {
+  return { decision: 'denied', reason: message, response: { uid, allowed: false, status: { metadata: {}, message } } };
+}
+
+function denyIssues(uid: string, issues: readonly InjectionIssue[]): AdmissionOutcome {
+  return deny(uid, formatIssues(issues));
+}
+
+function injectionType(init: boolean, sidecar: boolean): InjectionType | undefined {
+  if (init && sidecar) return 'init_and_sidecar';
+  if (init) return 'init_only';
+  return sidecar ? 'sidecar_only' : undefined;
+}
+
 export function admit(request: AdmissionRequest, settings: Settings): AdmissionOutcome {
-  void settings;
-  return { decision: 'skipped', reason: 'injection core not implemented yet', response: { uid: request.uid, allowed: true } };
+  const uid = request.uid;
+  const decoded = decodePod(request.object);
+  if (!decoded.ok) return deny(uid, decoded.error);
+  const pod = decoded.pod;
+  const namespace = request.namespace ?? '';
+  const decision = shouldInject(pod, namespace);
+  if (decision.inject === false) return { decision: 'skipped', reason: decision.reason, response: { uid, allowed: true } };
+  if (decision.inject === 'error') return denyIssues(uid, [decision.issue]);
+
+  const parsed = parseInjectionSpec(pod, namespace, settings);
+  if (!parsed.ok) return denyIssues(uid, parsed.issues);
+  const planned = planInjection(pod, parsed.spec);
+  if (!planned.ok) return denyIssues(uid, planned.issues);
+  const { plan } = planned;
+  const patch = Buffer.from(JSON.stringify(planToPatch(pod, plan)), 'utf8').toString('base64');
+  const response: AdmissionResponse =
+    plan.warnings.length > 0
+      ? { uid, allowed: true, patch, patchType: 'JSONPatch', warnings: plan.warnings }
+      : { uid, allowed: true, patch, patchType: 'JSONPatch' };
+  return { decision: 'injected', response, injectionType: injectionType(plan.initContainer !== undefined, plan.sidecar !== undefined) };
 }
