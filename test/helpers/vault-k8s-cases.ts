@@ -150,6 +150,71 @@ export interface CaseOutcome {
   readonly patchedPod: Record<string, unknown> | undefined;
 }
 
+/** A structured form of a prose-only expectation (see test/inject/sample-case-extra-checks.json). */
+export interface ExtraCheck {
+  readonly target?: 'init' | 'sidecar' | 'pod';
+  readonly pointer?: string;
+  readonly equals?: unknown;
+  readonly absent?: boolean;
+  readonly containsItem?: unknown;
+  readonly lastItem?: unknown;
+  readonly lacksName?: string;
+  readonly namesInOrderPrefix?: string[];
+  readonly sameMembersAfter?: number;
+  readonly members?: unknown[];
+  /** Prometheus sample prefix whose value must change by `delta` (process-level tests only). */
+  readonly metrics?: string;
+  readonly delta?: number;
+}
+
+function resolvePointer(document: unknown, pointer: string): unknown {
+  if (pointer === '') return document;
+  let current = document;
+  for (const raw of pointer.slice(1).split('/')) {
+    const segment = raw.replaceAll('~1', '/').replaceAll('~0', '~');
+    if (current === null || typeof current !== 'object') return undefined;
+    current = (current as Record<string, unknown>)[segment];
+  }
+  return current;
+}
+
+/** Evaluates the non-metrics extra checks against the patched pod. */
+export function checkExtras(checks: readonly ExtraCheck[], outcome: CaseOutcome): string[] {
+  const failures: string[] = [];
+  const pod = outcome.patchedPod;
+  for (const check of checks) {
+    if (check.metrics !== undefined || check.target === undefined) continue;
+    const root = check.target === 'pod' ? pod : pod === undefined ? undefined : injectedContainer(pod, check.target);
+    const value = resolvePointer(root, check.pointer ?? '');
+    const items = Array.isArray(value) ? (value as unknown[]) : [];
+    const names = items.map((item) => (item as { name?: string }).name);
+    const ok =
+      (check.absent === true && value === undefined) ||
+      ('equals' in check && same(value, check.equals)) ||
+      ('containsItem' in check && items.some((item) => same(item, check.containsItem))) ||
+      ('lastItem' in check && items.length > 0 && same(items[items.length - 1], check.lastItem)) ||
+      (check.lacksName !== undefined && !names.includes(check.lacksName)) ||
+      (check.namesInOrderPrefix !== undefined && same(names.slice(0, check.namesInOrderPrefix.length), check.namesInOrderPrefix)) ||
+      (check.members !== undefined && same(sortByJson(items.slice(check.sameMembersAfter ?? 0)), sortByJson(check.members)));
+    if (!ok) failures.push(`extra check ${JSON.stringify(check)} failed; actual ${JSON.stringify(value)}`);
+  }
+  return failures;
+}
+
+function sortByJson(items: readonly unknown[]): unknown[] {
+  return [...items].sort((a, b) => JSON.stringify(a).localeCompare(JSON.stringify(b)));
+}
+
+function injectedContainer(pod: Record<string, unknown>, role: 'init' | 'sidecar'): Container | undefined {
+  const spec = pod['spec'] as Record<string, Container[] | undefined> | undefined;
+  const list = role === 'init' ? spec?.['initContainers'] : spec?.['containers'];
+  return list?.find((container) => container.name === (role === 'init' ? 'vault-agent-init' : 'vault-agent'));
+}
+
+export function loadExtraChecks(file: string): Record<string, ExtraCheck[]> {
+  return JSON.parse(readFileSync(file, 'utf8')) as Record<string, ExtraCheck[]>;
+}
+
 /** Every way the response disagrees with the case; empty when it passes. */
 export function checkCase(testCase: VaultK8sCase, response: AdmissionResponseBody): CaseOutcome {
   const failures: string[] = [];

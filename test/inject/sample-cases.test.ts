@@ -3,9 +3,11 @@
 import { admit } from '../../webhook/src/inject/admit.js';
 import { parseSettings } from '../../webhook/src/settings/parse-settings.js';
 import type { AdmissionRequest } from '../../webhook/src/http/admission-review.js';
-import { caseInvocation, caseReview, checkCase, loadCases } from '../helpers/vault-k8s-cases.js';
+import { fileURLToPath } from 'node:url';
+import { caseInvocation, caseReview, checkCase, checkExtras, loadCases, loadExtraChecks } from '../helpers/vault-k8s-cases.js';
 
 const cases = loadCases().filter((testCase) => testCase.level === 'admission');
+const extraChecks = loadExtraChecks(fileURLToPath(new URL('./sample-case-extra-checks.json', import.meta.url)));
 
 describe('vault-k8s sample cases (admit, in-process)', () => {
   it('has the admission cases', () => {
@@ -18,6 +20,7 @@ describe('vault-k8s sample cases (admit, in-process)', () => {
     if (parsed.kind !== 'settings') throw new Error(`settings: ${JSON.stringify(parsed)}`);
     const review = caseReview(testCase) as { request: AdmissionRequest };
     const outcome = admit(review.request, parsed.settings);
-    expect(checkCase(testCase, outcome.response).failures).toEqual([]);
+    const checked = checkCase(testCase, outcome.response);
+    expect([...checked.failures, ...checkExtras(extraChecks[testCase.id] ?? [], checked)]).toEqual([]);
   });
 });
