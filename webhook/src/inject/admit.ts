@@ -43,9 +43,10 @@ export function admit(request: AdmissionRequest, settings: Settings): AdmissionO
   if (decision.inject === 'error') return denyIssues(uid, [decision.issue]);
 
   const parsed = parseInjectionSpec(pod, namespace, settings);
-  if (!parsed.ok) return denyIssues(uid, parsed.issues);
+  // Planned even when parsing found problems, so patch-stage problems are reported too.
   const planned = planInjection(pod, parsed.spec);
-  if (!planned.ok) return denyIssues(uid, planned.issues);
+  const issues = planned.ok ? parsed.issues : [...parsed.issues, ...planned.issues];
+  if (issues.length > 0 || !planned.ok) return denyIssues(uid, issues);
   const { plan } = planned;
   const patch = Buffer.from(JSON.stringify(planToPatch(pod, plan)), 'utf8').toString('base64');
   const response: AdmissionResponse =

@@ -25,7 +25,11 @@ const DEFAULT_REVOKE_GRACE = '5';
 const DEFAULT_CACHE_LISTENER_PORT = '8200';
 const SYSTEM_AUTH_TYPE = 'kubernetes';
 
-export type ParseResult = { readonly ok: true; readonly spec: InjectionSpec } | { readonly ok: false; readonly issues: readonly InjectionIssue[] };
+/** The spec (problem values replaced by their defaults) and every problem found; usable only when `issues` is empty. */
+export interface ParseResult {
+  readonly spec: InjectionSpec;
+  readonly issues: readonly InjectionIssue[];
+}
 
 interface ParseContext {
   readonly pod: K8sPod;
@@ -292,14 +296,13 @@ function parseShareProcessNamespace(context: ParseContext): boolean | undefined 
   return parsed.value;
 }
 
-/** Parses and validates a pod's annotations into an InjectionSpec, or returns every problem. */
+/** Parses and validates a pod's annotations into an InjectionSpec, collecting every problem. */
 export function parseInjectionSpec(pod: K8sPod, requestNamespace: string, settings: Settings): ParseResult {
   const issues = new IssueList();
   const reader = new AnnotationReader(podAnnotations(pod), issues);
   const context: ParseContext = { pod, reader, settings, issues, requestNamespace };
   const { spec, serviceAccountFound } = buildSpec(context);
   validate(context, spec, serviceAccountFound);
-  if (!issues.isEmpty) return { ok: false, issues: issues.items };
-  return { ok: true, spec: Object.freeze(spec) };
+  return { spec: Object.freeze(spec), issues: issues.items };
 }
 

@@ -40,7 +40,8 @@ function initContainerOps(pod: K8sPod, plan: InjectionPlan): Operation[] {
   if (plan.initFirst && original.length > 0) {
     ops.push({ op: 'remove', path: '/spec/initContainers' });
     ops.push({ op: 'add', path: '/spec/initContainers', value: [init] });
-    for (const container of original) ops.push({ op: 'add', path: '/spec/initContainers/-', value: container });
+    // Copies: later mount ops modify these objects, which must not alias the caller's pod.
+    for (const container of original) ops.push({ op: 'add', path: '/spec/initContainers/-', value: structuredClone(container) });
   } else {
     ops.push(...appendOps('/spec/initContainers', original.length === 0, [init], []));
   }
