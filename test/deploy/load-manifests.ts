@@ -54,6 +54,7 @@ export function loadAllManifests(dir: string = DEPLOY_DIR): LoadedManifest[] {
   return readKustomization(dir).resources.flatMap((file) => loadManifestFile(file, dir));
 }
 
+// eslint-disable-next-line @typescript-eslint/no-unnecessary-type-parameters -- the caller names the shape it reads
 export function findObject<T = KubeObject>(manifests: readonly LoadedManifest[], kind: string, name?: string): T {
   const found = manifests.filter((m) => m.object.kind === kind && (name === undefined || m.object.metadata.name === name));
   if (found.length !== 1) throw new Error(`expected exactly one ${kind}${name ? ` ${name}` : ''}, found ${found.length}`);

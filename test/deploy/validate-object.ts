@@ -50,7 +50,11 @@ function generatedModelName(apiVersion: string, kind: string): string {
 function unknownFieldsIn(value: unknown, type: string, path: string, problems: string[]): void {
   const arrayOf = /^Array<(.+)>$/.exec(type);
   if (arrayOf !== null) {
-    if (Array.isArray(value)) value.forEach((item, index) => unknownFieldsIn(item, arrayOf[1]!, `${path}/${index}`, problems));
+    if (Array.isArray(value)) {
+      value.forEach((item: unknown, index) => {
+        unknownFieldsIn(item, arrayOf[1]!, `${path}/${index}`, problems);
+      });
+    }
     return;
   }
   const mapOf = /^\{ \[key: string\]: (.+); \}$/.exec(type);
