@@ -3,26 +3,35 @@
 // left exactly as received: we never re-serialise the user's objects.
 import type { V1Container, V1EnvVar, V1Volume, V1VolumeMount } from '@kubernetes/client-node';
 
-export type K8sContainer = V1Container;
-export type K8sVolume = V1Volume;
-export type K8sVolumeMount = V1VolumeMount;
-export type K8sEnvVar = V1EnvVar;
+/** client-node's model classes as plain JSON object types (we never instantiate the classes). */
+type Wire<T> = T extends Date
+  ? string
+  : T extends readonly (infer U)[]
+    ? Wire<U>[]
+    : T extends object
+      ? { [K in keyof T]: Wire<T[K]> }
+      : T;
 
-/** A pod as raw JSON, with the fields we use typed. */
+export type K8sContainer = Wire<V1Container>;
+export type K8sVolume = Wire<V1Volume>;
+export type K8sVolumeMount = Wire<V1VolumeMount>;
+export type K8sEnvVar = Wire<V1EnvVar>;
+
+/** A pod as raw JSON, with the fields we use typed; JSON null is allowed where Go decodes it as empty. */
 export interface K8sPod {
   readonly metadata?: {
-    readonly name?: string;
-    readonly generateName?: string;
-    readonly namespace?: string;
-    readonly annotations?: Readonly<Record<string, string>>;
-  };
+    readonly name?: string | null;
+    readonly generateName?: string | null;
+    readonly namespace?: string | null;
+    readonly annotations?: Readonly<Record<string, string | null>> | null;
+  } | null;
   readonly spec?: {
-    readonly containers?: readonly K8sContainer[];
-    readonly initContainers?: readonly K8sContainer[];
-    readonly volumes?: readonly K8sVolume[];
-    readonly shareProcessNamespace?: boolean;
-  };
-  readonly status?: { readonly phase?: string };
+    readonly containers?: readonly K8sContainer[] | null;
+    readonly initContainers?: readonly K8sContainer[] | null;
+    readonly volumes?: readonly K8sVolume[] | null;
+    readonly shareProcessNamespace?: boolean | null;
+  } | null;
+  readonly status?: { readonly phase?: string | null } | null;
 }
 
 type JsonKind = 'object' | 'array' | 'string' | 'number' | 'bool' | 'null';
@@ -213,7 +222,7 @@ export function decodePod(object: unknown): PodDecodeResult {
   if (object === undefined) return { ok: false, error: 'unexpected end of JSON input' };
   const problem = check(object, POD, undefined);
   if (problem !== undefined) return { ok: false, error: problem };
-  return { ok: true, pod: (object ?? {}) as K8sPod };
+  return { ok: true, pod: object === null ? {} : (object) };
 }
 
 /** The pod's annotations (null entries, which Go decodes as "", included as ""). */

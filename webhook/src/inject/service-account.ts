@@ -13,7 +13,7 @@ export type ServiceAccountResult =
 
 function projectedTokenFile(volume: K8sVolume): string | undefined {
   for (const source of volume.projected?.sources ?? []) {
-    const path = source?.serviceAccountToken?.path;
+    const path = source.serviceAccountToken?.path;
     if (path !== undefined && path !== '') return path;
   }
   return undefined;
@@ -22,9 +22,9 @@ function projectedTokenFile(volume: K8sVolume): string | undefined {
 function fromNamedVolume(pod: K8sPod, volumeName: string): ServiceAccountResult {
   const volumes = pod.spec?.volumes ?? [];
   const appMount = (pod.spec?.containers ?? [])
-    .flatMap((container) => container?.volumeMounts ?? [])
-    .find((mount) => mount?.name === volumeName);
-  const volume = volumes.find((candidate) => candidate?.name === volumeName);
+    .flatMap((container) => container.volumeMounts ?? [])
+    .find((mount) => mount.name === volumeName);
+  const volume = volumes.find((candidate) => candidate.name === volumeName);
   if (appMount !== undefined && volume === undefined) {
     return { ok: false, error: `failed to find volume "${volumeName}" in Pod "${pod.metadata?.name ?? ''}" volumes` };
   }
@@ -39,8 +39,8 @@ function fromNamedVolume(pod: K8sPod, volumeName: string): ServiceAccountResult 
 export function findServiceAccountToken(pod: K8sPod, volumeName: string): ServiceAccountResult {
   if (volumeName !== '') return fromNamedVolume(pod, volumeName);
   for (const container of pod.spec?.containers ?? []) {
-    for (const mount of container?.volumeMounts ?? []) {
-      if (mount?.mountPath?.includes('serviceaccount') === true) {
+    for (const mount of container.volumeMounts ?? []) {
+      if (mount.mountPath.includes('serviceaccount')) {
         return {
           ok: true,
           mount: { volumeName: mount.name, mountPath: mount.mountPath, tokenPath: posix.join(mount.mountPath, 'token') },

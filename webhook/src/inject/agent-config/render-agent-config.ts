@@ -75,7 +75,7 @@ export interface AgentConfig {
 
 /** Assigns `value` to `key` unless it is "", false, 0 or undefined (Go's omitempty). */
 function setIfPresent<T extends object, K extends keyof T>(target: T, key: K, value: T[K] | '' | false | 0 | undefined): void {
-  if (value !== undefined && value !== '' && value !== false && value !== 0) target[key] = value as T[K];
+  if (value !== undefined && value !== '' && value !== false && value !== 0) target[key] = value;
 }
 
 function sortedRecord(record: Readonly<Record<string, string>>): Record<string, string> {

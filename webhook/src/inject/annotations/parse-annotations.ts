@@ -81,17 +81,19 @@ function serviceAccount(context: ParseContext): ServiceAccountTokenMount {
 
 function runAsSameUser(context: ParseContext): number | undefined {
   const { pod, issues } = context;
-  const fail = (message: string): undefined => {
+  const fail = (message: string): void => {
     issues.add({ stage: 'parse', message, annotation: A.runAsSameUser, value: context.reader.raw(A.runAsSameUser) ?? 'true' });
-    return undefined;
   };
   const first = pod.spec?.containers?.[0];
-  if (first === undefined) return fail('No containers found in Pod Spec');
-  if (first.securityContext === undefined || first.securityContext === null) return fail('No SecurityContext found for Container 0');
-  const user = first.securityContext.runAsUser;
-  if (user === undefined || user === null) return fail("RunAsUser is nil for Container 0's SecurityContext");
-  if (user === 0) return fail('container not allowed to run as root');
-  return user;
+  // Raw JSON: a securityContext or runAsUser may be null, which Go decodes as nil.
+  const securityContext = first?.securityContext as { readonly runAsUser?: number | null } | null | undefined;
+  const user = securityContext?.runAsUser;
+  if (first === undefined) fail('No containers found in Pod Spec');
+  else if (securityContext === undefined || securityContext === null) fail('No SecurityContext found for Container 0');
+  else if (user === undefined || user === null) fail("RunAsUser is nil for Container 0's SecurityContext");
+  else if (user === 0) fail('container not allowed to run as root');
+  else return user;
+  return undefined;
 }
 
 function securityContext(context: ParseContext): AgentSecurityContext | undefined {
@@ -213,7 +215,7 @@ function buildSpec(context: ParseContext): { spec: InjectionSpec; serviceAccount
   const shareProcessNamespace = reader.has(A.shareProcessNamespace) ? parseShareProcessNamespace(context) : undefined;
   const cacheEnabled = reader.bool(A.cacheEnable, false);
   const cacheExitOnErr = reader.bool(A.cacheExitOnErr, false);
-  templateKindIssues.items.forEach((issue) => issues.add(issue));
+  for (const issue of templateKindIssues.items) issues.add(issue);
   const injectToken = reader.bool(A.injectToken, false);
   const exitOnRetryFailure = reader.bool(A.templateExitOnRetryFailure, settings.templateConfig.exitOnRetryFailure);
   const maxConnectionsPerHost = reader.int64(A.templateMaxConnectionsPerHost, String(settings.templateConfig.maxConnectionsPerHost));
@@ -225,7 +227,7 @@ function buildSpec(context: ParseContext): { spec: InjectionSpec; serviceAccount
     injectInitContainer,
     injectSidecar: !prePopulateOnly,
     initFirst,
-    injectContainers: reader.string(A.injectContainers, (pod.spec?.containers ?? []).map((c) => c.name).join(',')).split(','),
+    injectContainers: reader.string(A.injectContainers, (pod.spec?.containers ?? []).map((container) => container.name).join(',')).split(','),
     configMap: reader.string(A.configMap, ''),
     extraSecret: reader.string(A.extraSecret, ''),
     tlsSecret: reader.string(A.tlsSecret, ''),

@@ -65,8 +65,34 @@ function describeFailure(error: InstanceType<typeof JsonPatchError>): string {
   }
 }
 
+function isObject(value: unknown): boolean {
+  return typeof value === 'object' && value !== null && !Array.isArray(value);
+}
+
+function fitsKind(kind: FieldKind, value: unknown): boolean {
+  switch (kind) {
+    case 'string':
+      return typeof value === 'string';
+    case 'bool':
+      return typeof value === 'boolean';
+    case 'object':
+      return isObject(value);
+    case 'array':
+      return Array.isArray(value) && value.every((item) => item === null || isObject(item));
+    case 'strings':
+      return Array.isArray(value) && value.every((item) => typeof item === 'string');
+  }
+}
+
+function typeMismatch(field: string, kind: FieldKind, goType: string, value: unknown): string {
+  // For []string Go names the offending element, not the array.
+  const elementProblem = kind === 'strings' && Array.isArray(value);
+  const shown: unknown = elementProblem ? (value as unknown[]).find((item) => typeof item !== 'string') : value;
+  return `json: cannot unmarshal ${goJsonKind(shown)} into Go struct field Container.${field} of type ${elementProblem ? 'string' : goType}`;
+}
+
 function decodeContainer(patched: unknown): ContainerPatchResult {
-  if (patched === null || typeof patched !== 'object' || Array.isArray(patched)) {
+  if (!isObject(patched)) {
     return { ok: false, error: `json: cannot unmarshal ${goJsonKind(patched)} into Go value of type v1.Container` };
   }
   const container: Record<string, unknown> = {};
@@ -74,17 +100,7 @@ function decodeContainer(patched: unknown): ContainerPatchResult {
     const spec = CONTAINER_FIELDS[field];
     if (spec === undefined || value === null) continue;
     const [kind, goType] = spec;
-    const fits =
-      (kind === 'string' && typeof value === 'string') ||
-      (kind === 'bool' && typeof value === 'boolean') ||
-      (kind === 'object' && typeof value === 'object' && !Array.isArray(value)) ||
-      (kind === 'array' && Array.isArray(value) && value.every((item) => item === null || (typeof item === 'object' && !Array.isArray(item)))) ||
-      (kind === 'strings' && Array.isArray(value) && value.every((item) => typeof item === 'string'));
-    if (!fits) {
-      const shown = Array.isArray(value) && kind === 'strings' ? value.find((item) => typeof item !== 'string') : value;
-      const type = Array.isArray(value) && kind === 'strings' ? 'string' : goType;
-      return { ok: false, error: `json: cannot unmarshal ${goJsonKind(shown)} into Go struct field Container.${field} of type ${type}` };
-    }
+    if (!fitsKind(kind, value)) return { ok: false, error: typeMismatch(field, kind, goType, value) };
     container[field] = value;
   }
   return { ok: true, container: container as unknown as K8sContainer };

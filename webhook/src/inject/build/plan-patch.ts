@@ -9,7 +9,7 @@ export function escapePointerSegment(segment: string): string {
   return segment.replaceAll('~', '~0').replaceAll('/', '~1');
 }
 
-function isEmpty(array: readonly unknown[] | undefined): boolean {
+function isEmpty(array: readonly unknown[] | null | undefined): boolean {
   return array === undefined || array === null || array.length === 0;
 }
 
@@ -52,7 +52,8 @@ function initContainerOps(pod: K8sPod, plan: InjectionPlan): Operation[] {
 }
 
 function statusOp(pod: K8sPod): Operation {
-  if (pod.metadata?.annotations === undefined || pod.metadata.annotations === null) {
+  const annotations = pod.metadata?.annotations;
+  if (annotations === undefined || annotations === null) {
     return { op: 'add', path: '/metadata/annotations', value: { [STATUS_ANNOTATION]: STATUS_INJECTED } };
   }
   return { op: 'add', path: `/metadata/annotations/${escapePointerSegment(STATUS_ANNOTATION)}`, value: STATUS_INJECTED };
@@ -93,7 +94,7 @@ export function applyPlan(pod: K8sPod, plan: InjectionPlan): K8sPod {
   }
   if (plan.sidecar !== undefined) containers = [...containers, plan.sidecar];
   if (containers.length > 0 || mutated.spec?.containers !== undefined) spec['containers'] = containers;
-  mutated.spec = spec as NonNullable<K8sPod['spec']>;
+  mutated.spec = spec;
   mutated.metadata = { ...(mutated.metadata ?? {}), annotations: { ...(mutated.metadata?.annotations ?? {}), [STATUS_ANNOTATION]: STATUS_INJECTED } };
-  return mutated as K8sPod;
+  return mutated;
 }
