@@ -8,8 +8,9 @@ import { parseInjectionSpec } from './annotations/parse-annotations.js';
 import { planInjection } from './build/injection-plan.js';
 import { planToPatch } from './build/plan-patch.js';
 import { shouldInject } from './decide.js';
-import { formatIssues, type InjectionIssue } from './issues.js';
+import { formatIssues } from './issues.js';
 import { decodePod } from './pod.js';
+import { unknownAnnotationWarnings } from './annotations/unknown-annotations.js';
 
 export type InjectionType = 'init_and_sidecar' | 'init_only' | 'sidecar_only';
 
@@ -18,12 +19,9 @@ export type AdmissionOutcome =
   | { readonly decision: 'skipped'; readonly response: AdmissionResponse; readonly reason: string }
   | { readonly decision: 'denied'; readonly response: AdmissionResponse; readonly reason: string };
 
-function deny(uid: string, message: string): AdmissionOutcome {
-  return { decision: 'denied', reason: message, response: { uid, allowed: false, status: { metadata: {}, message } } };
-}
-
-function denyIssues(uid: string, issues: readonly InjectionIssue[]): AdmissionOutcome {
-  return deny(uid, formatIssues(issues));
+function deny(uid: string, message: string, warnings: readonly string[] = []): AdmissionOutcome {
+  const response: AdmissionResponse = { uid, allowed: false, status: { metadata: {}, message } };
+  return { decision: 'denied', reason: message, response: warnings.length > 0 ? { ...response, warnings } : response };
 }
 
 function injectionType(init: boolean, sidecar: boolean): InjectionType | undefined {
@@ -40,18 +38,18 @@ export function admit(request: AdmissionRequest, settings: Settings): AdmissionO
   const namespace = request.namespace ?? '';
   const decision = shouldInject(pod, namespace);
   if (decision.inject === false) return { decision: 'skipped', reason: decision.reason, response: { uid, allowed: true } };
-  if (decision.inject === 'error') return denyIssues(uid, [decision.issue]);
+  if (decision.inject === 'error') return deny(uid, formatIssues([decision.issue]));
+  const unknown = unknownAnnotationWarnings(Object.keys(pod.metadata?.annotations ?? {}));
 
   const parsed = parseInjectionSpec(pod, namespace, settings);
   // Planned even when parsing found problems, so patch-stage problems are reported too.
   const planned = planInjection(pod, parsed.spec);
   const issues = planned.ok ? parsed.issues : [...parsed.issues, ...planned.issues];
-  if (issues.length > 0 || !planned.ok) return denyIssues(uid, issues);
+  if (issues.length > 0 || !planned.ok) return deny(uid, formatIssues(issues), unknown);
   const { plan } = planned;
   const patch = Buffer.from(JSON.stringify(planToPatch(pod, plan)), 'utf8').toString('base64');
+  const warnings = [...unknown, ...plan.warnings];
   const response: AdmissionResponse =
-    plan.warnings.length > 0
-      ? { uid, allowed: true, patch, patchType: 'JSONPatch', warnings: plan.warnings }
-      : { uid, allowed: true, patch, patchType: 'JSONPatch' };
+    warnings.length > 0 ? { uid, allowed: true, patch, patchType: 'JSONPatch', warnings } : { uid, allowed: true, patch, patchType: 'JSONPatch' };
   return { decision: 'injected', response, injectionType: injectionType(plan.initContainer !== undefined, plan.sidecar !== undefined) };
 }

@@ -4,6 +4,7 @@
 import { parseGoDuration } from '../../../../common/src/go-duration.js';
 import { parseGoBool } from '../../../../common/src/go-strconv.js';
 import type { Settings } from '../../settings/settings.js';
+import { DEFAULT_VAULT_IMAGE } from '../../settings/flag-definitions.js';
 import { IssueList, type InjectionIssue } from '../issues.js';
 import type { K8sPod } from '../pod.js';
 import { podAnnotations } from '../pod.js';
@@ -17,7 +18,6 @@ import { customVolumePaths, parseSecrets, type DefaultTemplateKind } from './sec
 import { parseTelemetry } from './telemetry.js';
 import { awsIrsa, copiedVolumeMounts } from './pod-derived.js';
 
-export const DEFAULT_VAULT_IMAGE = 'hashicorp/vault:2.0.4';
 export const DEFAULT_SECRET_VOLUME_PATH = '/vault/secrets';
 const DEFAULT_RUN_AS_USER = '100';
 const DEFAULT_RUN_AS_GROUP = '1000';
