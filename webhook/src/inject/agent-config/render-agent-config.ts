@@ -1,6 +1,7 @@
 // InjectionSpec + container role → the Vault Agent configuration (AgentConfig) that vault-k8s
 // generates (spec §5). Keys are inserted in vault-k8s's struct order and omitted where it omits
 // them, so our JSON reads like the real thing in a diff; encodeAgentConfig matches Go's escaping.
+import { posix } from 'node:path';
 import type { InjectionSpec, SecretSpec } from '../spec.js';
 
 export type AgentRole = 'init' | 'sidecar';
@@ -107,13 +108,10 @@ function renderAutoAuth(spec: InjectionSpec): AgentConfig['auto_auth'] {
   if (Object.keys(autoAuth.config).length > 0) method.config = sortedRecord(autoAuth.config);
   setIfPresent(method, 'exit_on_err', autoAuth.exitOnErr ? true : undefined);
   const sink: AgentConfig['auto_auth']['sink'] = [{ type: 'file', config: { path: AGENT_TOKEN_SINK_PATH } }];
-  if (spec.injectToken) sink.push({ type: 'file', config: { path: joinPath(spec.secretVolumePath, 'token') } });
+  if (spec.injectToken) sink.push({ type: 'file', config: { path: posix.join(spec.secretVolumePath, 'token') } });
   return { method, sink };
 }
 
-function joinPath(directory: string, file: string): string {
-  return `${directory.replace(/\/+$/, '')}/${file}`;
-}
 
 function renderVault(spec: InjectionSpec): AgentConfig['vault'] {
   const { vault } = spec;
