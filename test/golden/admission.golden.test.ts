@@ -1,16 +1,16 @@
 // Golden admission cases: one folder per case under test/golden/admission/ with the review as the
 // API server sends it (request.json) and the injector's flags (injector.json). The response, the
 // patched pod and the decoded agent configs are compared with the checked-in goldens, readable:
-// the patch is shown decoded and VAULT_CONFIG values point at the decoded config files.
+// the patch is shown decoded and VAULT_CONFIG values point at the decoded config files. Every
+// case goes over real HTTPS to the webhook process.
 import { readdirSync, readFileSync, existsSync } from 'node:fs';
 import { Buffer } from 'node:buffer';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import YAML from 'yaml';
 import type { Operation } from 'fast-json-patch';
-import { admit } from '../../webhook/src/inject/admit.js';
-import { parseSettings } from '../../webhook/src/settings/parse-settings.js';
 import type { AdmissionRequest, AdmissionResponse } from '../../webhook/src/http/admission-review.js';
+import { startWebhook, type WebhookProcess } from '../helpers/webhook-process.js';
 import { applyPodPatch, validatePod } from '../helpers/api-server-validator.js';
 import { compareGolden } from '../helpers/golden.js';
 
@@ -24,11 +24,24 @@ interface Review {
   request: AdmissionRequest & { object: unknown };
 }
 
-function respond(review: Review, injector: { args: string[]; env: Record<string, string> }): AdmissionResponse {
-  const parsed = parseSettings(injector.args, injector.env);
-  if (parsed.kind !== 'settings') throw new Error(`injector.json: ${JSON.stringify(parsed)}`);
-  return admit(review.request, parsed.settings).response;
+/** One webhook process per distinct injector configuration, started on first use. */
+const processes = new Map<string, Promise<WebhookProcess>>();
+
+async function respond(review: Review, injector: { args: string[]; env: Record<string, string> }): Promise<AdmissionResponse> {
+  const key = JSON.stringify(injector);
+  let webhook = processes.get(key);
+  if (webhook === undefined) {
+    webhook = startWebhook({ args: injector.args, env: injector.env, defaultVaultAddress: false });
+    processes.set(key, webhook);
+  }
+  const reply = await (await webhook).postReview(review);
+  if (reply.status !== 200) throw new Error(`HTTP ${reply.status}: ${reply.body}`);
+  return (reply.json as { response: AdmissionResponse }).response;
 }
+
+afterAll(async () => {
+  await Promise.all([...processes.values()].map(async (webhook) => (await webhook).stop()));
+});
 
 type Json = null | boolean | number | string | Json[] | { [key: string]: Json };
 
@@ -57,13 +70,13 @@ describe('golden admission cases', () => {
     expect(cases).toEqual(expect.arrayContaining(['istiod-init-first', 'deployment-three-secrets', 'job-pre-populate-only', 'configmap-mode', 'own-vault-secrets-volume']));
   });
 
-  it.each(cases)('%s', (name) => {
+  it.each(cases)('%s', async (name) => {
     const dir = join(GOLDEN_DIR, name);
     const stale = readdirSync(dir).filter((file) => !INPUT_FILES.includes(file) && !OUTPUT_FILES.includes(file));
     expect(stale).toEqual([]);
     const review = JSON.parse(readFileSync(join(dir, 'request.json'), 'utf8')) as Review;
     const injector = JSON.parse(readFileSync(join(dir, 'injector.json'), 'utf8')) as { args: string[]; env: Record<string, string> };
-    const response = respond(review, injector);
+    const response = await respond(review, injector);
     const failures: string[] = [];
     const configs = new Map<string, unknown>();
     const patch = response.patch === undefined ? undefined : (JSON.parse(Buffer.from(response.patch, 'base64').toString('utf8')) as Operation[]);
