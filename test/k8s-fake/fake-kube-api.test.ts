@@ -59,7 +59,7 @@ test('Secret: 404 Status, create, get, update with resourceVersion, 409 Conflict
   expect((await failure(core.createNamespacedSecret({ namespace: NS, body: { metadata: { name: 'certs' } } }))).body.reason).toBe('AlreadyExists');
 
   const read = await core.readNamespacedSecret({ name: 'certs', namespace: NS });
-  const updated = await core.replaceNamespacedSecret({ name: 'certs', namespace: NS, body: { metadata: read.metadata, data: { a: 'eA==' } } });
+  const updated = await core.replaceNamespacedSecret({ name: 'certs', namespace: NS, body: { metadata: read.metadata ?? {}, data: { a: 'eA==' } } });
   expect(Number(updated.metadata?.resourceVersion)).toBeGreaterThan(Number(read.metadata?.resourceVersion));
   const stale = await failure(core.replaceNamespacedSecret({ name: 'certs', namespace: NS, body: read }));
   expect(stale.code).toBe(409);
