@@ -412,11 +412,12 @@ export interface VaultDouble {
   waitForRequest(filter: (request: RequestRecord) => boolean, timeoutMs?: number): Promise<RequestRecord>;
 }
 
+/** Methods are bound properties: pass `clock.now` straight to StartVaultDoubleOptions.clock. */
 export interface ManualClock {
-  now(): number;
-  advanceMs(ms: number): void;
-  advanceSeconds(seconds: Seconds): void;
-  set(ms: number): void;
+  readonly now: () => number;
+  readonly advanceMs: (ms: number) => void;
+  readonly advanceSeconds: (seconds: Seconds) => void;
+  readonly set: (ms: number) => void;
 }
 
 /** Signatures of the module's entry points (test/vault-double/index.ts). */
