@@ -35,7 +35,11 @@ export interface MountOptions {
 
 /** Token fields every login role carries (Vault's tokenutil fields). 0/absent means "mount default". */
 export interface RoleTokenSettings {
-  /** token_policies; "default" is added unless tokenNoDefaultPolicy. */
+  /**
+   * token_policies; "default" is added unless tokenNoDefaultPolicy. A name never defined with
+   * addPolicy grants everything (so tests that do not care about ACLs just name one); "default"
+   * alone allows only Vault's default-policy paths (token self-service, leases, wrapping).
+   */
   readonly policies?: readonly string[];
   readonly tokenTtlSeconds?: Seconds;
   readonly tokenMaxTtlSeconds?: Seconds;
