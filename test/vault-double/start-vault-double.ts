@@ -122,7 +122,10 @@ export async function startVaultDouble(options: StartVaultDoubleOptions = {}): P
     addPolicy: (name, rules) => { core.policies.set(name, rules); },
 
     requests: () => log.all(),
-    clearRequests: () => { log.clear(); },
+    clearRequests: () => {
+      log.clear();
+    },
+    pendingRequests: () => log.pending(),
     counters: () => log.counters(),
     count: (endpoint) => log.count(endpoint),
     tokens: () => core.tokens.all(core.now()).map((token) => core.tokens.view(token, core.now())),

@@ -336,7 +336,7 @@ export interface VaultDoubleFaults {
   up(): Promise<void>;
   /** 503 {"errors":["Vault is sealed"]} on everything; sys/health answers 503 with sealed:true. */
   sealed(on: boolean): void;
-  /** Delay every response by this many wall-clock milliseconds (0: off). */
+  /** Delay the response to every request arriving from now on by this many wall-clock ms (0: off). */
   slow(ms: number): void;
   /** The next `count` requests (or all, 'always'; 0 clears) answer `status` (default 500). */
   fail5xx(count: number | 'always', status?: number, options?: Fail5xxOptions): void;
@@ -398,6 +398,8 @@ export interface VaultDouble {
   // --- Observation ---------------------------------------------------------------------------
   requests(): readonly RequestRecord[];
   clearRequests(): void;
+  /** Requests received and not yet answered (e.g. held back by faults.slow). */
+  pendingRequests(): number;
   /** Requests answered per endpoint (all statuses). */
   counters(): Readonly<Partial<Record<VaultEndpoint, number>>>;
   count(endpoint: VaultEndpoint): number;
