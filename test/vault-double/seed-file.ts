@@ -166,8 +166,7 @@ export function parseSeed(json: unknown): VaultDoubleSeed {
 }
 
 function withoutMount<T extends { readonly mount?: string }>(entry: T): Omit<T, 'mount'> {
-  const { mount: _mount, ...rest } = entry;
-  return rest;
+  return Object.fromEntries(Object.entries(entry).filter(([key]) => key !== 'mount')) as Omit<T, 'mount'>;
 }
 
 /** Apply a parsed seed to a running double, in dependency order. */
