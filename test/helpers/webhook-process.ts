@@ -6,7 +6,7 @@ import type { ChildProcess } from 'node:child_process';
 import { existsSync, mkdtempSync, renameSync, rmSync, writeFileSync } from 'node:fs';
 import { Agent, request as httpsRequest } from 'node:https';
 import type { IncomingHttpHeaders } from 'node:http';
-import type { TLSSocket } from 'node:tls';
+import { TLSSocket } from 'node:tls';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -146,15 +146,15 @@ export class WebhookProcess {
   /** Waits until the output matches `pattern` (or the process exits, or the timeout passes). */
   async waitForOutput(pattern: RegExp, timeoutMs = 20_000): Promise<RegExpExecArray> {
     const deadline = Date.now() + timeoutMs;
-    let exited = false;
+    const state = { exited: false };
     void this.exited.then(() => {
-      exited = true;
+      state.exited = true;
     });
     for (;;) {
       const match = pattern.exec(this.logs());
       if (match !== null) return match;
-      if (exited || Date.now() > deadline) {
-        throw new Error(`webhook output never matched ${String(pattern)}${exited ? ' (process exited)' : ''}:\n${this.logs()}`);
+      if (state.exited || Date.now() > deadline) {
+        throw new Error(`webhook output never matched ${String(pattern)}${state.exited ? ' (process exited)' : ''}:\n${this.logs()}`);
       }
       await new Promise((resolve) => setTimeout(resolve, 20));
     }
@@ -181,8 +181,8 @@ export class WebhookProcess {
         (response) => {
           const chunks: Buffer[] = [];
           response.on('data', (chunk: Buffer) => chunks.push(chunk));
-          const socket = response.socket as TLSSocket;
-          const tls = { protocol: socket.getProtocol(), cipher: socket.getCipher().name };
+          const socket = response.socket;
+          const tls = socket instanceof TLSSocket ? { protocol: socket.getProtocol(), cipher: socket.getCipher().name } : { protocol: null, cipher: '' };
           response.on('end', () => {
             resolve({ status: response.statusCode ?? 0, headers: response.headers, body: Buffer.concat(chunks).toString('utf8'), tls });
           });

@@ -54,7 +54,7 @@ async function contentTypeCase(webhook: WebhookProcess, sample: SampleCase): Pro
 async function versionCase(webhook: WebhookProcess, sample: SampleCase): Promise<void> {
   const apiVersion = /apiVersion ([^\s,]+)/.exec(notes(sample))?.[1];
   expect(apiVersion).toBe('admission.k8s.io/v1beta1');
-  const namespace = String(sample.pod_extra['namespace'] ?? 'default');
+  const namespace = typeof sample.pod_extra['namespace'] === 'string' ? sample.pod_extra['namespace'] : 'default';
   const beta = await webhook.postReview(review(apiVersion!, 'uid-v1beta1', namespace, podOf(sample)));
   const v1 = await webhook.postReview(review('admission.k8s.io/v1', 'uid-v1', namespace, podOf(sample)));
   expect(beta.status).toBe(200);

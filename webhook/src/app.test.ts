@@ -31,7 +31,7 @@ function build(admit: (request: AdmissionRequest) => AdmissionOutcome, options: 
   });
   apps.push(app);
   const inject = async (options: { method: string; url: string; headers?: Record<string, string>; payload?: string | undefined }): Promise<{ statusCode: number; body: string }> => {
-    if (app.server.listening === false) await app.listen({ port: 0, host: '127.0.0.1' });
+    if (!app.server.listening) await app.listen({ port: 0, host: '127.0.0.1' });
     const address = app.server.address() as AddressInfo;
     const response = await fetch(`http://127.0.0.1:${address.port}${options.url}`, {
       method: options.method,
