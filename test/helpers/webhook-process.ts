@@ -40,7 +40,7 @@ export interface HttpResult {
   readonly headers: IncomingHttpHeaders;
   readonly body: string;
   /** Negotiated TLS protocol and cipher (OpenSSL names) of the connection that carried it. */
-  readonly tls: { readonly protocol: string | null; readonly cipher: string };
+  readonly tls: { readonly protocol: string | null; readonly cipher: string; readonly serialNumber: string };
 }
 
 export interface RequestOptions {
@@ -182,7 +182,10 @@ export class WebhookProcess {
           const chunks: Buffer[] = [];
           response.on('data', (chunk: Buffer) => chunks.push(chunk));
           const socket = response.socket;
-          const tls = socket instanceof TLSSocket ? { protocol: socket.getProtocol(), cipher: socket.getCipher().name } : { protocol: null, cipher: '' };
+          const tls =
+            socket instanceof TLSSocket
+              ? { protocol: socket.getProtocol(), cipher: socket.getCipher().name, serialNumber: socket.getPeerCertificate().serialNumber }
+              : { protocol: null, cipher: '', serialNumber: '' };
           response.on('end', () => {
             resolve({ status: response.statusCode ?? 0, headers: response.headers, body: Buffer.concat(chunks).toString('utf8'), tls });
           });
