@@ -32,14 +32,6 @@ async function inFlightRequest(webhook: WebhookProcess): Promise<{ socket: TLSSo
   };
 }
 
-async function until(condition: () => boolean, what: string, timeoutMs = 10_000): Promise<void> {
-  const deadline = Date.now() + timeoutMs;
-  while (!condition()) {
-    if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}`);
-    await new Promise((resolve) => setTimeout(resolve, 20));
-  }
-}
-
 describe('graceful shutdown', () => {
   it('on SIGTERM: not ready, no new connections, the in-flight review completes, exit 0', async () => {
     const webhook = await startWebhook();
