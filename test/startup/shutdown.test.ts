@@ -19,7 +19,7 @@ async function inFlightRequest(webhook: WebhookProcess): Promise<{ socket: TLSSo
   let data = '';
   socket.setEncoding('utf8').on('data', (chunk: string) => (data += chunk));
   socket.on('error', () => undefined);
-  const closed = new Promise<void>((resolve) => socket.once('close', () => resolve()));
+  const closed = new Promise<void>((resolve) => socket.once('close', () => { resolve(); }));
   const half = Math.floor(REVIEW.length / 2);
   socket.write(`POST /mutate HTTP/1.1\r\nHost: localhost\r\nContent-Type: application/json\r\nContent-Length: ${REVIEW.length}\r\n\r\n${REVIEW.slice(0, half)}`);
   return {
