@@ -247,7 +247,8 @@ export async function startWebhook(options: WebhookProcessOptions = {}): Promise
     files = await writeTestCertificates(dir, options.keyType);
     args.push(`-tls-cert-file=${files.certFile}`, `-tls-key-file=${files.keyFile}`);
   }
-  // Flags after the first non-flag argument are ignored (Go flag rules), so ours go first.
+  // Flags after the first non-flag argument are ignored (Go flag rules), so ours go first. Only
+  // PATH and the given variables reach the process: AGENT_INJECT_* from a developer's shell must not.
   const child = spawn(process.execPath, [CLI_PATH, ...args], {
     cwd: REPO_ROOT,
     env: { PATH: process.env['PATH'] ?? '', ...env },
