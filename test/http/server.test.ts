@@ -215,8 +215,9 @@ describe('webhook over HTTPS', () => {
       expect(result.status).toBe(200);
       const line = await webhook.waitForOutput(/^\{.*"uid":"log-uid-1".*\}$/m);
       const entry = JSON.parse(line[0]) as Record<string, unknown>;
-      expect(entry).toMatchObject({ '@level': 'info', '@module': 'handler', '@message': 'admission', uid: 'log-uid-1', namespace: 'shop', generateName: 'payments-' });
-      expect(typeof entry['decision']).toBe('string');
+      expect(entry).toMatchObject({ '@module': 'handler', '@message': 'admission', uid: 'log-uid-1', namespace: 'shop', generateName: 'payments-' });
+      expect(['injected', 'skipped', 'denied']).toContain(entry['decision']);
+      expect(entry['@level']).toBe(entry['decision'] === 'denied' ? 'warn' : 'info');
       expect(typeof entry['durationMs']).toBe('number');
       expect(webhook.logs().match(/"uid":"log-uid-1"/g)).toHaveLength(1);
       for (const marker of SECRET_MARKERS) expect(webhook.logs()).not.toContain(marker);
