@@ -161,10 +161,19 @@ describe('webhook over HTTPS', () => {
       expect(result.sent).toBe(0);
     });
 
-    it('stops reading a chunked body once it passes the limit', async () => {
-      const result = await streamBody(webhook, 64 * 1024 * 1024, {});
-      expect(result.status).toBe(413);
-      expect(result.sent).toBeLessThan(64 * 1024 * 1024);
+    it('refuses a chunked body once it passes the limit', async () => {
+      const result = await streamBody(webhook, LIMIT + 6 * 1024 * 1024, {});
+      expect([result.status, result.body]).toEqual([413, `request body too large: limit is ${LIMIT} bytes\n`]);
+    });
+
+    it('cuts a client that keeps streaming far past the limit, and stays healthy', async () => {
+      const total = 256 * 1024 * 1024;
+      const outcome = await streamBody(webhook, total, {}).then(
+        (result) => ({ status: result.status, cut: result.sent < total }),
+        (error: unknown) => ({ status: (error as NodeJS.ErrnoException).code, cut: true }),
+      );
+      expect(outcome.cut).toBe(true);
+      expect([413, 'EPIPE', 'ECONNRESET']).toContain(outcome.status);
       expect((await webhook.request({ path: '/health/ready' })).status).toBe(204);
     });
   });

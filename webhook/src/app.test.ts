@@ -166,6 +166,18 @@ describe('admission log line', () => {
   });
 });
 
+describe('denial reasons in logs', () => {
+  it('keep annotation names but not the quoted values', async () => {
+    const reason = 'error creating new agent sidecar: strconv.ParseBool: parsing "hunter2-token": invalid syntax (annotation vault.hashicorp.com/agent-inject-token="hunter2-token")';
+    const { app, lines } = build((request) => ({ decision: 'denied', reason, response: { uid: request.uid, allowed: false, status: { metadata: {}, message: reason } } }));
+    const reply = await app.inject({ method: 'POST', url: '/mutate', headers: { 'content-type': 'application/json' }, payload: review('ns') });
+    expect(JSON.parse(reply.body)).toMatchObject({ response: { status: { message: reason } } });
+    const logged = lines.find((line) => line['@message'] === 'admission');
+    expect(logged?.['reason']).toBe('error creating new agent sidecar: strconv.ParseBool: parsing "…": invalid syntax (annotation vault.hashicorp.com/agent-inject-token="…")');
+    expect(JSON.stringify(lines)).not.toContain('hunter2');
+  });
+});
+
 describe('health', () => {
   it('is 204 when ready and 503 when not, for any method', async () => {
     let ready = false;
