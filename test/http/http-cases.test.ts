@@ -2,10 +2,10 @@
 // set. Each case's request is derived from its notes and pod fields; expectations from its text.
 import { startWebhook } from '../helpers/webhook-process.js';
 import type { WebhookProcess } from '../helpers/webhook-process.js';
-import { groupByFlags, loadSampleCases } from '../helpers/sample-cases.js';
-import type { SampleCase } from '../helpers/sample-cases.js';
+import { groupByFlags, loadCases } from '../helpers/vault-k8s-cases.js';
+import type { VaultK8sCase as SampleCase } from '../helpers/vault-k8s-cases.js';
 
-const cases = loadSampleCases('http');
+const cases = loadCases('http');
 
 function notes(sample: SampleCase): string {
   return typeof sample.pod_extra['notes'] === 'string' ? sample.pod_extra['notes'] : '';
