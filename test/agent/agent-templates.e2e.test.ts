@@ -240,4 +240,40 @@ EOT
     expect(existsSync(join(sandbox.customDir, 'secret-id'))).toBe(false);
     expect(existsSync(join(sandbox.customDir, 'role-id'))).toBe(true);
   });
+
+  it('PKI: secret writes with equal arguments share one certificate; pkiCert reuses the certificate in its file', async () => {
+    scenario = await createScenario();
+    const { vault, sandbox } = scenario;
+    await vault.enablePki('pki');
+    await vault.addPkiRole('pki', 'web', { ttlSeconds: 3600 });
+    vault.addPolicy('app', [{ path: 'pki/issue/web', capabilities: ['update', 'create'] }]);
+    const issue = '"pki/issue/web" "common_name=web.example.com" "ttl=1h"';
+    const config = injectorConfig(vault, true, {
+      template: [
+        { destination: '/vault/secrets/tls.crt', contents: `{{ with secret ${issue} }}{{ .Data.certificate }}{{ end }}` },
+        { destination: '/vault/secrets/tls.key', contents: `{{ with secret ${issue} }}{{ .Data.private_key }}{{ end }}` },
+        { destination: '/vault/secrets/bundle.pem', contents: '{{ with pkiCert "pki/issue/web" "common_name=bundle.example.com" }}{{ .Cert }}{{ .Key }}{{ .CA }}{{ end }}' },
+      ],
+    });
+    const init = startAgentInPod({ sandbox, config });
+    scenario.agents.push(init);
+    expect(await init.exited).toBe(0);
+    const issued = vault.credentials().filter((credential) => credential.kind === 'pki');
+    expect(issued).toHaveLength(2);
+    const shared = issued.find((credential) => credential.commonName === 'web.example.com')!;
+    expect(readFileSync(join(sandbox.secretsDir, 'tls.crt'), 'utf8')).toBe(shared.certificatePem.trimEnd());
+    expect(readFileSync(join(sandbox.secretsDir, 'tls.key'), 'utf8')).toBe(shared.privateKeyPem.trimEnd());
+    const bundle = readFileSync(join(sandbox.secretsDir, 'bundle.pem'), 'utf8');
+    expect(bundle).toContain('BEGIN CERTIFICATE');
+    expect(bundle).toContain('PRIVATE KEY');
+    expect(bundle).toContain(vault.pkiCaPem('pki').trim());
+    // A second start (the sidecar) issues the secret-write certificate again, but pkiCert finds its file current.
+    const again = startAgentInPod({ sandbox, config });
+    scenario.agents.push(again);
+    expect(await again.exited).toBe(0);
+    const afterRestart = vault.credentials().filter((credential) => credential.kind === 'pki');
+    expect(afterRestart.filter((credential) => credential.commonName === 'bundle.example.com')).toHaveLength(1);
+    expect(afterRestart.filter((credential) => credential.commonName === 'web.example.com')).toHaveLength(2);
+    expect(readFileSync(join(sandbox.secretsDir, 'bundle.pem'), 'utf8')).toBe(bundle);
+  });
 });
