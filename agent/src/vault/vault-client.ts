@@ -150,8 +150,7 @@ export class VaultClient {
     signal: AbortSignal | undefined,
   ): Promise<RawResponse> {
     const transport = this.#ensureTransport();
-    const timeout = AbortSignal.timeout(this.#connection.timeoutMs);
-    const combined = signal === undefined ? timeout : AbortSignal.any([signal, timeout]);
+    const timeoutMs = this.#connection.timeoutMs;
     const options: RequestOptions = {
       method,
       host: base.hostname.replace(/^\[|\]$/g, ''),
@@ -159,16 +158,39 @@ export class VaultClient {
       path: pathWithQuery,
       headers: { ...headers, ...(payload === undefined ? {} : { 'Content-Length': String(payload.length) }) },
       agent: transport.agent,
-      signal: combined,
     };
     return new Promise<RawResponse>((resolve, reject) => {
+      // One timer and at most one abort listener per exchange (AbortSignal.timeout/any cost more per call).
+      let settled = false;
+      const finish = (error: Error | undefined, response?: RawResponse): void => {
+        if (settled) return;
+        settled = true;
+        clearTimeout(timer);
+        signal?.removeEventListener('abort', onAbort);
+        if (error === undefined && response !== undefined) resolve(response);
+        else reject(error ?? new Error('request failed'));
+      };
       const outgoing = transport.request(options, (response) => {
         const chunks: Buffer[] = [];
         response.on('data', (chunk: Buffer) => chunks.push(chunk));
-        response.on('end', () => resolve({ status: response.statusCode ?? 0, headers: response.headers, body: Buffer.concat(chunks) }));
-        response.on('error', reject);
+        response.on('end', () => finish(undefined, { status: response.statusCode ?? 0, headers: response.headers, body: Buffer.concat(chunks) }));
+        response.on('error', (error) => finish(error));
       });
-      outgoing.on('error', (error) => reject(timeout.aborted ? new Error(`timed out after ${this.#connection.timeoutMs} ms`, { cause: error }) : error));
+      const timer = setTimeout(() => {
+        finish(new Error(`timed out after ${timeoutMs} ms`));
+        outgoing.destroy();
+      }, timeoutMs);
+      const onAbort = (): void => {
+        finish(new Error('request aborted'));
+        outgoing.destroy();
+      };
+      // Registered first: destroy() below emits 'error', which must never go unhandled.
+      outgoing.on('error', (error) => finish(error));
+      if (signal?.aborted === true) {
+        onAbort();
+        return;
+      }
+      signal?.addEventListener('abort', onAbort, { once: true });
       outgoing.end(payload);
     });
   }
