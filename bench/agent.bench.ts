@@ -69,7 +69,7 @@ async function waitForFiles(files: readonly string[], timeoutMs: number): Promis
 }
 
 function exitOf(child: ChildProcess): Promise<number> {
-  return new Promise((resolve) => child.once('exit', (code) => resolve(code ?? 1)));
+  return new Promise((resolve) => child.once('exit', (code) => { resolve(code ?? 1); }));
 }
 
 async function idleBaselineKiB(): Promise<{ rssAnonKiB: number; rssKiB: number }> {

@@ -23,7 +23,7 @@ function post(port: number, path: string, method = 'POST'): Promise<number> {
   return new Promise((resolve, reject) => {
     const outgoing = request({ host: '127.0.0.1', port, path, method }, (response) => {
       response.resume();
-      response.on('end', () => resolve(response.statusCode ?? 0));
+      response.on('end', () => { resolve(response.statusCode ?? 0); });
     });
     outgoing.on('error', reject);
     outgoing.end();

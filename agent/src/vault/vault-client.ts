@@ -2,7 +2,9 @@
 // Vault's headers, applies the connection's TLS, namespace and timeout, follows one redirect, and
 // retries the way Vault's API client does (connection errors, 412, 429, 5xx but 501; linear
 // 1–1.5 s jittered waits). Logins pass `retries: 0` so the auth backoff alone decides.
-import type { Agent as HttpAgent, IncomingHttpHeaders, IncomingMessage, RequestOptions } from 'node:http';
+import type { Agent as HttpAgent, ClientRequest, IncomingHttpHeaders, IncomingMessage, RequestOptions } from 'node:http';
+import type * as HttpModule from 'node:http';
+import type * as HttpsModule from 'node:https';
 import { readFileSync, readdirSync } from 'node:fs';
 import { join } from 'node:path';
 import { createRequire } from 'node:module';
@@ -50,7 +52,7 @@ export interface VaultClientOptions {
   readonly userAgent?: string;
 }
 
-type RequestFunction = (options: RequestOptions, callback: (response: IncomingMessage) => void) => import('node:http').ClientRequest;
+type RequestFunction = (options: RequestOptions, callback: (response: IncomingMessage) => void) => ClientRequest;
 
 export class VaultClient {
   readonly #connection: VaultConnection;
@@ -173,8 +175,8 @@ export class VaultClient {
       const outgoing = transport.request(options, (response) => {
         const chunks: Buffer[] = [];
         response.on('data', (chunk: Buffer) => chunks.push(chunk));
-        response.on('end', () => finish(undefined, { status: response.statusCode ?? 0, headers: response.headers, body: Buffer.concat(chunks) }));
-        response.on('error', (error) => finish(error));
+        response.on('end', () => { finish(undefined, { status: response.statusCode ?? 0, headers: response.headers, body: Buffer.concat(chunks) }); });
+        response.on('error', (error) => { finish(error); });
       });
       const timer = setTimeout(() => {
         finish(new Error(`timed out after ${timeoutMs} ms`));
@@ -185,7 +187,7 @@ export class VaultClient {
         outgoing.destroy();
       };
       // Registered first: destroy() below emits 'error', which must never go unhandled.
-      outgoing.on('error', (error) => finish(error));
+      outgoing.on('error', (error) => { finish(error); });
       if (signal?.aborted === true) {
         onAbort();
         return;
@@ -200,13 +202,13 @@ export class VaultClient {
     const https = this.#base.protocol === 'https:';
     const agentOptions = { keepAlive: true, maxSockets: this.#maxSockets, maxFreeSockets: 2, timeout: 120_000 };
     // node:https (and the TLS stack) only loads when Vault is reached over https.
-    const module = https ? (loadHttps() as unknown as typeof import('node:http')) : loadHttp();
+    const module = https ? (loadHttps() as unknown as typeof HttpModule) : loadHttp();
     const tls = https ? this.#tlsOptions() : {};
     const agent =
       this.#connection.proxy === undefined
         ? new module.Agent({ ...agentOptions, ...tls })
         : createProxyAgent(this.#connection.proxy, https, { ...agentOptions, ...tls }, module.Agent);
-    this.#transport = { request: module.request as RequestFunction, agent };
+    this.#transport = { request: module.request, agent };
     return this.#transport;
   }
 
@@ -238,13 +240,13 @@ export class VaultClient {
 }
 
 // Synchronous lazy loading keeps the TLS stack out of processes that talk plain HTTP.
-function loadHttps(): typeof import('node:https') {
+function loadHttps(): typeof HttpsModule {
   const requireBuiltin = createRequire(import.meta.url);
-  return requireBuiltin('node:https') as typeof import('node:https');
+  return requireBuiltin('node:https') as typeof HttpsModule;
 }
-function loadHttp(): typeof import('node:http') {
+function loadHttp(): typeof HttpModule {
   const requireBuiltin = createRequire(import.meta.url);
-  return requireBuiltin('node:http') as typeof import('node:http');
+  return requireBuiltin('node:http') as typeof HttpModule;
 }
 
 function toConnectionError(error: unknown, request: VaultRequest): Error {
@@ -285,7 +287,7 @@ export function toSecretEnvelope(body: unknown): VaultSecretEnvelope {
     if (ttl !== undefined) wrap.ttl = ttl;
     envelope.wrap_info = wrap;
   }
-  return envelope as VaultSecretEnvelope;
+  return envelope;
 }
 
 /** A number anywhere in a decoded body (lossless or plain), or undefined. */
