@@ -1,0 +1,146 @@
+// Parser-level checks of Dockerfile.webhook and Dockerfile.agent (no Docker engine here): the
+// multi-stage recipe, pinned Node 20 base, numeric non-root user, health check stated, and that
+// every COPY source exists and the build copies everything tsconfig.build.json compiles.
+import { existsSync, readFileSync, statSync } from 'node:fs';
+
+import { flagOf, instructionsOf, parseDockerfile, REPO_ROOT, wordsOf, type ParsedDockerfile, type Stage } from './parse-dockerfile.js';
+
+const DOCKERFILES = ['Dockerfile.webhook', 'Dockerfile.agent'] as const;
+
+function stageNamed(parsed: ParsedDockerfile, name: string): Stage {
+  const stage = parsed.stages.find((candidate) => candidate.name === name);
+  if (stage === undefined) throw new Error(`no stage ${name}`);
+  return stage;
+}
+
+function runLines(stage: Stage): string[] {
+  return instructionsOf(stage, 'RUN').map((run) => run.getArgumentsContent() ?? '');
+}
+
+function execForm(parsed: ParsedDockerfile, keyword: string): string[] {
+  const [instruction] = instructionsOf(parsed.finalStage, keyword).slice(-1);
+  if (instruction === undefined) throw new Error(`no ${keyword}`);
+  return JSON.parse(instruction.getArgumentsContent() ?? '') as string[];
+}
+
+describe.each(DOCKERFILES)('%s', (file) => {
+  const parsed = parseDockerfile(file);
+
+  test('multi-stage: npm ci → build, npm ci --omit=dev, then a runtime stage', () => {
+    expect(parsed.stages.map((stage) => stage.name)).toEqual(['build', 'production-dependencies', undefined]);
+    const build = runLines(stageNamed(parsed, 'build'));
+    expect(build[0]).toMatch(/^npm ci\b/);
+    expect(build[0]).not.toMatch(/--omit=dev/);
+    expect(build).toContain('npm run build');
+    expect(runLines(stageNamed(parsed, 'production-dependencies'))).toEqual([expect.stringMatching(/^npm ci --omit=dev\b/)]);
+  });
+
+  test('the runtime stage takes node_modules from the production install and dist/ from the build', () => {
+    const copies = instructionsOf(parsed.finalStage, 'COPY').map((copy) => ({ from: flagOf(copy, 'from'), words: wordsOf(copy) }));
+    expect(copies).toContainEqual({ from: 'production-dependencies', words: ['/src/node_modules', './node_modules'] });
+    expect(copies).toContainEqual({ from: 'build', words: ['/src/dist', './dist'] });
+    expect(copies.filter((copy) => copy.from === 'build').flatMap((copy) => copy.words)).not.toContain('/src/node_modules');
+    expect(copies).toContainEqual({ from: undefined, words: ['package.json', './'] });
+  });
+
+  test('every stage is a pinned Node 20 slim image (no latest, full version)', () => {
+    for (const stage of parsed.stages) {
+      expect(stage.image).toMatch(/^node:20\.\d+\.\d+-[a-z]+-slim(@sha256:[0-9a-f]{64})?$/);
+      expect(stage.image).not.toMatch(/latest/);
+    }
+    expect(parsed.text).not.toMatch(/:latest\b/);
+  });
+
+  test('the runtime user is numeric and not root', () => {
+    const users = instructionsOf(parsed.finalStage, 'USER');
+    expect(users.length).toBeGreaterThan(0);
+    const [uid, gid] = (users.at(-1)!.getArgumentsContent() ?? '').split(':');
+    expect(uid).toMatch(/^\d+$/);
+    expect(Number(uid)).toBeGreaterThan(0);
+    expect(gid).toMatch(/^\d+$/);
+    const lastUser = parsed.finalStage.instructions.lastIndexOf(users.at(-1)!);
+    expect(parsed.finalStage.instructions.slice(lastUser).map((i) => i.getKeyword())).not.toContain('RUN');
+  });
+
+  test('a HEALTHCHECK is stated and the entrypoint needs no shell (exec form)', () => {
+    expect(instructionsOf(parsed.finalStage, 'HEALTHCHECK')).toHaveLength(1);
+    expect(execForm(parsed, 'ENTRYPOINT').length).toBeGreaterThan(0);
+    expect(execForm(parsed, 'CMD').length).toBeGreaterThan(0);
+  });
+
+  test('every COPY source from the build context exists in the repository', () => {
+    for (const stage of parsed.stages) {
+      for (const copy of instructionsOf(stage, 'COPY')) {
+        if (flagOf(copy, 'from') !== undefined) continue;
+        for (const source of wordsOf(copy).slice(0, -1)) expect([source, existsSync(`${REPO_ROOT}${source}`)]).toEqual([source, true]);
+      }
+    }
+  });
+
+  test('the build stage copies every source tree tsconfig.build.json compiles', () => {
+    const config = JSON.parse(readFileSync(`${REPO_ROOT}tsconfig.build.json`, 'utf8')) as { include: string[]; extends?: string };
+    const copied = instructionsOf(stageNamed(parsed, 'build'), 'COPY').flatMap((copy) => wordsOf(copy).slice(0, -1));
+    for (const pattern of config.include) {
+      const root = pattern.split('/')[0]!;
+      expect([pattern, copied.includes(root)]).toEqual([pattern, true]);
+    }
+    expect(copied).toEqual(expect.arrayContaining(['tsconfig.json', 'tsconfig.build.json', 'scripts/post-build.mjs']));
+  });
+
+  test('the build context excludes node_modules and dist', () => {
+    const ignored = readFileSync(`${REPO_ROOT}.dockerignore`, 'utf8').split('\n');
+    expect(ignored).toEqual(expect.arrayContaining(['node_modules', 'dist', '.git']));
+  });
+});
+
+describe('Dockerfile.webhook', () => {
+  const parsed = parseDockerfile('Dockerfile.webhook');
+
+  test('the runtime stage runs nothing through a shell', () => {
+    expect(instructionsOf(parsed.finalStage, 'RUN')).toEqual([]);
+    expect(execForm(parsed, 'ENTRYPOINT')).toEqual(['/usr/local/bin/node', '/app/dist/cli/main.js']);
+    expect(execForm(parsed, 'CMD')).toEqual(['agent-inject']);
+  });
+
+  test('the health check is an exec-form node script that ships in the image', () => {
+    const healthcheck = instructionsOf(parsed.finalStage, 'HEALTHCHECK')[0]!.getArgumentsContent() ?? '';
+    const command = JSON.parse(healthcheck.slice(healthcheck.indexOf('['))) as string[];
+    expect(command).toEqual(['/usr/local/bin/node', '/app/healthcheck.mjs']);
+    const copies = instructionsOf(parsed.finalStage, 'COPY').map(wordsOf);
+    expect(copies).toContainEqual(['image/healthcheck.mjs', './healthcheck.mjs']);
+  });
+
+  test('exposes the listen port the Deployment probes', () => {
+    expect(instructionsOf(parsed.finalStage, 'EXPOSE').map((expose) => expose.getArgumentsContent())).toEqual(['8080']);
+  });
+});
+
+describe('Dockerfile.agent (container contract, vault-agent-spec §0.1)', () => {
+  const parsed = parseDockerfile('Dockerfile.agent');
+  const runs = runLines(parsed.finalStage).join('\n');
+
+  test('user 100, group 1000, home /home/vault, and HOME pointing there for any uid', () => {
+    expect(runs).toMatch(/useradd --uid 100 --gid 1000 --home-dir \/home\/vault --create-home/);
+    expect(instructionsOf(parsed.finalStage, 'USER').at(-1)!.getArgumentsContent()).toBe('100:1000');
+    const env = instructionsOf(parsed.finalStage, 'ENV').map((e) => e.getArgumentsContent() ?? '').join(' ');
+    expect(env).toMatch(/HOME=\/home\/vault/);
+  });
+
+  test('the vault shim is installed executable at /usr/bin/vault (= /bin/vault on merged-/usr bookworm)', () => {
+    const copy = instructionsOf(parsed.finalStage, 'COPY').find((c) => wordsOf(c)[0] === 'image/vault')!;
+    expect(wordsOf(copy)).toEqual(['image/vault', '/usr/bin/vault']);
+    expect(flagOf(copy, 'chmod')).toBe('0755');
+    expect(statSync(`${REPO_ROOT}image/vault`).mode & 0o111).toBe(0o111);
+    expect(parsed.stages.every((stage) => /bookworm/.test(stage.image))).toBe(true);
+  });
+
+  test('the build fails unless /bin/sh, base64, touch, /bin/sleep and /bin/vault are there', () => {
+    for (const needed of ['test -x /bin/vault', 'test -x /bin/sleep', 'test -x /bin/sh', 'command -v base64', 'command -v touch']) {
+      expect(runs).toContain(needed);
+    }
+  });
+
+  test('entrypoint is the vault shim', () => {
+    expect(execForm(parsed, 'ENTRYPOINT')).toEqual(['/bin/vault']);
+  });
+});

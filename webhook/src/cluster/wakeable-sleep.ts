@@ -1,0 +1,34 @@
+// A sleep that ends early when woken (new work arrived) or when the process is stopping. The
+// loops in this directory wait on it between API calls; timers are unref'd so a stopped loop
+// never keeps the process alive.
+
+export class WakeableSleep {
+  private wakeCurrent: (() => void) | undefined;
+  private pendingWake = false;
+
+  /** Ends the current sleep now, or the next one immediately if none is running. */
+  wake(): void {
+    if (this.wakeCurrent !== undefined) this.wakeCurrent();
+    else this.pendingWake = true;
+  }
+
+  /** Resolves after `ms`, on wake(), or on abort — whichever is first. */
+  sleep(ms: number, signal: AbortSignal): Promise<void> {
+    if (this.pendingWake || signal.aborted) {
+      this.pendingWake = false;
+      return Promise.resolve();
+    }
+    return new Promise((resolve) => {
+      const finish = (): void => {
+        clearTimeout(timer);
+        signal.removeEventListener('abort', finish);
+        this.wakeCurrent = undefined;
+        resolve();
+      };
+      const timer = setTimeout(finish, ms);
+      timer.unref();
+      signal.addEventListener('abort', finish, { once: true });
+      this.wakeCurrent = finish;
+    });
+  }
+}

@@ -1,0 +1,271 @@
+import { decodeIfStandardBase64, parseSettings, settingsUsage } from './parse-settings.js';
+import type { Settings } from './settings.js';
+import { FLAG_DEFINITIONS } from './flag-definitions.js';
+
+const VAULT = '-vault-address=https://vault:8200';
+
+function settingsOf(args: readonly string[], env: Record<string, string> = {}): Settings {
+  const result = parseSettings(args, env);
+  if (result.kind !== 'settings') throw new Error(`expected settings, got ${JSON.stringify(result)}`);
+  return result.settings;
+}
+
+function problemsOf(args: readonly string[], env: Record<string, string> = {}): readonly string[] {
+  const result = parseSettings(args, env);
+  if (result.kind !== 'problems') throw new Error(`expected problems, got ${JSON.stringify(result)}`);
+  return result.problems;
+}
+
+describe('defaults', () => {
+  it('match vault-k8s binary defaults', () => {
+    const settings = settingsOf([VAULT]);
+    expect(settings).toEqual({
+      listen: ':8080',
+      logLevel: 'info',
+      logFormat: 'standard',
+      vaultAddress: 'https://vault:8200',
+      vaultImage: 'hashicorp/vault:2.0.4',
+      vaultAuthType: 'kubernetes',
+      vaultAuthPath: 'auth/kubernetes',
+      vaultNamespace: '',
+      vaultCACertBytes: '',
+      proxyAddress: '',
+      revokeOnShutdown: false,
+      runAsUser: '100',
+      runAsGroup: '1000',
+      runAsSameUser: false,
+      setSecurityContext: true,
+      defaultTemplate: 'map',
+      resources: { cpuRequest: '250m', memoryRequest: '64Mi', ephemeralRequest: '', cpuLimit: '500m', memoryLimit: '128Mi', ephemeralLimit: '' },
+      templateConfig: { exitOnRetryFailure: true, staticSecretRenderInterval: '', maxConnectionsPerHost: 0, leaseRenewalThreshold: 0 },
+      authMinBackoff: '',
+      authMaxBackoff: '',
+      disableIdleConnections: '',
+      disableKeepAlives: '',
+      tls: { autoName: '', autoHosts: [], certFile: '', keyFile: '', caCertFile: '', minVersion: 'tls12', cipherSuites: [] },
+      telemetryPath: '',
+      useLeaderElector: false,
+      namespace: 'default',
+      podName: '',
+    });
+    expect(Object.isFrozen(settings)).toBe(true);
+    expect(Object.isFrozen(settings.tls)).toBe(true);
+  });
+});
+
+describe('Go flag syntax', () => {
+  it.each([
+    [['-vault-image=a:1'], 'a:1'],
+    [['--vault-image=a:1'], 'a:1'],
+    [['-vault-image', 'a:1'], 'a:1'],
+    [['--vault-image', 'a:1'], 'a:1'],
+    [['-vault-image=x', '-vault-image=y'], 'y'],
+    [['-vault-image='], ''],
+    [['-vault-image=a=b'], 'a=b'],
+  ])('%j sets the image to %j', (args, image) => {
+    expect(settingsOf([VAULT, ...args]).vaultImage).toBe(image);
+  });
+
+  it('bare bool flags mean true; explicit values use strconv.ParseBool', () => {
+    expect(settingsOf([VAULT, '-revoke-on-shutdown']).revokeOnShutdown).toBe(true);
+    expect(settingsOf([VAULT, '--use-leader-elector']).useLeaderElector).toBe(true);
+    expect(settingsOf([VAULT, '-set-security-context=F']).setSecurityContext).toBe(false);
+    expect(settingsOf([VAULT, '-set-security-context=0']).setSecurityContext).toBe(false);
+    expect(settingsOf([VAULT, '-run-as-same-user=TRUE']).runAsSameUser).toBe(true);
+  });
+
+  it('a bool flag does not take the next argument (it ends the flags instead)', () => {
+    const settings = settingsOf([VAULT, '-revoke-on-shutdown', 'false', '-vault-image=ignored']);
+    expect(settings.revokeOnShutdown).toBe(true);
+    expect(settings.vaultImage).toBe('hashicorp/vault:2.0.4');
+  });
+
+  it('stops at the first non-flag argument, as the deploy manifest relies on (`2>&1`)', () => {
+    expect(settingsOf([VAULT, '2>&1']).vaultAddress).toBe('https://vault:8200');
+    expect(settingsOf([VAULT, '--', '-vault-image=x']).vaultImage).toBe('hashicorp/vault:2.0.4');
+    expect(settingsOf([VAULT, '-', '-vault-image=x']).vaultImage).toBe('hashicorp/vault:2.0.4');
+  });
+
+  it('reports Go flag errors, all of them', () => {
+    expect(problemsOf([VAULT, '-nope=1', '-revoke-on-shutdown=yes', '---x', '-listen'])).toEqual([
+      'flag provided but not defined: -nope',
+      'invalid boolean value "yes" for -revoke-on-shutdown: parse error',
+      'bad flag syntax: ---x',
+      'flag needs an argument: -listen',
+    ]);
+  });
+
+  it('an empty value is not a bool for the flag package', () => {
+    expect(problemsOf([VAULT, '-revoke-on-shutdown='])).toEqual(['invalid boolean value "" for -revoke-on-shutdown: parse error']);
+  });
+
+  it('-h and -help ask for usage', () => {
+    expect(parseSettings(['-h'], {})).toEqual({ kind: 'help' });
+    expect(parseSettings(['--help'], {})).toEqual({ kind: 'help' });
+    const usage = settingsUsage();
+    for (const definition of FLAG_DEFINITIONS) expect(usage).toContain(`-${definition.name}`);
+  });
+});
+
+// Flags whose values are checked or mapped, so a free-form marker value cannot pass through.
+const VALIDATED = ['log-level', 'log-format', 'default-template', 'tls-min-version', 'tls-cipher-suites', 'listen', 'telemetry-path', 'auth-min-backoff', 'auth-max-backoff'];
+
+describe('environment', () => {
+  it('every flag has its AGENT_INJECT_* variable, and a non-empty one beats the flag', () => {
+    for (const definition of FLAG_DEFINITIONS) {
+      expect(definition.env).toMatch(/^AGENT_INJECT_[A-Z_]+$/);
+      if (definition.kind !== 'string' || VALIDATED.includes(definition.name)) continue;
+      const text = JSON.stringify(parseSettings([VAULT, `-${definition.name}=from-flag`], { [definition.env]: 'from-env' }));
+      expect({ flag: definition.name, env: text.includes('from-env'), flagValue: text.includes('from-flag') }).toEqual({
+        flag: definition.name,
+        env: true,
+        flagValue: false,
+      });
+    }
+  });
+
+  it('an empty variable does not override the flag', () => {
+    expect(settingsOf([VAULT, '-vault-image=flag:1'], { AGENT_INJECT_VAULT_IMAGE: '' }).vaultImage).toBe('flag:1');
+    expect(settingsOf([], { AGENT_INJECT_VAULT_ADDR: 'https://env:8200' }).vaultAddress).toBe('https://env:8200');
+  });
+
+  it('bool variables use parseutil.ParseBool and override bool flags', () => {
+    expect(settingsOf([VAULT, '-revoke-on-shutdown'], { AGENT_INJECT_REVOKE_ON_SHUTDOWN: 'f' }).revokeOnShutdown).toBe(false);
+    expect(settingsOf([VAULT], { AGENT_INJECT_SET_SECURITY_CONTEXT: 'false' }).setSecurityContext).toBe(false);
+    expect(settingsOf([VAULT], { AGENT_INJECT_TEMPLATE_CONFIG_EXIT_ON_RETRY_FAILURE: '0' }).templateConfig.exitOnRetryFailure).toBe(false);
+    expect(settingsOf([VAULT], { AGENT_INJECT_USE_LEADER_ELECTOR: 'True' }).useLeaderElector).toBe(true);
+    expect(settingsOf([VAULT], { AGENT_INJECT_RUN_AS_SAME_USER: '1' }).runAsSameUser).toBe(true);
+  });
+
+  it('bad bool, int and float variables are each reported with the vault-k8s prefix', () => {
+    expect(
+      problemsOf([VAULT], {
+        AGENT_INJECT_REVOKE_ON_SHUTDOWN: 'yes',
+        AGENT_INJECT_USE_LEADER_ELECTOR: 'tRuE',
+        AGENT_INJECT_TEMPLATE_MAX_CONNECTIONS_PER_HOST: 'ten',
+        AGENT_INJECT_TEMPLATE_LEASE_RENEWAL_THRESHOLD: '0.5x',
+      }),
+    ).toEqual([
+      `Error parsing environment variables: cannot parse '' as bool: strconv.ParseBool: parsing "yes": invalid syntax`,
+      `Error parsing environment variables: cannot parse '' as bool: strconv.ParseBool: parsing "tRuE": invalid syntax`,
+      'Error parsing environment variables: strconv.ParseInt: parsing "ten": invalid syntax',
+      'Error parsing environment variables: strconv.ParseFloat: parsing "0.5x": invalid syntax',
+    ]);
+  });
+
+  it('parses the env-only numbers', () => {
+    const settings = settingsOf([VAULT], { AGENT_INJECT_TEMPLATE_MAX_CONNECTIONS_PER_HOST: '25', AGENT_INJECT_TEMPLATE_LEASE_RENEWAL_THRESHOLD: '0.75' });
+    expect(settings.templateConfig).toMatchObject({ maxConnectionsPerHost: 25, leaseRenewalThreshold: 0.75 });
+  });
+
+  it('reads NAMESPACE and POD_NAME', () => {
+    expect(settingsOf([VAULT], { NAMESPACE: 'vault', POD_NAME: 'injector-0' })).toMatchObject({ namespace: 'vault', podName: 'injector-0' });
+    expect(settingsOf([VAULT], { NAMESPACE: '' }).namespace).toBe('default');
+  });
+});
+
+describe('startup checks', () => {
+  it('requires a Vault address', () => {
+    expect(problemsOf([])).toEqual(['No Vault service configured']);
+    expect(problemsOf(['-vault-address='])).toEqual(['No Vault service configured']);
+  });
+
+  it.each([
+    ['trace', 'trace'], ['DEBUG', 'debug'], [' info ', 'info'], ['notice', 'info'], ['', 'info'],
+    ['warn', 'warn'], ['Warning', 'warn'], ['err', 'error'], ['error', 'error'],
+  ])('log level %j is %s', (given, level) => {
+    expect(settingsOf([VAULT, `-log-level=${given}`]).logLevel).toBe(level);
+  });
+
+  it.each(['ofni', '0', 'fatal'])('log level %j is refused with vault-k8s text', (given) => {
+    expect(problemsOf([VAULT, `-log-level=${given}`])).toEqual([`Error setting log level: unknown log level: ${given}`]);
+  });
+
+  it('log level text is reported trimmed and lower-cased', () => {
+    expect(problemsOf([VAULT, '-log-level= OFNI '])).toEqual(['Error setting log level: unknown log level: ofni']);
+  });
+
+  it('log format json only for exactly "json"', () => {
+    expect(settingsOf([VAULT, '-log-format=json']).logFormat).toBe('json');
+    expect(settingsOf([VAULT, '-log-format=JSON']).logFormat).toBe('standard');
+  });
+
+  it('default template must be exactly map or json', () => {
+    expect(settingsOf([VAULT, '-default-template=json']).defaultTemplate).toBe('json');
+    expect(problemsOf([VAULT, '-default-template=Map'])).toEqual(['Invalid default flag type: Map']);
+  });
+
+  it('validates backoff durations from flags and env', () => {
+    expect(settingsOf([VAULT, '-auth-min-backoff=1s', '-auth-max-backoff=1h30m'])).toMatchObject({ authMinBackoff: '1s', authMaxBackoff: '1h30m' });
+    expect(problemsOf([VAULT, '-auth-min-backoff=soon'], { AGENT_INJECT_AUTH_MAX_BACKOFF: '5' })).toEqual([
+      'Error parsing environment variables: time: invalid duration "soon"',
+      'Error parsing environment variables: time: missing unit in duration "5"',
+    ]);
+  });
+
+  it('TLS min version', () => {
+    expect(settingsOf([VAULT, '-tls-min-version=tls13']).tls.minVersion).toBe('tls13');
+    expect(problemsOf([VAULT, '-tls-min-version=tls1000'])).toEqual(['Failed to configure TLS: invalid or unsupported TLS version "tls1000"']);
+    expect(problemsOf([VAULT, '-tls-min-version='])).toEqual(['Failed to configure TLS: invalid or unsupported TLS version ""']);
+  });
+
+  it('TLS cipher suites: Go names, trimmed, first unknown reported', () => {
+    expect(settingsOf([VAULT, '-tls-cipher-suites= TLS_RSA_WITH_AES_128_GCM_SHA256 , TLS_AES_128_GCM_SHA256']).tls.cipherSuites).toEqual([
+      'TLS_RSA_WITH_AES_128_GCM_SHA256',
+      'TLS_AES_128_GCM_SHA256',
+    ]);
+    expect(problemsOf([VAULT, '-tls-cipher-suites=TLS_RSA_WITH_AES_128_GCM_SHA256,AES128-SHA,bogus'])).toEqual([
+      'Failed to configure TLS: failed to parse TLS cipher suites list "TLS_RSA_WITH_AES_128_GCM_SHA256,AES128-SHA,bogus": unsupported cipher "AES128-SHA"',
+    ]);
+  });
+
+  it('checks the listen address and telemetry path', () => {
+    expect(settingsOf([VAULT, '-listen=127.0.0.1:0']).listen).toBe('127.0.0.1:0');
+    expect(settingsOf([VAULT, '-listen=[::1]:8443']).listen).toBe('[::1]:8443');
+    expect(problemsOf([VAULT, '-listen=8080'])[0]).toMatch(/^Error listening: listen tcp: address 8080/);
+    expect(problemsOf([VAULT, '-telemetry-path=metrics'])).toEqual(['Invalid telemetry path "metrics": must start with "/"']);
+    expect(settingsOf([VAULT, '-telemetry-path=/metrics']).telemetryPath).toBe('/metrics');
+  });
+
+  it('reports every problem at once', () => {
+    expect(
+      problemsOf(['-log-level=loud', '-default-template=xml', '-tls-min-version=tls9', '-bogus'], { AGENT_INJECT_RUN_AS_SAME_USER: 'maybe' }),
+    ).toEqual([
+      'flag provided but not defined: -bogus',
+      `Error parsing environment variables: cannot parse '' as bool: strconv.ParseBool: parsing "maybe": invalid syntax`,
+      'No Vault service configured',
+      'Invalid default flag type: xml',
+      'Error setting log level: unknown log level: loud',
+      'Failed to configure TLS: invalid or unsupported TLS version "tls9"',
+    ]);
+  });
+});
+
+describe('values kept as vault-k8s keeps them', () => {
+  it('splits tls-auto-hosts on commas, dropping empty entries', () => {
+    expect(settingsOf([VAULT, '-tls-auto-hosts=svc,svc.ns,,10.0.0.1']).tls.autoHosts).toEqual(['svc', 'svc.ns', '10.0.0.1']);
+  });
+
+  it('keeps per-pod values as strings', () => {
+    const settings = settingsOf([VAULT, '-run-as-user=', '-cpu-limit=', '-disable-keep-alives=auto-auth, templating']);
+    expect(settings).toMatchObject({ runAsUser: '', disableKeepAlives: 'auto-auth, templating' });
+    expect(settings.resources.cpuLimit).toBe('');
+  });
+
+  it('decodes -vault-cacert-bytes when it is valid standard base64', () => {
+    const pem = '-----BEGIN CERTIFICATE-----\nMIIB\n-----END CERTIFICATE-----\n';
+    const encoded = Buffer.from(pem).toString('base64');
+    expect(settingsOf([VAULT, `-vault-cacert-bytes=${encoded}`]).vaultCACertBytes).toBe(pem);
+    expect(settingsOf([VAULT], { AGENT_INJECT_VAULT_CACERT_BYTES: pem }).vaultCACertBytes).toBe(pem);
+  });
+
+  it.each([
+    ['padded', Buffer.from('ab').toString('base64'), 'ab'],
+    ['with line breaks', 'YWJj\nZGVm\r\n', 'abcdef'],
+    ['unpadded (not standard)', 'YWI', 'YWI'],
+    ['url alphabet', 'a-_b', 'a-_b'],
+    ['spaces', 'YW Jj', 'YW Jj'],
+  ])('base64 detection: %s', (_label, input, output) => {
+    expect(decodeIfStandardBase64(input)).toBe(output);
+  });
+});
