@@ -79,6 +79,8 @@ describe('agent templates (real process, Go engine, Vault double)', () => {
         },
         // Written without data/: the agent detects KV v2 and shims the path.
         secretTemplate('user', 'secret/app/config', '{{ .Data.data.user }}'),
+        // Our extension: the same secret through the Handlebars engine.
+        { destination: '/vault/secrets/user.hbs', contents: '{{#with (secret "secret/data/app/config")}}{{Data.data.user}}{{/with}}', engine: 'handlebars' },
       ],
     });
     const agent = startAgentInPod({ sandbox, config });
@@ -89,6 +91,7 @@ describe('agent templates (real process, Go engine, Vault double)', () => {
     expect(lines[1]).toMatch(/^metadata: map\[created_time:\S+ custom_metadata:<nil> deletion_time: destroyed:false version:1\]$/);
     expect(lines[2]).toBe('');
     expect(readFileSync(join(sandbox.secretsDir, 'user'), 'utf8')).toBe('alice');
+    expect(readFileSync(join(sandbox.secretsDir, 'user.hbs'), 'utf8')).toBe('alice');
     expect(vault.count('sys.internal-ui-mounts')).toBeGreaterThanOrEqual(1);
   });
 
