@@ -1,0 +1,139 @@
+// The sample file's `startup` cases, each against the real built process: "Exits …" cases must
+// exit 1 with the quoted text on stderr; the others must start, serve HTTPS and honour what
+// their flags ask for (log level, TLS version, cipher suites, env-over-flag precedence).
+import { FLAG_DEFINITIONS } from '../../webhook/src/settings/flag-definitions.js';
+import { GO_CIPHER_TO_OPENSSL } from '../../webhook/src/settings/tls-options.js';
+import { flagsToArgs, runWebhookToExit, startWebhook } from '../helpers/webhook-process.js';
+import type { WebhookProcess } from '../helpers/webhook-process.js';
+import { loadSampleCases } from '../helpers/sample-cases.js';
+import type { SampleCase } from '../helpers/sample-cases.js';
+
+const cases = loadSampleCases('startup');
+
+/** The quoted message of an "Exits … '<message>'." expectation, or undefined for a start. */
+function expectedExitMessage(sample: SampleCase): string | undefined {
+  if (!sample.expect.startsWith('Exits')) return undefined;
+  const match = /'(.*)'/.exec(sample.expect);
+  if (match?.[1] === undefined) throw new Error(`cannot read the expected message of ${sample.id}`);
+  return match[1];
+}
+
+/** Log levels per spec §3 (trimmed, case-insensitive; ""/notice = info, warning = warn, err = error). */
+function levelOf(value: string): 'trace' | 'debug' | 'info' | 'warn' | 'error' {
+  const level = value.trim().toLowerCase();
+  if (level === 'trace' || level === 'debug') return level;
+  if (level === 'warn' || level === 'warning') return 'warn';
+  if (level === 'err' || level === 'error') return 'error';
+  return 'info';
+}
+
+async function checkLogLevel(webhook: WebhookProcess, value: string): Promise<void> {
+  const level = levelOf(value);
+  // A request makes an info line ("admission"); startup already logged debug lines when enabled.
+  await webhook.postReview({ apiVersion: 'admission.k8s.io/v1', kind: 'AdmissionReview', request: { uid: 'level', object: {} } });
+  await webhook.waitForOutput(/Listening on/);
+  const logs = webhook.logs();
+  expect({ level, debug: logs.includes('[DEBUG]'), info: logs.includes('[INFO]') }).toEqual({
+    level,
+    debug: level === 'trace' || level === 'debug',
+    info: level !== 'warn' && level !== 'error',
+  });
+}
+
+async function checkMinVersion(webhook: WebhookProcess, version: string): Promise<void> {
+  const tls12 = webhook.request({ path: '/health/ready', tls: { maxVersion: 'TLSv1.2' } }).then((result) => result.tls.protocol, () => 'refused');
+  const tls13 = await webhook.request({ path: '/health/ready', tls: { minVersion: 'TLSv1.3' } });
+  expect(tls13.tls.protocol).toBe('TLSv1.3');
+  expect(await tls12).toBe(version === 'tls13' ? 'refused' : 'TLSv1.2');
+}
+
+async function checkCipherSuites(webhook: WebhookProcess, goNames: readonly string[]): Promise<void> {
+  const allowed = goNames.map((name) => GO_CIPHER_TO_OPENSSL[name]).filter((name): name is string => name !== undefined);
+  for (const cipher of allowed.filter((name) => !name.startsWith('TLS_'))) {
+    const result = await webhook.request({ path: '/health/ready', tls: { maxVersion: 'TLSv1.2', ciphers: cipher } });
+    expect(result.tls.cipher).toBe(cipher);
+  }
+  const outsider = ['ECDHE-RSA-AES128-GCM-SHA256', 'ECDHE-ECDSA-AES128-GCM-SHA256', 'AES256-SHA'].find((name) => !allowed.includes(name))!;
+  await expect(webhook.request({ path: '/health/ready', tls: { maxVersion: 'TLSv1.2', ciphers: outsider } })).rejects.toThrow();
+}
+
+/** Flags the case sets both on the command line and through their AGENT_INJECT_* variable. */
+function overriddenFlags(sample: SampleCase): { flag: string; flagValue: string; envValue: string }[] {
+  return FLAG_DEFINITIONS.flatMap((definition) => {
+    const flagValue = sample.injector_flags[definition.name];
+    const envValue = sample.injector_flags[`env:${definition.env}`];
+    return flagValue !== undefined && envValue !== undefined ? [{ flag: definition.name, flagValue: String(flagValue), envValue: String(envValue) }] : [];
+  });
+}
+
+const SUMMARY_FIELDS: Readonly<Record<string, string>> = {
+  'vault-image': 'vaultImage',
+  'vault-address': 'vaultAddress',
+  'vault-auth-type': 'vaultAuthType',
+  'vault-auth-path': 'vaultAuthPath',
+  'default-template': 'defaultTemplate',
+};
+
+async function checkEnvOverrides(webhook: WebhookProcess, sample: SampleCase): Promise<void> {
+  for (const { flag, flagValue, envValue } of overriddenFlags(sample)) {
+    const field = SUMMARY_FIELDS[flag];
+    expect(field).toBeDefined();
+    const summary = (await webhook.waitForOutput(/Starting handler\.\.:.*$/m))[0];
+    expect(summary).toContain(`${field!}=${envValue}`);
+    expect(summary).not.toContain(flagValue);
+  }
+}
+
+describe('startup cases from the sample file', () => {
+  it('has the 12 startup cases', () => {
+    expect(cases).toHaveLength(12);
+  });
+
+  it.each(cases.map((sample) => [sample.id, sample] as const))('%s', async (_id, sample) => {
+    const message = expectedExitMessage(sample);
+    const { args, env } = flagsToArgs(sample.injector_flags);
+    if (message !== undefined) {
+      const result = await runWebhookToExit(['-listen=127.0.0.1:0', ...args], env);
+      expect({ code: result.code, stderr: result.stderr }).toEqual({ code: 1, stderr: `${message}\n` });
+      return;
+    }
+    const suites = String(sample.injector_flags['tls-cipher-suites'] ?? '');
+    const rsaOnly = suites !== '' && suites.split(',').every((name) => name.startsWith('TLS_RSA_'));
+    const webhook = await startWebhook({ flags: sample.injector_flags, keyType: rsaOnly ? 'rsa-2048' : 'ecdsa-p256' });
+    try {
+      const logLevel = sample.injector_flags['log-level'];
+      if (logLevel !== undefined) await checkLogLevel(webhook, String(logLevel));
+      const minVersion = sample.injector_flags['tls-min-version'];
+      if (minVersion !== undefined) await checkMinVersion(webhook, String(minVersion));
+      if (suites !== '') await checkCipherSuites(webhook, suites.split(','));
+      await checkEnvOverrides(webhook, sample);
+      const health = await webhook.request({ path: '/health/ready' });
+      expect(health.status).toBe(204);
+    } finally {
+      await webhook.stop();
+    }
+  });
+});
+
+describe('startup problems are all reported at once', () => {
+  it('lists every problem on stderr and exits 1', async () => {
+    const result = await runWebhookToExit(['-log-level=loud', '-default-template=xml', '-tls-min-version=tls9', '-tls-cipher-suites=NOPE'], {
+      AGENT_INJECT_REVOKE_ON_SHUTDOWN: 'yes',
+    });
+    expect(result.code).toBe(1);
+    expect(result.stderr.split('\n')).toEqual([
+      `Error parsing environment variables: cannot parse '' as bool: strconv.ParseBool: parsing "yes": invalid syntax`,
+      'No Vault service configured',
+      'Invalid default flag type: xml',
+      'Error setting log level: unknown log level: loud',
+      'Failed to configure TLS: invalid or unsupported TLS version "tls9"',
+      '',
+    ]);
+  });
+
+  it('-h prints the usage with every flag and exits 0', async () => {
+    const result = await runWebhookToExit(['-h']);
+    expect(result.code).toBe(0);
+    for (const definition of FLAG_DEFINITIONS) expect(result.stdout).toContain(`-${definition.name}`);
+  });
+});

@@ -1,0 +1,180 @@
+// The HTTP layer in-process over plain HTTP on 127.0.0.1 (fastify's inject() pulls in an ESM-only
+// `cookie` that jest cannot load on Node 20): envelope handling, metrics accounting and log lines,
+// with admit() replaced by scripted outcomes so every decision kind is reachable.
+import { buildApp } from './app.js';
+import { createMetrics } from './metrics.js';
+import { createLogger } from './log.js';
+import { parseSettings } from './settings/parse-settings.js';
+import type { Settings } from './settings/settings.js';
+import type { AdmissionOutcome } from './inject/admit.js';
+import type { AdmissionRequest } from './http/admission-review.js';
+import type { AddressInfo } from 'node:net';
+
+function settings(): Settings {
+  const result = parseSettings(['-vault-address=https://vault:8200', '-telemetry-path=/metrics'], {});
+  if (result.kind !== 'settings') throw new Error('bad test settings');
+  return result.settings;
+}
+
+function build(admit: (request: AdmissionRequest) => AdmissionOutcome, options: { ready?: () => boolean; bodyLimit?: number } = {}) {
+  const lines: Record<string, unknown>[] = [];
+  const metrics = createMetrics({ processMetrics: false });
+  let clock = 0;
+  const app = buildApp({
+    settings: settings(),
+    logger: createLogger({ level: 'info', format: 'json', destination: { write: (line: string) => lines.push(JSON.parse(line) as Record<string, unknown>) } }),
+    metrics,
+    isReady: options.ready ?? (() => true),
+    admit: (request) => admit(request),
+    now: () => (clock += 3),
+    ...(options.bodyLimit === undefined ? {} : { bodyLimit: options.bodyLimit }),
+  });
+  apps.push(app);
+  const inject = async (options: { method: string; url: string; headers?: Record<string, string>; payload?: string | undefined }): Promise<{ statusCode: number; body: string }> => {
+    if (app.server.listening === false) await app.listen({ port: 0, host: '127.0.0.1' });
+    const address = app.server.address() as AddressInfo;
+    const response = await fetch(`http://127.0.0.1:${address.port}${options.url}`, {
+      method: options.method,
+      headers: options.headers ?? {},
+      ...(options.payload === undefined ? {} : { body: options.payload }),
+    });
+    return { statusCode: response.status, body: await response.text() };
+  };
+  return { app: { inject }, lines, metrics };
+}
+
+const apps: { close(): Promise<unknown> }[] = [];
+afterAll(async () => {
+  await Promise.all(apps.map((app) => app.close()));
+});
+
+function review(namespace: string, uid = 'uid-1', object: unknown = { metadata: { generateName: 'web-' } }): string {
+  return JSON.stringify({ apiVersion: 'admission.k8s.io/v1', kind: 'AdmissionReview', request: { uid, namespace, object } });
+}
+
+const injected = (type: 'init_and_sidecar' | 'init_only' | 'sidecar_only' | undefined) => (request: AdmissionRequest): AdmissionOutcome => ({
+  decision: 'injected',
+  injectionType: type,
+  response: { uid: request.uid, allowed: true, patch: Buffer.from('[]').toString('base64'), patchType: 'JSONPatch' },
+});
+const denied = (request: AdmissionRequest): AdmissionOutcome => ({
+  decision: 'denied',
+  reason: 'error validating agent configuration: no role',
+  response: { uid: request.uid, allowed: false, status: { metadata: {}, message: 'error validating agent configuration: no role' } },
+});
+const skipped = (request: AdmissionRequest): AdmissionOutcome => ({ decision: 'skipped', reason: 'no inject annotation', response: { uid: request.uid, allowed: true } });
+
+describe('/mutate envelope', () => {
+  it('encodes the response with the request uid, Go field order, and the outcome fields', async () => {
+    const { app } = build(denied);
+    const reply = await app.inject({ method: 'POST', url: '/mutate', headers: { 'content-type': 'application/json' }, payload: review('team-a', 'abc') });
+    expect(reply.statusCode).toBe(200);
+    expect(reply.body).toBe(
+      '{"kind":"AdmissionReview","apiVersion":"admission.k8s.io/v1","response":{"uid":"abc","allowed":false,"status":{"metadata":{},"message":"error validating agent configuration: no role"}}}',
+    );
+  });
+
+  it('puts the request uid on the response even if the core returned another', async () => {
+    const { app } = build((request) => ({ decision: 'skipped', reason: 'x', response: { uid: `${request.uid}-other`, allowed: true } }));
+    const reply = await app.inject({ method: 'POST', url: '/mutate', headers: { 'content-type': 'application/json' }, payload: review('ns', 'right') });
+    expect(JSON.parse(reply.body)).toEqual({ kind: 'AdmissionReview', apiVersion: 'admission.k8s.io/v1', response: { uid: 'right', allowed: true } });
+  });
+
+  it('denies instead of crashing when the core throws', async () => {
+    const { app, lines } = build(() => {
+      throw new Error('boom');
+    });
+    const reply = await app.inject({ method: 'POST', url: '/mutate', headers: { 'content-type': 'application/json' }, payload: review('ns') });
+    expect(reply.statusCode).toBe(200);
+    expect(JSON.parse(reply.body)).toEqual({
+      kind: 'AdmissionReview',
+      apiVersion: 'admission.k8s.io/v1',
+      response: { uid: 'uid-1', allowed: false, status: { metadata: {}, message: 'internal error: boom' } },
+    });
+    expect(lines.some((line) => line['@message'] === 'admission core failed')).toBe(true);
+  });
+
+  it('refuses a body over the limit with 413 and does not call the core', async () => {
+    let calls = 0;
+    const { app } = build((request) => {
+      calls += 1;
+      return skipped(request);
+    }, { bodyLimit: 64 });
+    const reply = await app.inject({ method: 'POST', url: '/mutate', headers: { 'content-type': 'application/json' }, payload: review('a-namespace-long-enough-to-pass-64-bytes') });
+    expect(reply.statusCode).toBe(413);
+    expect(reply.body).toBe('request body too large: limit is 64 bytes\n');
+    expect(calls).toBe(0);
+  });
+});
+
+describe('metrics', () => {
+  it('counts injections by namespace and type, failures by namespace, and times every /mutate request', async () => {
+    const outcomes = [injected('init_and_sidecar'), injected('init_only'), injected('sidecar_only'), injected('init_and_sidecar'), injected(undefined), denied, skipped];
+    let index = 0;
+    const { app, metrics } = build((request) => outcomes[index++]!(request));
+    for (const namespace of ['a', 'a', 'b', 'b', 'b', 'c', 'd']) {
+      await app.inject({ method: 'POST', url: '/mutate', headers: { 'content-type': 'application/json' }, payload: review(namespace) });
+    }
+    await app.inject({ method: 'POST', url: '/mutate', headers: { 'content-type': 'text/plain' }, payload: '' });
+    const text = (await app.inject({ method: 'GET', url: '/metrics' })).body;
+    const samples = text.split('\n').filter((line) => line.startsWith('vault_agent_injector_'));
+    expect(samples).toEqual(
+      expect.arrayContaining([
+        'vault_agent_injector_request_queue_length 0',
+        'vault_agent_injector_injections_by_namespace_total{namespace="a",injection_type="init_and_sidecar"} 1',
+        'vault_agent_injector_injections_by_namespace_total{namespace="a",injection_type="init_only"} 1',
+        'vault_agent_injector_injections_by_namespace_total{namespace="b",injection_type="sidecar_only"} 1',
+        'vault_agent_injector_injections_by_namespace_total{namespace="b",injection_type="init_and_sidecar"} 1',
+        'vault_agent_injector_failed_injections_by_namespace_total{namespace="c"} 1',
+        'vault_agent_injector_request_processing_duration_ms_count 8',
+        // The fake clock advances 3 ms per reading: admissions read it 4 times (9 ms), the early 400 twice (3 ms).
+        'vault_agent_injector_request_processing_duration_ms_bucket{le="5"} 1',
+        'vault_agent_injector_request_processing_duration_ms_bucket{le="10"} 8',
+        'vault_agent_injector_request_processing_duration_ms_sum 66',
+      ]),
+    );
+    const buckets = samples.filter((line) => line.startsWith('vault_agent_injector_request_processing_duration_ms_bucket')).map((line) => /le="([^"]+)"/.exec(line)?.[1]);
+    expect(buckets).toEqual(['5', '10', '25', '50', '75', '100', '250', '500', '1000', '2500', '5000', '7500', '10000', '+Inf']);
+    expect(samples.filter((line) => line.startsWith('vault_agent_injector_injections_by_namespace_total'))).toHaveLength(4);
+    expect(samples.filter((line) => line.includes('namespace="d"'))).toEqual([]);
+    expect(metrics.registry.getSingleMetric('vault_agent_injector_request_queue_length')).toBeDefined();
+  });
+});
+
+describe('admission log line', () => {
+  it('logs one line per admission with identifiers, decision and duration', async () => {
+    const { app, lines } = build(injected('init_and_sidecar'));
+    await app.inject({ method: 'POST', url: '/mutate', headers: { 'content-type': 'application/json' }, payload: review('team-a', 'uid-9') });
+    const admissions = lines.filter((line) => line['@message'] === 'admission');
+    expect(admissions).toHaveLength(1);
+    expect(admissions[0]).toMatchObject({
+      '@level': 'info',
+      uid: 'uid-9',
+      namespace: 'team-a',
+      generateName: 'web-',
+      decision: 'injected',
+      injectionType: 'init_and_sidecar',
+      allowed: true,
+      durationMs: 3,
+    });
+  });
+
+  it('logs denials at warn with the reason', async () => {
+    const { app, lines } = build(denied);
+    await app.inject({ method: 'POST', url: '/mutate', headers: { 'content-type': 'application/json' }, payload: review('team-a', 'uid-9', { metadata: { name: 'pod-1' } }) });
+    expect(lines.find((line) => line['@message'] === 'admission')).toMatchObject({ '@level': 'warn', name: 'pod-1', decision: 'denied', reason: 'error validating agent configuration: no role' });
+  });
+});
+
+describe('health', () => {
+  it('is 204 when ready and 503 when not, for any method', async () => {
+    let ready = false;
+    const { app } = build(skipped, { ready: () => ready });
+    expect((await app.inject({ method: 'GET', url: '/health/ready' })).statusCode).toBe(503);
+    ready = true;
+    for (const method of ['GET', 'HEAD', 'POST', 'PUT'] as const) {
+      const payload = method === 'GET' || method === 'HEAD' ? undefined : 'ignored';
+      expect((await app.inject({ method, url: '/health/ready', headers: { 'content-type': 'x/y;;' }, payload })).statusCode).toBe(204);
+    }
+  });
+});

@@ -1,0 +1,78 @@
+// buildApp(deps): the webhook's fastify instance with its routes, built but not listening (main.ts
+// listens). Routes mirror vault-k8s's Go mux: /mutate, /health/ready, the telemetry path when
+// set, and a plain-text 404 for everything else.
+import { fastify } from 'fastify';
+import type { FastifyInstance } from 'fastify';
+import type { ServerOptions } from 'node:https';
+import { performance } from 'node:perf_hooks';
+import { admit as realAdmit } from './inject/admit.js';
+import type { Settings } from './settings/settings.js';
+import type { Logger } from './log.js';
+import type { WebhookMetrics } from './metrics.js';
+import { registerMutateRoute } from './http/mutate-route.js';
+import type { AdmitFunction } from './http/mutate-route.js';
+import { MAX_BODY_BYTES } from './http/read-body.js';
+import { sendGoError, sendGoNotFound } from './http/go-responses.js';
+import { registerRawRoute } from './http/raw-route.js';
+
+export interface AppDependencies {
+  readonly settings: Settings;
+  readonly logger: Logger;
+  readonly metrics: WebhookMetrics;
+  /** True once a certificate is loaded and until shutdown begins. */
+  readonly isReady: () => boolean;
+  /** TLS options for the HTTPS server; without them the app is plain HTTP (for inject() tests). */
+  readonly https?: ServerOptions;
+  readonly admit?: AdmitFunction;
+  readonly bodyLimit?: number;
+  readonly now?: () => number;
+}
+
+/** Idle keep-alive sockets are kept a little over the API server's 90 s idle timeout. */
+const KEEP_ALIVE_TIMEOUT_MS = 95_000;
+
+export function buildApp(deps: AppDependencies): FastifyInstance {
+  const options = { logger: false, return503OnClosing: true, forceCloseConnections: 'idle', keepAliveTimeout: KEEP_ALIVE_TIMEOUT_MS } as const;
+  // One instance type for both transports: callers that need the https.Server narrow app.server.
+  const app = (deps.https === undefined ? fastify(options) : fastify({ ...options, https: deps.https })) as unknown as FastifyInstance;
+
+  // Bodies are never parsed by fastify: /mutate reads its own under a streaming limit, and the
+  // other paths ignore theirs.
+  app.removeAllContentTypeParsers();
+  app.addContentTypeParser('*', function leaveBodyUnread(_request, _payload, done) {
+    done(null, undefined);
+  });
+
+  registerMutateRoute(app, {
+    settings: deps.settings,
+    logger: deps.logger,
+    metrics: deps.metrics,
+    admit: deps.admit ?? realAdmit,
+    bodyLimit: deps.bodyLimit ?? MAX_BODY_BYTES,
+    now: deps.now ?? (() => performance.now()),
+  });
+
+  registerRawRoute(app, '/health/ready', async function healthReady(_request, reply) {
+    if (deps.isReady()) await reply.code(204).send();
+    else await sendGoError(reply, 503, 'not ready');
+  });
+
+  const telemetryPath = deps.settings.telemetryPath;
+  if (telemetryPath !== '') {
+    const registry = deps.metrics.registry;
+    registerRawRoute(app, telemetryPath, async function metrics(_request, reply) {
+      const text = await registry.metrics();
+      await reply.code(200).header('content-type', registry.contentType).send(text);
+    });
+  }
+
+  // Unknown paths are answered in onRequest too, so no body handling can turn a 404 into a 415.
+  app.addHook('onRequest', async function unknownPath(request, reply) {
+    if (request.is404) await sendGoNotFound(reply);
+  });
+  app.setNotFoundHandler(function notFound(_request, reply) {
+    return sendGoNotFound(reply);
+  });
+
+  return app;
+}

@@ -1,0 +1,128 @@
+// /mutate (any method, as vault-k8s's mux route): transport checks with vault-k8s's statuses and
+// texts (spec §7.2), then admit(), the reply in the request's AdmissionReview version, metrics
+// and one log line. No injection logic lives here.
+import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
+import { goQuote } from '../../../common/src/go-quote.js';
+import type { AdmissionRequest, AdmissionResponse } from './admission-review.js';
+import type { AdmissionOutcome, InjectionType } from '../inject/admit.js';
+import type { Settings } from '../settings/settings.js';
+import type { Logger } from '../log.js';
+import { recordAdmission } from '../metrics.js';
+import type { WebhookMetrics } from '../metrics.js';
+import { decodeAdmissionReview } from './decode-review.js';
+import { encodeAdmissionReview } from './encode-review.js';
+import { readBody } from './read-body.js';
+import { sendGoError } from './go-responses.js';
+import { registerRawRoute } from './raw-route.js';
+
+export type AdmitFunction = (request: AdmissionRequest, settings: Settings) => AdmissionOutcome;
+
+export interface MutateRouteOptions {
+  readonly settings: Settings;
+  readonly logger: Logger;
+  readonly metrics: WebhookMetrics;
+  readonly admit: AdmitFunction;
+  readonly bodyLimit: number;
+  /** Monotonic milliseconds, for durations. */
+  readonly now: () => number;
+}
+
+const MAX_LOGGED_TEXT = 512;
+
+function clip(text: string): string {
+  return text.length > MAX_LOGGED_TEXT ? `${text.slice(0, MAX_LOGGED_TEXT)}…` : text;
+}
+
+function podMetadata(object: unknown): { name?: string; generateName?: string } {
+  if (typeof object !== 'object' || object === null) return {};
+  const metadata = (object as { metadata?: unknown }).metadata;
+  if (typeof metadata !== 'object' || metadata === null) return {};
+  const { name, generateName } = metadata as { name?: unknown; generateName?: unknown };
+  return {
+    ...(typeof name === 'string' ? { name: clip(name) } : {}),
+    ...(typeof generateName === 'string' ? { generateName: clip(generateName) } : {}),
+  };
+}
+
+/** admit() is pure and total by contract; should it throw anyway, deny this pod instead of crashing. */
+function safeAdmit(admit: AdmitFunction, request: AdmissionRequest, settings: Settings, logger: Logger): AdmissionOutcome {
+  try {
+    return admit(request, settings);
+  } catch (error) {
+    logger.error({ err: error, uid: request.uid }, 'admission core failed');
+    const reason = `internal error: ${error instanceof Error ? error.message : String(error)}`;
+    return { decision: 'denied', reason, response: { uid: request.uid, allowed: false, status: { metadata: {}, message: reason } } };
+  }
+}
+
+function injectionTypeOf(outcome: AdmissionOutcome): InjectionType | undefined {
+  return outcome.decision === 'injected' ? outcome.injectionType : undefined;
+}
+
+async function handleMutate(options: MutateRouteOptions, request: FastifyRequest, reply: FastifyReply): Promise<FastifyReply> {
+  const { logger } = options;
+  const contentType = request.headers['content-type'] ?? '';
+  if (contentType !== 'application/json') {
+    const message = `Invalid content-type: ${goQuote(contentType)}`;
+    logger.warn({ code: 400, warn: message }, 'warning for request');
+    return sendGoError(reply, 400, message);
+  }
+  const read = await readBody(request.raw, options.bodyLimit);
+  if (read.kind === 'too-large') {
+    logger.warn({ code: 413, limit: options.bodyLimit }, 'request body too large');
+    reply.header('connection', 'close');
+    return sendGoError(reply, 413, `request body too large: limit is ${options.bodyLimit} bytes`);
+  }
+  if (read.kind === 'error') {
+    const message = `error reading request body: ${read.message}`;
+    logger.error({ code: 400, error: message }, 'error on request');
+    return sendGoError(reply, 400, message);
+  }
+  if (read.body.length === 0) {
+    logger.error({ code: 400, warn: 'Empty request body' }, 'warning for request');
+    return sendGoError(reply, 400, 'Empty request body');
+  }
+  const decoded = decodeAdmissionReview(read.body.toString('utf8'));
+  if (!decoded.ok) {
+    const message = `error decoding admission request: ${decoded.error}`;
+    logger.error({ code: 500, error: message }, 'error on request');
+    return sendGoError(reply, 500, message);
+  }
+  if (decoded.request === undefined) {
+    // vault-k8s dereferences the missing request and drops the connection; a 400 says why.
+    logger.error({ code: 400, error: 'AdmissionReview has no request' }, 'error on request');
+    return sendGoError(reply, 400, 'error decoding admission request: AdmissionReview has no request');
+  }
+  const admissionRequest = decoded.request;
+  const started = options.now();
+  const outcome = safeAdmit(options.admit, admissionRequest, options.settings, logger);
+  const response: AdmissionResponse = { ...outcome.response, uid: admissionRequest.uid };
+  const namespace = admissionRequest.namespace ?? '';
+  recordAdmission(options.metrics, namespace, response.allowed, injectionTypeOf(outcome));
+  const entry = {
+    uid: admissionRequest.uid,
+    namespace,
+    ...podMetadata(admissionRequest.object),
+    decision: outcome.decision,
+    ...(outcome.decision === 'injected' ? { injectionType: outcome.injectionType ?? 'none' } : { reason: clip(outcome.reason) }),
+    allowed: response.allowed,
+    durationMs: Number((options.now() - started).toFixed(3)),
+  };
+  if (outcome.decision === 'denied') logger.warn(entry, 'admission');
+  else logger.info(entry, 'admission');
+  return reply.code(200).header('content-type', 'application/json').send(encodeAdmissionReview(decoded.apiVersion, decoded.kind, response));
+}
+
+export function registerMutateRoute(app: FastifyInstance, options: MutateRouteOptions): void {
+  registerRawRoute(app, '/mutate', async function mutate(request, reply) {
+    options.metrics.requestQueueLength.inc();
+    const started = options.now();
+    try {
+      await handleMutate(options, request, reply);
+    } finally {
+      // Whole milliseconds, as vault-k8s observes time.Since(start).Milliseconds().
+      options.metrics.requestProcessingDuration.observe(Math.floor(options.now() - started));
+      options.metrics.requestQueueLength.dec();
+    }
+  });
+}

@@ -1,0 +1,50 @@
+// Reads a request body up to a byte limit while it streams in: a body announced or found to be
+// larger is refused as soon as that is known, never buffered whole.
+import type { IncomingMessage } from 'node:http';
+
+/** 10 MiB: well above any Pod the API server admits (etcd's default object limit is 1.5 MiB). */
+export const MAX_BODY_BYTES = 10 * 1024 * 1024;
+
+export type BodyResult =
+  | { readonly kind: 'body'; readonly body: Buffer }
+  | { readonly kind: 'too-large' }
+  | { readonly kind: 'error'; readonly message: string };
+
+export function readBody(request: IncomingMessage, limit: number): Promise<BodyResult> {
+  const declared = Number(request.headers['content-length']);
+  if (Number.isFinite(declared) && declared > limit) return Promise.resolve({ kind: 'too-large' });
+  if (request.readableEnded) return Promise.resolve({ kind: 'body', body: Buffer.alloc(0) });
+  return new Promise((resolve) => {
+    const chunks: Buffer[] = [];
+    let size = 0;
+    const finish = (result: BodyResult): void => {
+      request.off('data', onData);
+      request.off('end', onEnd);
+      request.off('error', onError);
+      request.off('aborted', onAborted);
+      resolve(result);
+    };
+    const onData = (chunk: Buffer): void => {
+      size += chunk.length;
+      if (size > limit) {
+        request.pause();
+        finish({ kind: 'too-large' });
+        return;
+      }
+      chunks.push(chunk);
+    };
+    const onEnd = (): void => {
+      finish({ kind: 'body', body: Buffer.concat(chunks, size) });
+    };
+    const onError = (error: Error): void => {
+      finish({ kind: 'error', message: error.message });
+    };
+    const onAborted = (): void => {
+      finish({ kind: 'error', message: 'client disconnected' });
+    };
+    request.on('data', onData);
+    request.on('end', onEnd);
+    request.on('error', onError);
+    request.on('aborted', onAborted);
+  });
+}

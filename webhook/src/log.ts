@@ -1,0 +1,75 @@
+// The webhook's logger: pino, with vault-k8s's (hclog's) shapes. `-log-format=json` writes
+// hclog-style JSON keys (@timestamp, @level, @module, @message); "standard" writes hclog's text
+// line: `2006-01-02T15:04:05.000Z [INFO]  handler: message: key=value`.
+// Callers log identifiers and decisions only: never tokens, secrets or template bodies.
+import { pino } from 'pino';
+import type { DestinationStream, Logger } from 'pino';
+import type { LogLevel } from './settings/settings.js';
+
+export type { Logger } from 'pino';
+
+export interface LoggerOptions {
+  readonly level: LogLevel;
+  readonly format: 'json' | 'standard';
+  /** Where lines go; defaults to stdout. */
+  readonly destination?: { write(line: string): unknown };
+  /** Timestamps; injectable for tests. */
+  readonly now?: () => Date;
+}
+
+const MESSAGE_KEY = '@message';
+const RESERVED_KEYS = new Set(['@timestamp', '@level', '@module', MESSAGE_KEY]);
+
+function formatValue(value: unknown): string {
+  if (typeof value === 'string') return /^[^\s"=]*$/.test(value) && value !== '' ? value : JSON.stringify(value);
+  return value === undefined ? 'null' : JSON.stringify(value);
+}
+
+function text(value: unknown, fallback: string): string {
+  return typeof value === 'string' ? value : fallback;
+}
+
+/** One hclog "standard" line from one pino JSON record. */
+export function formatStandardLine(record: Readonly<Record<string, unknown>>): string {
+  const level = `[${text(record['@level'], 'info').toUpperCase()}]`.padEnd(7);
+  const module = typeof record['@module'] === 'string' ? `${record['@module']}: ` : '';
+  const fields = Object.entries(record)
+    .filter(([key]) => !RESERVED_KEYS.has(key))
+    .map(([key, value]) => `${key}=${formatValue(value)}`);
+  const message = text(record[MESSAGE_KEY], '');
+  const tail = fields.length > 0 ? `${message}: ${fields.join(' ')}` : message;
+  return `${text(record['@timestamp'], '')} ${level} ${module}${tail}\n`;
+}
+
+function standardStream(out: { write(line: string): unknown }): DestinationStream {
+  return {
+    write(line: string): void {
+      try {
+        out.write(formatStandardLine(JSON.parse(line) as Record<string, unknown>));
+      } catch {
+        out.write(line);
+      }
+    },
+  };
+}
+
+export function createLogger(options: LoggerOptions): Logger {
+  const out = options.destination ?? process.stdout;
+  const now = options.now ?? ((): Date => new Date());
+  const destination: DestinationStream = options.format === 'json' ? { write: (line: string) => void out.write(line) } : standardStream(out);
+  return pino(
+    {
+      level: options.level,
+      messageKey: MESSAGE_KEY,
+      base: null,
+      timestamp: () => `,"@timestamp":"${now().toISOString()}"`,
+      formatters: { level: (label) => ({ '@level': label }) },
+    },
+    destination,
+  );
+}
+
+/** A named sub-logger, like hclog's Named(): the name lands in @module. */
+export function namedLogger(logger: Logger, module: string): Logger {
+  return logger.child({ '@module': module });
+}

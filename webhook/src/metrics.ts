@@ -1,0 +1,72 @@
+// Prometheus metrics: vault-k8s's four (agent-inject/metrics.go, spec §7.3: same names, labels,
+// buckets) plus certificate expiry and, when served, Node process metrics. Each app gets its own
+// Registry, so nothing is global and tests stay independent.
+import { Counter, Gauge, Histogram, Registry, collectDefaultMetrics } from 'prom-client';
+import type { InjectionType } from './inject/admit.js';
+
+export const METRIC_NAMES = {
+  requestQueueLength: 'vault_agent_injector_request_queue_length',
+  requestProcessingDuration: 'vault_agent_injector_request_processing_duration_ms',
+  injectionsByNamespace: 'vault_agent_injector_injections_by_namespace_total',
+  failedInjectionsByNamespace: 'vault_agent_injector_failed_injections_by_namespace_total',
+  certificateExpiry: 'vault_agent_injector_certificate_expiry_timestamp_seconds',
+} as const;
+
+export const PROCESSING_DURATION_BUCKETS_MS = [5, 10, 25, 50, 75, 100, 250, 500, 1000, 2500, 5000, 7500, 10000] as const;
+
+export interface WebhookMetrics {
+  readonly registry: Registry;
+  readonly requestQueueLength: Gauge;
+  readonly requestProcessingDuration: Histogram;
+  readonly injectionsByNamespace: Counter<'namespace' | 'injection_type'>;
+  readonly failedInjectionsByNamespace: Counter<'namespace'>;
+  readonly certificateExpiry: Gauge;
+}
+
+export interface MetricsOptions {
+  /** Adds prom-client's process_* and nodejs_* collectors (the Go binary exports go_/process_). */
+  readonly processMetrics: boolean;
+}
+
+export function createMetrics(options: MetricsOptions): WebhookMetrics {
+  const registry = new Registry();
+  const metrics: WebhookMetrics = {
+    registry,
+    requestQueueLength: new Gauge({
+      name: METRIC_NAMES.requestQueueLength,
+      help: "Count of webhook requests in the injector's queue",
+      registers: [registry],
+    }),
+    requestProcessingDuration: new Histogram({
+      name: METRIC_NAMES.requestProcessingDuration,
+      help: 'Webhook request processing times in milliseconds',
+      buckets: [...PROCESSING_DURATION_BUCKETS_MS],
+      registers: [registry],
+    }),
+    injectionsByNamespace: new Counter({
+      name: METRIC_NAMES.injectionsByNamespace,
+      help: 'Total count of Agent Sidecar injections by namespace',
+      labelNames: ['namespace', 'injection_type'] as const,
+      registers: [registry],
+    }),
+    failedInjectionsByNamespace: new Counter({
+      name: METRIC_NAMES.failedInjectionsByNamespace,
+      help: 'Total count of failed Agent Sidecar injections by namespace',
+      labelNames: ['namespace'] as const,
+      registers: [registry],
+    }),
+    certificateExpiry: new Gauge({
+      name: METRIC_NAMES.certificateExpiry,
+      help: 'Expiry time (notAfter) of the serving certificate, in seconds since the Unix epoch',
+      registers: [registry],
+    }),
+  };
+  if (options.processMetrics) collectDefaultMetrics({ register: registry });
+  return metrics;
+}
+
+/** vault-k8s counts a response once it is written: allowed with an agent added, or denied. */
+export function recordAdmission(metrics: WebhookMetrics, namespace: string, allowed: boolean, injectionType: InjectionType | undefined): void {
+  if (!allowed) metrics.failedInjectionsByNamespace.inc({ namespace });
+  else if (injectionType !== undefined) metrics.injectionsByNamespace.inc({ namespace, injection_type: injectionType });
+}

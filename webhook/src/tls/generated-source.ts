@@ -1,0 +1,116 @@
+// Self-managed certificates when no cert files are given (vault-k8s GenSource, spec §7.4):
+// one in-memory CA for the process's life and a leaf for -tls-auto-hosts, re-issued when it is
+// within 10 % of its lifetime of expiry. The clock and timers are injected.
+import type { CertificateBundle, CertificateSource } from './certificate-source.js';
+import { LEAF_VALIDITY_MS, generateCa, generateLeaf } from './x509.js';
+import type { KeyedCertificate } from './x509.js';
+import { realScheduler, systemClock } from './scheduler.js';
+import type { Clock, Scheduler } from './scheduler.js';
+import type { Logger } from '../log.js';
+
+/** vault-k8s: "roughly 10 %" of the leaf lifetime before expiry. */
+export const ROTATE_WITHIN_FRACTION = 0.1;
+/** vault-k8s's cert-source loop waits this long after a failure. */
+export const RETRY_AFTER_ERROR_MS = 5000;
+/** Upper bound between checks, so a suspended host or a changed clock cannot skip a rotation. */
+export const MAX_CHECK_INTERVAL_MS = 60 * 1000;
+
+export interface GeneratedSourceOptions {
+  readonly hosts: readonly string[];
+  readonly logger: Logger;
+  readonly clock?: Clock;
+  readonly scheduler?: Scheduler;
+  readonly leafValidityMs?: number;
+  /** Reuse this CA instead of generating one (e.g. a CA shared by replicas). */
+  readonly ca?: KeyedCertificate;
+}
+
+/** When a leaf with this notAfter should be replaced. */
+export function leafRotationTime(notAfter: Date, validityMs: number): Date {
+  return new Date(notAfter.getTime() - validityMs * ROTATE_WITHIN_FRACTION);
+}
+
+export class GeneratedCertificateSource implements CertificateSource {
+  readonly #options: GeneratedSourceOptions;
+  readonly #clock: Clock;
+  readonly #scheduler: Scheduler;
+  readonly #validityMs: number;
+  readonly #listeners = new Set<(bundle: CertificateBundle) => void>();
+  #ca: KeyedCertificate | undefined;
+  #bundle: CertificateBundle | undefined;
+  #cancelTimer: (() => void) | undefined;
+  #stopped = false;
+
+  constructor(options: GeneratedSourceOptions) {
+    this.#options = options;
+    this.#clock = options.clock ?? systemClock;
+    this.#scheduler = options.scheduler ?? realScheduler;
+    this.#validityMs = options.leafValidityMs ?? LEAF_VALIDITY_MS;
+    this.#ca = options.ca;
+  }
+
+  current(): CertificateBundle | undefined {
+    return this.#bundle;
+  }
+
+  /** The CA (certificate and key) in use, once generated. */
+  authority(): KeyedCertificate | undefined {
+    return this.#ca;
+  }
+
+  onChange(listener: (bundle: CertificateBundle) => void): () => void {
+    this.#listeners.add(listener);
+    return () => {
+      this.#listeners.delete(listener);
+    };
+  }
+
+  /** Issues the first leaf (and the CA) before resolving, then keeps the leaf fresh until `signal` aborts. */
+  async start(signal: AbortSignal): Promise<void> {
+    signal.addEventListener('abort', () => {
+      this.#stopped = true;
+      this.#cancelTimer?.();
+    }, { once: true });
+    if (signal.aborted) return;
+    await this.check();
+  }
+
+  /** Re-issues the leaf if it is due, then schedules the next check. Exposed for tests. */
+  async check(): Promise<void> {
+    this.#cancelTimer?.();
+    let delay: number;
+    try {
+      await this.#rotateIfDue();
+      delay = this.#delayUntilDue();
+    } catch (error) {
+      this.#options.logger.error({ err: error }, 'Failed to generate certificate, retrying');
+      delay = RETRY_AFTER_ERROR_MS;
+    }
+    if (!this.#stopped) {
+      this.#cancelTimer = this.#scheduler.schedule(() => void this.check(), delay);
+    }
+  }
+
+  #delayUntilDue(): number {
+    if (this.#bundle === undefined) return 0;
+    const due = leafRotationTime(this.#bundle.notAfter, this.#validityMs).getTime() - this.#clock().getTime();
+    return Math.max(0, Math.min(due, MAX_CHECK_INTERVAL_MS));
+  }
+
+  async #rotateIfDue(): Promise<void> {
+    const now = this.#clock();
+    if (this.#bundle !== undefined && now < leafRotationTime(this.#bundle.notAfter, this.#validityMs)) return;
+    if (this.#ca === undefined) {
+      this.#ca = await generateCa({ now });
+      this.#options.logger.info({ event: 'ca-generated', caNotAfter: this.#ca.notAfter.toISOString() }, 'Generated CA');
+    }
+    const leaf = await generateLeaf(this.#ca, { now, hosts: this.#options.hosts, validityMs: this.#validityMs });
+    const bundle: CertificateBundle = { certPem: leaf.certPem, keyPem: leaf.keyPem, caPem: this.#ca.certPem, notAfter: leaf.notAfter };
+    this.#bundle = bundle;
+    this.#options.logger.info(
+      { event: 'certificate-rotated', source: 'generated', notAfter: leaf.notAfter.toISOString(), hosts: this.#options.hosts.join(',') },
+      'Generated certificate',
+    );
+    for (const listener of this.#listeners) listener(bundle);
+  }
+}
