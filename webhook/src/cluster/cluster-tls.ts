@@ -44,6 +44,8 @@ export interface ClusterTlsOptions {
   readonly settings: Settings;
   readonly logger: EventLogger;
   readonly signal: AbortSignal;
+  /** SANs of the shared leaf: -tls-auto-hosts, or the caller's default when it is empty. */
+  readonly hosts?: readonly string[];
   /** Served when leader election is off: the generated or file source. */
   readonly localSource?: CertificateSource;
   /** Defaults to the in-cluster service account (or KUBECONFIG). */
@@ -94,7 +96,7 @@ export async function startClusterTls(options: ClusterTlsOptions): Promise<Clust
           leadership: elector,
           namespace: settings.namespace,
           secretName: CLUSTER_OBJECT_NAMES.certSecret,
-          hosts: settings.tls.autoHosts,
+          hosts: options.hosts ?? settings.tls.autoHosts,
           logger,
           pollIntervalMs: timing.secretPollIntervalMs,
           ...(timing.backoff !== undefined ? { backoff: timing.backoff } : {}),
