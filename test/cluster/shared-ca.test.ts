@@ -97,7 +97,7 @@ afterEach(async () => {
 });
 
 const storedSecret = (): Record<string, string> =>
-  ((api.get('', 'secrets', NAMESPACE, CLUSTER_OBJECT_NAMES.certSecret) as { data?: Record<string, string> } | undefined)?.data ?? {}) as Record<string, string>;
+  ((api.get('', 'secrets', NAMESPACE, CLUSTER_OBJECT_NAMES.certSecret) as { data?: Record<string, string> } | undefined)?.data ?? {});
 const decoded = (key: string): string => Buffer.from(storedSecret()[key] ?? '', 'base64').toString('utf8');
 const leaderOf = (group: readonly Replica[]): Replica | undefined => group.find((replica) => replica.tls.elector?.isLeader() === true);
 const caBundlePatches = (): number => api.requests.filter((entry) => entry.verb === 'patch' && entry.status === 200).length;

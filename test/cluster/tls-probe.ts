@@ -20,11 +20,12 @@ export function handshake(port: number, caBundlePem: string, servername = SERVIC
   return new Promise((resolve) => {
     const socket = connect({ host: '127.0.0.1', port, servername, ca: caBundlePem === '' ? [] : caBundlePem, rejectUnauthorized: false }, () => {
       const peer = socket.getPeerCertificate();
-      const error = socket.authorizationError === null ? undefined : String(socket.authorizationError);
+      const reason = socket.authorizationError as Error | string | null | undefined;
+      const error = reason === null || reason === undefined ? undefined : String(reason);
       resolve({ authorized: socket.authorized, error, fingerprint256: peer.fingerprint256 });
       socket.end();
     });
-    socket.on('error', (error) => {
+    socket.on('error', (error: Error) => {
       resolve({ authorized: false, error: error.message, fingerprint256: undefined });
     });
   });
