@@ -1,5 +1,49 @@
-// Placeholder until its issue lands: fails loudly rather than pretending to work.
-export function runAgentCommand(_args: readonly string[]): Promise<number> {
-  process.stderr.write('vault-injector: this command is not implemented yet\n');
-  return Promise.resolve(2);
+// `vault-injector agent …` (and `vault agent …` through the image's shim): flags → config → agent.
+import { parseAgentArguments, AGENT_USAGE } from './agent-arguments.js';
+
+export async function runAgentCommand(args: readonly string[]): Promise<number> {
+  const { arguments: parsed, problems } = parseAgentArguments(args);
+  if (parsed.help) {
+    process.stdout.write(AGENT_USAGE);
+    return 0;
+  }
+  if (problems.length > 0) {
+    process.stderr.write(`${problems.join('\n')}\n\n${AGENT_USAGE}`);
+    return 1;
+  }
+  const [{ loadAgentConfig }, { createAgentLogger }, { removePendingTempFiles }] = await Promise.all([
+    import('./config/load-agent-config.js'),
+    import('./log.js'),
+    import('./sink/atomic-file.js'),
+  ]);
+  // A process that dies mid-write must not leave temp files beside the secrets.
+  process.on('exit', removePendingTempFiles);
+  let config;
+  try {
+    config = await loadAgentConfig(parsed.configPaths);
+  } catch (error) {
+    process.stderr.write(`Error loading configuration: ${error instanceof Error ? error.message : String(error)}\n`);
+    return 1;
+  }
+  if (parsed.exitAfterAuth) config = { ...config, exitAfterAuth: true };
+  const env = process.env;
+  const log = createAgentLogger({
+    level: parsed.logLevel ?? env.VAULT_LOG_LEVEL ?? config.logLevel,
+    format: parsed.logFormat ?? env.VAULT_LOG_FORMAT ?? config.logFormat,
+  });
+  const [{ runAgent }, { installShutdownHandlers }, { sleep }, { loadEngine }] = await Promise.all([
+    import('./run-agent.js'),
+    import('./supervisor/shutdown.js'),
+    import('./supervisor/sleep.js'),
+    import('./render/load-engine.js'),
+  ]);
+  const shutdown = installShutdownHandlers(log, (code) => process.exit(code));
+  try {
+    const code = await runAgent(config, { env, log, shutdown, loadEngine, now: Date.now, sleep, random: Math.random });
+    // Anything still holding the event loop open (a hung command, a socket) must not keep us alive.
+    setTimeout(() => process.exit(code), 2000).unref();
+    return code;
+  } finally {
+    shutdown.uninstall();
+  }
 }

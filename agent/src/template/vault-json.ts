@@ -8,3 +8,11 @@ export { LosslessNumber as JsonNumber, isLosslessNumber as isJsonNumber };
 export function parseVaultJson(text: string): unknown {
   return parse(text);
 }
+
+/**
+ * Parses JSON as Go's encoding/json with UseNumber does: numbers stay JsonNumbers and a repeated
+ * object key keeps its last value (instead of being an error).
+ */
+export function parseGoJson(text: string): unknown {
+  return parse(text, null, { onDuplicateKey: ({ newValue }) => newValue });
+}

@@ -1,0 +1,46 @@
+// An auth method only describes a login from local inputs (files); the authenticator performs it.
+// Methods re-read their credential files on every login so rotated tokens just work.
+import type { VaultRequest, VaultResponse } from '../vault/vault-client.js';
+
+export type LoginPlan =
+  /** PUT/POST the body to the method's login path. */
+  | { readonly kind: 'login'; readonly path: string; readonly body: Readonly<Record<string, string>> }
+  /** token_file: no login; look up this token and use it. */
+  | { readonly kind: 'lookup-self'; readonly token: string };
+
+/** What a method may ask of Vault while preparing a login (AppRole's wrapped secret IDs). */
+export interface MethodVaultAccess {
+  request(request: VaultRequest): Promise<VaultResponse>;
+}
+
+export interface AuthMethod {
+  readonly type: string;
+  planLogin(vault: MethodVaultAccess): Promise<LoginPlan>;
+}
+
+export class AuthMethodError extends Error {
+  override readonly name = 'AuthMethodError';
+}
+
+/** Reads a credential file, trimmed; '' when missing or empty (callers decide what that means). */
+export async function readCredentialFile(readFile: (path: string) => Promise<string>, path: string): Promise<string> {
+  try {
+    return (await readFile(path)).trim();
+  } catch {
+    return '';
+  }
+}
+
+export function stringSetting(config: Readonly<Record<string, unknown>>, key: string): string | undefined {
+  const value = config[key];
+  if (typeof value === 'string' && value !== '') return value;
+  if (typeof value === 'number' || typeof value === 'boolean') return String(value);
+  return undefined;
+}
+
+export function boolSetting(config: Readonly<Record<string, unknown>>, key: string, fallback: boolean): boolean {
+  const value = config[key];
+  if (typeof value === 'boolean') return value;
+  if (typeof value === 'string') return !['false', '0', 'f', 'F', 'FALSE', 'False'].includes(value);
+  return fallback;
+}

@@ -1,0 +1,230 @@
+// The auto-auth loop (spec §1.1): log in, publish the token to the sinks and the agent, keep it
+// alive with the lifetime watcher, and log in again when it nears its max TTL, when renewal fails
+// for good, or at once when someone saw it rejected as an invalid token. Login failures back off
+// 1 s → 5 min with jitter (or the method's min/max), forever unless exit_on_err.
+import type { AuthMethodConfig } from '../config/agent-config.js';
+import type { AgentLogger } from '../log.js';
+import { watchLifetime } from '../lease/lifetime-watcher.js';
+import { nextBackoff, startBackoff } from '../supervisor/backoff.js';
+import type { VaultClient } from '../vault/vault-client.js';
+import { numberField } from '../vault/vault-client.js';
+import { coerceError } from '../vault/vault-error.js';
+import type { FileSink } from '../sink/file-sink.js';
+import type { AuthMethod } from './auth-method.js';
+import { AuthMethodError } from './auth-method.js';
+
+export interface AgentToken {
+  readonly token: string;
+  readonly leaseSeconds: number;
+  readonly renewable: boolean;
+  /** The sinks hold wrap info, not a usable token (method wrap_ttl). */
+  readonly wrapped: boolean;
+}
+
+export interface AuthenticatorDependencies {
+  readonly client: VaultClient;
+  readonly method: AuthMethod;
+  readonly config: AuthMethodConfig;
+  readonly sinks: readonly FileSink[];
+  readonly log: AgentLogger;
+  readonly now: () => number;
+  readonly sleep: (ms: number, signal: AbortSignal) => Promise<boolean>;
+  readonly random: () => number;
+  /** Called after the sinks hold a new token. */
+  readonly onToken: (token: AgentToken) => void;
+}
+
+export type AuthenticatorOutcome = { readonly kind: 'stopped' } | { readonly kind: 'failed'; readonly error: Error };
+
+export class Authenticator {
+  readonly #deps: AuthenticatorDependencies;
+  #current: AgentToken | undefined;
+  #interruptWatch: AbortController | undefined;
+
+  constructor(deps: AuthenticatorDependencies) {
+    this.#deps = deps;
+  }
+
+  get current(): AgentToken | undefined {
+    return this.#current;
+  }
+
+  /**
+   * Someone got 403 "invalid token" with `token`: log in again now. Ignored for a token that is no
+   * longer current (its replacement is already there) or while a login is in progress.
+   */
+  requestReauth(token: string): void {
+    if (this.#current?.token !== token || this.#interruptWatch === undefined) return;
+    this.#deps.log.warn('token was rejected as invalid; authenticating again');
+    this.#interruptWatch.abort();
+  }
+
+  async run(signal: AbortSignal): Promise<AuthenticatorOutcome> {
+    const { log, config } = this.#deps;
+    let backoff = startBackoff(config.minBackoffMs ?? 1000, config.maxBackoffMs ?? 300_000);
+    const pause = async (): Promise<boolean> => {
+      const step = nextBackoff(backoff, this.#deps.random);
+      backoff = step.state;
+      log.info({ backoff_ms: Math.round(step.delayMs) }, 'backing off before the next login');
+      return this.#deps.sleep(step.delayMs, signal);
+    };
+    log.info({ method: config.type, mount_path: config.mountPath }, 'starting auth handler');
+    while (!signal.aborted) {
+      let token: AgentToken;
+      try {
+        token = await this.#login(signal);
+      } catch (error) {
+        if (signal.aborted) break;
+        const failure = coerceError(error);
+        log.error({ err: failure }, 'authentication failed');
+        if (config.exitOnError) return { kind: 'failed', error: failure };
+        if (!(await pause())) break;
+        continue;
+      }
+      backoff = startBackoff(config.minBackoffMs ?? 1000, config.maxBackoffMs ?? 300_000);
+      if (!(await this.#publish(token, signal))) break;
+      const outcome = await this.#watch(token, signal);
+      if (outcome === 'stopped') break;
+      if (outcome === 'error' && !(await pause())) break;
+      // A token that lives 0 s would otherwise be replaced in a hot loop.
+      if (outcome === 'done' && token.leaseSeconds === 0 && !(await this.#deps.sleep(1000, signal))) break;
+    }
+    return { kind: 'stopped' };
+  }
+
+  async #login(signal: AbortSignal): Promise<AgentToken> {
+    const { client, method, config } = this.#deps;
+    const namespace = config.namespace;
+    const vault = {
+      request: (request: Parameters<VaultClient['request']>[0]) =>
+        client.request({ ...request, signal, ...(namespace === undefined ? {} : { namespace }) }),
+    };
+    const plan = await method.planLogin(vault);
+    if (plan.kind === 'lookup-self') {
+      const response = await vault.request({ method: 'GET', path: 'auth/token/lookup-self', token: plan.token, retries: 0 });
+      const data = (response.body as { data?: Record<string, unknown> } | undefined)?.data ?? {};
+      const id = typeof data.id === 'string' && data.id !== '' ? data.id : plan.token;
+      const policies = Array.isArray(data.policies) ? data.policies : [];
+      const ttl = numberField(data.ttl) ?? 0;
+      const renewable = data.renewable === true;
+      const root = ttl === 0 && !renewable && policies.length === 1 && policies[0] === 'root';
+      return { token: id, leaseSeconds: root ? -1 : ttl, renewable, wrapped: false };
+    }
+    const response = await vault.request({
+      method: 'PUT',
+      path: plan.path,
+      body: plan.body,
+      retries: 0,
+      ...(config.wrapTtl === undefined ? {} : { wrapTtl: config.wrapTtl }),
+    });
+    const body = (response.body ?? {}) as {
+      auth?: { client_token?: unknown; lease_duration?: unknown; renewable?: unknown } | null;
+      wrap_info?: Record<string, unknown> | null;
+    };
+    if (config.wrapTtl !== undefined) {
+      const wrapInfo = body.wrap_info;
+      if (wrapInfo === null || wrapInfo === undefined || typeof wrapInfo.token !== 'string') {
+        throw new AuthMethodError('login with wrap_ttl returned no wrap_info');
+      }
+      return { token: serialiseWrapInfo(wrapInfo), leaseSeconds: -1, renewable: false, wrapped: true };
+    }
+    const auth = body.auth;
+    if (auth === null || auth === undefined || typeof auth.client_token !== 'string' || auth.client_token === '') {
+      throw new AuthMethodError('login response contained no client token');
+    }
+    return {
+      token: auth.client_token,
+      leaseSeconds: numberField(auth.lease_duration) ?? 0,
+      renewable: auth.renewable === true,
+      wrapped: false,
+    };
+  }
+
+  /** Writes every sink (retrying each every 1–3 s until it succeeds), then tells the agent. */
+  async #publish(token: AgentToken, signal: AbortSignal): Promise<boolean> {
+    const { sinks, log } = this.#deps;
+    const results = await Promise.all(
+      sinks.map(async (sink) => {
+        while (!signal.aborted) {
+          try {
+            await sink.write(token.token, { alreadyWrapped: token.wrapped });
+            log.info({ path: sink.path }, 'token written');
+            return true;
+          } catch (error) {
+            log.error({ path: sink.path, err: coerceError(error) }, 'error writing token to sink; retrying');
+            if (!(await this.#deps.sleep(1000 + 2000 * this.#deps.random(), signal))) return false;
+          }
+        }
+        return false;
+      }),
+    );
+    if (results.includes(false)) return false;
+    this.#current = token;
+    this.#deps.onToken(token);
+    return true;
+  }
+
+  async #watch(token: AgentToken, signal: AbortSignal): Promise<'done' | 'error' | 'stopped'> {
+    const interrupt = new AbortController();
+    this.#interruptWatch = interrupt;
+    const combined = AbortSignal.any([signal, interrupt.signal]);
+    try {
+      // Wrapped tokens and root tokens from token_file cannot be renewed: hold them until told otherwise.
+      if (token.leaseSeconds < 0) {
+        await new Promise<void>((resolve) => combined.addEventListener('abort', () => resolve(), { once: true }));
+        return signal.aborted ? 'stopped' : 'done';
+      }
+      const { client, config, log } = this.#deps;
+      const outcome = await watchLifetime(
+        {
+          initialLeaseSeconds: token.leaseSeconds,
+          renewable: token.renewable,
+          mode: 'token',
+          now: this.#deps.now,
+          sleep: this.#deps.sleep,
+          random: this.#deps.random,
+          renew: async (renewSignal) => {
+            const response = await client.request({
+              method: 'PUT',
+              path: 'auth/token/renew-self',
+              body: { increment: 0 },
+              token: token.token,
+              signal: renewSignal,
+              ...(config.namespace === undefined ? {} : { namespace: config.namespace }),
+            });
+            const auth = (response.body as { auth?: { lease_duration?: unknown; renewable?: unknown } } | undefined)?.auth;
+            if (auth === undefined || auth === null) throw new AuthMethodError('renew-self returned no auth block');
+            return { leaseSeconds: numberField(auth.lease_duration) ?? 0, renewable: auth.renewable === true };
+          },
+          onRenewed: (result) => log.info({ ttl_s: result.leaseSeconds }, 'renewed auth token'),
+        },
+        combined,
+      );
+      if (outcome.kind === 'stopped') return signal.aborted ? 'stopped' : 'done';
+      if (outcome.kind === 'invalid') {
+        log.warn('auth token is no longer valid; authenticating again');
+        return 'done';
+      }
+      if (outcome.kind === 'error') return 'error';
+      log.info('auth token nears the end of its lifetime; authenticating again');
+      return 'done';
+    } finally {
+      this.#interruptWatch = undefined;
+    }
+  }
+}
+
+function serialiseWrapInfo(wrapInfo: Record<string, unknown>): string {
+  const field = (key: string): unknown => {
+    const value = wrapInfo[key];
+    return numberField(value) ?? value ?? '';
+  };
+  return JSON.stringify({
+    token: field('token'),
+    accessor: field('accessor'),
+    ttl: field('ttl'),
+    creation_time: field('creation_time'),
+    creation_path: field('creation_path'),
+    wrapped_accessor: field('wrapped_accessor'),
+  });
+}

@@ -1,0 +1,117 @@
+// The typed, validated Vault Agent configuration the agent runs on. Built from the injector's JSON
+// or a user's HCL by `validateAgentConfig`; every duration is in milliseconds, every mode a number.
+
+export interface AuthMethodConfig {
+  /** kubernetes | approle | jwt | token_file */
+  readonly type: string;
+  /** Without the `auth/` prefix trimmed: the full path such as `auth/kubernetes`. */
+  readonly mountPath: string;
+  readonly namespace: string | undefined;
+  readonly wrapTtl: string | undefined;
+  readonly minBackoffMs: number | undefined;
+  readonly maxBackoffMs: number | undefined;
+  readonly exitOnError: boolean;
+  /** Method-specific settings, values as given (strings mostly). */
+  readonly config: Readonly<Record<string, unknown>>;
+}
+
+export interface FileSinkConfig {
+  readonly path: string;
+  /** File mode, default 0o640. */
+  readonly mode: number;
+  readonly wrapTtl: string | undefined;
+}
+
+export interface AutoAuthConfig {
+  readonly method: AuthMethodConfig;
+  readonly sinks: readonly FileSinkConfig[];
+}
+
+export interface RetryConfig {
+  /** Template fetch attempts after the first failure; Vault's 0 means 12 and −1 means none. */
+  readonly numRetries: number;
+}
+
+export interface VaultConnectionConfig {
+  readonly address: string | undefined;
+  readonly caCert: string | undefined;
+  readonly caPath: string | undefined;
+  readonly clientCert: string | undefined;
+  readonly clientKey: string | undefined;
+  readonly tlsSkipVerify: boolean;
+  readonly tlsServerName: string | undefined;
+  readonly namespace: string | undefined;
+  readonly retry: RetryConfig;
+}
+
+export const TEMPLATE_ENGINES = ['go', 'handlebars'] as const;
+export type TemplateEngineName = (typeof TEMPLATE_ENGINES)[number];
+
+export interface TemplateCommand {
+  /** A single string runs through `sh -c`; a list is executed directly. */
+  readonly command: string | readonly string[];
+  readonly timeoutMs: number;
+}
+
+export interface TemplateConfig {
+  readonly destination: string;
+  readonly contents: string | undefined;
+  readonly source: string | undefined;
+  readonly engine: TemplateEngineName;
+  readonly createDestDirs: boolean;
+  /** undefined ⇒ keep the existing file's mode, else 0o644. */
+  readonly perms: number | undefined;
+  readonly backup: boolean;
+  readonly errorOnMissingKey: boolean;
+  readonly leftDelimiter: string;
+  readonly rightDelimiter: string;
+  readonly command: TemplateCommand | undefined;
+  readonly functionDenylist: readonly string[];
+}
+
+export interface TemplateRuntimeConfig {
+  readonly exitOnRetryFailure: boolean;
+  readonly staticSecretRenderIntervalMs: number;
+  readonly maxConnectionsPerHost: number;
+  readonly leaseRenewalThreshold: number;
+}
+
+export interface ListenerConfig {
+  readonly type: 'tcp' | 'unix';
+  readonly address: string;
+  readonly tlsDisable: boolean;
+  readonly tlsCertFile: string | undefined;
+  readonly tlsKeyFile: string | undefined;
+  readonly requireRequestHeader: boolean;
+  readonly enableQuit: boolean;
+}
+
+/** `use_auto_auth_token`: false, true, or "force" (replace any token the client sent). */
+export type UseAutoAuthToken = false | true | 'force';
+
+export interface AgentConfig {
+  readonly autoAuth: AutoAuthConfig | undefined;
+  readonly exitAfterAuth: boolean;
+  readonly pidFile: string | undefined;
+  readonly vault: VaultConnectionConfig;
+  readonly templates: readonly TemplateConfig[];
+  readonly templateConfig: TemplateRuntimeConfig;
+  readonly listeners: readonly ListenerConfig[];
+  readonly useAutoAuthToken: UseAutoAuthToken;
+  readonly cacheEnabled: boolean;
+  readonly logLevel: string | undefined;
+  readonly logFormat: string | undefined;
+  /** Accepted settings this agent does not act on (telemetry, persistent cache…), for one log line each. */
+  readonly ignored: readonly string[];
+}
+
+export const DEFAULTS = {
+  vaultAddress: 'https://127.0.0.1:8200',
+  sinkMode: 0o640,
+  commandTimeoutMs: 30_000,
+  staticSecretRenderIntervalMs: 5 * 60_000,
+  maxConnectionsPerHost: 10,
+  leaseRenewalThreshold: 0.9,
+  numRetries: 12,
+  listenerAddress: '127.0.0.1:8200',
+} as const;

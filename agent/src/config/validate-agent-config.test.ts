@@ -1,0 +1,212 @@
+import { parseHcl } from './parse-config-text.js';
+import { AgentConfigError, validateAgentConfig } from './validate-agent-config.js';
+import { decodeDurationMs, decodeFileMode } from './config-values.js';
+
+const injectorInit = {
+  auto_auth: {
+    method: { type: 'kubernetes', mount_path: 'auth/istio', config: { role: 'istiod', token_path: '/var/run/secrets/kubernetes.io/serviceaccount/token' } },
+    sink: [{ type: 'file', config: { path: '/home/vault/.vault-token' } }],
+  },
+  exit_after_auth: true,
+  pid_file: '/home/vault/.pid',
+  vault: { address: 'https://vault.vault.svc:8200' },
+  template: [
+    { destination: '/vault/secrets/ca', contents: '{{ with secret "kv/ca" }}{{ .Data.ca }}{{ end }}', left_delimiter: '{{', right_delimiter: '}}', perms: '0400' },
+  ],
+  template_config: { exit_on_retry_failure: true, static_secret_render_interval: '10s' },
+};
+
+describe('validateAgentConfig', () => {
+  it('reads the injector JSON into typed settings', () => {
+    const config = validateAgentConfig(injectorInit);
+    expect(config.exitAfterAuth).toBe(true);
+    expect(config.autoAuth?.method).toMatchObject({ type: 'kubernetes', mountPath: 'auth/istio', exitOnError: false });
+    expect(config.autoAuth?.method.config.role).toBe('istiod');
+    expect(config.autoAuth?.sinks).toEqual([{ path: '/home/vault/.vault-token', mode: 0o640, wrapTtl: undefined }]);
+    expect(config.templates[0]).toMatchObject({ destination: '/vault/secrets/ca', perms: 0o400, engine: 'go', createDestDirs: true });
+    expect(config.templateConfig).toEqual({
+      exitOnRetryFailure: true,
+      staticSecretRenderIntervalMs: 10_000,
+      maxConnectionsPerHost: 10,
+      leaseRenewalThreshold: 0.9,
+    });
+    expect(config.vault.retry.numRetries).toBe(12);
+    expect(config.pidFile).toBe('/home/vault/.pid');
+  });
+
+  it('defaults the mount path to auth/<type> and trims a trailing slash', () => {
+    const base = { ...injectorInit, auto_auth: { ...injectorInit.auto_auth, method: { type: 'kubernetes', config: { role: 'r' } } } };
+    expect(validateAgentConfig(base).autoAuth?.method.mountPath).toBe('auth/kubernetes');
+    const slashed = { ...base, auto_auth: { ...base.auto_auth, method: { type: 'kubernetes', mount_path: 'auth/k8s/', config: { role: 'r' } } } };
+    expect(validateAgentConfig(slashed).autoAuth?.method.mountPath).toBe('auth/k8s');
+  });
+
+  it('lists every problem in one error', () => {
+    const broken = {
+      auto_auth: { method: { type: 'ldap', colour: 'red', config: {} }, sink: [{ type: 'file', config: {} }] },
+      template: [{ destination: '', contents: 'x', source: '/y', perms: 'rw', engine: 'jinja' }],
+      template_config: { exit_on_retry_failure: 'maybe' },
+      vault: { adress: 'x' },
+      surprise: 1,
+    };
+    let error: unknown;
+    try {
+      validateAgentConfig(broken);
+    } catch (caught) {
+      error = caught;
+    }
+    expect(error).toBeInstanceOf(AgentConfigError);
+    const problems = (error as AgentConfigError).problems;
+    expect(problems).toEqual(
+      expect.arrayContaining([
+        'config.surprise: unknown key',
+        'auto_auth.method.colour: unknown key',
+        expect.stringContaining('auto_auth.method.type: unsupported auth method "ldap"'),
+        'auto_auth.sink[0].config.path: is required',
+        'template[0].destination: is required',
+        'template[0]: contents and source are mutually exclusive',
+        expect.stringContaining('template[0].perms: invalid file mode'),
+        expect.stringContaining('template[0].engine: unknown engine "jinja"'),
+        expect.stringContaining('template_config.exit_on_retry_failure: strconv.ParseBool'),
+        'vault.adress: unknown key',
+      ]),
+    );
+    expect((error as Error).message).toContain(`${problems.length} problems`);
+  });
+
+  it('requires exactly one auth method and a sink or template', () => {
+    expect(() => validateAgentConfig({ auto_auth: { method: [{ type: 'kubernetes', config: { role: 'a' } }, { type: 'jwt' }] } })).toThrow(
+      /exactly one method is required, found 2[\s\S]*needs at least one sink/,
+    );
+  });
+
+  it('maps num_retries 0 to 12 and -1 to none', () => {
+    expect(validateAgentConfig({ ...injectorInit, vault: { retry: { num_retries: -1 } } }).vault.retry.numRetries).toBe(0);
+    expect(validateAgentConfig({ ...injectorInit, vault: { retry: { num_retries: 3 } } }).vault.retry.numRetries).toBe(3);
+  });
+
+  it('reads command strings, lists and exec blocks with timeouts', () => {
+    const withCommands = {
+      ...injectorInit,
+      template: [
+        { destination: '/a', contents: 'a', command: 'chmod +x /a' },
+        { destination: '/b', contents: 'b', command: ['touch', '/c'], command_timeout: '5s' },
+        { destination: '/c', contents: 'c', exec: { command: ['true'], timeout: 7 } },
+      ],
+    };
+    const config = validateAgentConfig(withCommands);
+    expect(config.templates.map((template) => template.command)).toEqual([
+      { command: 'chmod +x /a', timeoutMs: 30_000 },
+      { command: ['touch', '/c'], timeoutMs: 5_000 },
+      { command: 'true', timeoutMs: 7_000 },
+    ]);
+  });
+
+  it('reads the cache and quit listener the injector emits', () => {
+    const config = validateAgentConfig({
+      ...injectorInit,
+      listener: [{ type: 'tcp', address: '127.0.0.1:8200', tls_disable: true, agent_api: { enable_quit: true } }],
+      cache: { use_auto_auth_token: 'true', persist: { type: 'kubernetes', path: '/vault/agent-cache' } },
+      telemetry: { prefix_filter: ['+vault'] },
+    });
+    expect(config.listeners).toEqual([
+      { type: 'tcp', address: '127.0.0.1:8200', tlsDisable: true, tlsCertFile: undefined, tlsKeyFile: undefined, requireRequestHeader: false, enableQuit: true },
+    ]);
+    expect(config.useAutoAuthToken).toBe(true);
+    expect(config.cacheEnabled).toBe(true);
+    expect(config.ignored).toEqual(['telemetry', 'cache.persist']);
+    expect(validateAgentConfig({ ...injectorInit, cache: { use_auto_auth_token: 'force' }, listener: { type: 'tcp', tls_disable: true } }).useAutoAuthToken).toBe('force');
+  });
+});
+
+describe('HCL1 configs (configmap mode)', () => {
+  const hcl = `
+"auto_auth" = {
+  method "kubernetes" {
+    mount_path = "auth/k8s"
+    config = {
+      role = "app"
+    }
+  }
+  sink "file" {
+    config = {
+      path = "/home/vault/.vault-token"
+      mode = 0600
+    }
+  }
+  sinks {
+    sink {
+      type = "file"
+      config = { path = "/vault/secrets/token" }
+    }
+  }
+}
+exit_after_auth = false
+pid_file = "/home/vault/.pid"
+vault { address = "https://vault:8200" }
+template {
+  destination = "/vault/secrets/a"
+  contents = <<EOT
+{{ with secret "secret/a" }}{{ .Data.x }}{{ end }}
+EOT
+  perms = "0600"
+}
+template {
+  destination = "/vault/secrets/b"
+  source = "/vault/configs/b.tpl"
+  perms = 0640
+  error_on_missing_key = true
+}
+listener "tcp" {
+  address = "127.0.0.1:8100"
+  tls_disable = true
+  agent_api { enable_quit = true }
+}
+cache { use_auto_auth_token = true }
+template_config { static_secret_render_interval = "30s" }
+`;
+
+  it('parses labelled blocks, quoted keys, heredocs, octal numbers and sinks{}', async () => {
+    const config = validateAgentConfig(await parseHcl(hcl, 'config.hcl'));
+    expect(config.autoAuth?.method).toMatchObject({ type: 'kubernetes', mountPath: 'auth/k8s', config: { role: 'app' } });
+    expect(config.autoAuth?.sinks.map((sink) => [sink.path, sink.mode])).toEqual([
+      ['/home/vault/.vault-token', 0o600],
+      ['/vault/secrets/token', 0o640],
+    ]);
+    expect(config.templates.map((template) => [template.destination, template.perms, template.contents, template.source])).toEqual([
+      ['/vault/secrets/a', 0o600, '{{ with secret "secret/a" }}{{ .Data.x }}{{ end }}\n', undefined],
+      ['/vault/secrets/b', 0o640, undefined, '/vault/configs/b.tpl'],
+    ]);
+    expect(config.templates[1]?.errorOnMissingKey).toBe(true);
+    expect(config.listeners[0]).toMatchObject({ address: '127.0.0.1:8100', enableQuit: true });
+    expect(config.useAutoAuthToken).toBe(true);
+    expect(config.templateConfig.staticSecretRenderIntervalMs).toBe(30_000);
+  });
+
+  it('reports HCL syntax errors with a position', async () => {
+    await expect(parseHcl('vault {\n address = "x"\n', 'bad.hcl')).rejects.toThrow(/bad\.hcl: invalid HCL: At 3:\d+: object expected closing RBRACE/);
+  });
+
+  it('rejects unknown keys inside template blocks', async () => {
+    const parsed = await parseHcl('auto_auth { method "kubernetes" { config = { role = "r" } } }\ntemplate {\n destination = "/a"\n contents = "x"\n colour = "red"\n}\n', 'c.hcl');
+    expect(() => validateAgentConfig(parsed)).toThrow(/template\[0\]\.colour: unknown key/);
+  });
+});
+
+describe('config values', () => {
+  it('decodes durations as Vault does', () => {
+    expect(decodeDurationMs('5m')).toEqual({ ok: true, value: 300_000 });
+    expect(decodeDurationMs(30)).toEqual({ ok: true, value: 30_000 });
+    expect(decodeDurationMs('45')).toEqual({ ok: true, value: 45_000 });
+    expect(decodeDurationMs('2d')).toEqual({ ok: true, value: 172_800_000 });
+    expect(decodeDurationMs('1h30m')).toEqual({ ok: true, value: 5_400_000 });
+    expect(decodeDurationMs('soon').ok).toBe(false);
+  });
+
+  it('decodes file modes from octal strings and numbers', () => {
+    expect(decodeFileMode('0400')).toEqual({ ok: true, value: 0o400 });
+    expect(decodeFileMode('644')).toEqual({ ok: true, value: 0o644 });
+    expect(decodeFileMode(384)).toEqual({ ok: true, value: 0o600 });
+    expect(decodeFileMode('0999').ok).toBe(false);
+  });
+});

@@ -1,0 +1,361 @@
+// Generic decoded config → AgentConfig, checking every key and value and reporting all problems at
+// once. Key sets follow Vault Agent's config structs; keys we accept but do not act on are listed
+// in `ignored` so the agent can say so in one log line instead of silently dropping them.
+import type {
+  AgentConfig,
+  AuthMethodConfig,
+  AutoAuthConfig,
+  FileSinkConfig,
+  ListenerConfig,
+  TemplateCommand,
+  TemplateConfig,
+  TemplateEngineName,
+  TemplateRuntimeConfig,
+  UseAutoAuthToken,
+  VaultConnectionConfig,
+} from './agent-config.js';
+import { DEFAULTS, TEMPLATE_ENGINES } from './agent-config.js';
+import type { RawObject } from './config-reader.js';
+import { IssueList, blockList, checkKeys, field, isObject, labelledBlocks, objectField, singleBlock } from './config-reader.js';
+import {
+  decodeBool,
+  decodeDurationMs,
+  decodeFileMode,
+  decodeFloat,
+  decodeInt,
+  decodeString,
+  describe,
+} from './config-values.js';
+
+const TOP_LEVEL_KEYS = new Set([
+  'auto_auth', 'exit_after_auth', 'pid_file', 'vault', 'template', 'template_config', 'listener', 'cache', 'api_proxy',
+  'telemetry', 'disable_idle_connections', 'disable_keep_alives', 'log_level', 'log_format', 'log_file',
+  'log_rotate_bytes', 'log_rotate_duration', 'log_rotate_max_files', 'disable_mlock', 'env_template', 'exec',
+]);
+const AUTO_AUTH_KEYS = new Set(['method', 'sink', 'sinks', 'enable_reauth_on_new_credentials']);
+const METHOD_KEYS = new Set(['type', 'mount_path', 'namespace', 'wrap_ttl', 'min_backoff', 'max_backoff', 'exit_on_err', 'config']);
+const SINK_KEYS = new Set(['type', 'config', 'wrap_ttl', 'dh_type', 'dh_path', 'derive_key', 'aad', 'aad_env_var']);
+const SINK_CONFIG_KEYS = new Set(['path', 'mode', 'owner', 'group']);
+const VAULT_KEYS = new Set([
+  'address', 'ca_cert', 'ca_path', 'client_cert', 'client_key', 'tls_skip_verify', 'tls_server_name', 'namespace', 'retry',
+]);
+const TEMPLATE_KEYS = new Set([
+  'destination', 'contents', 'source', 'create_dest_dirs', 'perms', 'backup', 'error_on_missing_key', 'left_delimiter',
+  'right_delimiter', 'command', 'command_timeout', 'exec', 'wait', 'sandbox_path', 'function_denylist', 'user', 'group',
+  'uid', 'gid', 'error_fatal', 'engine',
+]);
+const TEMPLATE_CONFIG_KEYS = new Set([
+  'exit_on_retry_failure', 'static_secret_render_interval', 'max_connections_per_host', 'lease_renewal_threshold',
+]);
+const LISTENER_KEYS = new Set([
+  'type', 'address', 'tls_disable', 'tls_cert_file', 'tls_key_file', 'tls_min_version', 'tls_max_version',
+  'tls_client_ca_file', 'tls_require_and_verify_client_cert', 'tls_disable_client_certs', 'require_request_header',
+  'role', 'agent_api', 'proxy_api', 'socket_mode', 'socket_user', 'socket_group', 'telemetry',
+]);
+const CACHE_KEYS = new Set([
+  'use_auto_auth_token', 'persist', 'enforce_consistency', 'when_inconsistent', 'cache_static_secrets',
+  'disable_caching_dynamic_secrets', 'static_secret_token_capability_refresh_interval',
+]);
+const API_PROXY_KEYS = new Set(['use_auto_auth_token', 'enforce_consistency', 'when_inconsistent']);
+const SUPPORTED_METHODS = new Set(['kubernetes', 'approle', 'jwt', 'token_file']);
+
+export class AgentConfigError extends Error {
+  override readonly name = 'AgentConfigError';
+  constructor(readonly problems: readonly string[]) {
+    super(`invalid agent configuration (${problems.length} problem${problems.length === 1 ? '' : 's'}):\n  - ${problems.join('\n  - ')}`);
+  }
+}
+
+/** Validates a decoded config; throws AgentConfigError listing every problem. */
+export function validateAgentConfig(raw: unknown): AgentConfig {
+  const issues = new IssueList();
+  const ignored: string[] = [];
+  if (!isObject(raw)) throw new AgentConfigError([`config: expected an object, got ${describe(raw)}`]);
+  checkKeys(raw, TOP_LEVEL_KEYS, 'config', issues);
+  for (const key of ['env_template', 'exec']) {
+    if (raw[key] !== undefined) issues.add(key, 'process-supervisor mode is not supported by this agent');
+  }
+  for (const key of ['telemetry', 'disable_idle_connections', 'disable_keep_alives', 'log_file', 'disable_mlock']) {
+    if (raw[key] !== undefined) ignored.push(key);
+  }
+
+  const autoAuth = readAutoAuth(raw.auto_auth, issues);
+  const templates = blockList(raw.template, 'template', issues).map((block, index) =>
+    readTemplate(block, `template[${index}]`, issues),
+  );
+  const listeners = labelledBlocks(raw.listener, LISTENER_KEYS, 'listener', issues).map((block, index) =>
+    readListener(block, `listener[${index}]`, issues),
+  );
+  const cache = singleBlock(raw.cache, 'cache', issues);
+  const apiProxy = singleBlock(raw.api_proxy, 'api_proxy', issues);
+  if (cache !== undefined) {
+    checkKeys(cache, CACHE_KEYS, 'cache', issues);
+    if (cache.persist !== undefined) ignored.push('cache.persist');
+  }
+  if (apiProxy !== undefined) checkKeys(apiProxy, API_PROXY_KEYS, 'api_proxy', issues);
+  const useAutoAuthToken = readUseAutoAuthToken(apiProxy ?? cache, apiProxy === undefined ? 'cache' : 'api_proxy', issues);
+
+  const config: AgentConfig = {
+    autoAuth,
+    exitAfterAuth: field(raw, 'exit_after_auth', decodeBool, 'config', issues) ?? false,
+    pidFile: emptyToUndefined(field(raw, 'pid_file', decodeString, 'config', issues)),
+    vault: readVault(singleBlock(raw.vault, 'vault', issues), issues),
+    templates,
+    templateConfig: readTemplateConfig(singleBlock(raw.template_config, 'template_config', issues), issues),
+    listeners,
+    useAutoAuthToken,
+    cacheEnabled: cache !== undefined,
+    logLevel: field(raw, 'log_level', decodeString, 'config', issues),
+    logFormat: field(raw, 'log_format', decodeString, 'config', issues),
+    ignored,
+  };
+  checkRelations(config, issues);
+  if (issues.problems.length > 0) throw new AgentConfigError(issues.problems);
+  return config;
+}
+
+function checkRelations(config: AgentConfig, issues: IssueList): void {
+  const { autoAuth } = config;
+  if (autoAuth !== undefined) {
+    if (autoAuth.sinks.length === 0 && config.templates.length === 0 && config.useAutoAuthToken === false) {
+      issues.add('auto_auth', 'needs at least one sink, a template, or use_auto_auth_token');
+    }
+    if (autoAuth.method.wrapTtl !== undefined && autoAuth.sinks.length !== 1) {
+      issues.add('auto_auth.method.wrap_ttl', 'requires exactly one sink');
+    }
+    if (autoAuth.method.wrapTtl !== undefined && autoAuth.sinks.some((sink) => sink.wrapTtl !== undefined)) {
+      issues.add('auto_auth', 'wrap_ttl may be set on the method or on sinks, not both');
+    }
+  } else {
+    if (config.exitAfterAuth) issues.add('exit_after_auth', 'requires auto_auth');
+    if (config.templates.length > 0) issues.add('template', 'requires auto_auth');
+  }
+  if (config.cacheEnabled && config.listeners.length === 0 && config.templates.length === 0) {
+    issues.add('cache', 'requires a listener or a template');
+  }
+  if (config.useAutoAuthToken !== false && autoAuth?.method.wrapTtl !== undefined) {
+    issues.add('cache.use_auto_auth_token', 'cannot be used with a wrapped auto-auth token');
+  }
+  const destinations = new Set<string>();
+  config.templates.forEach((template, index) => {
+    if (destinations.has(template.destination)) issues.add(`template[${index}].destination`, 'repeats another template\'s destination');
+    destinations.add(template.destination);
+  });
+}
+
+function readAutoAuth(value: unknown, issues: IssueList): AutoAuthConfig | undefined {
+  const block = singleBlock(value, 'auto_auth', issues);
+  if (block === undefined) return undefined;
+  checkKeys(block, AUTO_AUTH_KEYS, 'auto_auth', issues);
+  const methods = labelledBlocks(block.method, METHOD_KEYS, 'auto_auth.method', issues);
+  if (methods.length !== 1) issues.add('auto_auth.method', `exactly one method is required, found ${methods.length}`);
+  const method = readMethod(methods[0] ?? {}, 'auto_auth.method', issues);
+  const sinkBlocks = [
+    ...labelledBlocks(block.sink, SINK_KEYS, 'auto_auth.sink', issues),
+    ...blockList(block.sinks, 'auto_auth.sinks', issues).flatMap((sinks) =>
+      labelledBlocks(sinks.sink, SINK_KEYS, 'auto_auth.sinks.sink', issues),
+    ),
+  ];
+  const sinks = sinkBlocks.map((sink, index) => readSink(sink, `auto_auth.sink[${index}]`, issues));
+  return { method, sinks };
+}
+
+function readMethod(block: RawObject, path: string, issues: IssueList): AuthMethodConfig {
+  checkKeys(block, METHOD_KEYS, path, issues);
+  const type = field(block, 'type', decodeString, path, issues) ?? '';
+  if (type === '') issues.add(`${path}.type`, 'is required');
+  else if (!SUPPORTED_METHODS.has(type)) {
+    issues.add(`${path}.type`, `unsupported auth method "${type}" (supported: ${[...SUPPORTED_METHODS].join(', ')})`);
+  }
+  const mountPath = (field(block, 'mount_path', decodeString, path, issues) ?? '').replace(/\/+$/, '');
+  const minBackoffMs = positiveOrUndefined(field(block, 'min_backoff', decodeDurationMs, path, issues));
+  const maxBackoffMs = positiveOrUndefined(field(block, 'max_backoff', decodeDurationMs, path, issues));
+  const config = objectField(block, 'config', path, issues);
+  checkMethodConfig(type, config, `${path}.config`, issues);
+  return {
+    type,
+    mountPath: mountPath === '' ? `auth/${type}` : mountPath,
+    namespace: emptyToUndefined(field(block, 'namespace', decodeString, path, issues)),
+    wrapTtl: emptyToUndefined(field(block, 'wrap_ttl', decodeString, path, issues)),
+    minBackoffMs,
+    maxBackoffMs,
+    exitOnError: field(block, 'exit_on_err', decodeBool, path, issues) ?? false,
+    config,
+  };
+}
+
+const REQUIRED_METHOD_CONFIG: Readonly<Record<string, readonly string[]>> = {
+  kubernetes: ['role'],
+  approle: ['role_id_file_path'],
+  jwt: ['path', 'role'],
+  token_file: ['token_file_path'],
+};
+
+function checkMethodConfig(type: string, config: RawObject, path: string, issues: IssueList): void {
+  for (const key of REQUIRED_METHOD_CONFIG[type] ?? []) {
+    const value = config[key];
+    if (typeof value !== 'string' || value === '') issues.add(`${path}.${key}`, 'is required');
+  }
+}
+
+function readSink(block: RawObject, path: string, issues: IssueList): FileSinkConfig {
+  checkKeys(block, SINK_KEYS, path, issues);
+  const type = field(block, 'type', decodeString, path, issues);
+  if (type !== 'file') issues.add(`${path}.type`, `unsupported sink type ${JSON.stringify(type ?? '')} (supported: file)`);
+  for (const key of ['dh_type', 'dh_path', 'derive_key', 'aad', 'aad_env_var']) {
+    if (block[key] !== undefined) issues.add(`${path}.${key}`, 'encrypted sinks are not supported');
+  }
+  const config = objectField(block, 'config', path, issues);
+  checkKeys(config, SINK_CONFIG_KEYS, `${path}.config`, issues);
+  const sinkPath = field(config, 'path', decodeString, `${path}.config`, issues) ?? '';
+  if (sinkPath === '') issues.add(`${path}.config.path`, 'is required');
+  return {
+    path: sinkPath,
+    mode: field(config, 'mode', decodeFileMode, `${path}.config`, issues) ?? DEFAULTS.sinkMode,
+    wrapTtl: emptyToUndefined(field(block, 'wrap_ttl', decodeString, path, issues)),
+  };
+}
+
+function readVault(block: RawObject | undefined, issues: IssueList): VaultConnectionConfig {
+  const vault = block ?? {};
+  checkKeys(vault, VAULT_KEYS, 'vault', issues);
+  const retry = objectField(vault, 'retry', 'vault', issues);
+  checkKeys(retry, new Set(['num_retries']), 'vault.retry', issues);
+  const numRetries = field(retry, 'num_retries', decodeInt, 'vault.retry', issues) ?? 0;
+  const text = (key: string): string | undefined => emptyToUndefined(field(vault, key, decodeString, 'vault', issues));
+  return {
+    address: text('address'),
+    caCert: text('ca_cert'),
+    caPath: text('ca_path'),
+    clientCert: text('client_cert'),
+    clientKey: text('client_key'),
+    tlsSkipVerify: field(vault, 'tls_skip_verify', decodeBool, 'vault', issues) ?? false,
+    tlsServerName: text('tls_server_name'),
+    namespace: text('namespace'),
+    // Vault: 0 means the default (12), −1 means no retries.
+    retry: { numRetries: numRetries === 0 ? DEFAULTS.numRetries : Math.max(numRetries, 0) },
+  };
+}
+
+function readTemplate(block: RawObject, path: string, issues: IssueList): TemplateConfig {
+  checkKeys(block, TEMPLATE_KEYS, path, issues);
+  const text = (key: string): string | undefined => field(block, key, decodeString, path, issues);
+  const destination = text('destination') ?? '';
+  if (destination === '') issues.add(`${path}.destination`, 'is required');
+  const contents = emptyToUndefined(text('contents'));
+  const source = emptyToUndefined(text('source'));
+  if (contents !== undefined && source !== undefined) issues.add(path, 'contents and source are mutually exclusive');
+  if (contents === undefined && source === undefined) issues.add(path, 'one of contents or source is required');
+  const engine = text('engine') ?? 'go';
+  if (!(TEMPLATE_ENGINES as readonly string[]).includes(engine)) {
+    issues.add(`${path}.engine`, `unknown engine ${JSON.stringify(engine)} (supported: ${TEMPLATE_ENGINES.join(', ')})`);
+  }
+  for (const key of ['user', 'group', 'uid', 'gid', 'sandbox_path', 'wait']) {
+    if (block[key] !== undefined) issues.add(`${path}.${key}`, 'is not supported by this agent');
+  }
+  return {
+    destination,
+    contents,
+    source,
+    engine: engine as TemplateEngineName,
+    createDestDirs: field(block, 'create_dest_dirs', decodeBool, path, issues) ?? true,
+    perms: field(block, 'perms', decodeFileMode, path, issues),
+    backup: field(block, 'backup', decodeBool, path, issues) ?? false,
+    errorOnMissingKey: field(block, 'error_on_missing_key', decodeBool, path, issues) ?? false,
+    leftDelimiter: emptyToUndefined(text('left_delimiter')) ?? '{{',
+    rightDelimiter: emptyToUndefined(text('right_delimiter')) ?? '}}',
+    command: readTemplateCommand(block, path, issues),
+    functionDenylist: readStringList(block.function_denylist, `${path}.function_denylist`, issues) ?? [],
+  };
+}
+
+function readTemplateCommand(block: RawObject, path: string, issues: IssueList): TemplateCommand | undefined {
+  const exec = block.exec === undefined ? undefined : singleBlock(block.exec, `${path}.exec`, issues);
+  if (exec !== undefined && block.command !== undefined) issues.add(path, 'command and exec are mutually exclusive');
+  const source = exec ?? block;
+  const sourcePath = exec === undefined ? path : `${path}.exec`;
+  if (exec !== undefined) checkKeys(exec, new Set(['command', 'timeout']), sourcePath, issues);
+  const timeoutKey = exec === undefined ? 'command_timeout' : 'timeout';
+  const command = readCommandValue(source.command, `${sourcePath}.command`, issues);
+  if (command === undefined) return undefined;
+  const timeoutMs = field(source, timeoutKey, decodeDurationMs, sourcePath, issues);
+  return { command, timeoutMs: timeoutMs === undefined || timeoutMs === 0 ? DEFAULTS.commandTimeoutMs : timeoutMs };
+}
+
+function readCommandValue(value: unknown, path: string, issues: IssueList): string | readonly string[] | undefined {
+  if (value === undefined || value === null || value === '') return undefined;
+  if (typeof value === 'string') return value;
+  const list = readStringList(value, path, issues);
+  if (list === undefined || list.length === 0) return undefined;
+  return list.length === 1 && list[0] !== undefined ? list[0] : list;
+}
+
+function readStringList(value: unknown, path: string, issues: IssueList): string[] | undefined {
+  if (value === undefined || value === null) return undefined;
+  if (Array.isArray(value) && value.every((item) => typeof item === 'string')) return value as string[];
+  issues.add(path, `expected a list of strings, got ${describe(value)}`);
+  return undefined;
+}
+
+function readTemplateConfig(block: RawObject | undefined, issues: IssueList): TemplateRuntimeConfig {
+  const config = block ?? {};
+  const path = 'template_config';
+  checkKeys(config, TEMPLATE_CONFIG_KEYS, path, issues);
+  const threshold = field(config, 'lease_renewal_threshold', decodeFloat, path, issues);
+  if (threshold !== undefined && (threshold <= 0 || threshold >= 1)) {
+    issues.add(`${path}.lease_renewal_threshold`, 'must be between 0 and 1');
+  }
+  const interval = field(config, 'static_secret_render_interval', decodeDurationMs, path, issues);
+  const connections = field(config, 'max_connections_per_host', decodeInt, path, issues);
+  return {
+    exitOnRetryFailure: field(config, 'exit_on_retry_failure', decodeBool, path, issues) ?? false,
+    staticSecretRenderIntervalMs: interval === undefined || interval <= 0 ? DEFAULTS.staticSecretRenderIntervalMs : interval,
+    maxConnectionsPerHost: connections === undefined || connections <= 0 ? DEFAULTS.maxConnectionsPerHost : connections,
+    leaseRenewalThreshold: threshold === undefined || threshold <= 0 || threshold >= 1 ? DEFAULTS.leaseRenewalThreshold : threshold,
+  };
+}
+
+function readListener(block: RawObject, path: string, issues: IssueList): ListenerConfig {
+  checkKeys(block, LISTENER_KEYS, path, issues);
+  const type = field(block, 'type', decodeString, path, issues) ?? '';
+  if (type !== 'tcp' && type !== 'unix') issues.add(`${path}.type`, `unsupported listener type ${JSON.stringify(type)} (tcp or unix)`);
+  const tlsDisable = field(block, 'tls_disable', decodeBool, path, issues) ?? false;
+  const tlsCertFile = emptyToUndefined(field(block, 'tls_cert_file', decodeString, path, issues));
+  const tlsKeyFile = emptyToUndefined(field(block, 'tls_key_file', decodeString, path, issues));
+  if (!tlsDisable && (tlsCertFile === undefined || tlsKeyFile === undefined)) {
+    issues.add(path, 'tls_cert_file and tls_key_file are required unless tls_disable is true');
+  }
+  const role = field(block, 'role', decodeString, path, issues);
+  if (role !== undefined && role !== 'default') issues.add(`${path}.role`, `unsupported role ${JSON.stringify(role)}`);
+  const agentApi = objectField(block, 'agent_api', path, issues);
+  checkKeys(agentApi, new Set(['enable_quit']), `${path}.agent_api`, issues);
+  return {
+    type: type === 'unix' ? 'unix' : 'tcp',
+    address: emptyToUndefined(field(block, 'address', decodeString, path, issues)) ?? DEFAULTS.listenerAddress,
+    tlsDisable,
+    tlsCertFile,
+    tlsKeyFile,
+    requireRequestHeader: field(block, 'require_request_header', decodeBool, path, issues) ?? false,
+    enableQuit: field(agentApi, 'enable_quit', decodeBool, `${path}.agent_api`, issues) ?? false,
+  };
+}
+
+function readUseAutoAuthToken(block: RawObject | undefined, path: string, issues: IssueList): UseAutoAuthToken {
+  const value = block?.use_auto_auth_token;
+  if (value === undefined || value === null || value === '') return false;
+  if (typeof value === 'string' && value.toLowerCase() === 'force') return 'force';
+  const decoded = decodeBool(value);
+  if (!decoded.ok) {
+    issues.add(`${path}.use_auto_auth_token`, `${decoded.error} (expected true, false or "force")`);
+    return false;
+  }
+  return decoded.value;
+}
+
+function emptyToUndefined(value: string | undefined): string | undefined {
+  return value === '' ? undefined : value;
+}
+
+function positiveOrUndefined(value: number | undefined): number | undefined {
+  return value === undefined || value <= 0 ? undefined : value;
+}

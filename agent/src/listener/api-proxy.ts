@@ -1,0 +1,140 @@
+// The agent's listener (spec §4, §5): a local Vault API proxy on the configured address. Requests
+// to /v1/… go to Vault unchanged, with the auto-auth token attached when the client sent none
+// (use_auto_auth_token = true) or always ("force"). /agent/v1/quit shuts the agent down when a
+// listener enables it. Bodies and tokens pass through and are never logged.
+import type { IncomingMessage, Server, ServerResponse } from 'node:http';
+import { createServer } from 'node:http';
+import { readFileSync } from 'node:fs';
+import { createRequire } from 'node:module';
+import type { ListenerConfig, UseAutoAuthToken } from '../config/agent-config.js';
+import type { AgentLogger } from '../log.js';
+import type { VaultClient } from '../vault/vault-client.js';
+import { coerceError } from '../vault/vault-error.js';
+
+export interface ApiProxyOptions {
+  readonly client: VaultClient;
+  readonly useAutoAuthToken: UseAutoAuthToken;
+  readonly currentToken: () => string | undefined;
+  readonly log: AgentLogger;
+  readonly onQuit: () => void;
+  readonly onInvalidToken: (token: string) => void;
+}
+
+export interface RunningListeners {
+  /** Bound addresses, e.g. 127.0.0.1:8200 or the socket path. */
+  readonly addresses: readonly string[];
+  close(): Promise<void>;
+}
+
+const HOP_BY_HOP = new Set(['connection', 'keep-alive', 'proxy-connection', 'transfer-encoding', 'upgrade', 'te', 'trailer', 'host', 'content-length']);
+const MAX_BODY_BYTES = 32 * 1024 * 1024;
+
+export async function startListeners(configs: readonly ListenerConfig[], options: ApiProxyOptions): Promise<RunningListeners> {
+  const servers: Server[] = [];
+  const addresses: string[] = [];
+  try {
+    for (const config of configs) {
+      const server = createListenerServer(config, options);
+      servers.push(server);
+      addresses.push(await listen(server, config));
+      options.log.info({ address: addresses.at(-1), enable_quit: config.enableQuit }, 'listener started');
+    }
+  } catch (error) {
+    await Promise.all(servers.map(closeServer));
+    throw error;
+  }
+  return { addresses, close: async () => void (await Promise.all(servers.map(closeServer))) };
+}
+
+function createListenerServer(config: ListenerConfig, options: ApiProxyOptions): Server {
+  const handler = (request: IncomingMessage, response: ServerResponse): void => {
+    handle(config, options, request, response).catch((error: unknown) => {
+      options.log.error({ err: coerceError(error), path: request.url?.split('?')[0] }, 'listener request failed');
+      if (!response.headersSent) sendErrors(response, 502, ['error proxying request to Vault']);
+      else response.destroy();
+    });
+  };
+  if (config.tlsDisable || config.tlsCertFile === undefined || config.tlsKeyFile === undefined) return createServer(handler);
+  const https = createRequire(import.meta.url)('node:https') as typeof import('node:https');
+  return https.createServer({ cert: readFileSync(config.tlsCertFile), key: readFileSync(config.tlsKeyFile) }, handler) as unknown as Server;
+}
+
+async function handle(config: ListenerConfig, options: ApiProxyOptions, request: IncomingMessage, response: ServerResponse): Promise<void> {
+  const url = request.url ?? '/';
+  const path = url.split('?')[0] ?? '/';
+  if (path === '/agent/v1/quit') {
+    if (!config.enableQuit) return sendErrors(response, 404, []);
+    if (request.method !== 'POST') return sendErrors(response, 405, ['method not allowed']);
+    response.writeHead(200).end();
+    options.log.info('quit requested through /agent/v1/quit');
+    options.onQuit();
+    return;
+  }
+  if (!path.startsWith('/v1/')) return sendErrors(response, 404, []);
+  if (config.requireRequestHeader && request.headers['x-vault-request'] !== 'true') {
+    return sendErrors(response, 412, ['missing \'X-Vault-Request\' header']);
+  }
+  const body = await readBody(request);
+  const headers: Record<string, string | string[]> = {};
+  for (const [name, value] of Object.entries(request.headers)) {
+    if (value !== undefined && !HOP_BY_HOP.has(name)) headers[name] = value;
+  }
+  const autoToken = options.currentToken();
+  let usedAutoToken = false;
+  const hasClientToken = headers['x-vault-token'] !== undefined || headers.authorization !== undefined;
+  if (autoToken !== undefined && (options.useAutoAuthToken === 'force' || (options.useAutoAuthToken === true && !hasClientToken))) {
+    delete headers.authorization;
+    headers['x-vault-token'] = autoToken;
+    usedAutoToken = true;
+  }
+  const upstream = await options.client.raw(request.method ?? 'GET', url, headers, body.length > 0 ? body : undefined);
+  if (usedAutoToken && autoToken !== undefined && upstream.status === 403 && upstream.body.includes('invalid token')) {
+    options.onInvalidToken(autoToken);
+  }
+  const responseHeaders: Record<string, string | string[]> = {};
+  for (const [name, value] of Object.entries(upstream.headers)) {
+    if (value !== undefined && !HOP_BY_HOP.has(name)) responseHeaders[name] = value;
+  }
+  response.writeHead(upstream.status, responseHeaders).end(upstream.body);
+}
+
+async function readBody(request: IncomingMessage): Promise<Buffer> {
+  const chunks: Buffer[] = [];
+  let size = 0;
+  for await (const chunk of request) {
+    const buffer = chunk as Buffer;
+    size += buffer.length;
+    if (size > MAX_BODY_BYTES) throw new Error('request body too large');
+    chunks.push(buffer);
+  }
+  return Buffer.concat(chunks);
+}
+
+function sendErrors(response: ServerResponse, status: number, errors: readonly string[]): void {
+  response.writeHead(status, { 'Content-Type': 'application/json' }).end(JSON.stringify({ errors }));
+}
+
+function listen(server: Server, config: ListenerConfig): Promise<string> {
+  return new Promise((resolve, reject) => {
+    server.once('error', reject);
+    const done = (): void => {
+      server.off('error', reject);
+      const address = server.address();
+      resolve(typeof address === 'string' || address === null ? config.address : `${address.address}:${address.port}`);
+    };
+    if (config.type === 'unix') {
+      server.listen(config.address, done);
+      return;
+    }
+    const separator = config.address.lastIndexOf(':');
+    const host = config.address.slice(0, separator).replace(/^\[|\]$/g, '') || '127.0.0.1';
+    server.listen(Number(config.address.slice(separator + 1)), host, done);
+  });
+}
+
+function closeServer(server: Server): Promise<void> {
+  return new Promise((resolve) => {
+    server.close(() => resolve());
+    server.closeAllConnections();
+  });
+}

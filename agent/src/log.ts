@@ -1,0 +1,69 @@
+// The agent's logger: pino, on stderr, in Vault's "standard" text format or JSON
+// (VAULT_LOG_FORMAT / log_format). Code never hands secret values, tokens, JWTs or rendered
+// contents to the logger; the redact list is a second line of defence for field names that
+// would carry them.
+import { pino } from 'pino';
+import type { Logger } from 'pino';
+
+export type AgentLogger = Logger;
+
+const REDACTED_FIELDS = [
+  'token', 'client_token', 'jwt', 'secret_id', 'role_id', 'password', 'data', 'contents', 'body', 'auth', 'wrap_info',
+  'headers', 'X-Vault-Token', 'x-vault-token',
+];
+const REDACT_PATHS = [...REDACTED_FIELDS, ...REDACTED_FIELDS.map((field) => `*.${field}`)];
+
+const LEVEL_NAMES: Readonly<Record<string, string>> = {
+  trace: 'trace', debug: 'debug', info: 'info', warn: 'warn', warning: 'warn', error: 'error', err: 'error', off: 'silent',
+};
+
+export interface LoggerOptions {
+  readonly level?: string | undefined;
+  readonly format?: string | undefined;
+  /** Where lines go (default: stderr). */
+  readonly write?: (line: string) => void;
+}
+
+export function normaliseLogLevel(level: string | undefined): string | undefined {
+  return level === undefined ? undefined : LEVEL_NAMES[level.trim().toLowerCase()];
+}
+
+export function createAgentLogger(options: LoggerOptions = {}): AgentLogger {
+  const level = normaliseLogLevel(options.level) ?? 'info';
+  const write = options.write ?? ((line: string) => process.stderr.write(line));
+  const json = options.format?.toLowerCase() === 'json';
+  return pino(
+    {
+      level,
+      base: null,
+      redact: { paths: REDACT_PATHS, censor: '[redacted]' },
+      timestamp: pino.stdTimeFunctions.isoTime,
+      formatters: { level: (label) => ({ level: label }) },
+    },
+    { write: json ? write : (line: string) => write(toStandardLine(line)) },
+  );
+}
+
+const STANDARD_LEVEL: Readonly<Record<string, string>> = {
+  trace: '[TRACE]', debug: '[DEBUG]', info: '[INFO] ', warn: '[WARN] ', error: '[ERROR]', fatal: '[ERROR]',
+};
+
+/** `2024-01-01T00:00:00.000Z [INFO]  agent.auth: message: key=value` like hclog's standard output. */
+export function toStandardLine(jsonLine: string): string {
+  let record: Record<string, unknown>;
+  try {
+    record = JSON.parse(jsonLine) as Record<string, unknown>;
+  } catch {
+    return jsonLine;
+  }
+  const { time, level, msg, component, err, ...rest } = record;
+  const parts = [`${String(time)} ${STANDARD_LEVEL[String(level)] ?? '[INFO] '} ${component === undefined ? 'agent' : `agent.${String(component)}`}: ${String(msg ?? '')}`];
+  if (typeof err === 'object' && err !== null) rest.error = (err as { message?: unknown }).message;
+  const pairs = Object.entries(rest).map(([key, value]) => `${key}=${typeof value === 'string' ? quoteIfNeeded(value) : JSON.stringify(value)}`);
+  if (pairs.length > 0) parts.push(pairs.join(' '));
+  return `${parts.join(': ')}\n`;
+}
+
+function quoteIfNeeded(value: string): string {
+  return /[\s"=]/.test(value) || value === '' ? JSON.stringify(value) : value;
+}

@@ -1,0 +1,187 @@
+// Runs every template against the dependency tracker (spec §2.7): a pass renders all templates,
+// starts watches for dependencies seen for the first time, writes the templates whose dependencies
+// are all present, then runs the commands of the ones that changed. Any change from a watch
+// schedules another pass; nested dependencies are found over successive passes. A new token
+// rebuilds the tracker, so every secret is fetched again with it (spec §2.10).
+import type { TemplateConfig, TemplateRuntimeConfig } from '../config/agent-config.js';
+import type { CompiledTemplate, RenderResult } from '../template/template-engine.js';
+import type { AgentLogger } from '../log.js';
+import type { VaultClient } from '../vault/vault-client.js';
+import { coerceError } from '../vault/vault-error.js';
+import { DependencyTracker } from './dependency-tracker.js';
+import { SecretFetcher } from './secret-fetcher.js';
+import { describeCommand, runTemplateCommand } from './run-command.js';
+import { writeRenderedFile } from './write-rendered-file.js';
+import { fileSideEffects } from './write-to-file.js';
+import { redactValues, secretStrings } from './redact.js';
+
+export interface PreparedTemplate {
+  readonly config: TemplateConfig;
+  readonly compiled: CompiledTemplate;
+}
+
+export interface TemplateRunnerOptions {
+  readonly templates: readonly PreparedTemplate[];
+  readonly runtime: TemplateRuntimeConfig;
+  readonly client: VaultClient;
+  readonly namespace: string | undefined;
+  readonly retry: { readonly baseMs: number; readonly maxMs: number; readonly attempts: number };
+  readonly log: AgentLogger;
+  readonly env: (name: string) => string | undefined;
+  readonly now: () => number;
+  readonly sleep: (ms: number, signal: AbortSignal) => Promise<boolean>;
+  readonly random: () => number;
+  /** Every template has been rendered (written or found identical) at least once. */
+  readonly onAllRendered: () => void;
+  /** A template, fetch or command failed for good; the runner has stopped itself. */
+  readonly onFailure: (error: Error) => void;
+  readonly onInvalidToken: (token: string) => void;
+}
+
+export class TemplateRunner {
+  readonly #options: TemplateRunnerOptions;
+  #tracker: DependencyTracker | undefined;
+  #generation = 0;
+  #rendered = new Set<number>();
+  #allRenderedReported = false;
+  #passRunning: Promise<void> | undefined;
+  #passRequested = false;
+  #commandAbort = new AbortController();
+
+  constructor(options: TemplateRunnerOptions) {
+    this.#options = options;
+  }
+
+  /** Starts (or restarts with a new token) fetching and rendering. */
+  start(token: string): void {
+    this.#tracker?.stop();
+    this.#generation += 1;
+    const generation = this.#generation;
+    const { options } = { options: this.#options };
+    const fetcher = new SecretFetcher({
+      client: options.client,
+      token,
+      log: options.log,
+      now: options.now,
+      leaseRenewalThreshold: options.runtime.leaseRenewalThreshold,
+      namespace: options.namespace,
+    });
+    this.#tracker = new DependencyTracker({
+      fetcher,
+      log: options.log,
+      now: options.now,
+      sleep: options.sleep,
+      random: options.random,
+      staticIntervalMs: options.runtime.staticSecretRenderIntervalMs,
+      leaseRenewalThreshold: options.runtime.leaseRenewalThreshold,
+      retry: options.retry,
+      onChange: () => {
+        if (generation === this.#generation) this.#schedulePass();
+      },
+      onFailure: (error) => {
+        if (generation === this.#generation) this.#fail(error);
+      },
+      onInvalidToken: options.onInvalidToken,
+    });
+    this.#schedulePass();
+  }
+
+  /** Stops every watch; waits for a pass in progress so no write is cut short. */
+  async stop(): Promise<void> {
+    this.#generation += 1;
+    this.#tracker?.stop();
+    this.#tracker = undefined;
+    this.#commandAbort.abort();
+    await this.#passRunning;
+  }
+
+  #fail(error: Error): void {
+    this.#generation += 1;
+    this.#tracker?.stop();
+    this.#tracker = undefined;
+    this.#options.onFailure(error);
+  }
+
+  #schedulePass(): void {
+    if (this.#passRunning !== undefined) {
+      this.#passRequested = true;
+      return;
+    }
+    this.#passRunning = (async () => {
+      // Let other watches that are about to deliver do so first: one pass for a burst of updates.
+      await new Promise<void>((resolve) => setImmediate(resolve));
+      do {
+        this.#passRequested = false;
+        await this.#pass(this.#generation);
+      } while (this.#passRequested && this.#tracker !== undefined);
+    })().finally(() => {
+      this.#passRunning = undefined;
+    });
+  }
+
+  async #pass(generation: number): Promise<void> {
+    const tracker = this.#tracker;
+    if (tracker === undefined) return;
+    const { templates, log } = this.#options;
+    const used = new Set<string>();
+    let anyMissing = false;
+    const commands = new Map<string, PreparedTemplate>();
+    for (const [index, template] of templates.entries()) {
+      let result: RenderResult;
+      try {
+        result = template.compiled.render({ store: tracker, env: this.#options.env, destination: template.config.destination, sideEffects: fileSideEffects });
+      } catch (error) {
+        this.#failRedacted(generation, tracker, `template ${template.config.destination}`, error);
+        return;
+      }
+      for (const dependency of result.dependencies) {
+        used.add(dependency.id);
+        tracker.ensure(dependency);
+      }
+      if (result.missing.length > 0 || result.output === undefined) {
+        anyMissing = true;
+        continue;
+      }
+      let changed: boolean;
+      try {
+        changed = await writeRenderedFile(template.config, result.output);
+      } catch (error) {
+        this.#failRedacted(generation, tracker, `writing ${template.config.destination}`, error);
+        return;
+      }
+      if (generation !== this.#generation) return;
+      this.#rendered.add(index);
+      if (changed) {
+        log.info({ destination: template.config.destination }, 'rendered template');
+        const command = template.config.command;
+        if (command !== undefined) {
+          const key = JSON.stringify(command.command);
+          if (!commands.has(key)) commands.set(key, template);
+        }
+      }
+    }
+    if (!anyMissing) tracker.prune(used);
+    for (const template of commands.values()) {
+      const command = template.config.command;
+      if (command === undefined || generation !== this.#generation) continue;
+      try {
+        await runTemplateCommand(command, this.#commandAbort.signal);
+        log.info({ destination: template.config.destination, command: describeCommand(command.command) }, 'ran template command');
+      } catch (error) {
+        this.#failRedacted(generation, tracker, `template ${template.config.destination}`, error);
+        return;
+      }
+    }
+    if (!this.#allRenderedReported && this.#rendered.size === templates.length && generation === this.#generation) {
+      this.#allRenderedReported = true;
+      this.#options.onAllRendered();
+    }
+  }
+
+  /** Error texts can quote values (e.g. a failed parseInt); replace every secret string first. */
+  #failRedacted(generation: number, tracker: DependencyTracker, context: string, error: unknown): void {
+    if (generation !== this.#generation) return;
+    const message = redactValues(coerceError(error).message, secretStrings(tracker));
+    this.#fail(new Error(`${context}: ${message}`));
+  }
+}

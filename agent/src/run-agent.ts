@@ -1,0 +1,216 @@
+// The composition root: Vault client, auto-auth with its sinks, template runner, listener, pid file
+// and shutdown, wired for init mode (exit_after_auth: exit 0 once the token is written and every
+// template rendered) or sidecar mode (run until SIGTERM or /agent/v1/quit). Exit codes: 0 normal,
+// 1 config error or a failure that ends the agent (exit_on_err, exit_on_retry_failure).
+import { readFile, unlink, writeFile } from 'node:fs/promises';
+import type { AgentConfig, TemplateEngineName } from './config/agent-config.js';
+import type { Environment } from './config/vault-environment.js';
+import { resolveVaultConnection } from './config/vault-environment.js';
+import type { AgentLogger } from './log.js';
+import type { TemplateEngine } from './template/template-engine.js';
+import { VaultClient } from './vault/vault-client.js';
+import { coerceError } from './vault/vault-error.js';
+import { FileSink } from './sink/file-sink.js';
+import type { AgentToken } from './auth/authenticator.js';
+import { Authenticator } from './auth/authenticator.js';
+import { createAuthMethod } from './auth/create-auth-method.js';
+import type { PreparedTemplate } from './render/template-runner.js';
+import { TemplateRunner } from './render/template-runner.js';
+import { nextBackoff, startBackoff } from './supervisor/backoff.js';
+import type { ShutdownHandle } from './supervisor/shutdown.js';
+import type { RunningListeners } from './listener/api-proxy.js';
+
+export interface AgentDependencies {
+  readonly env: Environment;
+  readonly log: AgentLogger;
+  readonly shutdown: ShutdownHandle;
+  readonly loadEngine: (name: TemplateEngineName) => Promise<TemplateEngine>;
+  readonly now: () => number;
+  readonly sleep: (ms: number, signal: AbortSignal) => Promise<boolean>;
+  readonly random: () => number;
+}
+
+export async function runAgent(config: AgentConfig, deps: AgentDependencies): Promise<number> {
+  const { log, shutdown } = deps;
+  for (const key of config.ignored) log.warn({ setting: key }, 'setting accepted but not acted on by this agent');
+  const { connection, problems } = resolveVaultConnection(config.vault, deps.env);
+  if (problems.length > 0) {
+    log.error({ problems }, 'invalid Vault connection settings');
+    return 1;
+  }
+  const autoAuth = config.autoAuth;
+  if (autoAuth === undefined) {
+    log.error('auto_auth is required: this agent does not run without it');
+    return 1;
+  }
+
+  const client = new VaultClient(connection, { maxConnectionsPerHost: config.templateConfig.maxConnectionsPerHost });
+  const tokenWrapper = {
+    wrap: async (token: string, wrapTtl: string): Promise<string> => {
+      const response = await client.request({ method: 'POST', path: 'sys/wrapping/wrap', body: { token }, token, wrapTtl });
+      return JSON.stringify((response.body as { wrap_info?: unknown } | undefined)?.wrap_info ?? {});
+    },
+  };
+  const sinks = autoAuth.sinks.map((sink) => new FileSink(sink, tokenWrapper));
+  let templates: PreparedTemplate[];
+  try {
+    await Promise.all(sinks.map((sink) => sink.checkWritable()));
+    templates = await prepareTemplates(config, deps.loadEngine);
+  } catch (error) {
+    log.error({ err: coerceError(error) }, 'agent cannot start');
+    return 1;
+  }
+  if (config.pidFile !== undefined) await writeFile(config.pidFile, String(process.pid), { mode: 0o600 }).catch((error: unknown) => {
+    log.warn({ err: coerceError(error), path: config.pidFile }, 'could not write the pid file');
+  });
+
+  let exitCode = 0;
+  const fail = (reason: string, error: Error): void => {
+    log.error({ err: error }, reason);
+    exitCode = 1;
+    shutdown.shutdown(reason);
+  };
+  const state = { tokenWritten: false, allRendered: templates.length === 0, runnerStarted: false };
+  const finishIfInitDone = (): void => {
+    if (config.exitAfterAuth && state.tokenWritten && state.allRendered) shutdown.shutdown('exit_after_auth: token written and templates rendered');
+  };
+
+  let authenticator: Authenticator | undefined;
+  let runnerBackoff = startBackoff(1000, 300_000);
+  const runner =
+    templates.length === 0
+      ? undefined
+      : new TemplateRunner({
+          templates,
+          runtime: config.templateConfig,
+          client,
+          namespace: connection.namespace,
+          retry: {
+            baseMs: autoAuth.method.minBackoffMs ?? 250,
+            maxMs: autoAuth.method.maxBackoffMs ?? 60_000,
+            attempts: config.vault.retry.numRetries,
+          },
+          log: log.child({ component: 'template' }),
+          env: (name) => deps.env[name],
+          now: deps.now,
+          sleep: deps.sleep,
+          random: deps.random,
+          onAllRendered: () => {
+            state.allRendered = true;
+            log.info('all templates rendered');
+            finishIfInitDone();
+          },
+          onFailure: (error) => {
+            if (config.templateConfig.exitOnRetryFailure) {
+              fail('template rendering failed and exit_on_retry_failure is set', error);
+              return;
+            }
+            const step = nextBackoff(runnerBackoff, deps.random);
+            runnerBackoff = step.state;
+            log.error({ err: error, restart_in_ms: Math.round(step.delayMs) }, 'template rendering failed; restarting the template runner');
+            void deps.sleep(step.delayMs, shutdown.signal).then((slept) => {
+              const token = authenticator?.current;
+              if (slept && token !== undefined) runner?.start(token.token);
+            });
+          },
+          onInvalidToken: (token) => authenticator?.requestReauth(token),
+        });
+
+  authenticator = new Authenticator({
+    client,
+    method: createAuthMethod(autoAuth.method),
+    config: autoAuth.method,
+    sinks,
+    log: log.child({ component: 'auth' }),
+    now: deps.now,
+    sleep: deps.sleep,
+    random: deps.random,
+    onToken: (token: AgentToken) => {
+      state.tokenWritten = true;
+      // Init mode renders once with the first token; the sidecar rebuilds the runner per token.
+      if (runner !== undefined && !token.wrapped && (!config.exitAfterAuth || !state.runnerStarted)) {
+        state.runnerStarted = true;
+        runner.start(token.token);
+      }
+      finishIfInitDone();
+    },
+  });
+
+  let listeners: RunningListeners | undefined;
+  if (config.listeners.length > 0) {
+    const { startListeners } = await import('./listener/api-proxy.js');
+    try {
+      listeners = await startListeners(config.listeners, {
+        client,
+        useAutoAuthToken: config.useAutoAuthToken,
+        currentToken: () => {
+          const token = authenticator?.current;
+          return token === undefined || token.wrapped ? undefined : token.token;
+        },
+        log: log.child({ component: 'listener' }),
+        onQuit: () => shutdown.shutdown('quit endpoint'),
+        onInvalidToken: (token) => authenticator?.requestReauth(token),
+      });
+    } catch (error) {
+      log.error({ err: coerceError(error) }, 'could not start the listener');
+      client.close();
+      return 1;
+    }
+  }
+
+  const authDone = authenticator.run(shutdown.signal).then((outcome) => {
+    if (outcome.kind === 'failed') fail('authentication failed and exit_on_err is set', outcome.error);
+  });
+  await new Promise<void>((resolve) => {
+    if (shutdown.signal.aborted) resolve();
+    else shutdown.signal.addEventListener('abort', () => resolve(), { once: true });
+  });
+
+  // Ordered shutdown: stop accepting proxy requests, let a render pass finish, stop auth, close sockets.
+  await listeners?.close();
+  await runner?.stop();
+  await authDone;
+  client.close();
+  if (config.pidFile !== undefined) await removePidFile(config.pidFile);
+  log.info({ exit_code: exitCode }, 'agent stopped');
+  return exitCode;
+}
+
+async function prepareTemplates(
+  config: AgentConfig,
+  loadEngine: (name: TemplateEngineName) => Promise<TemplateEngine>,
+): Promise<PreparedTemplate[]> {
+  const engines = new Map<TemplateEngineName, Promise<TemplateEngine>>();
+  const problems: string[] = [];
+  const prepared = await Promise.all(
+    config.templates.map(async (template) => {
+      let engine = engines.get(template.engine);
+      if (engine === undefined) {
+        engine = loadEngine(template.engine);
+        engines.set(template.engine, engine);
+      }
+      const source = template.contents ?? (await readFile(template.source ?? '', 'utf8'));
+      try {
+        const compiled = (await engine).compile(source, {
+          name: '',
+          leftDelimiter: template.leftDelimiter,
+          rightDelimiter: template.rightDelimiter,
+          errorOnMissingKey: template.errorOnMissingKey,
+          functionDenylist: template.functionDenylist,
+        });
+        return { config: template, compiled };
+      } catch (error) {
+        problems.push(`template ${template.destination}: ${coerceError(error).message}`);
+        return undefined;
+      }
+    }),
+  );
+  if (problems.length > 0) throw new Error(problems.join('; '));
+  return prepared.filter((template): template is PreparedTemplate => template !== undefined);
+}
+
+async function removePidFile(path: string): Promise<void> {
+  // Only remove our own pid file.
+  const content = await readFile(path, 'utf8').catch(() => '');
+  if (content.trim() === String(process.pid)) await unlink(path).catch(() => undefined);
+}

@@ -1,0 +1,54 @@
+// Atomic file replacement: a randomly named temp file in the destination directory, written,
+// fsynced, given its mode, then renamed over the target, so readers see the old or the new file,
+// never a partial one. Temp files still open are tracked so a dying process can remove them.
+import { open, rename, unlink } from 'node:fs/promises';
+import { unlinkSync } from 'node:fs';
+import { randomBytes } from 'node:crypto';
+import { basename, dirname, join } from 'node:path';
+
+const pendingTempFiles = new Set<string>();
+
+export function tempPathFor(destination: string): string {
+  return join(dirname(destination), `.${basename(destination)}.tmp.${randomBytes(4).toString('hex')}`);
+}
+
+export interface AtomicWriteOptions {
+  readonly mode: number;
+  /** Copy ownership to the temp file before the rename (best effort). */
+  readonly owner?: { readonly uid: number; readonly gid: number };
+}
+
+export async function writeFileAtomic(destination: string, content: string | Uint8Array, options: AtomicWriteOptions): Promise<void> {
+  const temp = tempPathFor(destination);
+  pendingTempFiles.add(temp);
+  try {
+    const handle = await open(temp, 'wx', options.mode);
+    try {
+      await handle.writeFile(content);
+      // The process umask may have narrowed the mode given to open().
+      await handle.chmod(options.mode);
+      if (options.owner !== undefined) await handle.chown(options.owner.uid, options.owner.gid).catch(() => undefined);
+      await handle.sync();
+    } finally {
+      await handle.close();
+    }
+    await rename(temp, destination);
+  } catch (error) {
+    await unlink(temp).catch(() => undefined);
+    throw error;
+  } finally {
+    pendingTempFiles.delete(temp);
+  }
+}
+
+/** Removes temp files of writes still in flight; safe to call from a process 'exit' handler. */
+export function removePendingTempFiles(): void {
+  for (const temp of pendingTempFiles) {
+    try {
+      unlinkSync(temp);
+    } catch {
+      // Already renamed or never created.
+    }
+  }
+  pendingTempFiles.clear();
+}

@@ -1,0 +1,171 @@
+// The Go-template engine behind the TemplateEngine contract: parse once (cached), then render
+// passes against the agent's dependency store, recording what each pass used and missed.
+import {
+  type CompileOptions,
+  type CompiledTemplate,
+  type RenderInput,
+  type RenderResult,
+  type TemplateDependency,
+  type TemplateEngine,
+  TemplateError,
+} from '../template-engine.js';
+import { builtinFunctions } from './builtins.js';
+import { ExecError, FuncError, type FunctionTable, type MissingKeyMode, State } from './exec.js';
+import { type FunctionContext, consulTemplateFunctions } from './functions.js';
+import { ParseError, parseTemplate } from './parser.js';
+import { GoBytes, type Value } from './values.js';
+import type { ListNode } from './ast.js';
+
+export interface GoCompileOptions extends CompileOptions {
+  /** Overrides errorOnMissingKey with text/template's own option, including "default". */
+  readonly missingKey?: MissingKeyMode;
+  /**
+   * Restricts the function set (besides the text/template builtins) to these names; used to
+   * emulate gotemplate-oracle, which leaves some consul-template functions out on purpose.
+   */
+  readonly onlyFunctions?: ReadonlySet<string>;
+}
+
+/** The consul-template functions gotemplate-oracle implements. */
+export const ORACLE_FUNCTIONS: ReadonlySet<string> = new Set([
+  'base64Decode', 'base64Encode', 'base64URLDecode', 'base64URLEncode', 'contains', 'env', 'join', 'parseBool',
+  'parseFloat', 'parseInt', 'parseJSON', 'replaceAll', 'secret', 'split', 'toJSON', 'toJSONPretty', 'toLower',
+  'toTitle', 'toUpper', 'trimSpace',
+]);
+
+/** Extra knobs for the offline preview (gotemplate-oracle protocol) and tests. */
+export interface RenderExtras {
+  /** The dot (consul-template always uses nil). */
+  readonly dot?: Value;
+  readonly missingSecret?: 'missing' | 'nil' | 'error';
+  readonly exactPaths?: boolean;
+  readonly now?: () => Date;
+  readonly maxOutputBytes?: number;
+}
+
+export interface DetailedRenderResult extends RenderResult {
+  /** The exact output bytes when they are not valid UTF-8 (`output` then holds U+FFFD). */
+  readonly outputBytes?: Buffer;
+}
+
+let sharedFunctions: FunctionTable<FunctionContext> | undefined;
+
+function functionTable(): FunctionTable<FunctionContext> {
+  if (sharedFunctions === undefined) {
+    const table = builtinFunctions<FunctionContext>();
+    for (const [name, fn] of consulTemplateFunctions()) table.set(name, fn);
+    sharedFunctions = table;
+  }
+  return sharedFunctions;
+}
+
+const DEFAULT_MAX_OUTPUT = 16 << 20;
+
+export class GoCompiledTemplate implements CompiledTemplate {
+  constructor(
+    private readonly source: string,
+    private readonly name: string,
+    private readonly trees: ReadonlyMap<string, ListNode>,
+    private readonly missingKey: MissingKeyMode,
+  ) {}
+
+  render(input: RenderInput): RenderResult {
+    return this.renderDetailed(input, {});
+  }
+
+  renderDetailed(input: RenderInput, extras: RenderExtras): DetailedRenderResult {
+    const used = new Map<string, TemplateDependency>();
+    const missing = new Map<string, TemplateDependency>();
+    const functions = functionTable();
+    const execOptions = {
+      source: this.source,
+      parseName: this.name,
+      trees: this.trees,
+      functions,
+      missingKey: this.missingKey,
+      maxOutputBytes: extras.maxOutputBytes ?? DEFAULT_MAX_OUTPUT,
+    };
+    const ctx: FunctionContext = {
+      store: input.store,
+      env: input.env,
+      destination: input.destination,
+      sideEffects: input.sideEffects,
+      use: (dependency) => {
+        if (!used.has(dependency.id)) used.set(dependency.id, dependency);
+      },
+      markMissing: (dependency) => {
+        if (!missing.has(dependency.id)) missing.set(dependency.id, dependency);
+      },
+      missingSecret: extras.missingSecret ?? 'missing',
+      exactPaths: extras.exactPaths ?? false,
+      now: extras.now ?? (() => new Date()),
+      executeTemplate: (name, dot) => {
+        const tree = this.trees.get(name);
+        if (tree === undefined) throw new FuncError(`template: no template ${JSON.stringify(name)} associated with template ${JSON.stringify(this.name)}`);
+        const state = new State(execOptions, ctx, name, dot);
+        state.execute(tree);
+        return state.out.toGoString();
+      },
+    };
+    const state = new State(execOptions, ctx, this.name, extras.dot);
+    const root = this.trees.get(this.name);
+    try {
+      if (root === undefined) throw new ExecError(`template: ${this.name}: ${JSON.stringify(this.name)} is an incomplete or empty template`);
+      state.execute(root);
+    } catch (error) {
+      // A pass with data still missing may fail on the nil values it got: not ready, not broken.
+      if (missing.size > 0 && error instanceof ExecError) return { output: undefined, dependencies: [...used.values()], missing: [...missing.values()] };
+      if (error instanceof ExecError) throw new TemplateError(error.message, 'exec');
+      throw error;
+    }
+    const dependencies = [...used.values()];
+    if (missing.size > 0) return { output: undefined, dependencies, missing: [...missing.values()] };
+    const result = state.out.toGoString();
+    if (result instanceof GoBytes) {
+      return { output: result.bytes.toString('utf8'), outputBytes: result.bytes, dependencies, missing: [] };
+    }
+    return { output: result, dependencies, missing: [] };
+  }
+}
+
+const CACHE_LIMIT = 256;
+
+export class GoTemplateEngine implements TemplateEngine {
+  readonly name = 'go' as const;
+  private readonly cache = new Map<string, GoCompiledTemplate>();
+
+  compile(source: string, options: GoCompileOptions): GoCompiledTemplate {
+    const missingKey: MissingKeyMode = options.missingKey ?? (options.errorOnMissingKey === true ? 'error' : 'zero');
+    const name = options.name ?? '';
+    const left = options.leftDelimiter ?? '';
+    const right = options.rightDelimiter ?? '';
+    const denied = [...(options.functionDenylist ?? [])].sort();
+    const only = options.onlyFunctions === undefined ? null : [...options.onlyFunctions].sort();
+    const key = JSON.stringify([source, name, left, right, missingKey, denied, only]);
+    const cached = this.cache.get(key);
+    if (cached !== undefined) {
+      this.cache.delete(key);
+      this.cache.set(key, cached);
+      return cached;
+    }
+    const functions = functionTable();
+    const deniedSet = new Set(denied);
+    let trees: ReadonlyMap<string, ListNode>;
+    try {
+      trees = parseTemplate(source, {
+        name,
+        leftDelim: left,
+        rightDelim: right,
+        hasFunction: (fn) => functions.has(fn) && (only === null || only.includes(fn) || functions.get(fn)?.builtin === true),
+        deniedFunction: (fn) => (deniedSet.has(fn) ? `function ${JSON.stringify(fn)} is disabled by function_denylist` : undefined),
+      }).trees;
+    } catch (error) {
+      if (error instanceof ParseError) throw new TemplateError(error.message, 'parse');
+      throw error;
+    }
+    const compiled = new GoCompiledTemplate(source, name, trees, missingKey);
+    this.cache.set(key, compiled);
+    if (this.cache.size > CACHE_LIMIT) this.cache.delete(this.cache.keys().next().value as string);
+    return compiled;
+  }
+}

@@ -1,0 +1,695 @@
+// consul-template's template functions as Vault Agent exposes them, with their Go signatures
+// (text/template type-checks arguments against these) and error texts.
+import { createHash, createHmac } from 'node:crypto';
+import type {
+  DependencyStore,
+  TemplateDependency,
+  TemplateSideEffects,
+} from '../template-engine.js';
+import { FuncError, type GoFunction } from './exec.js';
+import { marshalJson, unmarshalJson } from './json.js';
+import { goQuoteString } from './quote.js';
+import { toYaml, parseYamlValue } from './yaml.js';
+import { toToml } from './toml.js';
+import { formatGoTime } from './time-format.js';
+import { sprigFunctions } from './sprig.js';
+import {
+  GoBytes,
+  Iface,
+  MAP_ANY,
+  MAP_STRING,
+  SLICE_ANY,
+  SLICE_STRING,
+  T,
+  Typed,
+  type Dyn,
+  type GoType,
+  type Value,
+  goStringFromBytes,
+  intOf,
+  isPlainObject,
+  kindOf,
+  mapRecord,
+  sliceItems,
+  stringBytes,
+  stringOf,
+  stringText,
+  typeOf,
+} from './values.js';
+import { pemFromData, secretFromEnvelope, SECRET_PTR } from './vault-types.js';
+
+/** What the Vault-backed functions need during one render pass. */
+export interface FunctionContext {
+  readonly store: DependencyStore;
+  readonly env: (name: string) => string | undefined;
+  readonly destination: string;
+  readonly sideEffects: TemplateSideEffects | undefined;
+  /** Records a dependency as used; returns it deduplicated. */
+  readonly use: (dependency: TemplateDependency) => void;
+  readonly markMissing: (dependency: TemplateDependency) => void;
+  /**
+   * What a Vault function does when the store has no data: "missing" records the dependency as
+   * missing and returns nil (consul-template's first pass); "nil" only returns nil; "error" fails
+   * (the last two are the gotemplate-oracle's missingSecret modes, for the offline preview).
+   */
+  readonly missingSecret: 'missing' | 'nil' | 'error';
+  /** Keep paths exactly as written (the offline preview keys secrets by the literal path). */
+  readonly exactPaths: boolean;
+  readonly now: () => Date;
+  /** executeTemplate: renders a named template of the same set. */
+  readonly executeTemplate: (name: string, dot: Value) => string | GoBytes;
+}
+
+type Fn = GoFunction<FunctionContext>;
+
+const S = T.string;
+const ANY = T.iface;
+
+function text(value: Value): string {
+  return stringText(value as string | GoBytes);
+}
+
+function goString(value: Value): string | GoBytes {
+  return value as string | GoBytes;
+}
+
+function anyOf(value: Value): Dyn | null {
+  if (value === undefined) return null;
+  if (value instanceof Iface) return value.inner;
+  return value;
+}
+
+function fn(params: GoType[], result: GoType, call: (args: Value[], ctx: FunctionContext) => Value, variadic?: GoType): Fn {
+  return variadic === undefined ? { params, result, call } : { params, variadic, result, call };
+}
+
+/** A function declared to return interface{}: its result is seen through an interface. */
+function ifaceResult(value: Dyn | null): Iface {
+  return new Iface(value);
+}
+
+// --- Vault ---------------------------------------------------------------------------------------
+
+function parseKvPairs(rest: readonly string[]): Record<string, string> {
+  const data: Record<string, string> = {};
+  for (const str of rest) {
+    if (str.length === 0) continue;
+    const eq = str.indexOf('=');
+    if (eq < 0) throw new FuncError(`not k=v pair ${goQuoteString(str)}`);
+    Object.defineProperty(data, str.slice(0, eq).trim(), { value: str.slice(eq + 1).trim(), enumerable: true, writable: true, configurable: true });
+  }
+  return data;
+}
+
+/** consul-template's sha1Map: `%.4x` of sha1 over sorted `k=%q` pairs. */
+export function hashPairs(data: Readonly<Record<string, string>>): string {
+  const hash = createHash('sha1');
+  for (const key of Object.keys(data).sort()) hash.update(`${key}=${goQuoteString(data[key] as string)}`);
+  return hash.digest('hex').slice(0, 8);
+}
+
+function vaultPath(raw: string, ctx: FunctionContext, kind: string): string {
+  if (ctx.exactPaths) return raw;
+  const path = raw.trim().replace(/^\/+|\/+$/g, '');
+  if (path === '') throw new FuncError(`vault.${kind}: invalid format: ${goQuoteString(raw)}`);
+  return path;
+}
+
+/** The oracle's lookup key for a secret call: the path, or path?k=v&… for writes. */
+export function secretLookupKey(path: string, body: Readonly<Record<string, string>> | undefined): string {
+  if (body === undefined) return path;
+  const keys = Object.keys(body).sort();
+  return `${path}?${keys.map((k) => `${k}=${body[k] as string}`).join('&')}`;
+}
+
+function secretFn(args: Value[], ctx: FunctionContext): Value {
+  const strings = args.map(text);
+  if (strings.length === 0) return new Typed(SECRET_PTR, null);
+  const [rawPath = '', ...rest] = strings;
+  const body = parseKvPairs(rest);
+  const isRead = rest.length === 0;
+  const path = vaultPath(rawPath, ctx, isRead ? 'read' : 'write');
+  const dependency: TemplateDependency & { kind: 'read' | 'write' } = isRead
+    ? { kind: 'read', id: `vault.read(${path})`, path }
+    : { kind: 'write', id: `vault.write(${path} -> ${hashPairs(body)})`, path, body };
+  ctx.use(dependency);
+  const envelope = ctx.store.read(dependency);
+  if (envelope !== undefined) return secretFromEnvelope(envelope);
+  if (ctx.missingSecret === 'error') {
+    throw new FuncError(`secret(${rawPath}): no secret exists at ${secretLookupKey(path, isRead ? undefined : body)}`);
+  }
+  if (ctx.missingSecret === 'missing') ctx.markMissing(dependency);
+  return new Typed(SECRET_PTR, null);
+}
+
+function secretsFn([rawPath]: Value[], ctx: FunctionContext): Value {
+  const path = vaultPath(text(rawPath), ctx, 'list');
+  const dependency = { kind: 'list', id: `vault.list(${path})`, path } as const;
+  ctx.use(dependency);
+  const keys = ctx.store.list(dependency);
+  if (keys === undefined) {
+    if (ctx.missingSecret === 'error') throw new FuncError(`secrets(${text(rawPath)}): no secrets exist at ${path}`);
+    if (ctx.missingSecret === 'missing') ctx.markMissing(dependency);
+    return new Typed(SLICE_STRING, []);
+  }
+  return new Typed(SLICE_STRING, [...keys].sort());
+}
+
+function pkiCertFn(args: Value[], ctx: FunctionContext): Value {
+  const [rawPath = '', ...rest] = args.map(text);
+  const path = vaultPath(rawPath, ctx, 'pki');
+  const body = parseKvPairs(rest);
+  const dependency = { kind: 'pki', id: `vault.pki(${path}->${ctx.destination})`, path, body, destination: ctx.destination } as const;
+  ctx.use(dependency);
+  const data = ctx.store.pki(dependency);
+  if (data === undefined) {
+    if (ctx.missingSecret === 'error') throw new FuncError(`pkiCert(${rawPath}): no certificate issued at ${path}`);
+    if (ctx.missingSecret === 'missing') ctx.markMissing(dependency);
+    return ifaceResult(null);
+  }
+  return ifaceResult(pemFromData(data));
+}
+
+// --- lists and maps ----------------------------------------------------------------------------
+
+/** consul-template's `in`: list membership with Go's type rules, or substring for strings. */
+export function inList(haystack: Dyn | null, needle: Dyn | null): boolean {
+  if (haystack === null) return false;
+  const kind = typeOf(haystack).kind;
+  if (kind === 'slice') {
+    const items = sliceItems(haystack) ?? [];
+    const elemIsIface = typeOf(haystack) === SLICE_ANY;
+    for (const raw of items) {
+      if (raw === null || raw === undefined) continue;
+      const elem = raw as Dyn;
+      const elemType = elemIsIface ? typeOf(elem) : (typeOf(haystack).elem as GoType);
+      const ek = elemType.kind;
+      if (needle === null) continue;
+      const nk = typeOf(needle).kind;
+      if ((ek === 'int' || ek === 'int64') && (nk === 'int' || nk === 'int64')) {
+        if (intOf(needle) === intOf(elem)) return true;
+      } else if (ek === 'float64' && nk === 'float64') {
+        if (needle === elem) return true;
+      } else if (ek === 'string') {
+        if (typeOf(needle) === elemType && stringText(stringOf(needle)) === stringText(stringOf(elem))) return true;
+      }
+    }
+    return false;
+  }
+  if (kind === 'string') {
+    if (needle === null || typeOf(needle) !== typeOf(haystack)) return false;
+    return stringText(stringOf(haystack)).includes(stringText(stringOf(needle)));
+  }
+  return false;
+}
+
+function containsSome(retTrue: boolean, invert: boolean) {
+  return ([needles, haystack]: Value[]): Value => {
+    const list = anyOf(needles);
+    const items = list !== null && kindOf(list) === 'slice' ? (sliceItems(list) ?? []) : [];
+    for (const item of items) {
+      if (inList(anyOf(haystack), (item ?? null) as Dyn | null) === retTrue) return !invert;
+    }
+    return invert;
+  };
+}
+
+function copyDeep(value: unknown): unknown {
+  if (Array.isArray(value)) return value.map(copyDeep);
+  if (value !== null && typeof value === 'object' && isPlainObject(value)) {
+    const out: Record<string, unknown> = {};
+    for (const key of Object.keys(value)) Object.defineProperty(out, key, { value: copyDeep(value[key]), enumerable: true, writable: true, configurable: true });
+    return out;
+  }
+  return value;
+}
+
+function isEmptyGo(value: unknown): boolean {
+  if (value === null || value === undefined) return true;
+  if (typeof value === 'string') return value === '';
+  if (typeof value === 'boolean') return !value;
+  if (typeof value === 'number') return value === 0;
+  if (typeof value === 'bigint') return value === 0n;
+  return false;
+}
+
+/** mergo.Merge (override=false): fills empty or absent keys of dst from src, recursing into maps. */
+function mergeInto(dst: Record<string, unknown>, src: Record<string, unknown>, override: boolean): void {
+  for (const key of Object.keys(src)) {
+    const s = src[key];
+    const has = Object.prototype.hasOwnProperty.call(dst, key);
+    const d = has ? dst[key] : undefined;
+    if (has && d !== null && typeof d === 'object' && isPlainObject(d as object) && s !== null && typeof s === 'object' && isPlainObject(s as object)) {
+      mergeInto(d as Record<string, unknown>, s as Record<string, unknown>, override);
+      continue;
+    }
+    if (!has || isEmptyGo(d) || (override && !isEmptyGo(s))) {
+      Object.defineProperty(dst, key, { value: copyDeep(s), enumerable: true, writable: true, configurable: true });
+    }
+  }
+}
+
+function mapArg(value: Value): Record<string, unknown> | null {
+  return mapRecord(value as Dyn);
+}
+
+function mergeMapFn(override: boolean) {
+  return ([dstIn, srcIn]: Value[]): Value => {
+    const dst = (copyDeep(mapArg(dstIn) ?? {}) as Record<string, unknown>) ?? {};
+    mergeInto(dst, mapArg(srcIn) ?? {}, override);
+    return dst;
+  };
+}
+
+function explodeMap([input]: Value[]): Value {
+  const out: Record<string, unknown> = {};
+  const record = mapArg(input) ?? {};
+  for (const key of Object.keys(record)) {
+    const parts = key.split('/').filter((p) => p !== '');
+    let node = out;
+    parts.forEach((part, index) => {
+      if (index === parts.length - 1) {
+        Object.defineProperty(node, part, { value: record[key], enumerable: true, writable: true, configurable: true });
+        return;
+      }
+      const next = node[part];
+      if (next === null || typeof next !== 'object' || !isPlainObject(next as object)) {
+        const created: Record<string, unknown> = {};
+        Object.defineProperty(node, part, { value: created, enumerable: true, writable: true, configurable: true });
+        node = created;
+      } else node = next as Record<string, unknown>;
+    });
+  }
+  return out;
+}
+
+// --- strings -------------------------------------------------------------------------------------
+
+/** strings.Title's isSeparator. */
+function isTitleSeparator(ch: string): boolean {
+  const c = ch.codePointAt(0) as number;
+  if (c <= 0x7f) return !/[0-9a-zA-Z_]/.test(ch);
+  if (/[\p{L}\p{Nd}]/u.test(ch)) return false;
+  return /[\t\n\v\f\r \u0085\u00a0\u1680\u2000-\u200a\u2028\u2029\u202f\u205f\u3000]/.test(ch);
+}
+
+/** strings.Title: maps the first letter of each word with unicode.ToTitle. */
+export function goTitle(s: string): string {
+  let prev = ' ';
+  let out = '';
+  for (const ch of s) {
+    out += isTitleSeparator(prev) ? mapRune(ch, 'upper') : ch;
+    prev = ch;
+  }
+  return out;
+}
+
+const caseCache = new Map<string, string>();
+
+/** unicode.ToUpper/ToLower of one rune: JS case mapping only where it maps to a single rune. */
+function mapRune(ch: string, mode: 'upper' | 'lower'): string {
+  const key = mode + ch;
+  let mapped = caseCache.get(key);
+  if (mapped === undefined) {
+    const candidate = mode === 'upper' ? ch.toUpperCase() : ch.toLowerCase();
+    mapped = [...candidate].length === 1 ? candidate : ch;
+    if (caseCache.size < 4096) caseCache.set(key, mapped);
+  }
+  return mapped;
+}
+
+/** strings.ToUpper / strings.ToLower (rune by rune, no special casing). */
+export function goCase(s: string, mode: 'upper' | 'lower'): string {
+  // ASCII fast path.
+  if (/^[\x00-\x7f]*$/.test(s)) return mode === 'upper' ? s.toUpperCase() : s.toLowerCase();
+  let out = '';
+  for (const ch of s) out += mapRune(ch, mode);
+  return out;
+}
+
+function goTrimSpace(s: string): string {
+  return s.replace(/^[\t\n\v\f\r \u0085\u00a0\u1680\u2000-\u200a\u2028\u2029\u202f\u205f\u3000]+|[\t\n\v\f\r \u0085\u00a0\u1680\u2000-\u200a\u2028\u2029\u202f\u205f\u3000]+$/g, '');
+}
+
+function goSplit(s: string, sep: string): string[] {
+  if (sep === '') return [...s];
+  return s.split(sep);
+}
+
+function goReplaceAll(s: string, old: string, replacement: string): string {
+  if (old === '') {
+    const chars = [...s];
+    return replacement + chars.map((c) => c + replacement).join('');
+  }
+  return s.split(old).join(replacement);
+}
+
+function goTrim(s: string, cutset: string): string {
+  const cut = new Set([...cutset]);
+  const chars = [...s];
+  let start = 0;
+  let end = chars.length;
+  while (start < end && cut.has(chars[start] as string)) start += 1;
+  while (end > start && cut.has(chars[end - 1] as string)) end -= 1;
+  return chars.slice(start, end).join('');
+}
+
+function indent(spaces: bigint, s: string): string {
+  if (spaces < 0n) throw new FuncError('indent value must be a positive integer');
+  const prefix = ' '.repeat(Number(spaces));
+  let out = '';
+  let startOfLine = true;
+  for (const c of s) {
+    if (startOfLine && c !== '\n') out += prefix;
+    out += c;
+    startOfLine = c === '\n';
+  }
+  return out;
+}
+
+/** Go regexp (RE2) syntax to JS: named groups and the flags JS spells differently. */
+export function goRegex(pattern: string, flags = ''): RegExp {
+  let source = pattern.replace(/\(\?P</g, '(?<');
+  let extra = '';
+  const inline = /^\(\?([imsU]+)\)/.exec(source);
+  if (inline !== null) {
+    source = source.slice(inline[0].length);
+    for (const f of inline[1] as string) if (f !== 'U' && !extra.includes(f)) extra += f;
+  }
+  try {
+    return new RegExp(source, `u${flags}${extra}`);
+  } catch (error) {
+    throw new FuncError(`error parsing regexp: ${error instanceof Error ? error.message : String(error)}`);
+  }
+}
+
+function goRegexReplacement(template: string): string {
+  // Go: $1, ${1}, $name, ${name}, $$; JS: $1, $<name>, $$.
+  return template.replace(/\$(\$|\{([^}]*)\}|([A-Za-z0-9_]+))/g, (_m, all: string, braced: string | undefined, bare: string | undefined) => {
+    if (all === '$') return '$$';
+    const name = braced ?? bare ?? '';
+    return /^[0-9]+$/.test(name) ? `$${name}` : `$<${name}>`;
+  });
+}
+
+// --- math ----------------------------------------------------------------------------------------
+
+type Num = { kind: 'int'; v: bigint } | { kind: 'float'; v: number };
+
+function toNum(name: string, value: Dyn | null): Num {
+  if (value !== null) {
+    const kind = typeOf(value).kind;
+    if (kind === 'int' || kind === 'int64' || kind === 'uint8' || kind === 'uint64') return { kind: 'int', v: intOf(value) };
+    if (kind === 'float64') return { kind: 'float', v: value as number };
+  }
+  const shown = value === null ? '<nil>' : typeOf(value).kind === 'string' ? stringText(stringOf(value)) : String(value);
+  throw new FuncError(`${name}: unknown type for ${goQuoteString(shown)} (${value === null ? '<nil>' : typeOf(value).name})`);
+}
+
+function math(name: string, op: (a: Num, b: Num) => Dyn) {
+  return ([bIn, aIn]: Value[]): Value => {
+    const a = toNum(name, anyOf(aIn));
+    const b = toNum(name, anyOf(bIn));
+    return ifaceResult(op(a, b));
+  };
+}
+
+function int64(v: bigint): Typed {
+  return new Typed(T.int64, BigInt.asIntN(64, v));
+}
+
+function arith(intOp: (a: bigint, b: bigint) => bigint, floatOp: (a: number, b: number) => number) {
+  return (a: Num, b: Num): Dyn => {
+    if (a.kind === 'int' && b.kind === 'int') return int64(intOp(a.v, b.v));
+    return floatOp(Number(a.v), Number(b.v));
+  };
+}
+
+function divide(name: string) {
+  return (a: Num, b: Num): Dyn => {
+    if (a.kind === 'int' && b.kind === 'int') {
+      if (b.v === 0n) throw new FuncError(`${name}: division by zero`);
+      return int64(name === 'modulo' ? a.v % b.v : a.v / b.v);
+    }
+    if (name === 'modulo') throw new FuncError(`modulo: unknown type for ${goQuoteString(String(a.v))} (float64)`);
+    return Number(a.v) / Number(b.v);
+  };
+}
+
+// --- misc ----------------------------------------------------------------------------------------
+
+function loop(args: Value[]): Value {
+  const to64 = (value: Dyn | null): bigint => {
+    if (value !== null) {
+      const kind = typeOf(value).kind;
+      if (kind === 'int' || kind === 'int64' || kind === 'uint8' || kind === 'uint64') return intOf(value);
+      if (kind === 'string') return parseIntText(stringText(stringOf(value)), 'loop');
+    }
+    throw new FuncError(`loop: bad argument type: ${value === null ? '<nil>' : typeOf(value).name}`);
+  };
+  let start = 0n;
+  let stop: bigint;
+  if (args.length === 1) stop = to64(anyOf(args[0]));
+  else if (args.length === 2) {
+    start = to64(anyOf(args[0]));
+    stop = to64(anyOf(args[1]));
+  } else throw new FuncError(`loop: wrong number of arguments, expected 1 or 2, but got ${args.length}`);
+  const items: Typed[] = [];
+  for (let i = start; i < stop; i += 1n) items.push(new Typed(T.int64, i));
+  return new Typed(LOOP_CHANNEL, items);
+}
+
+const LOOP_CHANNEL: GoType = { name: '<-chan int64', kind: 'slice', elem: T.int64 };
+
+function parseIntText(s: string, name: string): bigint {
+  const t = s.trim();
+  if (!/^[+-]?[0-9]+$/.test(t)) throw new FuncError(`${name}: strconv.ParseInt: parsing ${goQuoteString(t)}: invalid syntax`);
+  const v = BigInt(t);
+  if (v < -(2n ** 63n) || v >= 2n ** 63n) throw new FuncError(`${name}: strconv.ParseInt: parsing ${goQuoteString(t)}: value out of range`);
+  return v;
+}
+
+function parseFloatText(s: string): number {
+  const special = /^[+-]?(inf|infinity|nan)$/i.exec(s);
+  if (special !== null) {
+    const word = (special[1] as string).toLowerCase();
+    if (word === 'nan') return Number.NaN;
+    return s.startsWith('-') ? -Infinity : Infinity;
+  }
+  if (!/^[+-]?(?:[0-9]+(?:\.[0-9]*)?|\.[0-9]+)(?:[eE][+-]?[0-9]+)?$/.test(s) && !/^[+-]?0[xX](?:[0-9a-fA-F]+(?:\.[0-9a-fA-F]*)?|\.[0-9a-fA-F]+)[pP][+-]?[0-9]+$/.test(s)) {
+    throw new FuncError(`parseFloat: strconv.ParseFloat: parsing ${goQuoteString(s)}: invalid syntax`);
+  }
+  let v: number;
+  if (/^[+-]?0[xX]/.test(s)) {
+    const negative = s.startsWith('-');
+    const body = s.replace(/^[+-]?0[xX]/, '');
+    const [mant = '', exp = '0'] = body.split(/[pP]/);
+    const [whole = '', frac = ''] = mant.split('.');
+    v = whole === '' ? 0 : parseInt(whole, 16);
+    for (let i = 0; i < frac.length; i += 1) v += parseInt(frac[i] as string, 16) / 16 ** (i + 1);
+    v *= 2 ** Number(exp);
+    if (negative) v = -v;
+  } else v = Number(s);
+  if (!Number.isFinite(v)) throw new FuncError(`parseFloat: strconv.ParseFloat: parsing ${goQuoteString(s)}: value out of range`);
+  return v;
+}
+
+const BOOL_TRUE = new Set(['1', 't', 'T', 'TRUE', 'true', 'True']);
+const BOOL_FALSE = new Set(['0', 'f', 'F', 'FALSE', 'false', 'False']);
+
+function base64Decode(name: string, alphabet: 'std' | 'url') {
+  return ([s]: Value[]): Value => {
+    const input = text(s);
+    const valid = alphabet === 'std' ? /[A-Za-z0-9+/]/ : /[A-Za-z0-9\-_]/;
+    // Go's decoder: strict padding; newlines are ignored.
+    const clean = input.replace(/[\r\n]/g, '');
+    let i = 0;
+    let quantum = 0;
+    for (; i < clean.length; i += 1) {
+      const c = clean[i] as string;
+      if (c === '=') break;
+      if (!valid.test(c)) throw new FuncError(`${name}: illegal base64 data at input byte ${positionInInput(input, i)}`);
+      quantum = (quantum + 1) % 4;
+    }
+    if (i < clean.length) {
+      // Go's decodeQuantum: '=' after 0 or 1 characters of a quantum is bad padding; after 2 a
+      // second '=' must follow; after that only the end of input may follow.
+      let si = i + 1;
+      if (quantum <= 1) throw new FuncError(`${name}: illegal base64 data at input byte ${positionInInput(input, i)}`);
+      if (quantum === 2) {
+        if (si === clean.length) throw new FuncError(`${name}: illegal base64 data at input byte ${positionInInput(input, clean.length)}`);
+        if (clean[si] !== '=') throw new FuncError(`${name}: illegal base64 data at input byte ${positionInInput(input, si - 1)}`);
+        si += 1;
+      }
+      if (si < clean.length) throw new FuncError(`${name}: illegal base64 data at input byte ${positionInInput(input, si)}`);
+    } else if (quantum !== 0) {
+      throw new FuncError(`${name}: illegal base64 data at input byte ${positionInInput(input, clean.length - quantum)}`);
+    }
+    return goStringFromBytes(Buffer.from(clean, alphabet === 'std' ? 'base64' : 'base64url'));
+  };
+}
+
+function positionInInput(input: string, cleanIndex: number): number {
+  // Map an index in the newline-stripped input back to the original byte offset.
+  let seen = 0;
+  for (let i = 0; i < input.length; i += 1) {
+    if (input[i] === '\r' || input[i] === '\n') continue;
+    if (seen === cleanIndex) return Buffer.byteLength(input.slice(0, i), 'utf8');
+    seen += 1;
+  }
+  return Buffer.byteLength(input, 'utf8');
+}
+
+function writeToFile(args: Value[], ctx: FunctionContext): Value {
+  const [path = '', user = '', group = '', perms = '', ...rest] = args.map(text);
+  if (rest.length === 0) throw new FuncError('writeToFile: missing content');
+  const flags = rest.length >= 2 ? (rest[0] as string) : '';
+  const content = rest[rest.length - 1] as string;
+  if (!/^[0-7]+$/.test(perms)) throw new FuncError(`writeToFile: strconv.ParseUint: parsing ${goQuoteString(perms)}: invalid syntax`);
+  if (ctx.sideEffects === undefined) throw new FuncError('writeToFile: not available here');
+  ctx.sideEffects.writeToFile({
+    path,
+    user,
+    group,
+    perms,
+    content,
+    append: flags.includes('append'),
+    newline: flags.includes('newline'),
+  });
+  return '';
+}
+
+function timestamp(args: Value[], ctx: FunctionContext): Value {
+  const now = ctx.now();
+  if (args.length === 0) return formatGoTime(now, '2006-01-02T15:04:05Z07:00');
+  if (args.length === 1) {
+    const layout = text(args[0]);
+    if (layout === 'unix') return String(Math.floor(now.getTime() / 1000));
+    return formatGoTime(now, layout);
+  }
+  throw new FuncError(`timestamp: wrong number of arguments, expected 0 or 1, but got ${args.length}`);
+}
+
+function splitToMap([sepIn, delimIn, sIn]: Value[]): Value {
+  const sep = text(sepIn);
+  const delim = text(delimIn);
+  const s = text(sIn);
+  const out: Record<string, string> = {};
+  if (s === '') return new Typed(MAP_STRING, out);
+  for (const pair of goSplit(s, sep)) {
+    const at = pair.indexOf(delim);
+    if (at < 0 || delim === '') throw new FuncError(`splitToMap: invalid key/value pair ${goQuoteString(pair)}`);
+    Object.defineProperty(out, pair.slice(0, at), { value: pair.slice(at + delim.length), enumerable: true, writable: true, configurable: true });
+  }
+  return new Typed(MAP_STRING, out);
+}
+
+const KEY_PAIR_LIST: GoType = { name: '[]*dependency.KeyPair', kind: 'slice', elem: { name: '*dependency.KeyPair', kind: 'ptr' } };
+
+/** The function table (without the text/template builtins). */
+export function consulTemplateFunctions(): Map<string, Fn> {
+  const t = new Map<string, Fn>();
+  // Vault
+  t.set('secret', fn([], SECRET_PTR, secretFn, S));
+  t.set('secrets', fn([S], SLICE_STRING, secretsFn));
+  t.set('pkiCert', fn([], ANY, pkiCertFn, S));
+  // environment
+  t.set('env', fn([S], S, ([name], ctx) => ctx.env(text(name)) ?? ''));
+  t.set(
+    'mustEnv',
+    fn([S], S, ([name], ctx) => {
+      const value = ctx.env(text(name));
+      if (value === undefined || value === '') throw new FuncError(`required environment variable ${text(name)} is empty`);
+      return value;
+    }),
+  );
+  t.set('envOrDefault', fn([S, S], S, ([name, fallback], ctx) => ctx.env(text(name)) ?? goString(fallback)));
+  // encoding
+  t.set('base64Encode', fn([S], S, ([s]) => stringBytes(goString(s)).toString('base64')));
+  t.set('base64Decode', fn([S], S, base64Decode('base64Decode', 'std')));
+  t.set('base64URLEncode', fn([S], S, ([s]) => stringBytes(goString(s)).toString('base64').replace(/\+/g, '-').replace(/\//g, '_')));
+  t.set('base64URLDecode', fn([S], S, base64Decode('base64URLDecode', 'url')));
+  t.set('toJSON', fn([ANY], S, ([v]) => marshalJson(anyOf(v), { escapeHTML: true })));
+  t.set('toJSONPretty', fn([MAP_ANY], S, ([v]) => marshalJson(anyOf(v), { escapeHTML: true, indent: '  ' })));
+  t.set('toUnescapedJSON', fn([ANY], S, ([v]) => marshalJson(anyOf(v), { escapeHTML: false })));
+  t.set('toUnescapedJSONPretty', fn([MAP_ANY], S, ([v]) => marshalJson(anyOf(v), { escapeHTML: false, indent: '  ' })));
+  t.set('toYAML', fn([MAP_ANY], S, ([v]) => toYaml(anyOf(v))));
+  t.set('toTOML', fn([MAP_ANY], S, ([v]) => toToml(anyOf(v))));
+  t.set('parseJSON', fn([S], ANY, ([s]) => ifaceResult(text(s) === '' ? {} : unmarshalJson(text(s)))));
+  t.set('parseYAML', fn([S], ANY, ([s]) => ifaceResult(text(s) === '' ? {} : parseYamlValue(text(s)))));
+  t.set('parseInt', fn([S], T.int64, ([s]) => new Typed(T.int64, text(s) === '' ? 0n : parseIntText(text(s), 'parseInt'))));
+  t.set(
+    'parseUint',
+    fn([S], T.uint64, ([s]) => {
+      const v = text(s).trim();
+      if (v === '') return new Typed(T.uint64, 0n);
+      if (!/^[0-9]+$/.test(v)) throw new FuncError(`parseUint: strconv.ParseUint: parsing ${goQuoteString(v)}: invalid syntax`);
+      if (BigInt(v) >= 2n ** 64n) throw new FuncError(`parseUint: strconv.ParseUint: parsing ${goQuoteString(v)}: value out of range`);
+      return new Typed(T.uint64, BigInt(v));
+    }),
+  );
+  t.set(
+    'parseBool',
+    fn([S], T.bool, ([s]) => {
+      const v = text(s);
+      if (v === '') return false;
+      if (BOOL_TRUE.has(v)) return true;
+      if (BOOL_FALSE.has(v)) return false;
+      throw new FuncError(`parseBool: strconv.ParseBool: parsing ${goQuoteString(v)}: invalid syntax`);
+    }),
+  );
+  t.set('parseFloat', fn([S], T.float64, ([s]) => (text(s) === '' ? 0 : parseFloatText(text(s)))));
+  // strings
+  t.set('toLower', fn([S], S, ([s]) => goCase(text(s), 'lower')));
+  t.set('toUpper', fn([S], S, ([s]) => goCase(text(s), 'upper')));
+  t.set('toTitle', fn([S], S, ([s]) => goTitle(text(s))));
+  t.set('trimSpace', fn([S], S, ([s]) => goTrimSpace(text(s))));
+  t.set('trim', fn([S, S], S, ([cutset, s]) => goTrim(text(s), text(cutset))));
+  t.set('trimPrefix', fn([S, S], S, ([prefix, s]) => (text(s).startsWith(text(prefix)) ? text(s).slice(text(prefix).length) : text(s))));
+  t.set('trimSuffix', fn([S, S], S, ([suffix, s]) => (text(suffix) !== '' && text(s).endsWith(text(suffix)) ? text(s).slice(0, -text(suffix).length) : text(s))));
+  t.set('split', fn([S, S], SLICE_STRING, ([sep, s]) => new Typed(SLICE_STRING, goTrimSpace(text(s)) === '' ? [] : goSplit(goTrimSpace(text(s)), text(sep)))));
+  t.set('splitToMap', fn([S, S, S], MAP_STRING, splitToMap));
+  t.set('join', fn([S, SLICE_STRING], S, ([sep, list]) => ((sliceItems(list as Dyn) ?? []) as string[]).join(text(sep))));
+  t.set('replaceAll', fn([S, S, S], S, ([from, to, s]) => goReplaceAll(text(s), text(from), text(to))));
+  t.set('indent', fn([T.int, S], S, ([n, s]) => indent(n as bigint, text(s))));
+  t.set('regexMatch', fn([S, S], T.bool, ([re, s]) => goRegex(text(re)).test(text(s))));
+  t.set('regexReplaceAll', fn([S, S, S], S, ([re, repl, s]) => text(s).replace(goRegex(text(re), 'g'), goRegexReplacement(text(repl)))));
+  t.set('sha256Hex', fn([S], S, ([s]) => createHash('sha256').update(stringBytes(goString(s))).digest('hex')));
+  t.set('md5sum', fn([S], S, ([s]) => createHash('md5').update(stringBytes(goString(s))).digest('hex')));
+  t.set('hmacSHA256Hex', fn([S, S], S, ([message, secret]) => createHmac('sha256', stringBytes(goString(secret))).update(stringBytes(goString(message))).digest('hex')));
+  // collections
+  t.set('contains', fn([ANY, ANY], T.bool, ([needle, haystack]) => inList(anyOf(haystack), anyOf(needle))));
+  t.set('in', fn([ANY, ANY], T.bool, ([haystack, needle]) => inList(anyOf(haystack), anyOf(needle))));
+  t.set('containsAll', fn([ANY, ANY], T.bool, containsSome(false, true)));
+  t.set('containsAny', fn([ANY, ANY], T.bool, containsSome(true, false)));
+  t.set('containsNone', fn([ANY, ANY], T.bool, containsSome(true, true)));
+  t.set('containsNotAll', fn([ANY, ANY], T.bool, containsSome(false, false)));
+  t.set('explode', fn([KEY_PAIR_LIST], MAP_ANY, () => ({})));
+  t.set('explodeMap', fn([MAP_ANY], MAP_ANY, explodeMap));
+  t.set('mergeMap', fn([MAP_ANY, MAP_ANY], MAP_ANY, mergeMapFn(false)));
+  t.set('mergeMapWithOverride', fn([MAP_ANY, MAP_ANY], MAP_ANY, mergeMapFn(true)));
+  t.set('loop', fn([], LOOP_CHANNEL, loop, ANY));
+  // math: `a | add b` is a + b with the piped value last.
+  t.set('add', fn([ANY, ANY], ANY, math('add', arith((a, b) => a + b, (a, b) => a + b))));
+  t.set('subtract', fn([ANY, ANY], ANY, math('subtract', arith((a, b) => a - b, (a, b) => a - b))));
+  t.set('multiply', fn([ANY, ANY], ANY, math('multiply', arith((a, b) => a * b, (a, b) => a * b))));
+  t.set('divide', fn([ANY, ANY], ANY, math('divide', divide('divide'))));
+  t.set('modulo', fn([ANY, ANY], ANY, math('modulo', divide('modulo'))));
+  t.set('minimum', fn([ANY, ANY], ANY, math('minimum', (a, b) => minMax(a, b, true))));
+  t.set('maximum', fn([ANY, ANY], ANY, math('maximum', (a, b) => minMax(a, b, false))));
+  // side effects, time, templates
+  t.set('writeToFile', fn([S, S, S, S], S, writeToFile, S));
+  t.set('timestamp', fn([], S, timestamp, S));
+  t.set('executeTemplate', fn([S], S, ([name, ...data], ctx) => ctx.executeTemplate(text(name), data.length === 0 ? undefined : data[0]), ANY));
+  for (const [name, sprig] of sprigFunctions()) t.set(`sprig_${name}`, sprig);
+  return t;
+}
+
+function minMax(a: Num, b: Num, min: boolean): Dyn {
+  if (a.kind === 'int' && b.kind === 'int') return int64(min ? (a.v < b.v ? a.v : b.v) : a.v > b.v ? a.v : b.v);
+  const x = Number(a.v);
+  const y = Number(b.v);
+  return min ? Math.min(x, y) : Math.max(x, y);
+}
+
+export { SLICE_ANY, GoBytes };

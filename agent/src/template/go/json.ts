@@ -1,0 +1,306 @@
+// encoding/json for template values: json.Marshal / MarshalIndent (sorted keys, HTML escaping,
+// json.Number verbatim, Go's float formatting), and json.Unmarshal into interface{} (float64
+// numbers) with Go's error texts for the common syntax errors.
+import { isJsonNumber } from '../vault-json.js';
+import { formatGoFloat } from './float-format.js';
+import { FuncError } from './exec.js';
+import {
+  GoBytes,
+  Typed,
+  type Dyn,
+  indirect,
+  intOf,
+  mapRecord,
+  sliceItems,
+  sortedMapKeys,
+  stringBytes,
+  typeOf,
+} from './values.js';
+
+const HEX = '0123456789abcdef';
+
+export function encodeString(value: string | GoBytes, escapeHTML: boolean): string {
+  const text = typeof value === 'string' ? value : stringBytes(value).toString('utf8');
+  let out = '"';
+  for (let i = 0; i < text.length; i += 1) {
+    const c = text.charCodeAt(i);
+    if (c < 0x80) {
+      if (c >= 0x20 && c !== 0x22 && c !== 0x5c && (!escapeHTML || (c !== 0x3c && c !== 0x3e && c !== 0x26))) {
+        out += text[i];
+        continue;
+      }
+      switch (c) {
+        case 0x22:
+          out += '\\"';
+          break;
+        case 0x5c:
+          out += '\\\\';
+          break;
+        case 0x0a:
+          out += '\\n';
+          break;
+        case 0x0d:
+          out += '\\r';
+          break;
+        case 0x09:
+          out += '\\t';
+          break;
+        default:
+          out += `\\u00${HEX[c >> 4]}${HEX[c & 0xf]}`;
+      }
+      continue;
+    }
+    if (c === 0x2028 || c === 0x2029) {
+      out += `\\u202${HEX[c & 0xf]}`;
+      continue;
+    }
+    if (c >= 0xd800 && c <= 0xdbff && i + 1 < text.length) {
+      const next = text.charCodeAt(i + 1);
+      if (next >= 0xdc00 && next <= 0xdfff) {
+        out += text[i] + (text[i + 1] as string);
+        i += 1;
+        continue;
+      }
+    }
+    out += c >= 0xd800 && c <= 0xdfff ? '\\ufffd' : text[i];
+  }
+  return `${out}"`;
+}
+
+function encodeFloat(f: number): string {
+  if (!Number.isFinite(f)) throw new FuncError(`json: unsupported value: ${formatGoFloat(f, 'g', -1)}`);
+  const abs = Math.abs(f);
+  let fmt = 'f';
+  if (abs !== 0 && (abs < 1e-6 || abs >= 1e21)) fmt = 'e';
+  let out = formatGoFloat(f, fmt, -1);
+  if (fmt === 'e') {
+    // clean up e-09 to e-9
+    const n = out.length;
+    if (n >= 4 && out[n - 4] === 'e' && out[n - 3] === '-' && out[n - 2] === '0') out = out.slice(0, n - 2) + out.slice(n - 1);
+  }
+  return out;
+}
+
+const NUMBER_LITERAL = /^-?(?:0|[1-9][0-9]*)(?:\.[0-9]+)?(?:[eE][+-]?[0-9]+)?$/;
+
+interface EncodeOptions {
+  readonly escapeHTML: boolean;
+  readonly indent: string | null;
+}
+
+function encode(value: Dyn | null, options: EncodeOptions, depth: number): string {
+  if (value === null) return 'null';
+  const nl = options.indent === null ? '' : `\n${options.indent.repeat(depth + 1)}`;
+  const close = options.indent === null ? '' : `\n${options.indent.repeat(depth)}`;
+  const colon = options.indent === null ? ':' : ': ';
+  switch (typeof value) {
+    case 'string':
+      return encodeString(value, options.escapeHTML);
+    case 'boolean':
+      return value ? 'true' : 'false';
+    case 'number':
+      return encodeFloat(value);
+    case 'bigint':
+      return value.toString();
+    default:
+      break;
+  }
+  if (value instanceof GoBytes) return encodeString(value, options.escapeHTML);
+  if (isJsonNumber(value)) {
+    const text = value.toString();
+    if (text === '') return '0';
+    if (!NUMBER_LITERAL.test(text)) throw new FuncError(`json: invalid number literal ${JSON.stringify(text)}`);
+    return text;
+  }
+  const type = typeOf(value);
+  switch (type.kind) {
+    case 'int':
+    case 'int64':
+    case 'uint8':
+    case 'uint64':
+      return intOf(value).toString();
+    case 'string':
+      return encodeString((value as Typed).raw as string, options.escapeHTML);
+    case 'map': {
+      const record = mapRecord(value);
+      if (record === null) return 'null';
+      const keys = sortedMapKeys(record);
+      if (keys.length === 0) return '{}';
+      const parts = keys.map((key) => `${encodeString(key, options.escapeHTML)}${colon}${encode(slot(record[key]), options, depth + 1)}`);
+      return `{${nl}${parts.join(`,${nl}`)}${close}}`;
+    }
+    case 'slice': {
+      const items = sliceItems(value);
+      if (items === null) return 'null';
+      if (items.length === 0) return '[]';
+      const parts = items.map((item) => encode(slot(item), options, depth + 1));
+      return `[${nl}${parts.join(`,${nl}`)}${close}]`;
+    }
+    case 'ptr': {
+      const target = indirect(value);
+      return target.isNil ? 'null' : encode(target.value as Dyn, options, depth);
+    }
+    case 'struct': {
+      const fields = (value as Typed).raw as Record<string, Dyn>;
+      const list = type.fields ?? [];
+      if (list.length === 0) return '{}';
+      const parts = list.map((f) => `${encodeString(f.name, options.escapeHTML)}${colon}${encode(fields[f.name] as Dyn, options, depth + 1)}`);
+      return `{${nl}${parts.join(`,${nl}`)}${close}}`;
+    }
+    case 'complex128':
+      throw new FuncError('json: unsupported type: complex128');
+    default:
+      throw new FuncError(`json: unsupported type: ${type.name}`);
+  }
+}
+
+function slot(value: unknown): Dyn | null {
+  return value === undefined || value === null ? null : (value as Dyn);
+}
+
+/** json.Marshal (escapeHTML) or json.MarshalIndent(v, "", indent). */
+export function marshalJson(value: Dyn | null, options: { escapeHTML: boolean; indent?: string }): string {
+  return encode(value, { escapeHTML: options.escapeHTML, indent: options.indent ?? null }, 0);
+}
+
+// --- decoding ------------------------------------------------------------------------------------
+
+class JsonSyntaxError extends Error {}
+
+function describe(c: string): string {
+  if (c === "'") return "'\\''";
+  if (c === '"') return "'\"'";
+  const code = c.codePointAt(0) as number;
+  if (code < 0x20 || code === 0x7f) return `'\\x${code.toString(16).padStart(2, '0')}'`;
+  return `'${c}'`;
+}
+
+/** json.Unmarshal(s, &v) with v interface{}: objects become maps, numbers float64. */
+export function unmarshalJson(text: string): Dyn | null {
+  let i = 0;
+  const n = text.length;
+  const ws = (): void => {
+    while (i < n && (text[i] === ' ' || text[i] === '\t' || text[i] === '\n' || text[i] === '\r')) i += 1;
+  };
+  const fail = (context: string): never => {
+    if (i >= n) throw new JsonSyntaxError('unexpected end of JSON input');
+    throw new JsonSyntaxError(`invalid character ${describe(String.fromCodePoint(text.codePointAt(i) as number))} ${context}`);
+  };
+  const parseString = (): string => {
+    const start = i;
+    i += 1;
+    let escaped = false;
+    while (i < n) {
+      const c = text.charCodeAt(i);
+      if (escaped) escaped = false;
+      else if (c === 0x5c) escaped = true;
+      else if (c === 0x22) break;
+      else if (c < 0x20) fail('in string literal');
+      i += 1;
+    }
+    if (i >= n) fail('');
+    i += 1;
+    try {
+      return JSON.parse(text.slice(start, i)) as string;
+    } catch {
+      i = start;
+      return fail('in string escape code');
+    }
+  };
+  const parseValue = (context: string): Dyn | null => {
+    ws();
+    if (i >= n) fail(context);
+    const c = text[i] as string;
+    if (c === '{') {
+      i += 1;
+      const record: Record<string, unknown> = {};
+      ws();
+      if (text[i] === '}') {
+        i += 1;
+        return record;
+      }
+      for (;;) {
+        ws();
+        if (text[i] !== '"') fail('looking for beginning of object key string');
+        const key = parseString();
+        ws();
+        if (text[i] !== ':') fail('after object key');
+        i += 1;
+        Object.defineProperty(record, key, { value: parseValue('looking for beginning of value'), enumerable: true, writable: true, configurable: true });
+        ws();
+        if (text[i] === ',') {
+          i += 1;
+          continue;
+        }
+        if (text[i] === '}') {
+          i += 1;
+          return record;
+        }
+        fail('after object key:value pair');
+      }
+    }
+    if (c === '[') {
+      i += 1;
+      const items: (Dyn | null)[] = [];
+      ws();
+      if (text[i] === ']') {
+        i += 1;
+        return items;
+      }
+      for (;;) {
+        items.push(parseValue('looking for beginning of value'));
+        ws();
+        if (text[i] === ',') {
+          i += 1;
+          continue;
+        }
+        if (text[i] === ']') {
+          i += 1;
+          return items;
+        }
+        fail('after array element');
+      }
+    }
+    if (c === '"') return parseString();
+    for (const [word, value] of [
+      ['true', true],
+      ['false', false],
+      ['null', null],
+    ] as const) {
+      if (text.startsWith(word, i)) {
+        i += word.length;
+        return value;
+      }
+      if (c === word[0]) {
+        let j = 0;
+        while (i < n && text[i] === word[j]) {
+          i += 1;
+          j += 1;
+        }
+        fail(`in literal ${word} (expecting ${describe(word[j] as string)})`);
+      }
+    }
+    const m = /^-?(?:0|[1-9][0-9]*)(?:\.[0-9]+)?(?:[eE][+-]?[0-9]+)?/.exec(text.slice(i));
+    if (m === null || m[0] === '' || m[0] === '-') {
+      if (c === '-') {
+        i += 1;
+        fail('in numeric literal');
+      }
+      fail(context);
+    }
+    const literal = (m as RegExpExecArray)[0];
+    i += literal.length;
+    const next = text[i];
+    if (next !== undefined && /[0-9.eE+-]/.test(next)) fail('in numeric literal');
+    return Number(literal);
+  };
+  try {
+    const value = parseValue('looking for beginning of value');
+    ws();
+    if (i < n) fail('after top-level value');
+    return value;
+  } catch (error) {
+    if (error instanceof JsonSyntaxError) throw new FuncError(error.message);
+    throw error;
+  }
+}

@@ -1,0 +1,337 @@
+// Go's type system, as far as templates can observe it. Values are kept in cheap JS forms and
+// carry their Go type implicitly (see `typeOf`): JSON data is used as parsed, without copying.
+//
+//   Go value                      JS form
+//   string                        string, or GoBytes when the bytes are not valid UTF-8
+//   json.Number                   JsonNumber (lossless-json's LosslessNumber)
+//   bool / float64 / int          boolean / number / bigint
+//   []interface{}                 Array (elements: Dyn or null for nil)
+//   map[string]interface{}        plain object (values: Dyn or null for nil)
+//   anything else                 Typed { type, raw } (int64, []string, nil maps, *Struct, ...)
+//
+// A reflect.Value is a `Value`: undefined (the invalid Value, "<no value>"), an Iface (a value of
+// static type interface{}, as read out of a map or slice), or a concrete Dyn.
+import { isJsonNumber } from '../vault-json.js';
+
+export type Kind =
+  | 'bool'
+  | 'int'
+  | 'int64'
+  | 'uint8'
+  | 'uint64'
+  | 'float64'
+  | 'complex128'
+  | 'string'
+  | 'map'
+  | 'slice'
+  | 'ptr'
+  | 'struct'
+  | 'interface'
+  | 'func';
+
+export interface StructField {
+  readonly name: string;
+  readonly type: GoType;
+}
+
+export interface GoType {
+  readonly name: string;
+  readonly kind: Kind;
+  readonly elem?: GoType;
+  readonly key?: GoType;
+  readonly fields?: readonly StructField[];
+  /** Methods callable without arguments, by name (e.g. PemEncoded.Data). */
+  readonly methods?: Readonly<Record<string, { readonly result: GoType; readonly call: (receiver: Value) => Value }>>;
+}
+
+export class Typed {
+  constructor(
+    readonly type: GoType,
+    readonly raw: unknown,
+  ) {}
+}
+
+/** A Go string whose bytes are not valid UTF-8 (from slicing, indexing or base64Decode). */
+export class GoBytes {
+  constructor(readonly bytes: Buffer) {}
+}
+
+/** A value whose static type is interface{}; `inner` is null for a nil interface. */
+export class Iface {
+  constructor(readonly inner: Dyn | null) {}
+}
+
+// eslint-disable-next-line @typescript-eslint/no-explicit-any -- any JSON-ish or Typed value
+export type Dyn = string | boolean | number | bigint | object;
+export type Value = undefined | Iface | Dyn;
+
+function basic(name: string, kind: Kind): GoType {
+  return { name, kind };
+}
+
+export const T = {
+  string: basic('string', 'string'),
+  jsonNumber: basic('json.Number', 'string'),
+  bool: basic('bool', 'bool'),
+  int: basic('int', 'int'),
+  int64: basic('int64', 'int64'),
+  uint8: basic('uint8', 'uint8'),
+  uint64: basic('uint64', 'uint64'),
+  float64: basic('float64', 'float64'),
+  complex128: basic('complex128', 'complex128'),
+  iface: basic('interface {}', 'interface'),
+  /** reflect.Value parameters of the builtins: take the argument as it is. */
+  reflectValue: basic('reflect.Value', 'struct'),
+} as const;
+
+const sliceTypes = new Map<GoType, GoType>();
+const mapTypes = new Map<GoType, GoType>();
+const ptrTypes = new Map<GoType, GoType>();
+
+export function sliceOf(elem: GoType): GoType {
+  let t = sliceTypes.get(elem);
+  if (t === undefined) {
+    t = { name: `[]${elem.name}`, kind: 'slice', elem };
+    sliceTypes.set(elem, t);
+  }
+  return t;
+}
+
+/** map[string]X (the only key type templates meet). */
+export function mapOf(elem: GoType): GoType {
+  let t = mapTypes.get(elem);
+  if (t === undefined) {
+    t = { name: `map[string]${elem.name}`, kind: 'map', key: T.string, elem };
+    mapTypes.set(elem, t);
+  }
+  return t;
+}
+
+export function ptrTo(elem: GoType): GoType {
+  let t = ptrTypes.get(elem);
+  if (t === undefined) {
+    t = { name: `*${elem.name}`, kind: 'ptr', elem };
+    ptrTypes.set(elem, t);
+  }
+  return t;
+}
+
+export const MAP_ANY = mapOf(T.iface);
+export const SLICE_ANY = sliceOf(T.iface);
+export const SLICE_STRING = sliceOf(T.string);
+export const MAP_STRING = mapOf(T.string);
+
+export function isPlainObject(value: object): value is Record<string, unknown> {
+  return !Array.isArray(value) && !(value instanceof Typed) && !(value instanceof GoBytes) && !isJsonNumber(value) && !(value instanceof Iface);
+}
+
+/** The dynamic Go type of a concrete value. */
+export function typeOf(value: Dyn): GoType {
+  switch (typeof value) {
+    case 'string':
+      return T.string;
+    case 'boolean':
+      return T.bool;
+    case 'number':
+      return T.float64;
+    case 'bigint':
+      return T.int;
+    default:
+      if (value instanceof Typed) return value.type;
+      if (Array.isArray(value)) return SLICE_ANY;
+      if (value instanceof GoBytes) return T.string;
+      if (isJsonNumber(value)) return T.jsonNumber;
+      return MAP_ANY;
+  }
+}
+
+export function typeOfValue(value: Value): GoType | undefined {
+  if (value === undefined) return undefined;
+  if (value instanceof Iface) return T.iface;
+  return typeOf(value);
+}
+
+export function kindOf(value: Value): Kind | 'invalid' {
+  if (value === undefined) return 'invalid';
+  if (value instanceof Iface) return 'interface';
+  return typeOf(value).kind;
+}
+
+/** Converts a JS nil-able slot (null = nil) into a Value of static type interface{}. */
+export function ifaceOf(inner: unknown): Iface {
+  return new Iface(inner === null || inner === undefined ? null : (inner as Dyn));
+}
+
+/** reflect.Zero(t). */
+export function zeroOf(type: GoType): Value {
+  switch (type.kind) {
+    case 'string':
+      return type === T.string ? '' : new Typed(type, '');
+    case 'bool':
+      return false;
+    case 'int':
+      return 0n;
+    case 'int64':
+    case 'uint8':
+    case 'uint64':
+      return new Typed(type, 0n);
+    case 'float64':
+      return 0;
+    case 'interface':
+      return new Iface(null);
+    default:
+      return new Typed(type, null);
+  }
+}
+
+/** Whether a value of kind ptr/map/slice/interface is nil. */
+export function isNilValue(value: Value): boolean {
+  if (value === undefined) return true;
+  if (value instanceof Iface) return value.inner === null;
+  if (value instanceof Typed) {
+    const kind = value.type.kind;
+    if (kind === 'ptr' || kind === 'map' || kind === 'slice' || kind === 'func') return value.raw === null;
+  }
+  return false;
+}
+
+/** indirect(): through pointers and interfaces until a non-pointer, stopping at nil. */
+export function indirect(value: Value): { value: Value; isNil: boolean } {
+  let current = value;
+  for (;;) {
+    if (current instanceof Iface) {
+      if (current.inner === null) return { value: current, isNil: true };
+      current = current.inner;
+      continue;
+    }
+    if (current instanceof Typed && current.type.kind === 'ptr') {
+      if (current.raw === null) return { value: current, isNil: true };
+      current = new Typed(current.type.elem as GoType, current.raw);
+      continue;
+    }
+    return { value: current, isNil: false };
+  }
+}
+
+export function indirectInterface(value: Value): Value {
+  if (value instanceof Iface) return value.inner === null ? undefined : value.inner;
+  return value;
+}
+
+/** Go strings as text (lossy for GoBytes) and as bytes. */
+export function stringText(value: string | GoBytes | Typed): string {
+  if (typeof value === 'string') return value;
+  if (value instanceof GoBytes) return value.bytes.toString('utf8');
+  return stringText(value.raw as string | GoBytes);
+}
+
+export function stringBytes(value: string | GoBytes): Buffer {
+  return typeof value === 'string' ? Buffer.from(value, 'utf8') : value.bytes;
+}
+
+/** The Go string held by a string-kind value (string, GoBytes, json.Number, named string). */
+export function stringOf(value: Dyn): string | GoBytes {
+  if (typeof value === 'string' || value instanceof GoBytes) return value;
+  if (isJsonNumber(value)) return value.toString();
+  if (value instanceof Typed) return value.raw as string | GoBytes;
+  throw new Error('not a string');
+}
+
+/** Makes a Go string from bytes, keeping a JS string whenever the bytes are valid UTF-8. */
+export function goStringFromBytes(bytes: Buffer): string | GoBytes {
+  const text = bytes.toString('utf8');
+  if (!text.includes('\ufffd')) return text;
+  return Buffer.from(text, 'utf8').equals(bytes) ? text : new GoBytes(Buffer.from(bytes));
+}
+
+export function goStringLength(value: string | GoBytes): number {
+  if (typeof value !== 'string') return value.bytes.length;
+  // Fast path: pure ASCII strings have as many bytes as UTF-16 units.
+  for (let i = 0; i < value.length; i += 1) if (value.charCodeAt(i) > 0x7f) return Buffer.byteLength(value, 'utf8');
+  return value.length;
+}
+
+/** Compares Go strings byte-wise (UTF-8 order equals code point order). */
+export function compareGoStrings(a: string | GoBytes, b: string | GoBytes): number {
+  if (typeof a === 'string' && typeof b === 'string') {
+    const n = Math.min(a.length, b.length);
+    for (let i = 0; i < n; i += 1) {
+      const x = a.charCodeAt(i);
+      const y = b.charCodeAt(i);
+      if (x === y) continue;
+      // Surrogates (astral code points) sort after the rest of the BMP in UTF-8.
+      const xs = x >= 0xd800 && x <= 0xdfff;
+      const ys = y >= 0xd800 && y <= 0xdfff;
+      if (xs !== ys) return xs ? 1 : -1;
+      return x < y ? -1 : 1;
+    }
+    return a.length - b.length;
+  }
+  return Buffer.compare(stringBytes(a), stringBytes(b));
+}
+
+export function goStringEquals(a: string | GoBytes, b: string | GoBytes): boolean {
+  if (typeof a === 'string' && typeof b === 'string') return a === b;
+  return stringBytes(a).equals(stringBytes(b));
+}
+
+// --- maps and slices ---------------------------------------------------------------------------
+
+/** Entries of a map value (null for a nil map). Values are raw slots: Dyn/null for interface maps. */
+export function mapRecord(value: Dyn): Record<string, unknown> | null {
+  if (value instanceof Typed) return value.raw as Record<string, unknown> | null;
+  return value as Record<string, unknown>;
+}
+
+export function mapElemType(value: Dyn): GoType {
+  return value instanceof Typed ? (value.type.elem as GoType) : T.iface;
+}
+
+export function mapKeys(record: Record<string, unknown> | null): string[] {
+  return record === null ? [] : Object.keys(record);
+}
+
+export function sortedMapKeys(record: Record<string, unknown> | null): string[] {
+  return mapKeys(record).sort(compareGoStrings);
+}
+
+/** MapIndex: the element as a Value of the map's element type, or undefined when absent. */
+export function mapIndex(map: Dyn, key: string): Value {
+  const record = mapRecord(map);
+  if (record === null || !Object.prototype.hasOwnProperty.call(record, key)) return undefined;
+  return wrapElem(mapElemType(map), record[key]);
+}
+
+export function wrapElem(elemType: GoType, slot: unknown): Value {
+  if (elemType.kind === 'interface') return ifaceOf(slot);
+  if (elemType === T.string) return slot as string;
+  return slot as Dyn;
+}
+
+export function sliceItems(value: Dyn): readonly unknown[] | null {
+  if (value instanceof Typed) return value.raw as unknown[] | null;
+  return value as unknown[];
+}
+
+export function sliceElemType(value: Dyn): GoType {
+  return value instanceof Typed ? (value.type.elem as GoType) : T.iface;
+}
+
+/** Builds a slice value of the given type from items. */
+export function makeSlice(type: GoType, items: unknown[]): Dyn {
+  return type === SLICE_ANY ? items : new Typed(type, items);
+}
+
+export function isIntKind(kind: Kind | 'invalid'): boolean {
+  return kind === 'int' || kind === 'int64';
+}
+
+/** Integer payload of an int/int64/uint8 value. */
+export function intOf(value: Dyn): bigint {
+  if (typeof value === 'bigint') return value;
+  return (value as Typed).raw as bigint;
+}
+
+export function goStringToText(value: Dyn): string {
+  return stringText(stringOf(value));
+}

@@ -1,0 +1,272 @@
+// A small Vault HTTP client over node:http/https (lighter at idle than fetch/undici). It sends
+// Vault's headers, applies the connection's TLS, namespace and timeout, follows one redirect, and
+// retries the way Vault's API client does (connection errors, 412, 429, 5xx but 501; linear
+// 1–1.5 s jittered waits). Logins pass `retries: 0` so the auth backoff alone decides.
+import type { Agent as HttpAgent, IncomingHttpHeaders, IncomingMessage, RequestOptions } from 'node:http';
+import { readFileSync, readdirSync } from 'node:fs';
+import { join } from 'node:path';
+import { createRequire } from 'node:module';
+import type { VaultConnection } from '../config/vault-environment.js';
+import type { VaultSecretEnvelope } from '../template/template-engine.js';
+import { parseVaultJson, isJsonNumber } from '../template/vault-json.js';
+import { sleep } from '../supervisor/sleep.js';
+import { createProxyAgent } from './proxy-agent.js';
+import { VaultConnectionError, VaultResponseError, isRetryableVaultError } from './vault-error.js';
+
+export interface VaultRequest {
+  readonly method: string;
+  /** Path after /v1/, without a leading slash. */
+  readonly path: string;
+  /** Raw query string without `?`. */
+  readonly query?: string;
+  /** A JSON value to send. */
+  readonly body?: unknown;
+  readonly token?: string;
+  /** Overrides the connection's namespace for this request. */
+  readonly namespace?: string;
+  readonly wrapTtl?: string;
+  /** Transport retries for this request (default: the connection's). */
+  readonly retries?: number;
+  /** Statuses ≥ 400 returned instead of thrown (e.g. 404 on reads). */
+  readonly acceptStatuses?: readonly number[];
+  readonly signal?: AbortSignal;
+}
+
+export interface VaultResponse {
+  readonly status: number;
+  /** The decoded body with numbers kept lossless; undefined for an empty body. */
+  readonly body: unknown;
+}
+
+export interface RawResponse {
+  readonly status: number;
+  readonly headers: IncomingHttpHeaders;
+  readonly body: Buffer;
+}
+
+export interface VaultClientOptions {
+  readonly maxConnectionsPerHost?: number;
+  readonly random?: () => number;
+  readonly userAgent?: string;
+}
+
+type RequestFunction = (options: RequestOptions, callback: (response: IncomingMessage) => void) => import('node:http').ClientRequest;
+
+export class VaultClient {
+  readonly #connection: VaultConnection;
+  readonly #base: URL;
+  readonly #random: () => number;
+  readonly #userAgent: string;
+  #transport: { request: RequestFunction; agent: HttpAgent } | undefined;
+  readonly #maxSockets: number;
+
+  constructor(connection: VaultConnection, options: VaultClientOptions = {}) {
+    this.#connection = connection;
+    this.#base = new URL(connection.address);
+    this.#random = options.random ?? Math.random;
+    this.#userAgent = options.userAgent ?? 'vault-injector-agent';
+    this.#maxSockets = options.maxConnectionsPerHost ?? 10;
+  }
+
+  get address(): string {
+    return this.#connection.address;
+  }
+
+  /** Sends a request; statuses ≥ 400 throw VaultResponseError unless accepted. */
+  async request(request: VaultRequest): Promise<VaultResponse> {
+    const retries = request.retries ?? this.#connection.maxRetries;
+    for (let attempt = 0; ; attempt += 1) {
+      try {
+        return await this.#once(request);
+      } catch (error) {
+        if (attempt >= retries || !isRetryableVaultError(error) || request.signal?.aborted === true) throw error;
+        // Vault's client: linear jittered backoff, attempt × 1–1.5 s.
+        const wait = (attempt + 1) * (1000 + this.#random() * 500);
+        if (!(await sleep(wait, request.signal))) throw error;
+      }
+    }
+  }
+
+  async #once(request: VaultRequest): Promise<VaultResponse> {
+    const headers: Record<string, string> = { 'X-Vault-Request': 'true', 'User-Agent': this.#userAgent };
+    if (request.token !== undefined && request.token !== '') headers['X-Vault-Token'] = request.token;
+    const namespace = request.namespace ?? this.#connection.namespace;
+    if (namespace !== undefined && namespace !== '') headers['X-Vault-Namespace'] = namespace;
+    if (request.wrapTtl !== undefined) headers['X-Vault-Wrap-TTL'] = request.wrapTtl;
+    let payload: Buffer | undefined;
+    if (request.body !== undefined) {
+      payload = Buffer.from(JSON.stringify(request.body));
+      headers['Content-Type'] = 'application/json';
+    }
+    const path = `/v1/${request.path}${request.query === undefined || request.query === '' ? '' : `?${request.query}`}`;
+    let raw: RawResponse;
+    try {
+      raw = await this.raw(request.method, path, headers, payload, request.signal);
+    } catch (error) {
+      throw toConnectionError(error, request);
+    }
+    const text = raw.body.toString('utf8');
+    let body: unknown;
+    if (text.trim() !== '') {
+      try {
+        body = parseVaultJson(text);
+      } catch {
+        body = undefined;
+      }
+    }
+    if (raw.status >= 400 && !(request.acceptStatuses ?? []).includes(raw.status)) {
+      throw new VaultResponseError(request.method, request.path, raw.status, errorStrings(body));
+    }
+    return { status: raw.status, body };
+  }
+
+  /**
+   * One HTTP exchange (plus at most one redirect) with the raw body: used by the API proxy to pass
+   * requests through unchanged, and by `request`.
+   */
+  async raw(
+    method: string,
+    pathWithQuery: string,
+    headers: Readonly<Record<string, string | string[]>>,
+    payload: Buffer | undefined,
+    signal?: AbortSignal,
+  ): Promise<RawResponse> {
+    const first = await this.#exchange(this.#base, method, pathWithQuery, headers, payload, signal);
+    const location = first.headers.location;
+    if (![301, 302, 307, 308].includes(first.status) || location === undefined) return first;
+    const target = new URL(location, this.#base);
+    if (this.#base.protocol === 'https:' && target.protocol !== 'https:') {
+      throw new Error(`refusing redirect from https to ${target.protocol}`);
+    }
+    return this.#exchange(target, method, `${target.pathname}${target.search}`, headers, payload, signal);
+  }
+
+  #exchange(
+    base: URL,
+    method: string,
+    pathWithQuery: string,
+    headers: Readonly<Record<string, string | string[]>>,
+    payload: Buffer | undefined,
+    signal: AbortSignal | undefined,
+  ): Promise<RawResponse> {
+    const transport = this.#ensureTransport();
+    const timeout = AbortSignal.timeout(this.#connection.timeoutMs);
+    const combined = signal === undefined ? timeout : AbortSignal.any([signal, timeout]);
+    const options: RequestOptions = {
+      method,
+      host: base.hostname.replace(/^\[|\]$/g, ''),
+      port: base.port === '' ? (base.protocol === 'https:' ? 443 : 80) : Number(base.port),
+      path: pathWithQuery,
+      headers: { ...headers, ...(payload === undefined ? {} : { 'Content-Length': String(payload.length) }) },
+      agent: transport.agent,
+      signal: combined,
+    };
+    return new Promise<RawResponse>((resolve, reject) => {
+      const outgoing = transport.request(options, (response) => {
+        const chunks: Buffer[] = [];
+        response.on('data', (chunk: Buffer) => chunks.push(chunk));
+        response.on('end', () => resolve({ status: response.statusCode ?? 0, headers: response.headers, body: Buffer.concat(chunks) }));
+        response.on('error', reject);
+      });
+      outgoing.on('error', (error) => reject(timeout.aborted ? new Error(`timed out after ${this.#connection.timeoutMs} ms`, { cause: error }) : error));
+      outgoing.end(payload);
+    });
+  }
+
+  #ensureTransport(): { request: RequestFunction; agent: HttpAgent } {
+    if (this.#transport !== undefined) return this.#transport;
+    const https = this.#base.protocol === 'https:';
+    const agentOptions = { keepAlive: true, maxSockets: this.#maxSockets, maxFreeSockets: 2, timeout: 120_000 };
+    // node:https (and the TLS stack) only loads when Vault is reached over https.
+    const module = https ? (loadHttps() as unknown as typeof import('node:http')) : loadHttp();
+    const tls = https ? this.#tlsOptions() : {};
+    const agent =
+      this.#connection.proxy === undefined
+        ? new module.Agent({ ...agentOptions, ...tls })
+        : createProxyAgent(this.#connection.proxy, https, { ...agentOptions, ...tls }, module.Agent);
+    this.#transport = { request: module.request as RequestFunction, agent };
+    return this.#transport;
+  }
+
+  #tlsOptions(): Record<string, unknown> {
+    const connection = this.#connection;
+    const ca: string[] = [];
+    if (connection.caCertPem !== undefined) ca.push(connection.caCertPem);
+    if (connection.caCertFile !== undefined) ca.push(readFileSync(connection.caCertFile, 'utf8'));
+    if (connection.caPath !== undefined) {
+      for (const name of readdirSync(connection.caPath).sort()) {
+        if (/\.(pem|crt|cer)$/.test(name)) ca.push(readFileSync(join(connection.caPath, name), 'utf8'));
+      }
+    }
+    return {
+      ...(ca.length > 0 ? { ca } : {}),
+      ...(connection.clientCertFile !== undefined ? { cert: readFileSync(connection.clientCertFile) } : {}),
+      ...(connection.clientKeyFile !== undefined ? { key: readFileSync(connection.clientKeyFile) } : {}),
+      ...(connection.tlsServerName !== undefined ? { servername: connection.tlsServerName } : {}),
+      rejectUnauthorized: !connection.tlsSkipVerify,
+      minVersion: 'TLSv1.2',
+    };
+  }
+
+  /** Closes idle keep-alive sockets so the process can exit. */
+  close(): void {
+    this.#transport?.agent.destroy();
+    this.#transport = undefined;
+  }
+}
+
+// Synchronous lazy loading keeps the TLS stack out of processes that talk plain HTTP.
+function loadHttps(): typeof import('node:https') {
+  const requireBuiltin = createRequire(import.meta.url);
+  return requireBuiltin('node:https') as typeof import('node:https');
+}
+function loadHttp(): typeof import('node:http') {
+  const requireBuiltin = createRequire(import.meta.url);
+  return requireBuiltin('node:http') as typeof import('node:http');
+}
+
+function toConnectionError(error: unknown, request: VaultRequest): Error {
+  if (error instanceof VaultResponseError || error instanceof VaultConnectionError) return error;
+  const code = typeof (error as { code?: unknown }).code === 'string' ? (error as { code: string }).code : 'ERR_CONNECTION';
+  const detail = error instanceof Error ? error.message : 'connection failed';
+  return new VaultConnectionError(request.method, request.path, code, detail);
+}
+
+function errorStrings(body: unknown): string[] {
+  if (typeof body !== 'object' || body === null) return [];
+  const errors = (body as { errors?: unknown }).errors;
+  return Array.isArray(errors) ? errors.filter((item): item is string => typeof item === 'string') : [];
+}
+
+function toNumber(value: unknown): number | undefined {
+  if (typeof value === 'number') return value;
+  if (isJsonNumber(value)) return Number(value.toString());
+  return undefined;
+}
+
+/** A response body as a secret envelope: lease numbers as plain numbers, `data` left lossless. */
+export function toSecretEnvelope(body: unknown): VaultSecretEnvelope {
+  if (typeof body !== 'object' || body === null) return {};
+  const source = body as Record<string, unknown>;
+  const envelope: Record<string, unknown> = { ...source };
+  const leaseDuration = toNumber(source.lease_duration);
+  if (leaseDuration !== undefined) envelope.lease_duration = leaseDuration;
+  if (typeof source.auth === 'object' && source.auth !== null) {
+    const auth: Record<string, unknown> = { ...(source.auth as Record<string, unknown>) };
+    const authLease = toNumber(auth.lease_duration);
+    if (authLease !== undefined) auth.lease_duration = authLease;
+    envelope.auth = auth;
+  }
+  if (typeof source.wrap_info === 'object' && source.wrap_info !== null) {
+    const wrap: Record<string, unknown> = { ...(source.wrap_info as Record<string, unknown>) };
+    const ttl = toNumber(wrap.ttl);
+    if (ttl !== undefined) wrap.ttl = ttl;
+    envelope.wrap_info = wrap;
+  }
+  return envelope as VaultSecretEnvelope;
+}
+
+/** A number anywhere in a decoded body (lossless or plain), or undefined. */
+export function numberField(value: unknown): number | undefined {
+  return toNumber(value);
+}

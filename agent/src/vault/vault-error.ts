@@ -1,0 +1,58 @@
+// Typed failures of Vault calls. They carry the method, the path (never the query, body or a
+// header) and Vault's own `errors` strings, which describe the failure and hold no secret data.
+
+export class VaultResponseError extends Error {
+  override readonly name = 'VaultResponseError';
+  constructor(
+    readonly method: string,
+    readonly path: string,
+    readonly status: number,
+    readonly errors: readonly string[],
+  ) {
+    super(`${method} /v1/${path}: Vault answered ${status}${errors.length > 0 ? `: ${errors.map(oneLine).join('; ')}` : ''}`);
+  }
+}
+
+export class VaultConnectionError extends Error {
+  override readonly name = 'VaultConnectionError';
+  constructor(
+    readonly method: string,
+    readonly path: string,
+    readonly code: string,
+    detail: string,
+  ) {
+    super(`${method} /v1/${path}: ${detail}`);
+  }
+}
+
+// Vault's multierror strings: "1 error occurred:\n\t* permission denied\n\n".
+function oneLine(message: string): string {
+  return message.replace(/^\d+ errors? occurred:\s*/, '').replace(/\s*\n\t\*\s*/g, ' ').replace(/\s+/g, ' ').trim();
+}
+
+export function isVaultResponseError(error: unknown, status?: number): error is VaultResponseError {
+  return error instanceof VaultResponseError && (status === undefined || error.status === status);
+}
+
+/** 403 whose messages mention "invalid token": the token is expired, revoked or bogus. */
+export function isInvalidTokenError(error: unknown): boolean {
+  return isVaultResponseError(error, 403) && error.errors.some((message) => message.includes('invalid token'));
+}
+
+export function isPermissionDeniedError(error: unknown): boolean {
+  return isVaultResponseError(error, 403) && error.errors.some((message) => message.includes('permission denied'));
+}
+
+/** What Vault's API client retries: connection failures, 412, 429 and 5xx except 501. */
+export function isRetryableVaultError(error: unknown): boolean {
+  if (error instanceof VaultConnectionError) return true;
+  if (!(error instanceof VaultResponseError)) return false;
+  const { status } = error;
+  return status === 412 || status === 429 || (status >= 500 && status !== 501);
+}
+
+/** Any thrown value as an Error, for logging: never a raw object that might hold secret data. */
+export function coerceError(error: unknown): Error {
+  if (error instanceof Error) return error;
+  return new Error(typeof error === 'string' ? error : 'non-error value thrown');
+}

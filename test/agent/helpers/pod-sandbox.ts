@@ -1,0 +1,162 @@
+// Runs the real agent process (`node dist/cli/main.js agent -config=…`) as it runs in an injected
+// pod: inside its own mount namespace (`unshare -m`) with host temp directories bind-mounted at the
+// real paths (/vault/secrets, /home/vault, /var/run/secrets/kubernetes.io/serviceaccount, read-only),
+// as uid 100 / gid 1000 like the injector's security context. The host directories stay readable
+// from the test after the agent exits. Needs root; creates the empty mount point /vault/secrets
+// on the host once (everything else is mounted over tmpfs inside the namespace).
+import { spawn } from 'node:child_process';
+import type { ChildProcess } from 'node:child_process';
+import { chmodSync, chownSync, mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+
+export const REPO_ROOT = fileURLToPath(new URL('../../../', import.meta.url));
+export const CLI = join(REPO_ROOT, 'dist/cli/main.js');
+export const POD_UID = 100;
+export const POD_GID = 1000;
+
+export const POD_PATHS = {
+  secrets: '/vault/secrets',
+  home: '/home/vault',
+  serviceAccount: '/var/run/secrets/kubernetes.io/serviceaccount',
+} as const;
+
+export interface PodSandbox {
+  /** Host directories behind the pod paths. */
+  readonly secretsDir: string;
+  readonly homeDir: string;
+  readonly serviceAccountDir: string;
+  /** Extra host directory mounted at /vault/custom (agent-extra-secret). */
+  readonly customDir: string;
+  writeServiceAccountToken(jwt: string): void;
+  remove(): void;
+}
+
+export function createPodSandbox(): PodSandbox {
+  const root = mkdtempSync(join(tmpdir(), 'agent-pod-'));
+  chmodSync(root, 0o755);
+  const make = (name: string, mode: number): string => {
+    const dir = join(root, name);
+    mkdirSync(dir);
+    chownSync(dir, POD_UID, POD_GID);
+    chmodSync(dir, mode);
+    return dir;
+  };
+  const sandbox: PodSandbox = {
+    secretsDir: make('secrets', 0o1777),
+    homeDir: make('home', 0o700),
+    serviceAccountDir: make('serviceaccount', 0o755),
+    customDir: make('custom', 0o755),
+    writeServiceAccountToken(jwt: string) {
+      const file = join(sandbox.serviceAccountDir, 'token');
+      writeFileSync(file, jwt, { mode: 0o644 });
+    },
+    remove() {
+      rmSync(root, { recursive: true, force: true });
+    },
+  };
+  return sandbox;
+}
+
+export interface AgentProcess {
+  readonly child: ChildProcess;
+  readonly pid: number;
+  /** Everything the agent wrote to stdout and stderr so far. */
+  output(): string;
+  /** Resolves with the exit code (or 128+signal). */
+  readonly exited: Promise<number>;
+  signal(name: NodeJS.Signals): void;
+}
+
+export interface StartAgentOptions {
+  readonly sandbox: PodSandbox;
+  /** Written to /home/vault/config.json (object → JSON) unless `configFile` names another file. */
+  readonly config: Record<string, unknown> | string;
+  readonly configFileName?: string;
+  readonly env?: Readonly<Record<string, string>>;
+  readonly extraArgs?: readonly string[];
+  /** Command after `node CLI` (default: agent -config=/home/vault/<configFileName>). */
+  readonly command?: readonly string[];
+}
+
+function shellQuote(value: string): string {
+  return `'${value.replace(/'/g, `'\\''`)}'`;
+}
+
+export function namespaceScript(sandbox: PodSandbox, command: readonly string[]): string {
+  return [
+    'set -e',
+    'mount --make-rprivate /',
+    // Fresh tmpfs over /run and /home inside the namespace only: the pod paths below them need no host changes.
+    'mount -t tmpfs -o mode=755 tmpfs /run',
+    'mount -t tmpfs -o mode=755 tmpfs /home',
+    `mkdir -p ${POD_PATHS.serviceAccount} ${POD_PATHS.home}`,
+    `mount --bind ${shellQuote(sandbox.serviceAccountDir)} ${POD_PATHS.serviceAccount}`,
+    `mount -o remount,bind,ro ${POD_PATHS.serviceAccount}`,
+    `mount --bind ${shellQuote(sandbox.homeDir)} ${POD_PATHS.home}`,
+    `mount --bind ${shellQuote(sandbox.secretsDir)} ${POD_PATHS.secrets}`,
+    'mkdir -p /vault/custom 2>/dev/null || true',
+    `mount --bind ${shellQuote(sandbox.customDir)} /vault/custom 2>/dev/null || true`,
+    `cd ${POD_PATHS.home}`,
+    `exec setpriv --reuid=${POD_UID} --regid=${POD_GID} --clear-groups ${command.map(shellQuote).join(' ')}`,
+  ].join('\n');
+}
+
+/** The host side of the mount points the namespace needs (created once, empty). */
+export function ensureHostMountPoints(): void {
+  mkdirSync('/vault/secrets', { recursive: true });
+  mkdirSync('/vault/custom', { recursive: true });
+}
+
+export function startAgentInPod(options: StartAgentOptions): AgentProcess {
+  ensureHostMountPoints();
+  const { sandbox } = options;
+  const configFileName = options.configFileName ?? 'config.json';
+  const configText = typeof options.config === 'string' ? options.config : JSON.stringify(options.config);
+  const configPath = join(sandbox.homeDir, configFileName);
+  writeFileSync(configPath, configText, { mode: 0o644 });
+  chownSync(configPath, POD_UID, POD_GID);
+  const command = [
+    process.execPath,
+    CLI,
+    ...(options.command ?? ['agent', `-config=${POD_PATHS.home}/${configFileName}`, ...(options.extraArgs ?? [])]),
+  ];
+  const child = spawn('unshare', ['-m', 'sh', '-c', namespaceScript(sandbox, command)], {
+    env: { PATH: process.env.PATH ?? '/usr/bin:/bin', HOME: POD_PATHS.home, NAMESPACE: 'default', POD_IP: '10.0.0.7', HOST_IP: '10.0.0.1', ...options.env },
+    stdio: ['ignore', 'pipe', 'pipe'],
+  });
+  let output = '';
+  child.stdout?.on('data', (chunk: Buffer) => (output += chunk.toString()));
+  child.stderr?.on('data', (chunk: Buffer) => (output += chunk.toString()));
+  const exited = new Promise<number>((resolve) => {
+    child.once('exit', (code, signal) => resolve(code ?? 128 + (signal === null ? 0 : signalNumber(signal))));
+  });
+  return {
+    child,
+    pid: child.pid ?? -1,
+    output: () => output,
+    exited,
+    signal: (name) => {
+      child.kill(name);
+    },
+  };
+}
+
+function signalNumber(signal: NodeJS.Signals): number {
+  return { SIGTERM: 15, SIGKILL: 9, SIGINT: 2 }[signal as string] ?? 1;
+}
+
+/** Runs a one-shot command in a pod sandbox (e.g. `token revoke -self`) and collects its output. */
+export async function runInPod(sandbox: PodSandbox, args: readonly string[], env: Readonly<Record<string, string>> = {}): Promise<{ code: number; output: string }> {
+  ensureHostMountPoints();
+  const child = spawn('unshare', ['-m', 'sh', '-c', namespaceScript(sandbox, [process.execPath, CLI, ...args])], {
+    env: { PATH: process.env.PATH ?? '/usr/bin:/bin', HOME: POD_PATHS.home, ...env },
+    stdio: ['ignore', 'pipe', 'pipe'],
+  });
+  let output = '';
+  child.stdout.on('data', (chunk: Buffer) => (output += chunk.toString()));
+  child.stderr.on('data', (chunk: Buffer) => (output += chunk.toString()));
+  const code = await new Promise<number>((resolve) => child.once('exit', (exitCode) => resolve(exitCode ?? 1)));
+  return { code, output };
+}

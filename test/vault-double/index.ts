@@ -1,0 +1,5 @@
+// The Vault HTTP API double: import from here in tests and benchmarks.
+export { startVaultDouble } from './start-vault-double.js';
+export { createManualClock } from './clock.js';
+export { generateTestTls } from './engines/pki-certificates.js';
+export * from './vault-double-api.js';

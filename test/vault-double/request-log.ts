@@ -1,0 +1,75 @@
+// Every answered request, counters per endpoint, and waiters re-checked as requests arrive.
+import type { RequestRecord, VaultEndpoint } from './vault-double-api.js';
+
+const POLL_MS = 25;
+const DEFAULT_TIMEOUT_MS = 10_000;
+
+export class RequestLog {
+  private records: RequestRecord[] = [];
+  private readonly perEndpoint = new Map<VaultEndpoint, number>();
+  private readonly listeners = new Set<() => void>();
+  private seq = 0;
+
+  nextSeq(): number {
+    this.seq += 1;
+    return this.seq;
+  }
+
+  add(record: RequestRecord): void {
+    this.records.push(record);
+    this.perEndpoint.set(record.endpoint, (this.perEndpoint.get(record.endpoint) ?? 0) + 1);
+    for (const listener of [...this.listeners]) listener();
+  }
+
+  all(): readonly RequestRecord[] {
+    return [...this.records];
+  }
+
+  clear(): void {
+    this.records = [];
+    this.perEndpoint.clear();
+  }
+
+  counters(): Partial<Record<VaultEndpoint, number>> {
+    return Object.fromEntries(this.perEndpoint);
+  }
+
+  count(endpoint: VaultEndpoint): number {
+    return this.perEndpoint.get(endpoint) ?? 0;
+  }
+
+  waitFor<T>(probe: () => T | false | null | undefined, timeoutMs = DEFAULT_TIMEOUT_MS, description = 'condition'): Promise<T> {
+    return new Promise<T>((resolve, reject) => {
+      let settled = false;
+      const finish = (): void => {
+        settled = true;
+        clearInterval(interval);
+        clearTimeout(timer);
+        this.listeners.delete(check);
+      };
+      const check = (): void => {
+        if (settled) return;
+        let value: T | false | null | undefined;
+        try {
+          value = probe();
+        } catch (error) {
+          finish();
+          reject(error instanceof Error ? error : new Error(String(error)));
+          return;
+        }
+        if (value !== false && value !== null && value !== undefined) {
+          finish();
+          resolve(value);
+        }
+      };
+      const interval = setInterval(check, POLL_MS);
+      const timer = setTimeout(() => {
+        if (settled) return;
+        finish();
+        reject(new Error(`vault double: timed out after ${timeoutMs} ms waiting for ${description}`));
+      }, timeoutMs);
+      this.listeners.add(check);
+      check();
+    });
+  }
+}
