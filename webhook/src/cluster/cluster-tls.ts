@@ -88,9 +88,8 @@ export async function startClusterTls(options: ClusterTlsOptions): Promise<Clust
     });
     loops.push(elector.run(signal));
   }
-  const usesSharedSource = elector !== undefined && settings.tls.certFile === '';
   const source: CertificateSource | undefined =
-    usesSharedSource && elector !== undefined
+    elector !== undefined && settings.tls.certFile === ''
       ? new SharedCertificateSource({
           api,
           leadership: elector,
@@ -121,7 +120,10 @@ export async function startClusterTls(options: ClusterTlsOptions): Promise<Clust
   elector?.onChange(() => {
     updater.wake();
   });
-  if (usesSharedSource) await source.start(signal);
+  if (source instanceof SharedCertificateSource) {
+    await source.start(signal);
+    loops.push(source.stopped());
+  }
   loops.push(updater.run(signal));
   return { source, updater, elector, stopped: Promise.all(loops).then(() => undefined) };
 }

@@ -48,6 +48,7 @@ export class SharedCertificateSource implements CertificateSource {
   private readonly listeners = new Set<(bundle: CertificateBundle) => void>();
   private readonly sleeper = new WakeableSleep();
   private failures = 0;
+  private loop: Promise<void> = Promise.resolve();
   private readonly now: () => Date;
   private readonly random: () => number;
   private readonly pollIntervalMs: number;
@@ -74,8 +75,13 @@ export class SharedCertificateSource implements CertificateSource {
       this.sleeper.wake();
     });
     signal.addEventListener('abort', unsubscribe, { once: true });
-    void this.run(signal);
+    this.loop = this.run(signal);
     return Promise.resolve();
+  }
+
+  /** Resolves once the loop started by start() has finished its last round after the abort. */
+  stopped(): Promise<void> {
+    return this.loop;
   }
 
   private async run(signal: AbortSignal): Promise<void> {
