@@ -75,7 +75,6 @@ export async function runAgent(config: AgentConfig, deps: AgentDependencies): Pr
     if (config.exitAfterAuth && state.tokenWritten && state.allRendered) shutdown.shutdown('exit_after_auth: token written and templates rendered');
   };
 
-  let authenticator: Authenticator | undefined;
   let runnerBackoff = startBackoff(1000, 300_000);
   const runner =
     templates.length === 0
@@ -109,14 +108,15 @@ export async function runAgent(config: AgentConfig, deps: AgentDependencies): Pr
             runnerBackoff = step.state;
             log.error({ err: error, restart_in_ms: Math.round(step.delayMs) }, 'template rendering failed; restarting the template runner');
             void deps.sleep(step.delayMs, shutdown.signal).then((slept) => {
-              const token = authenticator?.current;
+              const token = authenticator.current;
               if (slept && token !== undefined) runner?.start(token.token);
             });
           },
-          onInvalidToken: (token) => authenticator?.requestReauth(token),
+          onInvalidToken: (token) => { authenticator.requestReauth(token); },
         });
 
-  authenticator = new Authenticator({
+  // Declared after the runner, whose callbacks only run once both exist.
+  const authenticator: Authenticator = new Authenticator({
     client,
     method: createAuthMethod(autoAuth.method),
     config: autoAuth.method,
@@ -144,12 +144,12 @@ export async function runAgent(config: AgentConfig, deps: AgentDependencies): Pr
         client,
         useAutoAuthToken: config.useAutoAuthToken,
         currentToken: () => {
-          const token = authenticator?.current;
+          const token = authenticator.current;
           return token === undefined || token.wrapped ? undefined : token.token;
         },
         log: log.child({ component: 'listener' }),
-        onQuit: () => shutdown.shutdown('quit endpoint'),
-        onInvalidToken: (token) => authenticator?.requestReauth(token),
+        onQuit: () => { shutdown.shutdown('quit endpoint'); },
+        onInvalidToken: (token) => { authenticator.requestReauth(token); },
       });
     } catch (error) {
       log.error({ err: coerceError(error) }, 'could not start the listener');
@@ -163,7 +163,7 @@ export async function runAgent(config: AgentConfig, deps: AgentDependencies): Pr
   });
   await new Promise<void>((resolve) => {
     if (shutdown.signal.aborted) resolve();
-    else shutdown.signal.addEventListener('abort', () => resolve(), { once: true });
+    else shutdown.signal.addEventListener('abort', () => { resolve(); }, { once: true });
   });
 
   // Ordered shutdown: stop accepting proxy requests, let a render pass finish, stop auth, close sockets.

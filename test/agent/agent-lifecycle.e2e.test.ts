@@ -23,7 +23,7 @@ function post(port: number, path: string, method = 'POST'): Promise<number> {
   return new Promise((resolve, reject) => {
     const outgoing = request({ host: '127.0.0.1', port, path, method }, (response) => {
       response.resume();
-      response.on('end', () => resolve(response.statusCode ?? 0));
+      response.on('end', () => { resolve(response.statusCode ?? 0); });
     });
     outgoing.on('error', reject);
     outgoing.end();
@@ -106,7 +106,8 @@ describe('agent lifecycle (real process, pod paths, Vault double)', () => {
     expect(Date.now() - outageStart).toBeGreaterThanOrEqual(20_000);
     await vault.waitFor(() => vault.tokens().some((t) => t.token === scenario!.sinkToken() && t.revoked === null), 5000);
     agent.signal('SIGTERM');
-    expect(await agent.exited).toBe(0);
+    const code = await agent.exited;
+    if (code !== 0) throw new Error(`exit ${code}\n${agent.output()}`);
   }, 60_000);
 
   it('SIGTERM stops the sidecar cleanly; the preStop revoke -self revokes the sink token', async () => {

@@ -14,9 +14,7 @@ import type { FakeKubeApi } from '../k8s-fake/fake-kube-api.js';
 import { NAMESPACE, SERVICE_ACCOUNT, seedWebhookConfiguration, startFakeCluster, storedBundles, waitFor, WEBHOOK_CONFIGURATION } from '../cluster/cluster-test-kit.js';
 import { REPO_ROOT } from './parse-dockerfile.js';
 
-// node:20 images bundle npm 10; npm 11 (on this machine) rejects this lockfile in `npm ci`
-// because it lacks other platforms' optional packages, which npm 10 tolerates. Run what the
-// image runs.
+// Run the npm the image runs: node:20 images bundle npm 10 (this machine may have another).
 const IMAGE_NPM = 'npm@10.8.2';
 
 let app: string;

@@ -199,7 +199,8 @@ export function createRequestListener(deps: PipelineDeps): (request: IncomingMes
   return function onVaultRequest(request, response) {
     void (async () => {
       const atMs = deps.core.now();
-      const seq = deps.log.nextSeq();
+      const seq = deps.log.arrived();
+      const slowMs = deps.faults.slowMs;
       const url = new URL(request.url ?? '/', 'http://vault-double');
       const headers = flattenHeaders(request);
       const parsed: ParsedRequest = {
@@ -210,7 +211,7 @@ export function createRequestListener(deps: PipelineDeps): (request: IncomingMes
         bodyText: await readBody(request),
       };
       const result = await answer(deps, parsed, atMs);
-      if (deps.faults.slowMs > 0) await delay(deps.faults.slowMs);
+      if (slowMs > 0) await delay(slowMs);
       writeReply(response, result.reply, parsed.method === 'HEAD');
       const record: RequestRecord = {
         seq,
@@ -227,6 +228,7 @@ export function createRequestListener(deps: PipelineDeps): (request: IncomingMes
       };
       deps.log.add(record);
     })().catch((error: unknown) => {
+      deps.log.broke();
       if (!response.headersSent) {
         response.writeHead(500, { 'Content-Type': 'application/json' });
         response.end(JSON.stringify({ errors: [multiError([`internal error: ${error instanceof Error ? error.message : String(error)}`])] }));

@@ -3,3 +3,4 @@ export { startVaultDouble } from './start-vault-double.js';
 export { createManualClock } from './clock.js';
 export { generateTestTls } from './engines/pki-certificates.js';
 export * from './vault-double-api.js';
+export { applySeed, parseSeed, type VaultDoubleSeed } from './seed-file.js';

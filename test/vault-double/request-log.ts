@@ -10,15 +10,36 @@ export class RequestLog {
   private readonly listeners = new Set<() => void>();
   private seq = 0;
 
-  nextSeq(): number {
+  private inFlight = 0;
+
+  /** A request arrived: its sequence number. */
+  arrived(): number {
     this.seq += 1;
+    this.inFlight += 1;
+    this.notify();
     return this.seq;
   }
 
+  pending(): number {
+    return this.inFlight;
+  }
+
+  private notify(): void {
+    for (const listener of [...this.listeners]) listener();
+  }
+
+  /** A request broke down before it could be logged (the double's own bug: a 500 went out). */
+  broke(): void {
+    this.inFlight -= 1;
+    this.notify();
+  }
+
+  /** A request was answered. */
   add(record: RequestRecord): void {
+    this.inFlight -= 1;
     this.records.push(record);
     this.perEndpoint.set(record.endpoint, (this.perEndpoint.get(record.endpoint) ?? 0) + 1);
-    for (const listener of [...this.listeners]) listener();
+    this.notify();
   }
 
   all(): readonly RequestRecord[] {

@@ -18,9 +18,11 @@ const DEFAULT_VERSION = '1.17.2';
 
 function createCore(options: StartVaultDoubleOptions): DoubleCore {
   const ids = cryptoIdSource;
-  const leases = new LeaseStore();
-  const tokens = new TokenStore((token, nowMs) => {
+  const tokens: TokenStore = new TokenStore((token, nowMs) => {
     if (token.accessor !== '') leases.revokeOwnedBy(token.accessor, nowMs);
+  });
+  const leases: LeaseStore = new LeaseStore((nowMs) => {
+    tokens.expireDue(nowMs);
   });
   return {
     now: options.clock ?? Date.now,
@@ -120,7 +122,10 @@ export async function startVaultDouble(options: StartVaultDoubleOptions = {}): P
     addPolicy: (name, rules) => { core.policies.set(name, rules); },
 
     requests: () => log.all(),
-    clearRequests: () => { log.clear(); },
+    clearRequests: () => {
+      log.clear();
+    },
+    pendingRequests: () => log.pending(),
     counters: () => log.counters(),
     count: (endpoint) => log.count(endpoint),
     tokens: () => core.tokens.all(core.now()).map((token) => core.tokens.view(token, core.now())),

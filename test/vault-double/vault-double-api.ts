@@ -35,7 +35,11 @@ export interface MountOptions {
 
 /** Token fields every login role carries (Vault's tokenutil fields). 0/absent means "mount default". */
 export interface RoleTokenSettings {
-  /** token_policies; "default" is added unless tokenNoDefaultPolicy. */
+  /**
+   * token_policies; "default" is added unless tokenNoDefaultPolicy. A name never defined with
+   * addPolicy grants everything (so tests that do not care about ACLs just name one); "default"
+   * alone allows only Vault's default-policy paths (token self-service, leases, wrapping).
+   */
   readonly policies?: readonly string[];
   readonly tokenTtlSeconds?: Seconds;
   readonly tokenMaxTtlSeconds?: Seconds;
@@ -332,7 +336,7 @@ export interface VaultDoubleFaults {
   up(): Promise<void>;
   /** 503 {"errors":["Vault is sealed"]} on everything; sys/health answers 503 with sealed:true. */
   sealed(on: boolean): void;
-  /** Delay every response by this many wall-clock milliseconds (0: off). */
+  /** Delay the response to every request arriving from now on by this many wall-clock ms (0: off). */
   slow(ms: number): void;
   /** The next `count` requests (or all, 'always'; 0 clears) answer `status` (default 500). */
   fail5xx(count: number | 'always', status?: number, options?: Fail5xxOptions): void;
@@ -394,6 +398,8 @@ export interface VaultDouble {
   // --- Observation ---------------------------------------------------------------------------
   requests(): readonly RequestRecord[];
   clearRequests(): void;
+  /** Requests received and not yet answered (e.g. held back by faults.slow). */
+  pendingRequests(): number;
   /** Requests answered per endpoint (all statuses). */
   counters(): Readonly<Partial<Record<VaultEndpoint, number>>>;
   count(endpoint: VaultEndpoint): number;

@@ -16,7 +16,8 @@ export function createAppRoleMethod(mountPath: string, config: Readonly<Record<s
 
   async function unwrap(vault: MethodVaultAccess, wrappingToken: string): Promise<string> {
     const lookup = await vault.request({ method: 'PUT', path: 'sys/wrapping/lookup', body: { token: wrappingToken }, retries: 0 });
-    const creationPath = String((lookup.body as { data?: { creation_path?: unknown } } | undefined)?.data?.creation_path ?? '');
+    const reported = (lookup.body as { data?: { creation_path?: unknown } } | undefined)?.data?.creation_path;
+    const creationPath = typeof reported === 'string' ? reported : '';
     if (creationPath.replace(/^\/+|\/+$/g, '') !== wrappingPath) {
       throw new AuthMethodError(`approle auth: wrapped secret ID was created at ${JSON.stringify(creationPath)}, expected ${JSON.stringify(wrappingPath)}`);
     }

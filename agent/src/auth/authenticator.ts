@@ -6,6 +6,7 @@ import type { AuthMethodConfig } from '../config/agent-config.js';
 import type { AgentLogger } from '../log.js';
 import { watchLifetime } from '../lease/lifetime-watcher.js';
 import { nextBackoff, startBackoff } from '../supervisor/backoff.js';
+import { isAborted } from '../supervisor/sleep.js';
 import type { VaultClient } from '../vault/vault-client.js';
 import { numberField } from '../vault/vault-client.js';
 import { coerceError } from '../vault/vault-error.js';
@@ -74,7 +75,7 @@ export class Authenticator {
       try {
         token = await this.#login(signal);
       } catch (error) {
-        if (signal.aborted) break;
+        if (isAborted(signal)) break;
         const failure = coerceError(error);
         log.error({ err: failure }, 'authentication failed');
         if (config.exitOnError) return { kind: 'failed', error: failure };
@@ -171,7 +172,7 @@ export class Authenticator {
     try {
       // Wrapped tokens and root tokens from token_file cannot be renewed: hold them until told otherwise.
       if (token.leaseSeconds < 0) {
-        await new Promise<void>((resolve) => combined.addEventListener('abort', () => resolve(), { once: true }));
+        await new Promise<void>((resolve) => { combined.addEventListener('abort', () => { resolve(); }, { once: true }); });
         return signal.aborted ? 'stopped' : 'done';
       }
       const { client, config, log } = this.#deps;
@@ -192,11 +193,11 @@ export class Authenticator {
               signal: renewSignal,
               ...(config.namespace === undefined ? {} : { namespace: config.namespace }),
             });
-            const auth = (response.body as { auth?: { lease_duration?: unknown; renewable?: unknown } } | undefined)?.auth;
+            const auth = (response.body as { auth?: { lease_duration?: unknown; renewable?: unknown } | null } | undefined)?.auth;
             if (auth === undefined || auth === null) throw new AuthMethodError('renew-self returned no auth block');
             return { leaseSeconds: numberField(auth.lease_duration) ?? 0, renewable: auth.renewable === true };
           },
-          onRenewed: (result) => log.info({ ttl_s: result.leaseSeconds }, 'renewed auth token'),
+          onRenewed: (result) => { log.info({ ttl_s: result.leaseSeconds }, 'renewed auth token'); },
         },
         combined,
       );

@@ -5,8 +5,8 @@ import type { AuthMethod, LoginPlan } from './auth-method.js';
 import { AuthMethodError, boolSetting, readCredentialFile, stringSetting } from './auth-method.js';
 
 export interface CredentialFiles {
-  readFile(path: string): Promise<string>;
-  remove(path: string): Promise<void>;
+  readonly readFile: (path: string) => Promise<string>;
+  readonly remove: (path: string) => Promise<void>;
 }
 
 export function createJwtMethod(mountPath: string, config: Readonly<Record<string, unknown>>, files: CredentialFiles): AuthMethod {

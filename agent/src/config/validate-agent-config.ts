@@ -292,7 +292,7 @@ function readCommandValue(value: unknown, path: string, issues: IssueList): stri
 
 function readStringList(value: unknown, path: string, issues: IssueList): string[] | undefined {
   if (value === undefined || value === null) return undefined;
-  if (Array.isArray(value) && value.every((item) => typeof item === 'string')) return value as string[];
+  if (Array.isArray(value) && value.every((item) => typeof item === 'string')) return value;
   issues.add(path, `expected a list of strings, got ${describe(value)}`);
   return undefined;
 }

@@ -3,6 +3,7 @@
 // be extended far enough (spec §1.4). The caller then logs in again (token) or fetches a fresh
 // secret (lease). Clock, sleep and randomness are injected.
 import { isInvalidTokenError, isPermissionDeniedError } from '../vault/vault-error.js';
+import { isAborted } from '../supervisor/sleep.js';
 import { leaseGraceMs, renewRetryDelayMs, renewalIsOver, renewalSleepMs } from './renewal-timing.js';
 
 export interface RenewalResult {
@@ -57,7 +58,7 @@ export async function watchLifetime(options: LifetimeWatcherOptions, signal: Abo
         startedAt = now();
         options.onRenewed?.(result);
       } catch (error) {
-        if (signal.aborted) return { kind: 'stopped' };
+        if (isAborted(signal)) return { kind: 'stopped' };
         if (isInvalidTokenError(error)) return { kind: 'invalid' };
         if (options.mode === 'secret') return { kind: 'error', error };
         if (isPermissionDeniedError(error)) {

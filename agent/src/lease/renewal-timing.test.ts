@@ -120,15 +120,15 @@ function simulatedToken(ttlSeconds: number, maxTtlSeconds: number) {
     renewals,
     sleeps,
     now: () => clock,
-    sleep: async (ms: number) => {
+    sleep: (ms: number) => {
       sleeps.push(ms);
       clock += ms;
-      return true;
+      return Promise.resolve(true);
     },
-    renew: async (): Promise<RenewalResult> => {
+    renew: (): Promise<RenewalResult> => {
       renewals.push(clock);
       const remainingToMax = maxTtlSeconds - clock / 1000;
-      return { leaseSeconds: Math.max(0, Math.min(ttlSeconds, Math.floor(remainingToMax))), renewable: true };
+      return Promise.resolve({ leaseSeconds: Math.max(0, Math.min(ttlSeconds, Math.floor(remainingToMax))), renewable: true });
     },
   };
 }
@@ -164,9 +164,9 @@ describe('watchLifetime', () => {
   it('retries transient token renewal errors, then re-logs in before expiry', async () => {
     const token = simulatedToken(3600, 100 * 3600);
     let failures = 0;
-    const renew = async () => {
+    const renew = () => {
       failures += 1;
-      throw new VaultConnectionError('PUT', 'auth/token/renew-self', 'ECONNRESET', 'socket hang up');
+      return Promise.reject(new VaultConnectionError('PUT', 'auth/token/renew-self', 'ECONNRESET', 'socket hang up'));
     };
     const outcome = await watchLifetime(
       { initialLeaseSeconds: 3600, renewable: true, mode: 'token', renew, now: token.now, sleep: token.sleep, random: fixed(0.5) },
@@ -183,7 +183,7 @@ describe('watchLifetime', () => {
     const invalid = await watchLifetime(
       {
         initialLeaseSeconds: 3600, renewable: true, mode: 'token', now: token.now, sleep: token.sleep, random: fixed(0.5),
-        renew: async () => { throw new VaultResponseError('PUT', 'auth/token/renew-self', 403, ['permission denied', 'invalid token']); },
+        renew: () => Promise.reject(new VaultResponseError('PUT', 'auth/token/renew-self', 403, ['permission denied', 'invalid token'])),
       },
       signal,
     );
@@ -193,7 +193,7 @@ describe('watchLifetime', () => {
     const denied = await watchLifetime(
       {
         initialLeaseSeconds: 3600, renewable: true, mode: 'token', now: token.now, sleep: token.sleep, random: fixed(0.5),
-        renew: async () => { calls += 1; throw new VaultResponseError('PUT', 'auth/token/renew-self', 403, ['1 error occurred:\n\t* permission denied\n\n']); },
+        renew: () => { calls += 1; return Promise.reject(new VaultResponseError('PUT', 'auth/token/renew-self', 403, ['1 error occurred:\n\t* permission denied\n\n'])); },
       },
       signal,
     );
@@ -206,7 +206,7 @@ describe('watchLifetime', () => {
     const token = simulatedToken(3600, 3600);
     const error = new VaultResponseError('PUT', 'sys/leases/renew', 400, ['lease not found']);
     const outcome = await watchLifetime(
-      { initialLeaseSeconds: 3600, renewable: true, mode: 'secret', now: token.now, sleep: token.sleep, random: fixed(0.5), renew: async () => { throw error; } },
+      { initialLeaseSeconds: 3600, renewable: true, mode: 'secret', now: token.now, sleep: token.sleep, random: fixed(0.5), renew: () => Promise.reject(error) },
       signal,
     );
     expect(outcome).toEqual({ kind: 'error', error });
@@ -218,7 +218,7 @@ describe('watchLifetime', () => {
     const outcome = await watchLifetime(
       {
         initialLeaseSeconds: 3600, renewable: true, mode: 'token', now: token.now, random: fixed(0.5), renew: token.renew,
-        sleep: async () => { controller.abort(); return false; },
+        sleep: () => { controller.abort(); return Promise.resolve(false); },
       },
       controller.signal,
     );

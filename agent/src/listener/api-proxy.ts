@@ -3,6 +3,7 @@
 // (use_auto_auth_token = true) or always ("force"). /agent/v1/quit shuts the agent down when a
 // listener enables it. Bodies and tokens pass through and are never logged.
 import type { IncomingMessage, Server, ServerResponse } from 'node:http';
+import type * as HttpsModule from 'node:https';
 import { createServer } from 'node:http';
 import { readFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
@@ -43,7 +44,12 @@ export async function startListeners(configs: readonly ListenerConfig[], options
     await Promise.all(servers.map(closeServer));
     throw error;
   }
-  return { addresses, close: async () => void (await Promise.all(servers.map(closeServer))) };
+  return {
+    addresses,
+    close: async () => {
+      await Promise.all(servers.map(closeServer));
+    },
+  };
 }
 
 function createListenerServer(config: ListenerConfig, options: ApiProxyOptions): Server {
@@ -55,24 +61,24 @@ function createListenerServer(config: ListenerConfig, options: ApiProxyOptions):
     });
   };
   if (config.tlsDisable || config.tlsCertFile === undefined || config.tlsKeyFile === undefined) return createServer(handler);
-  const https = createRequire(import.meta.url)('node:https') as typeof import('node:https');
-  return https.createServer({ cert: readFileSync(config.tlsCertFile), key: readFileSync(config.tlsKeyFile) }, handler) as unknown as Server;
+  const https = createRequire(import.meta.url)('node:https') as typeof HttpsModule;
+  return https.createServer({ cert: readFileSync(config.tlsCertFile), key: readFileSync(config.tlsKeyFile) }, handler);
 }
 
 async function handle(config: ListenerConfig, options: ApiProxyOptions, request: IncomingMessage, response: ServerResponse): Promise<void> {
   const url = request.url ?? '/';
   const path = url.split('?')[0] ?? '/';
   if (path === '/agent/v1/quit') {
-    if (!config.enableQuit) return sendErrors(response, 404, []);
-    if (request.method !== 'POST') return sendErrors(response, 405, ['method not allowed']);
+    if (!config.enableQuit) { sendErrors(response, 404, []); return; }
+    if (request.method !== 'POST') { sendErrors(response, 405, ['method not allowed']); return; }
     response.writeHead(200).end();
     options.log.info('quit requested through /agent/v1/quit');
     options.onQuit();
     return;
   }
-  if (!path.startsWith('/v1/')) return sendErrors(response, 404, []);
+  if (!path.startsWith('/v1/')) { sendErrors(response, 404, []); return; }
   if (config.requireRequestHeader && request.headers['x-vault-request'] !== 'true') {
-    return sendErrors(response, 412, ['missing \'X-Vault-Request\' header']);
+    sendErrors(response, 412, ['missing \'X-Vault-Request\' header']); return;
   }
   const body = await readBody(request);
   const headers: Record<string, string | string[]> = {};
@@ -82,7 +88,7 @@ async function handle(config: ListenerConfig, options: ApiProxyOptions, request:
   const autoToken = options.currentToken();
   let usedAutoToken = false;
   const hasClientToken = headers['x-vault-token'] !== undefined || headers.authorization !== undefined;
-  if (autoToken !== undefined && (options.useAutoAuthToken === 'force' || (options.useAutoAuthToken === true && !hasClientToken))) {
+  if (autoToken !== undefined && (options.useAutoAuthToken === 'force' || (options.useAutoAuthToken && !hasClientToken))) {
     delete headers.authorization;
     headers['x-vault-token'] = autoToken;
     usedAutoToken = true;
@@ -134,7 +140,7 @@ function listen(server: Server, config: ListenerConfig): Promise<string> {
 
 function closeServer(server: Server): Promise<void> {
   return new Promise((resolve) => {
-    server.close(() => resolve());
+    server.close(() => { resolve(); });
     server.closeAllConnections();
   });
 }

@@ -11,6 +11,7 @@ import type {
 import { watchLifetime } from '../lease/lifetime-watcher.js';
 import { planRefetch } from '../lease/renewal-timing.js';
 import { fetchRetryDelayMs } from '../supervisor/backoff.js';
+import { isAborted } from '../supervisor/sleep.js';
 import { coerceError, isInvalidTokenError } from '../vault/vault-error.js';
 import type { AgentLogger } from '../log.js';
 import type { SecretFetcher } from './secret-fetcher.js';
@@ -115,7 +116,7 @@ export class DependencyTracker implements DependencyStore {
         next = await this.#fetchOnce(entry, signal);
         attempt = 0;
       } catch (error) {
-        if (signal.aborted) return;
+        if (isAborted(signal)) return;
         if (isInvalidTokenError(error)) this.#options.onInvalidToken(this.#options.fetcher.token);
         const delay = fetchRetryDelayMs(attempt, this.#options.retry);
         attempt += 1;
@@ -208,6 +209,8 @@ type NextStep = { readonly kind: 'sleep'; readonly delayMs: number } | { readonl
 /** Identity of the parts templates can see; request_id changes on every read and is left out. */
 function fingerprintOf(value: StoredValue): string {
   if (value.kind !== 'secret') return JSON.stringify(value);
-  const { request_id: _ignored, lease_duration: _lease, ...rest } = value.envelope;
+  const rest: Record<string, unknown> = { ...value.envelope };
+  delete rest.request_id;
+  delete rest.lease_duration;
   return JSON.stringify(rest);
 }

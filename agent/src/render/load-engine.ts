@@ -14,7 +14,7 @@ export async function loadEngine(name: TemplateEngineName): Promise<TemplateEngi
     module = (await import(specifier)) as EngineModule;
   } catch (error) {
     const code = (error as { code?: unknown }).code;
-    if (code !== 'ERR_MODULE_NOT_FOUND' && !String((error as Error).message).includes('Cannot find module')) throw error;
+    if (code !== 'ERR_MODULE_NOT_FOUND' && !(error as Error).message.includes('Cannot find module')) throw error;
   }
   if (typeof module?.loadTemplateEngine === 'function') return module.loadTemplateEngine(name);
   if (name === 'go') {

@@ -16,7 +16,7 @@ export function secretStrings(tracker: DependencyTracker): string[] {
     if (typeof value === 'string') strings.push(value);
     else if (Array.isArray(value)) value.forEach(collect);
     else if (typeof value === 'object' && value !== null) Object.values(value).forEach(collect);
-    else if (value !== undefined && value !== null && typeof value !== 'boolean' && typeof value !== 'number') strings.push(String(value));
+    else if (typeof value === 'bigint') strings.push(value.toString());
   };
   for (const value of tracker.values()) collect(value);
   return strings;

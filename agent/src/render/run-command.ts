@@ -34,7 +34,7 @@ export function runTemplateCommand(command: TemplateCommand, signal?: AbortSigna
       timedOut = true;
       killGroup();
     }, command.timeoutMs);
-    const onAbort = (): void => killGroup();
+    const onAbort = (): void => { killGroup(); };
     signal?.addEventListener('abort', onAbort, { once: true });
     child.once('error', (error) => {
       clearTimeout(timer);

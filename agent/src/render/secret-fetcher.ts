@@ -59,7 +59,7 @@ export class SecretFetcher {
     const path = mount.kvVersion === 2 ? shimKvV2Path(rawPath, mount.mountPath, 'read', this.#options.namespace) : rawPath;
     const response = await this.#request({ method: 'GET', path, query, signal, acceptStatuses: [404] });
     const body = response.body as { data?: unknown; warnings?: unknown } | undefined;
-    if (body === undefined || (response.status === 404 && body.data == null && body.warnings == null)) {
+    if (body === undefined || (response.status === 404 && isAbsent(body.data) && isAbsent(body.warnings))) {
       throw new NoSecretError(dependency.path);
     }
     const envelope = toSecretEnvelope(body);
@@ -138,6 +138,10 @@ export class SecretFetcher {
       return { mountPath: '', kvVersion: undefined };
     }
   }
+}
+
+function isAbsent(value: unknown): boolean {
+  return value === undefined || value === null;
 }
 
 function isDeletedKvV2(envelope: VaultSecretEnvelope, nowMs: number): boolean {

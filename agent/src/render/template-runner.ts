@@ -113,10 +113,14 @@ export class TemplateRunner {
       do {
         this.#passRequested = false;
         await this.#pass(this.#generation);
-      } while (this.#passRequested && this.#tracker !== undefined);
+      } while (this.#shouldPassAgain());
     })().finally(() => {
       this.#passRunning = undefined;
     });
+  }
+
+  #shouldPassAgain(): boolean {
+    return this.#passRequested && this.#tracker !== undefined;
   }
 
   async #pass(generation: number): Promise<void> {

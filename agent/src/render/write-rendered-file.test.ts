@@ -25,7 +25,7 @@ describe('writeRenderedFile', () => {
   beforeEach(() => {
     dir = mkdtempSync(join(tmpdir(), 'write-'));
   });
-  afterEach(() => rmSync(dir, { recursive: true, force: true }));
+  afterEach(() => { rmSync(dir, { recursive: true, force: true }); });
 
   it('creates parents, defaults to 0644, skips identical content and replaces atomically', async () => {
     const destination = join(dir, 'a/b/file');

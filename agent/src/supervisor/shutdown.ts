@@ -21,7 +21,7 @@ export function installShutdownHandlers(log: AgentLogger, forceExit: (code: numb
     log.info({ signal }, 'shutdown triggered');
     controller.abort();
   };
-  const onHangup = (): void => log.info('SIGHUP received; nothing to reload');
+  const onHangup = (): void => { log.info('SIGHUP received; nothing to reload'); };
   process.on('SIGTERM', onSignal);
   process.on('SIGINT', onSignal);
   process.on('SIGHUP', onHangup);

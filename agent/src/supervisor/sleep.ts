@@ -19,3 +19,11 @@ export async function sleep(ms: number, signal?: AbortSignal): Promise<boolean> 
   } while (remaining > 0);
   return true;
 }
+
+/**
+ * `signal.aborted` read through a call: after an `await` it may have changed, which a direct
+ * property read inside a loop guarded by it does not tell the type checker.
+ */
+export function isAborted(signal: AbortSignal): boolean {
+  return signal.aborted;
+}

@@ -8,7 +8,6 @@ import { GoTemplateEngine, ORACLE_FUNCTIONS } from './go/engine.js';
 import { secretLookupKey } from './go/functions.js';
 import type { MissingKeyMode } from './go/exec.js';
 import { type DependencyStore, type PkiCertificateData, type VaultSecretEnvelope, TemplateError } from './template-engine.js';
-import type { Dyn } from './go/values.js';
 
 export interface CaseResult {
   readonly id: string;
@@ -35,7 +34,7 @@ function isObject(value: unknown): value is Record<string, unknown> {
 }
 
 /** Picks struct fields case-insensitively (exact match first), as encoding/json does. */
-function fields<K extends string>(object: Record<string, unknown>, names: readonly K[], strict: boolean, structName: string): Partial<Record<K, unknown>> {
+function fields<K extends string>(object: Record<string, unknown>, names: readonly K[], strict: boolean): Partial<Record<K, unknown>> {
   const out: Partial<Record<K, unknown>> = {};
   for (const key of Object.keys(object)) {
     const exact = names.find((n) => n === key);
@@ -46,7 +45,6 @@ function fields<K extends string>(object: Record<string, unknown>, names: readon
     }
     if (exact !== undefined || out[match] === undefined) out[match] = object[key];
   }
-  void structName;
   return out;
 }
 
@@ -95,14 +93,14 @@ export function envelopeFromJson(raw: unknown): VaultSecretEnvelope {
   if (raw === null) throw new InputError('secret must be a JSON object, not null');
   if (!isObject(raw)) throw new InputError(`json: cannot unmarshal ${jsonKind(raw)} into Go value of type main.vaultResponse`);
   const s = 'vaultResponse';
-  const f = fields(raw, ['request_id', 'lease_id', 'lease_duration', 'renewable', 'data', 'warnings', 'auth', 'wrap_info'] as const, false, s);
+  const f = fields(raw, ['request_id', 'lease_id', 'lease_duration', 'renewable', 'data', 'warnings', 'auth', 'wrap_info'] as const, false);
   if (f.data !== undefined && f.data !== null && !isObject(f.data)) {
     throw new InputError(`json: cannot unmarshal ${jsonKind(f.data)} into Go struct field ${s}.data of type map[string]interface {}`);
   }
   let auth: VaultSecretEnvelope['auth'] = null;
   if (f.auth !== undefined && f.auth !== null) {
     if (!isObject(f.auth)) throw new InputError(`json: cannot unmarshal ${jsonKind(f.auth)} into Go struct field ${s}.auth of type main.vaultAuth`);
-    const a = fields(f.auth, ['client_token', 'accessor', 'policies', 'metadata', 'lease_duration', 'renewable'] as const, false, 'vaultAuth');
+    const a = fields(f.auth, ['client_token', 'accessor', 'policies', 'metadata', 'lease_duration', 'renewable'] as const, false);
     auth = {
       client_token: expectString(a.client_token, 'auth.client_token', s),
       accessor: expectString(a.accessor, 'auth.accessor', s),
@@ -115,7 +113,7 @@ export function envelopeFromJson(raw: unknown): VaultSecretEnvelope {
   let wrap: VaultSecretEnvelope['wrap_info'] = null;
   if (f.wrap_info !== undefined && f.wrap_info !== null) {
     if (!isObject(f.wrap_info)) throw new InputError(`json: cannot unmarshal ${jsonKind(f.wrap_info)} into Go struct field ${s}.wrap_info of type main.vaultWrapInfo`);
-    const w = fields(f.wrap_info, ['token', 'ttl', 'creation_time', 'wrapped_accessor'] as const, false, 'vaultWrapInfo');
+    const w = fields(f.wrap_info, ['token', 'ttl', 'creation_time', 'wrapped_accessor'] as const, false);
     wrap = {
       token: expectString(w.token, 'wrap_info.token', s),
       ttl: expectInt(w.ttl, 'wrap_info.ttl', s),
@@ -179,12 +177,12 @@ export function runCase(raw: unknown, options: PreviewOptions = {}): CaseResult 
     let c: Partial<Record<(typeof CASE_FIELDS)[number], unknown>>;
     let opts: Partial<Record<(typeof OPTION_FIELDS)[number], unknown>> = {};
     try {
-      c = fields(raw, CASE_FIELDS, true, 'caseInput');
+      c = fields(raw, CASE_FIELDS, true);
       id = expectString(c.id, 'id', 'caseInput');
       expectString(c.template, 'template', 'caseInput');
       if (c.options !== undefined && c.options !== null) {
         if (!isObject(c.options)) throw new InputError(`json: cannot unmarshal ${jsonKind(c.options)} into Go struct field caseInput.options of type main.caseOptions`);
-        opts = fields(c.options, OPTION_FIELDS, true, 'caseOptions');
+        opts = fields(c.options, OPTION_FIELDS, true);
         for (const key of OPTION_FIELDS) expectString(opts[key], `options.${key}`, 'caseInput');
       }
       if (c.env !== undefined && c.env !== null) expectStringMap(c.env, 'env', 'caseInput');
@@ -205,7 +203,7 @@ export function runCase(raw: unknown, options: PreviewOptions = {}): CaseResult 
       throw new InputError(`invalid options.missingSecret ${JSON.stringify(missingSecretOption)} (want error or nil)`);
     }
     const secrets = new Map<string, VaultSecretEnvelope>();
-    for (const [path, rawSecret] of Object.entries((c.secrets ?? {}) as Record<string, unknown>)) {
+    for (const [path, rawSecret] of Object.entries(c.secrets ?? {})) {
       try {
         secrets.set(path, envelopeFromJson(rawSecret));
       } catch (error) {
@@ -236,7 +234,7 @@ export function runCase(raw: unknown, options: PreviewOptions = {}): CaseResult 
           destination: '',
         },
         {
-          dot: c.data === undefined || c.data === null ? undefined : (c.data as Dyn),
+          dot: c.data === undefined || c.data === null ? undefined : c.data,
           missingSecret: missingSecretOption === 'nil' ? 'nil' : 'error',
           exactPaths: true,
           ...(options.now === undefined ? {} : { now: options.now }),

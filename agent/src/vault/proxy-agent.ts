@@ -5,6 +5,7 @@ import type { Agent } from 'node:http';
 import type { AgentOptions } from 'node:http';
 import type { Duplex } from 'node:stream';
 import { createRequire } from 'node:module';
+import type * as TlsModule from 'node:tls';
 
 type ConnectCallback = (error: Error | null, socket?: Duplex) => void;
 
@@ -40,12 +41,14 @@ export function createProxyAgent(
         callback(null, socket);
         return;
       }
-      const tls = createRequire(import.meta.url)('node:tls') as typeof import('node:tls');
+      const tls = createRequire(import.meta.url)('node:tls') as typeof TlsModule;
       const secure = tls.connect({ ...options, socket, servername: (options.servername as string | undefined) ?? host });
-      secure.once('secureConnect', () => callback(null, secure));
-      secure.once('error', (error) => callback(error));
+      secure.once('secureConnect', () => { callback(null, secure); });
+      secure.once('error', (error: Error) => {
+        callback(error);
+      });
     });
-    connect.once('error', (error) => callback(error));
+    connect.once('error', (error) => { callback(error); });
     connect.end();
     return undefined;
   };

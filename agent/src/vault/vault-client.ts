@@ -2,7 +2,9 @@
 // Vault's headers, applies the connection's TLS, namespace and timeout, follows one redirect, and
 // retries the way Vault's API client does (connection errors, 412, 429, 5xx but 501; linear
 // 1–1.5 s jittered waits). Logins pass `retries: 0` so the auth backoff alone decides.
-import type { Agent as HttpAgent, IncomingHttpHeaders, IncomingMessage, RequestOptions } from 'node:http';
+import type { Agent as HttpAgent, ClientRequest, IncomingHttpHeaders, IncomingMessage, RequestOptions } from 'node:http';
+import type * as HttpModule from 'node:http';
+import type * as HttpsModule from 'node:https';
 import { readFileSync, readdirSync } from 'node:fs';
 import { join } from 'node:path';
 import { createRequire } from 'node:module';
@@ -50,7 +52,7 @@ export interface VaultClientOptions {
   readonly userAgent?: string;
 }
 
-type RequestFunction = (options: RequestOptions, callback: (response: IncomingMessage) => void) => import('node:http').ClientRequest;
+type RequestFunction = (options: RequestOptions, callback: (response: IncomingMessage) => void) => ClientRequest;
 
 export class VaultClient {
   readonly #connection: VaultConnection;
@@ -150,8 +152,7 @@ export class VaultClient {
     signal: AbortSignal | undefined,
   ): Promise<RawResponse> {
     const transport = this.#ensureTransport();
-    const timeout = AbortSignal.timeout(this.#connection.timeoutMs);
-    const combined = signal === undefined ? timeout : AbortSignal.any([signal, timeout]);
+    const timeoutMs = this.#connection.timeoutMs;
     const options: RequestOptions = {
       method,
       host: base.hostname.replace(/^\[|\]$/g, ''),
@@ -159,16 +160,39 @@ export class VaultClient {
       path: pathWithQuery,
       headers: { ...headers, ...(payload === undefined ? {} : { 'Content-Length': String(payload.length) }) },
       agent: transport.agent,
-      signal: combined,
     };
     return new Promise<RawResponse>((resolve, reject) => {
+      // One timer and at most one abort listener per exchange (AbortSignal.timeout/any cost more per call).
+      let settled = false;
+      const finish = (error: Error | undefined, response?: RawResponse): void => {
+        if (settled) return;
+        settled = true;
+        clearTimeout(timer);
+        signal?.removeEventListener('abort', onAbort);
+        if (error === undefined && response !== undefined) resolve(response);
+        else reject(error ?? new Error('request failed'));
+      };
       const outgoing = transport.request(options, (response) => {
         const chunks: Buffer[] = [];
         response.on('data', (chunk: Buffer) => chunks.push(chunk));
-        response.on('end', () => resolve({ status: response.statusCode ?? 0, headers: response.headers, body: Buffer.concat(chunks) }));
-        response.on('error', reject);
+        response.on('end', () => { finish(undefined, { status: response.statusCode ?? 0, headers: response.headers, body: Buffer.concat(chunks) }); });
+        response.on('error', (error) => { finish(error); });
       });
-      outgoing.on('error', (error) => reject(timeout.aborted ? new Error(`timed out after ${this.#connection.timeoutMs} ms`, { cause: error }) : error));
+      const timer = setTimeout(() => {
+        finish(new Error(`timed out after ${timeoutMs} ms`));
+        outgoing.destroy();
+      }, timeoutMs);
+      const onAbort = (): void => {
+        finish(new Error('request aborted'));
+        outgoing.destroy();
+      };
+      // Registered first: destroy() below emits 'error', which must never go unhandled.
+      outgoing.on('error', (error) => { finish(error); });
+      if (signal?.aborted === true) {
+        onAbort();
+        return;
+      }
+      signal?.addEventListener('abort', onAbort, { once: true });
       outgoing.end(payload);
     });
   }
@@ -178,13 +202,13 @@ export class VaultClient {
     const https = this.#base.protocol === 'https:';
     const agentOptions = { keepAlive: true, maxSockets: this.#maxSockets, maxFreeSockets: 2, timeout: 120_000 };
     // node:https (and the TLS stack) only loads when Vault is reached over https.
-    const module = https ? (loadHttps() as unknown as typeof import('node:http')) : loadHttp();
+    const module = https ? (loadHttps() as unknown as typeof HttpModule) : loadHttp();
     const tls = https ? this.#tlsOptions() : {};
     const agent =
       this.#connection.proxy === undefined
         ? new module.Agent({ ...agentOptions, ...tls })
         : createProxyAgent(this.#connection.proxy, https, { ...agentOptions, ...tls }, module.Agent);
-    this.#transport = { request: module.request as RequestFunction, agent };
+    this.#transport = { request: module.request, agent };
     return this.#transport;
   }
 
@@ -216,13 +240,13 @@ export class VaultClient {
 }
 
 // Synchronous lazy loading keeps the TLS stack out of processes that talk plain HTTP.
-function loadHttps(): typeof import('node:https') {
+function loadHttps(): typeof HttpsModule {
   const requireBuiltin = createRequire(import.meta.url);
-  return requireBuiltin('node:https') as typeof import('node:https');
+  return requireBuiltin('node:https') as typeof HttpsModule;
 }
-function loadHttp(): typeof import('node:http') {
+function loadHttp(): typeof HttpModule {
   const requireBuiltin = createRequire(import.meta.url);
-  return requireBuiltin('node:http') as typeof import('node:http');
+  return requireBuiltin('node:http') as typeof HttpModule;
 }
 
 function toConnectionError(error: unknown, request: VaultRequest): Error {
@@ -263,7 +287,7 @@ export function toSecretEnvelope(body: unknown): VaultSecretEnvelope {
     if (ttl !== undefined) wrap.ttl = ttl;
     envelope.wrap_info = wrap;
   }
-  return envelope as VaultSecretEnvelope;
+  return envelope;
 }
 
 /** A number anywhere in a decoded body (lossless or plain), or undefined. */

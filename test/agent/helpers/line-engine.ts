@@ -15,7 +15,8 @@ function dig(value: unknown, path: string): unknown {
 }
 
 function display(value: unknown): string {
-  return value === undefined ? '<no value>' : String(value);
+  if (value === undefined) return '<no value>';
+  return typeof value === 'string' ? value : JSON.stringify(value);
 }
 
 export const lineEngine: TemplateEngine = {

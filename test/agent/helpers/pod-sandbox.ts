@@ -127,10 +127,10 @@ export function startAgentInPod(options: StartAgentOptions): AgentProcess {
     stdio: ['ignore', 'pipe', 'pipe'],
   });
   let output = '';
-  child.stdout?.on('data', (chunk: Buffer) => (output += chunk.toString()));
-  child.stderr?.on('data', (chunk: Buffer) => (output += chunk.toString()));
+  child.stdout.on('data', (chunk: Buffer) => (output += chunk.toString()));
+  child.stderr.on('data', (chunk: Buffer) => (output += chunk.toString()));
   const exited = new Promise<number>((resolve) => {
-    child.once('exit', (code, signal) => resolve(code ?? 128 + (signal === null ? 0 : signalNumber(signal))));
+    child.once('exit', (code, signal) => { resolve(code ?? 128 + (signal === null ? 0 : signalNumber(signal))); });
   });
   return {
     child,
@@ -157,6 +157,6 @@ export async function runInPod(sandbox: PodSandbox, args: readonly string[], env
   let output = '';
   child.stdout.on('data', (chunk: Buffer) => (output += chunk.toString()));
   child.stderr.on('data', (chunk: Buffer) => (output += chunk.toString()));
-  const code = await new Promise<number>((resolve) => child.once('exit', (exitCode) => resolve(exitCode ?? 1)));
+  const code = await new Promise<number>((resolve) => child.once('exit', (exitCode) => { resolve(exitCode ?? 1); }));
   return { code, output };
 }

@@ -1,6 +1,6 @@
 // Real X.509: a root CA and leaf certificates signed by it (node-forge builds and signs; Node's
 // crypto generates the RSA keys, which is far faster than forge's pure-JS key generation).
-import { generateKeyPair, createPrivateKey } from 'node:crypto';
+import { generateKeyPair } from 'node:crypto';
 import { isIP } from 'node:net';
 import { promisify } from 'node:util';
 import forge from 'node-forge';
@@ -133,9 +133,4 @@ export async function generateTestTls(options: { readonly hosts?: readonly strin
 
 function createPrivateKeySerial(): string {
   return forge.util.bytesToHex(forge.random.getBytesSync(20));
-}
-
-/** Parse a PEM private key to check it (tests). */
-export function privateKeyType(pem: string): string {
-  return createPrivateKey(pem).asymmetricKeyType ?? 'unknown';
 }

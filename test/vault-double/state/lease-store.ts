@@ -35,6 +35,9 @@ export interface NewLease {
 export class LeaseStore {
   private readonly byId = new Map<string, LeaseRecord>();
 
+  /** `expireTokens` runs before every expiry check: token expiry revokes leases first. */
+  constructor(private readonly expireTokens: (nowMs: number) => void) {}
+
   add(lease: NewLease, nowMs: number): LeaseRecord {
     const record: LeaseRecord = {
       leaseId: lease.leaseId,
@@ -72,6 +75,7 @@ export class LeaseStore {
   }
 
   expireDue(nowMs: number): void {
+    this.expireTokens(nowMs);
     for (const lease of this.byId.values()) {
       if (lease.revoked === null && lease.expireTimeMs <= nowMs) {
         lease.revoked = { atMs: lease.expireTimeMs, reason: 'expired' };
@@ -83,9 +87,11 @@ export class LeaseStore {
     if (lease.revoked === null) lease.revoked = { atMs: nowMs, reason };
   }
 
-  revokeOwnedBy(accessor: string, nowMs: number): void {
+  /** The token `accessor` was revoked at `atMs`: its leases go too (unless they expired first). */
+  revokeOwnedBy(accessor: string, atMs: number): void {
     for (const lease of this.byId.values()) {
-      if (lease.tokenAccessor === accessor) this.revoke(lease, 'parent-revoked', nowMs);
+      if (lease.tokenAccessor !== accessor || lease.revoked !== null) continue;
+      lease.revoked = lease.expireTimeMs <= atMs ? { atMs: lease.expireTimeMs, reason: 'expired' } : { atMs, reason: 'parent-revoked' };
     }
   }
 

@@ -66,7 +66,7 @@ export class MountTable {
     this.addNamespace(namespace);
     const mountPath = `${trimSlashes(path)}/`;
     const key = `${namespace}\u0000${mountPath}`;
-    if (this.mounts.has(key)) throw new Error(`path is already in use at ${mountPath}`);
+    if (this.mounts.has(key)) throw new Error(`vault double: path is already in use at ${mountPath}`);
     const accessorPrefix = isAuthEngine(engine) ? `auth_${engine.type}` : engine.type;
     const mount: Mount = {
       path: mountPath,

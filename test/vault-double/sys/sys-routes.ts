@@ -123,9 +123,13 @@ function wrapData(_core: DoubleCore, request: HandlerRequest): Outcome {
   return logical({ data: request.body, mountType: SYSTEM });
 }
 
-/** The wrapping token: body `token` (caller authenticated by its own token) or the header token. */
-function wrappingTokenOf(core: DoubleCore, request: HandlerRequest): { token: string } | { error: Outcome } {
+/**
+ * The wrapping token: body `token` or else the header token. Unwrapping by body token needs the
+ * caller's own valid token; lookup is unauthenticated.
+ */
+function wrappingTokenOf(core: DoubleCore, request: HandlerRequest, callerMustAuthenticate: boolean): { token: string } | { error: Outcome } {
   const fromBody = stringField(request.body, 'token');
+  if (fromBody && !callerMustAuthenticate) return { token: fromBody };
   if (fromBody) {
     const caller = request.presentedToken;
     if (caller === null) return { error: replies.missingToken() };
@@ -137,14 +141,14 @@ function wrappingTokenOf(core: DoubleCore, request: HandlerRequest): { token: st
 }
 
 function unwrap(core: DoubleCore, request: HandlerRequest): Outcome {
-  const target = wrappingTokenOf(core, request);
+  const target = wrappingTokenOf(core, request, true);
   if ('error' in target) return target.error;
   const entry = core.wrapping.take(target.token, request.nowMs);
   return entry ? logical(entry.response) : replies.badRequest(INVALID_WRAPPING_TOKEN);
 }
 
 function lookupWrapping(core: DoubleCore, request: HandlerRequest): Outcome {
-  const target = wrappingTokenOf(core, request);
+  const target = wrappingTokenOf(core, request, false);
   if ('error' in target) return target.error;
   const entry = core.wrapping.peek(target.token, request.nowMs);
   if (!entry) return replies.badRequest(INVALID_WRAPPING_TOKEN);

@@ -1,7 +1,16 @@
-// admit: the pure core of the webhook. (AdmissionRequest, Settings) → AdmissionOutcome.
+// admit: the pure core of the webhook. (AdmissionRequest, Settings) → AdmissionOutcome:
+// decode the pod → decide → parse annotations into an InjectionSpec → plan → JSON Patch.
 // No clock, randomness, env or I/O in here or below.
+import { Buffer } from 'node:buffer';
 import type { AdmissionRequest, AdmissionResponse } from '../http/admission-review.js';
 import type { Settings } from '../settings/settings.js';
+import { parseInjectionSpec } from './annotations/parse-annotations.js';
+import { planInjection } from './build/injection-plan.js';
+import { planToPatch } from './build/plan-patch.js';
+import { shouldInject } from './decide.js';
+import { formatIssues } from './issues.js';
+import { decodePod } from './pod.js';
+import { unknownAnnotationWarnings } from './annotations/unknown-annotations.js';
 
 export type InjectionType = 'init_and_sidecar' | 'init_only' | 'sidecar_only';
 
@@ -10,8 +19,37 @@ export type AdmissionOutcome =
   | { readonly decision: 'skipped'; readonly response: AdmissionResponse; readonly reason: string }
   | { readonly decision: 'denied'; readonly response: AdmissionResponse; readonly reason: string };
 
-/** Placeholder allowing every pod untouched until the injection core lands (issue 3). */
+function deny(uid: string, message: string, warnings: readonly string[] = []): AdmissionOutcome {
+  const response: AdmissionResponse = { uid, allowed: false, status: { metadata: {}, message } };
+  return { decision: 'denied', reason: message, response: warnings.length > 0 ? { ...response, warnings } : response };
+}
+
+function injectionType(init: boolean, sidecar: boolean): InjectionType | undefined {
+  if (init && sidecar) return 'init_and_sidecar';
+  if (init) return 'init_only';
+  return sidecar ? 'sidecar_only' : undefined;
+}
+
 export function admit(request: AdmissionRequest, settings: Settings): AdmissionOutcome {
-  void settings;
-  return { decision: 'skipped', reason: 'injection core not implemented yet', response: { uid: request.uid, allowed: true } };
+  const uid = request.uid;
+  const decoded = decodePod(request.object);
+  if (!decoded.ok) return deny(uid, decoded.error);
+  const pod = decoded.pod;
+  const namespace = request.namespace ?? '';
+  const decision = shouldInject(pod, namespace);
+  if (decision.inject === false) return { decision: 'skipped', reason: decision.reason, response: { uid, allowed: true } };
+  if (decision.inject === 'error') return deny(uid, formatIssues([decision.issue]));
+  const unknown = unknownAnnotationWarnings(Object.keys(pod.metadata?.annotations ?? {}));
+
+  const parsed = parseInjectionSpec(pod, namespace, settings);
+  // Planned even when parsing found problems, so patch-stage problems are reported too.
+  const planned = planInjection(pod, parsed.spec);
+  const issues = planned.ok ? parsed.issues : [...parsed.issues, ...planned.issues];
+  if (issues.length > 0 || !planned.ok) return deny(uid, formatIssues(issues), unknown);
+  const { plan } = planned;
+  const patch = Buffer.from(JSON.stringify(planToPatch(pod, plan)), 'utf8').toString('base64');
+  const warnings = [...unknown, ...plan.warnings];
+  const response: AdmissionResponse =
+    warnings.length > 0 ? { uid, allowed: true, patch, patchType: 'JSONPatch', warnings } : { uid, allowed: true, patch, patchType: 'JSONPatch' };
+  return { decision: 'injected', response, injectionType: injectionType(plan.initContainer !== undefined, plan.sidecar !== undefined) };
 }

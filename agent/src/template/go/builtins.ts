@@ -24,6 +24,7 @@ import {
   mapIndex,
   mapRecord,
   makeSlice,
+  sameStringType,
   sliceElemType,
   sliceItems,
   stringBytes,
@@ -258,10 +259,15 @@ function goSlice(itemIn: Value, indexes: readonly Value[]): Value {
   const kind = kindOf(item);
   if (kind === 'string') {
     if (indexes.length === 3) throw new FuncError('cannot 3-index slice a string');
-    len = cap = goStringLength(stringOf(item as Dyn));
+    len = cap = goStringLength(stringOf(item));
   } else if (kind === 'slice') {
-    len = cap = sliceItems(item as Dyn)?.length ?? 0;
+    len = cap = sliceItems(item)?.length ?? 0;
   } else throw new FuncError(`can't slice item of type ${typeName(item)}`);
+  let view: SliceView | undefined;
+  if (kind === 'slice') {
+    view = sliceView(item);
+    cap = view.cap;
+  }
   const idx = [0, len, 0];
   indexes.forEach((index, i) => {
     idx[i] = indexArg(index, cap);
@@ -270,12 +276,45 @@ function goSlice(itemIn: Value, indexes: readonly Value[]): Value {
   if (i0 > i1) throw new FuncError(`invalid slice index: ${i0} > ${i1}`);
   if (indexes.length === 3 && i1 > i2) throw new FuncError(`invalid slice index: ${i1} > ${i2}`);
   if (kind === 'string') {
-    const s = stringOf(item as Dyn);
-    if (typeof s === 'string' && s.length === len) return s.slice(i0, i1);
-    return goStringFromBytes(stringBytes(s).subarray(i0, i1));
+    const s = stringOf(item);
+    if (typeof s === 'string' && s.length === len) return sameStringType(item, s.slice(i0, i1));
+    return sameStringType(item, goStringFromBytes(stringBytes(s).subarray(i0, i1)));
   }
-  const items = sliceItems(item as Dyn) ?? [];
-  return makeSlice(typeOf(item as Dyn), items.slice(i0, i1));
+  const { base, offset } = view as SliceView;
+  const out: unknown[] = [];
+  for (let k = offset + i0; k < offset + i1; k += 1) out.push(k < base.length ? base[k] : null);
+  const newCap = (indexes.length === 3 ? i2 : cap) - i0;
+  const newView: SliceView = { base, offset: offset + i0, cap: newCap };
+  Object.defineProperty(out, SLICE_VIEW, { value: newView });
+  return makeSlice(typeOf(item), out);
+}
+
+/** A Go slice's window on its backing array: slicing may reach past len, up to cap. */
+interface SliceView {
+  readonly base: readonly unknown[];
+  readonly offset: number;
+  readonly cap: number;
+}
+
+const SLICE_VIEW = Symbol('goSliceView');
+
+/**
+ * The capacity Go gives a []interface{} that encoding/json built by appending to make([]any, 0):
+ * append doubles up to 256 elements (16-byte elements fill Go's size classes exactly there).
+ */
+function jsonArrayCap(length: number): number {
+  if (length === 0 || length > 256) return length;
+  let cap = 1;
+  while (cap < length) cap *= 2;
+  return cap;
+}
+
+function sliceView(value: Dyn): SliceView {
+  const items = sliceItems(value) ?? [];
+  const existing = (items as { [SLICE_VIEW]?: SliceView })[SLICE_VIEW];
+  if (existing !== undefined) return existing;
+  // Plain arrays come from JSON decoding; typed slices (split, ...) are allocated at their length.
+  return { base: items, offset: 0, cap: Array.isArray(value) ? jsonArrayCap(items.length) : items.length };
 }
 
 function goLen(itemIn: Value): bigint {

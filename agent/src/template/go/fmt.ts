@@ -618,7 +618,7 @@ class Printer {
         (type.fields ?? []).forEach((field, i) => {
           if (i > 0) this.buf.write(this.f.sharpV ? ', ' : ' ');
           if (this.f.plusV || this.f.sharpV) this.buf.write(`${field.name}:`);
-          this.printValue(fields[field.name] as Dyn, verb, depth + 1);
+          this.printValue(fields[field.name], verb, depth + 1);
         });
         this.buf.write('}');
         return;

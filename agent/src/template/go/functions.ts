@@ -26,6 +26,7 @@ import {
   type GoType,
   type Value,
   goStringFromBytes,
+  goStringFromText,
   intOf,
   isPlainObject,
   kindOf,
@@ -79,7 +80,21 @@ function anyOf(value: Value): Dyn | null {
   return value;
 }
 
-function fn(params: GoType[], result: GoType, call: (args: Value[], ctx: FunctionContext) => Value, variadic?: GoType): Fn {
+function fn(params: GoType[], result: GoType, impl: (args: Value[], ctx: FunctionContext) => Value, variadic?: GoType): Fn {
+  // String results may carry surrogate-escaped bytes (from GoBytes inputs): restore the bytes.
+  let call = impl;
+  if (result === S) {
+    call = (args, ctx) => {
+      const value = impl(args, ctx);
+      return typeof value === 'string' ? goStringFromText(value) : value;
+    };
+  } else if (result === SLICE_STRING) {
+    call = (args, ctx) => {
+      const value = impl(args, ctx);
+      const items = value instanceof Typed ? (value.raw as unknown[] | null) : null;
+      return items === null ? value : new Typed(SLICE_STRING, items.map((item) => goStringFromText(item as string)));
+    };
+  }
   return variadic === undefined ? { params, result, call } : { params, variadic, result, call };
 }
 
@@ -172,6 +187,8 @@ function pkiCertFn(args: Value[], ctx: FunctionContext): Value {
 
 // --- lists and maps ----------------------------------------------------------------------------
 
+const ZERO_VALUE_TYPE = 'reflect: call of reflect.Value.Type on zero Value';
+
 /** consul-template's `in`: list membership with Go's type rules, or substring for strings. */
 export function inList(haystack: Dyn | null, needle: Dyn | null): boolean {
   if (haystack === null) return false;
@@ -184,7 +201,11 @@ export function inList(haystack: Dyn | null, needle: Dyn | null): boolean {
       const elem = raw as Dyn;
       const elemType = elemIsIface ? typeOf(elem) : (typeOf(haystack).elem as GoType);
       const ek = elemType.kind;
-      if (needle === null) continue;
+      if (needle === null) {
+        // reflect.ValueOf(nil).Type() panics in Go's inList.
+        if (ek === 'string') throw new FuncError(ZERO_VALUE_TYPE);
+        continue;
+      }
       const nk = typeOf(needle).kind;
       if ((ek === 'int' || ek === 'int64') && (nk === 'int' || nk === 'int64')) {
         if (intOf(needle) === intOf(elem)) return true;
@@ -197,8 +218,13 @@ export function inList(haystack: Dyn | null, needle: Dyn | null): boolean {
     return false;
   }
   if (kind === 'string') {
-    if (needle === null || typeOf(needle) !== typeOf(haystack)) return false;
-    return stringText(stringOf(haystack)).includes(stringText(stringOf(needle)));
+    if (needle === null) throw new FuncError(ZERO_VALUE_TYPE);
+    if (typeOf(needle) !== typeOf(haystack)) return false;
+    const h = stringOf(haystack);
+    const n = stringOf(needle);
+    // strings.Contains is a byte search (a sliced, invalid-UTF-8 needle can match inside a rune).
+    if (typeof h === 'string' && typeof n === 'string') return h.includes(n);
+    return stringBytes(h).includes(stringBytes(n));
   }
   return false;
 }
@@ -208,7 +234,7 @@ function containsSome(retTrue: boolean, invert: boolean) {
     const list = anyOf(needles);
     const items = list !== null && kindOf(list) === 'slice' ? (sliceItems(list) ?? []) : [];
     for (const item of items) {
-      if (inList(anyOf(haystack), (item ?? null) as Dyn | null) === retTrue) return !invert;
+      if (inList(anyOf(haystack), (item ?? null)) === retTrue) return !invert;
     }
     return invert;
   };
@@ -239,8 +265,8 @@ function mergeInto(dst: Record<string, unknown>, src: Record<string, unknown>, o
     const s = src[key];
     const has = Object.prototype.hasOwnProperty.call(dst, key);
     const d = has ? dst[key] : undefined;
-    if (has && d !== null && typeof d === 'object' && isPlainObject(d as object) && s !== null && typeof s === 'object' && isPlainObject(s as object)) {
-      mergeInto(d as Record<string, unknown>, s as Record<string, unknown>, override);
+    if (has && d !== null && typeof d === 'object' && isPlainObject(d) && s !== null && typeof s === 'object' && isPlainObject(s)) {
+      mergeInto(d, s, override);
       continue;
     }
     if (!has || isEmptyGo(d) || (override && !isEmptyGo(s))) {
@@ -273,11 +299,11 @@ function explodeMap([input]: Value[]): Value {
         return;
       }
       const next = node[part];
-      if (next === null || typeof next !== 'object' || !isPlainObject(next as object)) {
+      if (next === null || typeof next !== 'object' || !isPlainObject(next)) {
         const created: Record<string, unknown> = {};
         Object.defineProperty(node, part, { value: created, enumerable: true, writable: true, configurable: true });
         node = created;
-      } else node = next as Record<string, unknown>;
+      } else node = next;
     });
   }
   return out;
@@ -298,7 +324,7 @@ export function goTitle(s: string): string {
   let prev = ' ';
   let out = '';
   for (const ch of s) {
-    out += isTitleSeparator(prev) ? mapRune(ch, 'upper') : ch;
+    out += isTitleSeparator(prev) ? mapRune(ch, 'upper') : mapRune(ch, 'none');
     prev = ch;
   }
   return out;
@@ -307,11 +333,15 @@ export function goTitle(s: string): string {
 const caseCache = new Map<string, string>();
 
 /** unicode.ToUpper/ToLower of one rune: JS case mapping only where it maps to a single rune. */
-function mapRune(ch: string, mode: 'upper' | 'lower'): string {
+function mapRune(ch: string, mode: 'upper' | 'lower' | 'none'): string {
   const key = mode + ch;
   let mapped = caseCache.get(key);
   if (mapped === undefined) {
-    const candidate = mode === 'upper' ? ch.toUpperCase() : ch.toLowerCase();
+    // strings.Map turns an invalid byte (a surrogate escape here) into U+FFFD.
+    const code = ch.charCodeAt(0);
+    if (ch.length === 1 && code >= 0xdc80 && code <= 0xdcff) return '\ufffd';
+    // U+0130 is the one rune whose simple lower case (i) JS only gives with a combining dot.
+    const candidate = mode === 'upper' ? ch.toUpperCase() : mode === 'lower' ? (ch === '\u0130' ? 'i' : ch.toLowerCase()) : ch;
     mapped = [...candidate].length === 1 ? candidate : ch;
     if (caseCache.size < 4096) caseCache.set(key, mapped);
   }
@@ -649,7 +679,7 @@ export function consulTemplateFunctions(): Map<string, Fn> {
   t.set('trimSuffix', fn([S, S], S, ([suffix, s]) => (text(suffix) !== '' && text(s).endsWith(text(suffix)) ? text(s).slice(0, -text(suffix).length) : text(s))));
   t.set('split', fn([S, S], SLICE_STRING, ([sep, s]) => new Typed(SLICE_STRING, goTrimSpace(text(s)) === '' ? [] : goSplit(goTrimSpace(text(s)), text(sep)))));
   t.set('splitToMap', fn([S, S, S], MAP_STRING, splitToMap));
-  t.set('join', fn([S, SLICE_STRING], S, ([sep, list]) => ((sliceItems(list as Dyn) ?? []) as string[]).join(text(sep))));
+  t.set('join', fn([S, SLICE_STRING], S, ([sep, list]) => (sliceItems(list as Dyn) ?? []).map((item) => stringText(item as string | GoBytes)).join(text(sep))));
   t.set('replaceAll', fn([S, S, S], S, ([from, to, s]) => goReplaceAll(text(s), text(from), text(to))));
   t.set('indent', fn([T.int, S], S, ([n, s]) => indent(n as bigint, text(s))));
   t.set('regexMatch', fn([S, S], T.bool, ([re, s]) => goRegex(text(re)).test(text(s))));

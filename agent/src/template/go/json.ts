@@ -4,9 +4,10 @@
 import { isJsonNumber } from '../vault-json.js';
 import { formatGoFloat } from './float-format.js';
 import { FuncError } from './exec.js';
+import type {
+  Typed} from './values.js';
 import {
   GoBytes,
-  Typed,
   type Dyn,
   indirect,
   intOf,
@@ -155,7 +156,7 @@ function encode(value: Dyn | null, options: EncodeOptions, depth: number): strin
 }
 
 function slot(value: unknown): Dyn | null {
-  return value === undefined || value === null ? null : (value as Dyn);
+  return value === undefined || value === null ? null : (value);
 }
 
 /** json.Marshal (escapeHTML) or json.MarshalIndent(v, "", indent). */

@@ -1,7 +1,8 @@
 // Go literal syntax used by the parser: strconv.Unquote / UnquoteChar and the number rules of
 // parse.newNumber (ParseUint/ParseInt with base 0, ParseFloat, underscores, imaginary parts).
 import type { NumberNode } from './ast.js';
-import { GoBytes, goStringFromBytes } from './values.js';
+import type { GoBytes} from './values.js';
+import { goStringFromBytes } from './values.js';
 
 export class LiteralError extends Error {}
 

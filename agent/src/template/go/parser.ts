@@ -356,7 +356,7 @@ class Tree {
           if (next.type !== 'end') this.errorf(`expected end; found ${nodeString(next)}`);
         }
       }
-      list = list as ListNode;
+      list = list;
       return { type: context, pos: pipe.pos, pipe, list, elseList };
     } finally {
       this.vars.length = mark;

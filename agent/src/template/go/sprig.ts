@@ -112,9 +112,9 @@ export function sprigFunctions(): Map<string, Fn> {
   t.set('trimPrefix', f([S, S], S, ([p, s]) => (text(s).startsWith(text(p)) ? text(s).slice(text(p).length) : text(s))));
   t.set('trimSuffix', f([S, S], S, ([p, s]) => (text(p) !== '' && text(s).endsWith(text(p)) ? text(s).slice(0, -text(p).length) : text(s))));
   t.set('nospace', f([S], S, ([s]) => text(s).replace(/\s/gu, '')));
-  t.set('repeat', f([T.int, S], S, ([n, s]) => text(s).repeat(Number(n as bigint) < 0 ? 0 : Number(n as bigint))));
+  t.set('repeat', f([T.int, S], S, ([n, s]) => text(s).repeat(Number(n) < 0 ? 0 : Number(n))));
   t.set('trunc', f([T.int, S], S, ([n, s]) => {
-    const c = Number(n as bigint);
+    const c = Number(n);
     const str = text(s);
     if (c < 0 && str.length + c > 0) return str.slice(str.length + c);
     if (c >= 0 && str.length > c) return str.slice(0, c);
@@ -154,7 +154,7 @@ export function sprigFunctions(): Map<string, Fn> {
   t.set('get', f([MAP_ANY, S], ANY, ([m, k]) => {
     const record = mapRecord(m as Dyn);
     const key = text(k);
-    return iface(record !== null && Object.prototype.hasOwnProperty.call(record, key) ? ((record[key] ?? null) as Dyn | null) : '');
+    return iface(record !== null && Object.prototype.hasOwnProperty.call(record, key) ? ((record[key] ?? null)) : '');
   }));
   t.set('hasKey', f([MAP_ANY, S], T.bool, ([m, k]) => {
     const record = mapRecord(m as Dyn);
@@ -176,11 +176,11 @@ export function sprigFunctions(): Map<string, Fn> {
   t.set('toRawJson', f([ANY], S, ([v]) => marshalJson(anyOf(v), { escapeHTML: false })));
   t.set('first', f([ANY], ANY, ([v]) => {
     const items = anyOf(v) === null ? [] : (sliceItems(anyOf(v) as Dyn) ?? []);
-    return iface((items[0] ?? null) as Dyn | null);
+    return iface((items[0] ?? null));
   }));
   t.set('last', f([ANY], ANY, ([v]) => {
     const items = anyOf(v) === null ? [] : (sliceItems(anyOf(v) as Dyn) ?? []);
-    return iface((items[items.length - 1] ?? null) as Dyn | null);
+    return iface((items[items.length - 1] ?? null));
   }));
   t.set('printf', f([S], S, ([format, ...args]) => goSprintf(text(format), args.map(toArg)), ANY));
   return t;

@@ -6,13 +6,13 @@ import { FuncError } from './exec.js';
 import { GoBytes, type Dyn, intOf, mapRecord, sliceItems, sortedMapKeys, stringText, stringOf, typeOf } from './values.js';
 
 function isTable(value: unknown): value is Dyn {
-  return value !== null && value !== undefined && typeof value === 'object' && !isJsonNumber(value) && !(value instanceof GoBytes) && typeOf(value as Dyn).kind === 'map';
+  return value !== null && value !== undefined && typeof value === 'object' && !isJsonNumber(value) && !(value instanceof GoBytes) && typeOf(value).kind === 'map';
 }
 
 function isTableArray(value: unknown): boolean {
   if (value === null || value === undefined || typeof value !== 'object' || isJsonNumber(value) || value instanceof GoBytes) return false;
-  if (typeOf(value as Dyn).kind !== 'slice') return false;
-  const items = sliceItems(value as Dyn) ?? [];
+  if (typeOf(value).kind !== 'slice') return false;
+  const items = sliceItems(value) ?? [];
   return items.length > 0 && items.every(isTable);
 }
 

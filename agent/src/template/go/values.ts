@@ -11,7 +11,7 @@
 //
 // A reflect.Value is a `Value`: undefined (the invalid Value, "<no value>"), an Iface (a value of
 // static type interface{}, as read out of a map or slice), or a concrete Dyn.
-import { isJsonNumber } from '../vault-json.js';
+import { JsonNumber, isJsonNumber } from '../vault-json.js';
 
 export type Kind =
   | 'bool'
@@ -61,7 +61,7 @@ export class Iface {
   constructor(readonly inner: Dyn | null) {}
 }
 
-// eslint-disable-next-line @typescript-eslint/no-explicit-any -- any JSON-ish or Typed value
+ 
 export type Dyn = string | boolean | number | bigint | object;
 export type Value = undefined | Iface | Dyn;
 
@@ -159,7 +159,7 @@ export function kindOf(value: Value): Kind | 'invalid' {
 
 /** Converts a JS nil-able slot (null = nil) into a Value of static type interface{}. */
 export function ifaceOf(inner: unknown): Iface {
-  return new Iface(inner === null || inner === undefined ? null : (inner as Dyn));
+  return new Iface(inner === null || inner === undefined ? null : (inner));
 }
 
 /** reflect.Zero(t). */
@@ -218,11 +218,70 @@ export function indirectInterface(value: Value): Value {
   return value;
 }
 
-/** Go strings as text (lossy for GoBytes) and as bytes. */
+/** Length of the valid UTF-8 sequence at i (Go's utf8.DecodeRune rules), or 0 when invalid. */
+function utf8SequenceLength(bytes: Buffer, i: number): number {
+  const b0 = bytes[i] as number;
+  if (b0 < 0x80) return 1;
+  const need = b0 >= 0xc2 && b0 <= 0xdf ? 2 : b0 >= 0xe0 && b0 <= 0xef ? 3 : b0 >= 0xf0 && b0 <= 0xf4 ? 4 : 0;
+  if (need === 0 || i + need > bytes.length) return 0;
+  const b1 = bytes[i + 1] as number;
+  let lo = 0x80;
+  let hi = 0xbf;
+  if (b0 === 0xe0) lo = 0xa0;
+  else if (b0 === 0xed) hi = 0x9f;
+  else if (b0 === 0xf0) lo = 0x90;
+  else if (b0 === 0xf4) hi = 0x8f;
+  if (b1 < lo || b1 > hi) return 0;
+  for (let k = 2; k < need; k += 1) {
+    const b = bytes[i + k] as number;
+    if (b < 0x80 || b > 0xbf) return 0;
+  }
+  return need;
+}
+
+/**
+ * Go strings as JS text. Bytes that are not valid UTF-8 become lone surrogates U+DC80..U+DCFF
+ * ("surrogate escapes"), so string functions treat each one as a single rune, as Go does, and
+ * goStringFromText turns them back into the same bytes.
+ */
 export function stringText(value: string | GoBytes | Typed): string {
   if (typeof value === 'string') return value;
-  if (value instanceof GoBytes) return value.bytes.toString('utf8');
+  if (value instanceof GoBytes) {
+    const bytes = value.bytes;
+    let out = '';
+    let i = 0;
+    while (i < bytes.length) {
+      const n = utf8SequenceLength(bytes, i);
+      if (n === 0) {
+        out += String.fromCharCode(0xdc00 + (bytes[i] as number));
+        i += 1;
+      } else {
+        out += bytes.toString('utf8', i, i + n);
+        i += n;
+      }
+    }
+    return out;
+  }
   return stringText(value.raw as string | GoBytes);
+}
+
+const LONE_ESCAPE = /(?<![\ud800-\udbff])[\udc80-\udcff]/;
+
+/** The Go string for a JS text, turning surrogate escapes back into their bytes. */
+export function goStringFromText(text: string): string | GoBytes {
+  if (!LONE_ESCAPE.test(text)) return text;
+  const parts: Buffer[] = [];
+  let run = '';
+  for (let i = 0; i < text.length; i += 1) {
+    const c = text.charCodeAt(i);
+    const prev = i > 0 ? text.charCodeAt(i - 1) : 0;
+    if (c >= 0xdc80 && c <= 0xdcff && !(prev >= 0xd800 && prev <= 0xdbff)) {
+      parts.push(Buffer.from(run, 'utf8'), Buffer.from([c - 0xdc00]));
+      run = '';
+    } else run += text[i];
+  }
+  parts.push(Buffer.from(run, 'utf8'));
+  return goStringFromBytes(Buffer.concat(parts));
 }
 
 export function stringBytes(value: string | GoBytes): Buffer {
@@ -334,4 +393,18 @@ export function intOf(value: Dyn): bigint {
 
 export function goStringToText(value: Dyn): string {
   return stringText(stringOf(value));
+}
+
+/** A json.Number holding any text (Go does not validate a json.Number made by slicing one). */
+export function makeJsonNumber(text: string): JsonNumber {
+  const number = Object.create(JsonNumber.prototype) as JsonNumber;
+  Object.defineProperty(number, 'value', { value: text, enumerable: true });
+  Object.defineProperty(number, 'isLosslessNumber', { value: true, enumerable: true });
+  return number;
+}
+
+/** A string-kind value of the same Go type as `like` (string or json.Number). */
+export function sameStringType(like: Dyn, value: string | GoBytes): Dyn {
+  if (isJsonNumber(like)) return makeJsonNumber(typeof value === 'string' ? value : value.bytes.toString('utf8'));
+  return value;
 }

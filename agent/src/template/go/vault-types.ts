@@ -89,7 +89,7 @@ export function secretFromEnvelope(envelope: VaultSecretEnvelope): Typed {
     LeaseID: envelope.lease_id ?? '',
     LeaseDuration: int(envelope.lease_duration),
     Renewable: envelope.renewable ?? false,
-    Data: data !== null && typeof data === 'object' && !Array.isArray(data) ? (data as object) : new Typed(MAP_ANY, null),
+    Data: data !== null && typeof data === 'object' && !Array.isArray(data) ? (data) : new Typed(MAP_ANY, null),
     Warnings: stringList(envelope.warnings),
     Auth: new Typed(
       ptrTo(SECRET_AUTH),

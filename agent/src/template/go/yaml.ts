@@ -2,11 +2,12 @@
 // sorted keys, 2-space indentation, sequences not indented under their key, json.Number emitted as
 // a number, strings plain when they would read back as the same string, else quoted.
 // parseYAML decodes with the `yaml` package into template values.
-import { parse as parseYaml } from 'yaml';
+import { createRequire } from 'node:module';
 import { isJsonNumber } from '../vault-json.js';
 import { formatGoFloat } from './float-format.js';
 import { FuncError } from './exec.js';
-import { GoBytes, Typed, type Dyn, indirect, intOf, mapRecord, sliceItems, sortedMapKeys, stringText, typeOf } from './values.js';
+import type { Typed} from './values.js';
+import { GoBytes, type Dyn, indirect, intOf, mapRecord, sliceItems, sortedMapKeys, stringText, typeOf } from './values.js';
 
 const YAML_BOOLS = new Set(
   'y Y yes Yes YES n N no No NO true True TRUE false False FALSE on On ON off Off OFF'.split(' '),
@@ -152,7 +153,7 @@ function emitCollection(value: Dyn, indent: string, lines: string[], prefix: str
     const items = sliceItems(value) ?? [];
     items.forEach((item, index) => {
       const first = index === 0 ? prefix : indent;
-      emitItem((item ?? null) as Dyn | null, indent, lines, `${first}- `, `${indent}  `);
+      emitItem((item ?? null), indent, lines, `${first}- `, `${indent}  `);
     });
     return;
   }
@@ -204,9 +205,13 @@ function fromYaml(value: unknown): Dyn | null {
   return String(value);
 }
 
+let yamlParse: ((text: string) => unknown) | undefined;
+
 export function parseYamlValue(text: string): Dyn | null {
+  // Loaded on first use: most agents never call parseYAML, and the idle memory budget is tight.
+  yamlParse ??= (createRequire(import.meta.url)('yaml') as { parse: (text: string) => unknown }).parse;
   try {
-    return fromYaml(parseYaml(text));
+    return fromYaml(yamlParse(text));
   } catch (error) {
     throw new FuncError(`parseYAML: ${error instanceof Error ? error.message.split('\n')[0] : String(error)}`);
   }

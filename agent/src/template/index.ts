@@ -1,0 +1,34 @@
+// Entry point for the agent: engines are loaded on demand, so an agent whose templates are all Go
+// templates never loads Handlebars (the agent's idle memory budget is tight), and vice versa.
+import type { TemplateEngine } from './template-engine.js';
+
+export type TemplateEngineName = 'go' | 'handlebars';
+
+export const TEMPLATE_ENGINE_NAMES: readonly TemplateEngineName[] = ['go', 'handlebars'];
+
+const loaded = new Map<TemplateEngineName, Promise<TemplateEngine>>();
+
+async function load(name: TemplateEngineName): Promise<TemplateEngine> {
+  if (name === 'go') {
+    const { GoTemplateEngine } = await import('./go/engine.js');
+    return new GoTemplateEngine();
+  }
+  const [{ HandlebarsTemplateEngine }, handlebars] = await Promise.all([import('./handlebars-engine.js'), import('handlebars')]);
+  return new HandlebarsTemplateEngine(handlebars.default);
+}
+
+/** The engine for a template stanza's `engine` key ("go", the default, or "handlebars"); one instance per process. */
+export function loadTemplateEngine(name: TemplateEngineName): Promise<TemplateEngine> {
+  if (!TEMPLATE_ENGINE_NAMES.includes(name)) {
+    return Promise.reject(new Error(`unknown template engine ${JSON.stringify(name)} (want ${TEMPLATE_ENGINE_NAMES.join(' or ')})`));
+  }
+  let engine = loaded.get(name);
+  if (engine === undefined) {
+    engine = load(name);
+    loaded.set(name, engine);
+  }
+  return engine;
+}
+
+export { TemplateError } from './template-engine.js';
+export type { CompiledTemplate, CompileOptions, RenderInput, RenderResult, TemplateDependency, TemplateEngine } from './template-engine.js';

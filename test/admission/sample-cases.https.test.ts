@@ -1,0 +1,60 @@
+// Every admission-level sample case over real HTTPS against the started webhook process (one
+// process per distinct injector configuration), including the metrics the prose cases mention.
+import { fileURLToPath } from 'node:url';
+import { startWebhook, type WebhookProcess } from '../helpers/webhook-process.js';
+import {
+  caseReview,
+  checkCase,
+  checkExtras,
+  invocationKey,
+  loadCases,
+  loadExtraChecks,
+  type AdmissionResponseBody,
+  type VaultK8sCase,
+} from '../helpers/vault-k8s-cases.js';
+
+const cases = loadCases().filter((testCase) => testCase.level === 'admission');
+const extraChecks = loadExtraChecks(fileURLToPath(new URL('../inject/sample-case-extra-checks.json', import.meta.url)));
+
+const groups = new Map<string, VaultK8sCase[]>();
+for (const testCase of cases) {
+  const key = invocationKey(testCase);
+  groups.set(key, [...(groups.get(key) ?? []), testCase]);
+}
+
+/** The value of the first metrics sample line starting with `prefix` (0 when absent). */
+function metricValue(exposition: string, prefix: string): number {
+  const line = exposition.split('\n').find((candidate) => candidate.startsWith(prefix));
+  return line === undefined ? 0 : Number(line.slice(line.lastIndexOf(' ') + 1));
+}
+
+describe.each([...groups.values()].map((group) => [group.length, group[0]?.id ?? '', group] as const))(
+  'sample cases over HTTPS (%i cases sharing the flags of %s)',
+  (_count, _first, group) => {
+    let webhook: WebhookProcess;
+    beforeAll(async () => {
+      webhook = await startWebhook({ flags: group[0]?.injector_flags ?? {}, args: ['-telemetry-path=/metrics'] });
+    });
+    afterAll(async () => {
+      await webhook.stop();
+    });
+
+    it.each(group.map((testCase) => [testCase.id, testCase] as const))('%s', async (_id, testCase) => {
+      const metricChecks = (extraChecks[testCase.id] ?? []).filter((check) => check.metrics !== undefined);
+      const before = metricChecks.length > 0 ? (await webhook.request({ path: '/metrics' })).body : '';
+      const reply = await webhook.postReview(caseReview(testCase));
+      expect(reply.status).toBe(200);
+      const review = reply.json as { apiVersion: string; kind: string; response: AdmissionResponseBody };
+      expect([review.apiVersion, review.kind]).toEqual(['admission.k8s.io/v1', 'AdmissionReview']);
+      const checked = checkCase(testCase, review.response);
+      expect([...checked.failures, ...checkExtras(extraChecks[testCase.id] ?? [], checked)]).toEqual([]);
+      if (metricChecks.length > 0) {
+        const after = (await webhook.request({ path: '/metrics' })).body;
+        for (const check of metricChecks) {
+          const prefix = check.metrics ?? '';
+          expect({ metric: prefix, delta: metricValue(after, prefix) - metricValue(before, prefix) }).toEqual({ metric: prefix, delta: check.delta });
+        }
+      }
+    });
+  },
+);

@@ -1,0 +1,26 @@
+// Every admission-level sample case through admit() in-process (fast feedback, precise diffs);
+// test/admission/ runs the same cases over real HTTPS against the webhook process.
+import { admit } from '../../webhook/src/inject/admit.js';
+import { parseSettings } from '../../webhook/src/settings/parse-settings.js';
+import type { AdmissionRequest } from '../../webhook/src/http/admission-review.js';
+import { fileURLToPath } from 'node:url';
+import { caseInvocation, caseReview, checkCase, checkExtras, loadCases, loadExtraChecks } from '../helpers/vault-k8s-cases.js';
+
+const cases = loadCases().filter((testCase) => testCase.level === 'admission');
+const extraChecks = loadExtraChecks(fileURLToPath(new URL('./sample-case-extra-checks.json', import.meta.url)));
+
+describe('vault-k8s sample cases (admit, in-process)', () => {
+  it('has the admission cases', () => {
+    expect(cases.length).toBeGreaterThan(100);
+  });
+
+  it.each(cases.map((testCase) => [testCase.id, testCase] as const))('%s', (_id, testCase) => {
+    const { args, env } = caseInvocation(testCase);
+    const parsed = parseSettings(args, env);
+    if (parsed.kind !== 'settings') throw new Error(`settings: ${JSON.stringify(parsed)}`);
+    const review = caseReview(testCase) as { request: AdmissionRequest };
+    const outcome = admit(review.request, parsed.settings);
+    const checked = checkCase(testCase, outcome.response);
+    expect([...checked.failures, ...checkExtras(extraChecks[testCase.id] ?? [], checked)]).toEqual([]);
+  });
+});

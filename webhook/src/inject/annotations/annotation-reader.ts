@@ -1,0 +1,82 @@
+// Typed access to one pod's annotations with vault-k8s's parse rules (spec §2.1). Every getter
+// takes the default to use when the annotation is absent; a key present with "" counts as set.
+import { parseGoBool, parseGoFloat64, parseGoInt64, parseGoUint64 } from '../../../../common/src/go-strconv.js';
+import { ANNOTATION_PREFIX } from './keys.js';
+import type { IssueList, IssueStage } from '../issues.js';
+
+export class AnnotationReader {
+  constructor(
+    private readonly annotations: ReadonlyMap<string, string>,
+    private readonly issues: IssueList,
+  ) {}
+
+  /** Raw value, or undefined when absent. */
+  raw(name: string): string | undefined {
+    return this.annotations.get(`${ANNOTATION_PREFIX}${name}`);
+  }
+
+  has(name: string): boolean {
+    return this.annotations.has(`${ANNOTATION_PREFIX}${name}`);
+  }
+
+  string(name: string, fallback: string): string {
+    return this.raw(name) ?? fallback;
+  }
+
+  /** parseutil.ParseBool: "" is false; anything but Go's bool words is an error. */
+  bool(name: string, fallback: boolean, stage: IssueStage = 'parse'): boolean {
+    const value = this.raw(name);
+    if (value === undefined) return fallback;
+    const parsed = parseBoolAnnotation(value);
+    if (parsed.ok) return parsed.value;
+    this.issues.add({ stage, message: parsed.error, annotation: name, value });
+    return fallback;
+  }
+
+  /** strconv.ParseInt with "" meaning 0 (vault-k8s's run-as-user/group, max connections). */
+  int64(name: string, fallback: string, stage: IssueStage = 'parse'): number {
+    const value = this.raw(name) ?? fallback;
+    if (value === '') return 0;
+    const parsed = parseGoInt64(value);
+    if (parsed.ok) return parsed.value;
+    this.issues.add({ stage, message: parsed.error, annotation: name, value });
+    return 0;
+  }
+
+  uint64(name: string, fallback: string): number {
+    const value = this.raw(name) ?? fallback;
+    const parsed = parseGoUint64(value);
+    if (parsed.ok) return parsed.value;
+    this.issues.add({ stage: 'parse', message: parsed.error, annotation: name, value });
+    return 0;
+  }
+
+  float64(name: string, fallback: number): number {
+    const value = this.raw(name);
+    if (value === undefined) return fallback;
+    const parsed = parseGoFloat64(value);
+    if (parsed.ok) return parsed.value;
+    this.issues.add({ stage: 'parse', message: parsed.error, annotation: name, value });
+    return fallback;
+  }
+
+  /** All annotations under the prefix whose short name starts with `familyPrefix`, in pod order. */
+  family(familyPrefix: string): { readonly suffix: string; readonly value: string }[] {
+    const members: { suffix: string; value: string }[] = [];
+    const fullPrefix = `${ANNOTATION_PREFIX}${familyPrefix}`;
+    for (const [key, value] of this.annotations) {
+      if (key.startsWith(fullPrefix)) members.push({ suffix: key.slice(fullPrefix.length), value });
+    }
+    return members;
+  }
+
+  entries(): IterableIterator<[string, string]> {
+    return this.annotations.entries();
+  }
+}
+
+export function parseBoolAnnotation(value: string): { ok: true; value: boolean } | { ok: false; error: string } {
+  if (value === '') return { ok: true, value: false };
+  const parsed = parseGoBool(value);
+  return parsed.ok ? parsed : { ok: false, error: `cannot parse '' as bool: ${parsed.error}` };
+}

@@ -1,0 +1,42 @@
+// vault.hashicorp.com/* keys the injector does not understand, reported as admission warnings
+// (kubectl prints them) with a "did you mean" suggestion: vault-k8s silently ignores typos.
+import { ANNOTATION_FAMILIES, ANNOTATION_PREFIX, POD_ANNOTATIONS } from './keys.js';
+
+const KNOWN = new Set<string>(Object.values(POD_ANNOTATIONS));
+const FAMILIES: readonly string[] = Object.values(ANNOTATION_FAMILIES);
+
+function editDistance(a: string, b: string): number {
+  let previous = Array.from({ length: b.length + 1 }, (_, i) => i);
+  for (let i = 1; i <= a.length; i += 1) {
+    const current = [i];
+    for (let j = 1; j <= b.length; j += 1) {
+      const substitution = (previous[j - 1] ?? 0) + (a[i - 1] === b[j - 1] ? 0 : 1);
+      current.push(Math.min((previous[j] ?? 0) + 1, (current[j - 1] ?? 0) + 1, substitution));
+    }
+    previous = current;
+  }
+  return previous[b.length] ?? 0;
+}
+
+function suggestion(shortName: string): string | undefined {
+  const candidates = [...KNOWN, ...FAMILIES.map((family) => `${family}${shortName.split('-').pop() ?? ''}`)];
+  let best: { name: string; distance: number } | undefined;
+  for (const name of candidates) {
+    const distance = editDistance(shortName, name);
+    if (best === undefined || distance < best.distance) best = { name, distance };
+  }
+  return best !== undefined && best.distance <= Math.max(2, Math.floor(shortName.length / 6)) ? best.name : undefined;
+}
+
+/** Warnings for annotation keys under the prefix that match no annotation or family. */
+export function unknownAnnotationWarnings(keys: Iterable<string>): string[] {
+  const warnings: string[] = [];
+  for (const key of keys) {
+    if (!key.startsWith(ANNOTATION_PREFIX)) continue;
+    const shortName = key.slice(ANNOTATION_PREFIX.length);
+    if (KNOWN.has(shortName) || FAMILIES.some((family) => shortName.startsWith(family) && shortName.length > family.length)) continue;
+    const hint = suggestion(shortName);
+    warnings.push(`unknown annotation ${key} is ignored${hint === undefined ? '' : ` (did you mean ${ANNOTATION_PREFIX}${hint}?)`}`);
+  }
+  return warnings;
+}

@@ -1,0 +1,115 @@
+// The two agent containers (spec §4.4–§4.9): vault-agent-init and the vault-agent sidecar.
+import { Buffer } from 'node:buffer';
+import type { K8sContainer, K8sEnvVar } from '../pod.js';
+import type { InjectionSpec } from '../spec.js';
+import { encodeAgentConfig, renderAgentConfig, type AgentRole } from '../agent-config/render-agent-config.js';
+import { agentMounts } from './volumes.js';
+
+export const CONTAINER_NAMES = { init: 'vault-agent-init', sidecar: 'vault-agent' } as const;
+
+const AGENT_COMMAND = ['/bin/sh', '-ec'];
+const ARGS_GENERATED_CONFIG = 'echo ${VAULT_CONFIG?} | base64 -d > /home/vault/config.json && vault agent -config=/home/vault/config.json';
+const CONFIGMAP_CONFIG_FILES: Readonly<Record<AgentRole, string>> = {
+  init: '/vault/configs/config-init.hcl',
+  sidecar: '/vault/configs/config.hcl',
+};
+
+function fieldRef(name: string, fieldPath: string): K8sEnvVar {
+  return { name, valueFrom: { fieldRef: { fieldPath } } };
+}
+
+function pushIfSet(env: K8sEnvVar[], name: string, value: string): void {
+  if (value !== '') env.push({ name, value });
+}
+
+function configMapEnv(spec: InjectionSpec, env: K8sEnvVar[]): void {
+  const { vault } = spec;
+  pushIfSet(env, 'VAULT_ADDR', vault.address);
+  pushIfSet(env, 'VAULT_CACERT', vault.caCert);
+  pushIfSet(env, 'VAULT_CAPATH', vault.caPath);
+  pushIfSet(env, 'VAULT_CLIENT_CERT', vault.clientCert);
+  pushIfSet(env, 'VAULT_CLIENT_KEY', vault.clientKey);
+  env.push({ name: 'VAULT_SKIP_VERIFY', value: vault.tlsSkipVerify ? 'true' : 'false' });
+  pushIfSet(env, 'VAULT_TLS_SERVER_NAME', vault.tlsServerName);
+}
+
+/** Environment of an agent container, in vault-k8s's order (spec §4.6). */
+export function agentEnv(spec: InjectionSpec, role: AgentRole): K8sEnvVar[] {
+  const env: K8sEnvVar[] = [fieldRef('NAMESPACE', 'metadata.namespace'), fieldRef('HOST_IP', 'status.hostIP'), fieldRef('POD_IP', 'status.podIP')];
+  pushIfSet(env, 'GOMAXPROCS', spec.env.goMaxProcs);
+  pushIfSet(env, 'VAULT_CLIENT_TIMEOUT', spec.env.clientTimeout);
+  pushIfSet(env, 'VAULT_MAX_RETRIES', spec.env.clientMaxRetries);
+  pushIfSet(env, 'VAULT_LOG_LEVEL', spec.env.logLevel);
+  pushIfSet(env, 'VAULT_LOG_FORMAT', spec.env.logFormat);
+  pushIfSet(env, 'HTTPS_PROXY', spec.env.proxyAddress);
+  if (spec.configMap === '') {
+    const config = encodeAgentConfig(renderAgentConfig(spec, role));
+    env.push({ name: 'VAULT_CONFIG', value: Buffer.from(config, 'utf8').toString('base64') });
+  } else {
+    configMapEnv(spec, env);
+  }
+  pushIfSet(env, 'VAULT_CACERT_BYTES', spec.env.vaultCACertBytes);
+  env.push(...(spec.awsIrsa?.env ?? []).map((variable) => ({ ...variable })));
+  return env;
+}
+
+function args(spec: InjectionSpec, role: AgentRole): string[] {
+  if (spec.configMap === '') return [ARGS_GENERATED_CONFIG];
+  return [`touch /home/vault/.vault-token && vault agent -config=${CONFIGMAP_CONFIG_FILES[role]}`];
+}
+
+function resources(spec: InjectionSpec): NonNullable<K8sContainer['resources']> {
+  const result: NonNullable<K8sContainer['resources']> = {};
+  if (Object.keys(spec.resources.limits).length > 0) result.limits = { ...spec.resources.limits };
+  if (Object.keys(spec.resources.requests).length > 0) result.requests = { ...spec.resources.requests };
+  return result;
+}
+
+function securityContext(spec: InjectionSpec): K8sContainer['securityContext'] {
+  const context = spec.securityContext;
+  if (context === undefined) return undefined;
+  return {
+    capabilities: { drop: ['ALL'] },
+    runAsUser: context.runAsUser,
+    runAsGroup: context.runAsGroup,
+    runAsNonRoot: context.runAsUser !== 0 && context.runAsGroup !== 0,
+    readOnlyRootFilesystem: true,
+    allowPrivilegeEscalation: false,
+  };
+}
+
+/** The preStop hook that revokes the sidecar's token (spec §4.9). */
+export function revokeCommand(spec: InjectionSpec, graceSeconds: number): string {
+  const flags = [`-address=${spec.vault.address}`];
+  if (spec.vault.caCert !== '') flags.push(`-ca-cert=${spec.vault.caCert}`);
+  if (spec.vault.clientCert !== '') flags.push(`-client-cert=${spec.vault.clientCert}`);
+  if (spec.vault.clientKey !== '') flags.push(`-client-key=${spec.vault.clientKey}`);
+  return `/bin/sleep ${graceSeconds} && /bin/vault token revoke ${flags.join(' ')} -self`;
+}
+
+function buildContainer(spec: InjectionSpec, role: AgentRole): K8sContainer {
+  const container: K8sContainer = {
+    name: CONTAINER_NAMES[role],
+    image: spec.image,
+    command: [...AGENT_COMMAND],
+    args: args(spec, role),
+    env: agentEnv(spec, role),
+    resources: resources(spec),
+    volumeMounts: agentMounts(spec, role),
+  };
+  if (role === 'sidecar') {
+    const grace = spec.revokeGraceSeconds;
+    container.lifecycle = grace === undefined ? {} : { preStop: { exec: { command: ['/bin/sh', '-c', revokeCommand(spec, grace)] } } };
+  }
+  const context = securityContext(spec);
+  if (context !== undefined) container.securityContext = context;
+  return container;
+}
+
+export function buildInitContainer(spec: InjectionSpec): K8sContainer {
+  return buildContainer(spec, 'init');
+}
+
+export function buildSidecarContainer(spec: InjectionSpec): K8sContainer {
+  return buildContainer(spec, 'sidecar');
+}

@@ -1,0 +1,110 @@
+// What an injection adds to a pod, as values: volume groups, mounts per existing container, the
+// two agent containers. From one plan come both the mutated pod (applyPlan) and the JSON Patch
+// (planToPatch); a property test checks that applying the patch yields the mutated pod.
+import type { K8sContainer, K8sPod, K8sVolume, K8sVolumeMount } from '../pod.js';
+import type { InjectionSpec } from '../spec.js';
+import type { InjectionIssue } from '../issues.js';
+import { buildInitContainer, buildSidecarContainer } from './containers.js';
+import { patchContainer } from './container-json-patch.js';
+import { secretMounts, volumeGroups } from './volumes.js';
+import { POD_ANNOTATIONS, annotationKey } from '../annotations/keys.js';
+
+export const STATUS_ANNOTATION = annotationKey(POD_ANNOTATIONS.status);
+export const STATUS_INJECTED = 'injected';
+
+export interface ContainerMounts {
+  readonly index: number;
+  readonly mounts: readonly K8sVolumeMount[];
+}
+
+export interface InjectionPlan {
+  /** Groups of new volumes, in patch order (volumes the pod already has are not re-added). */
+  readonly volumeGroups: readonly (readonly K8sVolume[])[];
+  /** Secret mounts for selected app containers, by original index. */
+  readonly appContainerMounts: readonly ContainerMounts[];
+  /** Secret mounts for the pod's own init containers, by original index. */
+  readonly initContainerMounts: readonly ContainerMounts[];
+  readonly initContainer: K8sContainer | undefined;
+  readonly initFirst: boolean;
+  readonly shareProcessNamespace: boolean | undefined;
+  readonly sidecar: K8sContainer | undefined;
+  /** Notes for the AdmissionResponse (e.g. a pod volume reused). */
+  readonly warnings: readonly string[];
+}
+
+export type PlanResult = { readonly ok: true; readonly plan: InjectionPlan } | { readonly ok: false; readonly issues: readonly InjectionIssue[] };
+
+function mountsFor(container: K8sContainer, wanted: readonly K8sVolumeMount[], issues: InjectionIssue[]): K8sVolumeMount[] {
+  const existing = container.volumeMounts ?? [];
+  const added: K8sVolumeMount[] = [];
+  for (const mount of wanted) {
+    const clash = existing.find((current) => current.mountPath === mount.mountPath);
+    if (clash === undefined) added.push(mount);
+    else if (clash.name !== mount.name) {
+      issues.push({
+        stage: 'conflict',
+        message: `container "${container.name}" already mounts volume "${clash.name}" at ${mount.mountPath}, where the injector mounts "${mount.name}"`,
+      });
+    }
+  }
+  return added;
+}
+
+function agentContainer(build: () => K8sContainer, patch: InjectionSpec['initJsonPatch'], annotation: string, issues: InjectionIssue[]): K8sContainer | undefined {
+  const patched = patchContainer(build(), patch);
+  if (patched.ok) return patched.container;
+  issues.push({ stage: 'patch', message: patched.error, annotation, value: JSON.stringify(patch) });
+  return undefined;
+}
+
+function checkNames(pod: K8sPod, plan: Omit<InjectionPlan, 'warnings'>, issues: InjectionIssue[]): void {
+  const taken = new Set([...(pod.spec?.containers ?? []), ...(pod.spec?.initContainers ?? [])].map((c) => c.name));
+  for (const added of [plan.initContainer, plan.sidecar]) {
+    if (added === undefined) continue;
+    if (taken.has(added.name)) {
+      issues.push({ stage: 'conflict', message: `the pod already has a container named "${added.name}"; refusing to inject a second one` });
+    }
+    taken.add(added.name);
+  }
+}
+
+/** Decides every addition for this pod. Pure: the pod is only read. */
+export function planInjection(pod: K8sPod, spec: InjectionSpec): PlanResult {
+  const issues: InjectionIssue[] = [];
+  const warnings: string[] = [];
+  const podVolumes = new Set((pod.spec?.volumes ?? []).map((volume) => volume.name));
+  const groups = volumeGroups(spec)
+    .map((group) =>
+      group.filter((volume) => {
+        if (!podVolumes.has(volume.name)) return true;
+        warnings.push(`vault-injector: the pod already defines volume "${volume.name}"; it is used instead of the injector's own`);
+        return false;
+      }),
+    )
+    .filter((group) => group.length > 0);
+  const wanted = secretMounts(spec);
+  const appContainerMounts = (pod.spec?.containers ?? []).flatMap((container, index) =>
+    spec.injectContainers.includes(container.name) ? [{ index, mounts: mountsFor(container, wanted, issues) }] : [],
+  );
+  const initContainerMounts = spec.injectInitContainer
+    ? (pod.spec?.initContainers ?? []).map((container, index) => ({ index, mounts: mountsFor(container, wanted, issues) }))
+    : [];
+  const initContainer = spec.injectInitContainer
+    ? agentContainer(() => buildInitContainer(spec), spec.initJsonPatch, POD_ANNOTATIONS.initJsonPatch, issues)
+    : undefined;
+  const sidecar = spec.injectSidecar
+    ? agentContainer(() => buildSidecarContainer(spec), spec.sidecarJsonPatch, POD_ANNOTATIONS.jsonPatch, issues)
+    : undefined;
+  const plan = {
+    volumeGroups: groups,
+    appContainerMounts: appContainerMounts.filter((entry) => entry.mounts.length > 0),
+    initContainerMounts: initContainerMounts.filter((entry) => entry.mounts.length > 0),
+    initContainer,
+    initFirst: spec.initFirst,
+    shareProcessNamespace: spec.injectInitContainer ? spec.shareProcessNamespace : undefined,
+    sidecar,
+  };
+  checkNames(pod, plan, issues);
+  if (issues.length > 0) return { ok: false, issues };
+  return { ok: true, plan: { ...plan, warnings } };
+}

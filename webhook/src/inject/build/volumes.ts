@@ -1,0 +1,87 @@
+// The volumes the injection adds, grouped as vault-k8s emits them (spec §4.2, §4.11), and the
+// mounts each container gets.
+import type { K8sVolume, K8sVolumeMount } from '../pod.js';
+import type { InjectionSpec } from '../spec.js';
+
+export const VOLUME_NAMES = {
+  homeInit: 'home-init',
+  homeSidecar: 'home-sidecar',
+  secrets: 'vault-secrets',
+  config: 'vault-config',
+  extraSecrets: 'extra-secrets',
+  tlsSecrets: 'vault-tls-secrets',
+  agentCache: 'vault-agent-cache',
+} as const;
+
+export const MOUNT_PATHS = {
+  home: '/home/vault',
+  configs: '/vault/configs',
+  extraSecrets: '/vault/custom',
+  tls: '/vault/tls',
+  agentCache: '/vault/agent-cache',
+} as const;
+
+function memoryVolume(name: string): K8sVolume {
+  return { name, emptyDir: { medium: 'Memory' } };
+}
+
+export function customVolumeName(index: number): string {
+  return `${VOLUME_NAMES.secrets}-custom-${index}`;
+}
+
+/** The persistent cache is used only when both agent containers run (spec §5.4). */
+export function usesPersistentCache(spec: InjectionSpec): boolean {
+  return spec.cache.enabled && spec.injectInitContainer && spec.injectSidecar;
+}
+
+/** Volume groups in patch order; each group is one "append" in vault-k8s's patch. */
+export function volumeGroups(spec: InjectionSpec): K8sVolume[][] {
+  const home: K8sVolume[] = [];
+  if (spec.injectInitContainer) home.push(memoryVolume(VOLUME_NAMES.homeInit));
+  if (spec.injectSidecar) home.push(memoryVolume(VOLUME_NAMES.homeSidecar));
+  const secrets = [memoryVolume(VOLUME_NAMES.secrets), ...spec.customSecretVolumePaths.map((_, i) => memoryVolume(customVolumeName(i)))];
+  const groups: K8sVolume[][] = [home, secrets];
+  if (spec.configMap !== '') groups.push([{ name: VOLUME_NAMES.config, configMap: { name: spec.configMap } }]);
+  if (spec.extraSecret !== '') groups.push([{ name: VOLUME_NAMES.extraSecrets, secret: { secretName: spec.extraSecret } }]);
+  if (spec.tlsSecret !== '') groups.push([{ name: VOLUME_NAMES.tlsSecrets, secret: { secretName: spec.tlsSecret } }]);
+  if (usesPersistentCache(spec)) groups.push([memoryVolume(VOLUME_NAMES.agentCache)]);
+  return groups.filter((group) => group.length > 0);
+}
+
+/** The secret mounts every selected app container (and existing init container) receives. */
+export function secretMounts(spec: InjectionSpec): K8sVolumeMount[] {
+  return [
+    { name: VOLUME_NAMES.secrets, mountPath: spec.secretVolumePath },
+    ...spec.customSecretVolumePaths.map((mountPath, i) => ({ name: customVolumeName(i), mountPath })),
+  ];
+}
+
+function readOnly(name: string, mountPath: string): K8sVolumeMount {
+  return { name, readOnly: true, mountPath };
+}
+
+/** Mounts of an agent container (spec §4.4 order; the sidecar lists the token volume first). */
+export function agentMounts(spec: InjectionSpec, role: 'init' | 'sidecar'): K8sVolumeMount[] {
+  const home: K8sVolumeMount = { name: role === 'init' ? VOLUME_NAMES.homeInit : VOLUME_NAMES.homeSidecar, mountPath: MOUNT_PATHS.home };
+  const token = readOnly(spec.serviceAccount.volumeName, spec.serviceAccount.mountPath);
+  const mounts: K8sVolumeMount[] = role === 'init' ? [home, token] : [token, home];
+  const irsaMount = spec.awsIrsa?.tokenMount;
+  if (irsaMount !== undefined) mounts.push(readOnly(irsaMount.name, irsaMount.mountPath));
+  mounts.push(...secretMounts(spec));
+  if (spec.extraSecret !== '') mounts.push(readOnly(VOLUME_NAMES.extraSecrets, MOUNT_PATHS.extraSecrets));
+  mounts.push(...spec.copiedVolumeMounts);
+  if (spec.configMap !== '') mounts.push(readOnly(VOLUME_NAMES.config, MOUNT_PATHS.configs));
+  if (spec.tlsSecret !== '') mounts.push(readOnly(VOLUME_NAMES.tlsSecrets, MOUNT_PATHS.tls));
+  if (usesPersistentCache(spec)) mounts.push({ name: VOLUME_NAMES.agentCache, mountPath: MOUNT_PATHS.agentCache });
+  return dedupeByMountPath(mounts);
+}
+
+/** A copied mount may land on a path we already mount; the API server rejects duplicates. */
+function dedupeByMountPath(mounts: readonly K8sVolumeMount[]): K8sVolumeMount[] {
+  const seen = new Set<string>();
+  return mounts.filter((mount) => {
+    if (seen.has(mount.mountPath)) return false;
+    seen.add(mount.mountPath);
+    return true;
+  });
+}

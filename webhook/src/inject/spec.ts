@@ -1,0 +1,145 @@
+// InjectionSpec: one pod's vault.hashicorp.com/* annotations, parsed once, validated and fully
+// defaulted (Settings supply the injector-level defaults). Builders read only this; nothing
+// downstream looks at annotation strings again.
+import type { Operation } from 'fast-json-patch';
+import type { K8sEnvVar, K8sVolumeMount } from './pod.js';
+
+export type TemplateEngineName = 'go' | 'handlebars';
+
+/** One rendered file: an agent-inject-secret-/template-/template-file- family member. */
+export interface SecretSpec {
+  /** The annotation suffix exactly as written (per-secret annotations are looked up by it). */
+  readonly rawName: string;
+  /** File name: rawName lower-cased unless preserve-secret-case applies. */
+  readonly name: string;
+  /** Vault path from agent-inject-secret-NAME ("" when only a template was given). */
+  readonly vaultPath: string;
+  /** Inline template text, or the default template for vaultPath; undefined when `source` is used. */
+  readonly contents: string | undefined;
+  /** Template file inside the agent container (agent-inject-template-file-NAME). */
+  readonly source: string | undefined;
+  readonly destination: string;
+  /** Directory the file lives in (per-secret secret-volume-path-NAME or the global one). */
+  readonly mountPath: string;
+  readonly leftDelimiter: string;
+  readonly rightDelimiter: string;
+  readonly command: string;
+  readonly perms: string;
+  readonly errorOnMissingKey: boolean;
+  readonly engine: TemplateEngineName;
+}
+
+/** Where the pod's service-account token is, re-mounted read-only into the agent containers. */
+export interface ServiceAccountTokenMount {
+  readonly volumeName: string;
+  readonly mountPath: string;
+  /** Full path of the token file: mountPath joined with the token file name. */
+  readonly tokenPath: string;
+}
+
+export interface AwsIrsa {
+  readonly tokenMount: K8sVolumeMount | undefined;
+  readonly env: readonly K8sEnvVar[];
+}
+
+export interface AgentSecurityContext {
+  readonly runAsUser: number;
+  readonly runAsGroup: number;
+}
+
+export interface QuantitySet {
+  readonly cpu?: string;
+  readonly memory?: string;
+  readonly 'ephemeral-storage'?: string;
+}
+
+export interface VaultConnection {
+  readonly address: string;
+  readonly caCert: string;
+  /** From the ca-key annotation: vault-k8s writes it to ca_path (spec §9.4). */
+  readonly caPath: string;
+  readonly clientCert: string;
+  readonly clientKey: string;
+  readonly tlsSkipVerify: boolean;
+  readonly tlsServerName: string;
+}
+
+export interface AutoAuthSpec {
+  readonly type: string;
+  readonly mountPath: string;
+  readonly namespace: string;
+  readonly minBackoff: string;
+  readonly maxBackoff: string;
+  readonly exitOnErr: boolean;
+  /** method.config: token_path, auth-config-* (dash → underscore), role. */
+  readonly config: Readonly<Record<string, string>>;
+}
+
+export interface CacheSpec {
+  readonly enabled: boolean;
+  /** Emitted as a JSON string ("true", "false" or "force"), as vault-k8s does. */
+  readonly useAutoAuthToken: string;
+  readonly listenerPort: string;
+  readonly exitOnErr: boolean;
+}
+
+export interface TemplateConfigSpec {
+  readonly exitOnRetryFailure: boolean;
+  readonly staticSecretRenderInterval: string;
+  readonly maxConnectionsPerHost: number;
+  readonly leaseRenewalThreshold: number;
+}
+
+/** Plain environment values passed to both agent containers. */
+export interface AgentEnvSpec {
+  readonly goMaxProcs: string;
+  readonly clientTimeout: string;
+  readonly clientMaxRetries: string;
+  readonly logLevel: string;
+  readonly logFormat: string;
+  readonly proxyAddress: string;
+  readonly vaultCACertBytes: string;
+}
+
+export interface InjectionSpec {
+  readonly image: string;
+  /** agent-pre-populate: add vault-agent-init. */
+  readonly injectInitContainer: boolean;
+  /** not agent-pre-populate-only: add the vault-agent sidecar. */
+  readonly injectSidecar: boolean;
+  readonly initFirst: boolean;
+  /** App containers that get the secret volume mounts. */
+  readonly injectContainers: readonly string[];
+  /** agent-configmap name, "" when the config is generated. */
+  readonly configMap: string;
+  readonly extraSecret: string;
+  readonly tlsSecret: string;
+  readonly secretVolumePath: string;
+  /** Distinct per-secret volume paths other than secretVolumePath, first-seen order. */
+  readonly customSecretVolumePaths: readonly string[];
+  readonly secrets: readonly SecretSpec[];
+  readonly serviceAccount: ServiceAccountTokenMount;
+  readonly awsIrsa: AwsIrsa | undefined;
+  /** Mounts copied from agent-copy-volume-mounts's container (service-account mounts excluded). */
+  readonly copiedVolumeMounts: readonly K8sVolumeMount[];
+  /** undefined ⇒ the agent containers get no securityContext at all. */
+  readonly securityContext: AgentSecurityContext | undefined;
+  readonly resources: { readonly limits: QuantitySet; readonly requests: QuantitySet };
+  /** Seconds slept in the sidecar's preStop hook before revoking; undefined ⇒ no hook. */
+  readonly revokeGraceSeconds: number | undefined;
+  readonly vault: VaultConnection;
+  readonly env: AgentEnvSpec;
+  readonly autoAuth: AutoAuthSpec;
+  readonly injectToken: boolean;
+  readonly cache: CacheSpec;
+  readonly enableQuit: boolean;
+  readonly templateConfig: TemplateConfigSpec;
+  readonly disableIdleConnections: readonly string[] | undefined;
+  readonly disableKeepAlives: readonly string[] | undefined;
+  /** agent-telemetry-* decoded (JSON where possible), keys with dashes as underscores. */
+  readonly telemetry: Readonly<Record<string, unknown>> | undefined;
+  /** agent-share-process-namespace when present. */
+  readonly shareProcessNamespace: boolean | undefined;
+  readonly sidecarJsonPatch: readonly Operation[];
+  readonly initJsonPatch: readonly Operation[];
+}
