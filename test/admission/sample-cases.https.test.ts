@@ -6,21 +6,15 @@ import {
   caseReview,
   checkCase,
   checkExtras,
-  invocationKey,
+  groupByFlags,
   loadCases,
   loadExtraChecks,
   type AdmissionResponseBody,
-  type VaultK8sCase,
 } from '../helpers/vault-k8s-cases.js';
 
-const cases = loadCases().filter((testCase) => testCase.level === 'admission');
+const cases = loadCases('admission');
 const extraChecks = loadExtraChecks(fileURLToPath(new URL('../inject/sample-case-extra-checks.json', import.meta.url)));
 
-const groups = new Map<string, VaultK8sCase[]>();
-for (const testCase of cases) {
-  const key = invocationKey(testCase);
-  groups.set(key, [...(groups.get(key) ?? []), testCase]);
-}
 
 /** The value of the first metrics sample line starting with `prefix` (0 when absent). */
 function metricValue(exposition: string, prefix: string): number {
@@ -28,7 +22,7 @@ function metricValue(exposition: string, prefix: string): number {
   return line === undefined ? 0 : Number(line.slice(line.lastIndexOf(' ') + 1));
 }
 
-describe.each([...groups.values()].map((group) => [group.length, group[0]?.id ?? '', group] as const))(
+describe.each(groupByFlags(cases).map((group) => [group.length, group[0]?.id ?? '', group] as const))(
   'sample cases over HTTPS (%i cases sharing the flags of %s)',
   (_count, _first, group) => {
     let webhook: WebhookProcess;

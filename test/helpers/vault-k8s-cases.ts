@@ -1,13 +1,15 @@
 // The upstream-derived vault-k8s cases (shared/spec/vault-k8s-cases.sample.json, format in
-// vault-k8s-spec.md §10) as data: turn a case into an AdmissionReview and injector flags, and
-// check a response against every expectation the case states.
+// vault-k8s-spec.md §10) as data: load them, group them by injector flags, turn a case into an
+// AdmissionReview, and check a response against every expectation the case states.
 import { readFileSync } from 'node:fs';
 import { Buffer } from 'node:buffer';
 import fastJsonPatch, { type Operation } from 'fast-json-patch';
 import { SAMPLE_CASES_FILE } from './repo-paths.js';
+import { flagsToArgs } from './webhook-process.js';
 
 export interface VaultK8sCase {
   readonly id: string;
+  readonly source_test?: string;
   readonly level: 'admission' | 'http' | 'startup' | 'unit';
   readonly pod_annotations: Record<string, string>;
   readonly pod_extra: {
@@ -33,8 +35,9 @@ export interface VaultK8sCase {
   readonly expect_resources?: Record<string, unknown>;
 }
 
-export function loadCases(file: string = SAMPLE_CASES_FILE): VaultK8sCase[] {
-  return JSON.parse(readFileSync(file, 'utf8')) as VaultK8sCase[];
+export function loadCases(level?: VaultK8sCase['level'], file: string = SAMPLE_CASES_FILE): VaultK8sCase[] {
+  const cases = JSON.parse(readFileSync(file, 'utf8')) as VaultK8sCase[];
+  return level === undefined ? cases : cases.filter((testCase) => testCase.level === level);
 }
 
 /** The pod the case describes, as the API server would send it. */
@@ -62,19 +65,17 @@ export function caseReview(testCase: VaultK8sCase, apiVersion = 'admission.k8s.i
 
 /** The case's injector configuration as `-flag=value` arguments and environment variables. */
 export function caseInvocation(testCase: VaultK8sCase): { args: string[]; env: Record<string, string> } {
-  const args: string[] = [];
-  const env: Record<string, string> = {};
-  for (const [name, value] of Object.entries(testCase.injector_flags)) {
-    if (name.startsWith('env:')) env[name.slice(4)] = String(value);
-    else args.push(`-${name}=${String(value)}`);
-  }
-  return { args, env };
+  return flagsToArgs(testCase.injector_flags);
 }
 
-/** A stable key for grouping cases that can share one webhook process. */
-export function invocationKey(testCase: VaultK8sCase): string {
-  const { args, env } = caseInvocation(testCase);
-  return JSON.stringify([[...args].sort(), Object.entries(env).sort()]);
+/** Cases grouped by identical injector flags, so one webhook process can serve each group. */
+export function groupByFlags(cases: readonly VaultK8sCase[]): VaultK8sCase[][] {
+  const groups = new Map<string, VaultK8sCase[]>();
+  for (const testCase of cases) {
+    const key = JSON.stringify(Object.entries(testCase.injector_flags).sort(([a], [b]) => a.localeCompare(b)));
+    groups.set(key, [...(groups.get(key) ?? []), testCase]);
+  }
+  return [...groups.values()];
 }
 
 export interface AdmissionResponseBody {

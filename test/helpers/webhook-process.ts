@@ -6,7 +6,7 @@ import type { ChildProcess } from 'node:child_process';
 import { existsSync, mkdtempSync, renameSync, rmSync, writeFileSync } from 'node:fs';
 import { Agent, request as httpsRequest } from 'node:https';
 import type { IncomingHttpHeaders } from 'node:http';
-import type { TLSSocket } from 'node:tls';
+import { TLSSocket } from 'node:tls';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -40,7 +40,7 @@ export interface HttpResult {
   readonly headers: IncomingHttpHeaders;
   readonly body: string;
   /** Negotiated TLS protocol and cipher (OpenSSL names) of the connection that carried it. */
-  readonly tls: { readonly protocol: string | null; readonly cipher: string };
+  readonly tls: { readonly protocol: string | null; readonly cipher: string; readonly serialNumber: string };
 }
 
 export interface RequestOptions {
@@ -146,15 +146,15 @@ export class WebhookProcess {
   /** Waits until the output matches `pattern` (or the process exits, or the timeout passes). */
   async waitForOutput(pattern: RegExp, timeoutMs = 20_000): Promise<RegExpExecArray> {
     const deadline = Date.now() + timeoutMs;
-    let exited = false;
+    const state = { exited: false };
     void this.exited.then(() => {
-      exited = true;
+      state.exited = true;
     });
     for (;;) {
       const match = pattern.exec(this.logs());
       if (match !== null) return match;
-      if (exited || Date.now() > deadline) {
-        throw new Error(`webhook output never matched ${String(pattern)}${exited ? ' (process exited)' : ''}:\n${this.logs()}`);
+      if (state.exited || Date.now() > deadline) {
+        throw new Error(`webhook output never matched ${String(pattern)}${state.exited ? ' (process exited)' : ''}:\n${this.logs()}`);
       }
       await new Promise((resolve) => setTimeout(resolve, 20));
     }
@@ -181,8 +181,11 @@ export class WebhookProcess {
         (response) => {
           const chunks: Buffer[] = [];
           response.on('data', (chunk: Buffer) => chunks.push(chunk));
-          const socket = response.socket as TLSSocket;
-          const tls = { protocol: socket.getProtocol(), cipher: socket.getCipher().name };
+          const socket = response.socket;
+          const tls =
+            socket instanceof TLSSocket
+              ? { protocol: socket.getProtocol(), cipher: socket.getCipher().name, serialNumber: socket.getPeerCertificate().serialNumber }
+              : { protocol: null, cipher: '', serialNumber: '' };
           response.on('end', () => {
             resolve({ status: response.statusCode ?? 0, headers: response.headers, body: Buffer.concat(chunks).toString('utf8'), tls });
           });
@@ -244,7 +247,8 @@ export async function startWebhook(options: WebhookProcessOptions = {}): Promise
     files = await writeTestCertificates(dir, options.keyType);
     args.push(`-tls-cert-file=${files.certFile}`, `-tls-key-file=${files.keyFile}`);
   }
-  // Flags after the first non-flag argument are ignored (Go flag rules), so ours go first.
+  // Flags after the first non-flag argument are ignored (Go flag rules), so ours go first. Only
+  // PATH and the given variables reach the process: AGENT_INJECT_* from a developer's shell must not.
   const child = spawn(process.execPath, [CLI_PATH, ...args], {
     cwd: REPO_ROOT,
     env: { PATH: process.env['PATH'] ?? '', ...env },

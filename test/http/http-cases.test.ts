@@ -2,10 +2,10 @@
 // set. Each case's request is derived from its notes and pod fields; expectations from its text.
 import { startWebhook } from '../helpers/webhook-process.js';
 import type { WebhookProcess } from '../helpers/webhook-process.js';
-import { groupByFlags, loadSampleCases } from '../helpers/sample-cases.js';
-import type { SampleCase } from '../helpers/sample-cases.js';
+import { groupByFlags, loadCases } from '../helpers/vault-k8s-cases.js';
+import type { VaultK8sCase as SampleCase } from '../helpers/vault-k8s-cases.js';
 
-const cases = loadSampleCases('http');
+const cases = loadCases('http');
 
 function notes(sample: SampleCase): string {
   return typeof sample.pod_extra['notes'] === 'string' ? sample.pod_extra['notes'] : '';
@@ -54,7 +54,7 @@ async function contentTypeCase(webhook: WebhookProcess, sample: SampleCase): Pro
 async function versionCase(webhook: WebhookProcess, sample: SampleCase): Promise<void> {
   const apiVersion = /apiVersion ([^\s,]+)/.exec(notes(sample))?.[1];
   expect(apiVersion).toBe('admission.k8s.io/v1beta1');
-  const namespace = String(sample.pod_extra['namespace'] ?? 'default');
+  const namespace = typeof sample.pod_extra['namespace'] === 'string' ? sample.pod_extra['namespace'] : 'default';
   const beta = await webhook.postReview(review(apiVersion!, 'uid-v1beta1', namespace, podOf(sample)));
   const v1 = await webhook.postReview(review('admission.k8s.io/v1', 'uid-v1', namespace, podOf(sample)));
   expect(beta.status).toBe(200);

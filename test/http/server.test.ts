@@ -161,10 +161,19 @@ describe('webhook over HTTPS', () => {
       expect(result.sent).toBe(0);
     });
 
-    it('stops reading a chunked body once it passes the limit', async () => {
-      const result = await streamBody(webhook, 64 * 1024 * 1024, {});
-      expect(result.status).toBe(413);
-      expect(result.sent).toBeLessThan(64 * 1024 * 1024);
+    it('refuses a chunked body once it passes the limit', async () => {
+      const result = await streamBody(webhook, LIMIT + 6 * 1024 * 1024, {});
+      expect([result.status, result.body]).toEqual([413, `request body too large: limit is ${LIMIT} bytes\n`]);
+    });
+
+    it('cuts a client that keeps streaming far past the limit, and stays healthy', async () => {
+      const total = 256 * 1024 * 1024;
+      const outcome = await streamBody(webhook, total, {}).then(
+        (result) => ({ status: result.status, cut: result.sent < total }),
+        (error: unknown) => ({ status: (error as NodeJS.ErrnoException).code, cut: true }),
+      );
+      expect(outcome.cut).toBe(true);
+      expect([413, 'EPIPE', 'ECONNRESET']).toContain(outcome.status);
       expect((await webhook.request({ path: '/health/ready' })).status).toBe(204);
     });
   });
@@ -215,8 +224,9 @@ describe('webhook over HTTPS', () => {
       expect(result.status).toBe(200);
       const line = await webhook.waitForOutput(/^\{.*"uid":"log-uid-1".*\}$/m);
       const entry = JSON.parse(line[0]) as Record<string, unknown>;
-      expect(entry).toMatchObject({ '@level': 'info', '@module': 'handler', '@message': 'admission', uid: 'log-uid-1', namespace: 'shop', generateName: 'payments-' });
-      expect(typeof entry['decision']).toBe('string');
+      expect(entry).toMatchObject({ '@module': 'handler', '@message': 'admission', uid: 'log-uid-1', namespace: 'shop', generateName: 'payments-' });
+      expect(['injected', 'skipped', 'denied']).toContain(entry['decision']);
+      expect(entry['@level']).toBe(entry['decision'] === 'denied' ? 'warn' : 'info');
       expect(typeof entry['durationMs']).toBe('number');
       expect(webhook.logs().match(/"uid":"log-uid-1"/g)).toHaveLength(1);
       for (const marker of SECRET_MARKERS) expect(webhook.logs()).not.toContain(marker);

@@ -6,7 +6,7 @@ import type { AdmissionRequest } from '../../webhook/src/http/admission-review.j
 import { fileURLToPath } from 'node:url';
 import { caseInvocation, caseReview, checkCase, checkExtras, loadCases, loadExtraChecks } from '../helpers/vault-k8s-cases.js';
 
-const cases = loadCases().filter((testCase) => testCase.level === 'admission');
+const cases = loadCases('admission');
 const extraChecks = loadExtraChecks(fileURLToPath(new URL('./sample-case-extra-checks.json', import.meta.url)));
 
 describe('vault-k8s sample cases (admit, in-process)', () => {

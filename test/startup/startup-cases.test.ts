@@ -5,10 +5,10 @@ import { FLAG_DEFINITIONS } from '../../webhook/src/settings/flag-definitions.js
 import { GO_CIPHER_TO_OPENSSL } from '../../webhook/src/settings/tls-options.js';
 import { flagsToArgs, runWebhookToExit, startWebhook } from '../helpers/webhook-process.js';
 import type { WebhookProcess } from '../helpers/webhook-process.js';
-import { loadSampleCases } from '../helpers/sample-cases.js';
-import type { SampleCase } from '../helpers/sample-cases.js';
+import { loadCases } from '../helpers/vault-k8s-cases.js';
+import type { VaultK8sCase as SampleCase } from '../helpers/vault-k8s-cases.js';
 
-const cases = loadSampleCases('startup');
+const cases = loadCases('startup');
 
 /** The quoted message of an "Exits … '<message>'." expectation, or undefined for a start. */
 function expectedExitMessage(sample: SampleCase): string | undefined {

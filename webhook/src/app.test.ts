@@ -31,7 +31,7 @@ function build(admit: (request: AdmissionRequest) => AdmissionOutcome, options: 
   });
   apps.push(app);
   const inject = async (options: { method: string; url: string; headers?: Record<string, string>; payload?: string | undefined }): Promise<{ statusCode: number; body: string }> => {
-    if (app.server.listening === false) await app.listen({ port: 0, host: '127.0.0.1' });
+    if (!app.server.listening) await app.listen({ port: 0, host: '127.0.0.1' });
     const address = app.server.address() as AddressInfo;
     const response = await fetch(`http://127.0.0.1:${address.port}${options.url}`, {
       method: options.method,
@@ -163,6 +163,18 @@ describe('admission log line', () => {
     const { app, lines } = build(denied);
     await app.inject({ method: 'POST', url: '/mutate', headers: { 'content-type': 'application/json' }, payload: review('team-a', 'uid-9', { metadata: { name: 'pod-1' } }) });
     expect(lines.find((line) => line['@message'] === 'admission')).toMatchObject({ '@level': 'warn', name: 'pod-1', decision: 'denied', reason: 'error validating agent configuration: no role' });
+  });
+});
+
+describe('denial reasons in logs', () => {
+  it('keep annotation names but not the quoted values', async () => {
+    const reason = 'error creating new agent sidecar: strconv.ParseBool: parsing "hunter2-token": invalid syntax (annotation vault.hashicorp.com/agent-inject-token="hunter2-token")';
+    const { app, lines } = build((request) => ({ decision: 'denied', reason, response: { uid: request.uid, allowed: false, status: { metadata: {}, message: reason } } }));
+    const reply = await app.inject({ method: 'POST', url: '/mutate', headers: { 'content-type': 'application/json' }, payload: review('ns') });
+    expect(JSON.parse(reply.body)).toMatchObject({ response: { status: { message: reason } } });
+    const logged = lines.find((line) => line['@message'] === 'admission');
+    expect(logged?.['reason']).toBe('error creating new agent sidecar: strconv.ParseBool: parsing "…": invalid syntax (annotation vault.hashicorp.com/agent-inject-token="…")');
+    expect(JSON.stringify(lines)).not.toContain('hunter2');
   });
 });
 

@@ -11,7 +11,7 @@ import { recordAdmission } from '../metrics.js';
 import type { WebhookMetrics } from '../metrics.js';
 import { decodeAdmissionReview } from './decode-review.js';
 import { encodeAdmissionReview } from './encode-review.js';
-import { readBody } from './read-body.js';
+import { discardBody, readBody } from './read-body.js';
 import { sendGoError } from './go-responses.js';
 import { registerRawRoute } from './raw-route.js';
 
@@ -31,6 +31,15 @@ const MAX_LOGGED_TEXT = 512;
 
 function clip(text: string): string {
   return text.length > MAX_LOGGED_TEXT ? `${text.slice(0, MAX_LOGGED_TEXT)}…` : text;
+}
+
+/**
+ * Denial reasons quote the offending annotation values (vault-k8s's texts do), and a value can be
+ * a template or a token pasted into the wrong annotation. The log keeps the reason's shape and the
+ * annotation names but drops every quoted value; the API server still gets the full message.
+ */
+export function redactQuotedValues(text: string): string {
+  return text.replace(/"(?:[^"\\]|\\.)*"/g, '"…"');
 }
 
 function podMetadata(object: unknown): { name?: string; generateName?: string } {
@@ -70,7 +79,7 @@ async function handleMutate(options: MutateRouteOptions, request: FastifyRequest
   const read = await readBody(request.raw, options.bodyLimit);
   if (read.kind === 'too-large') {
     logger.warn({ code: 413, limit: options.bodyLimit }, 'request body too large');
-    reply.header('connection', 'close');
+    discardBody(request.raw);
     return sendGoError(reply, 413, `request body too large: limit is ${options.bodyLimit} bytes`);
   }
   if (read.kind === 'error') {
@@ -104,7 +113,7 @@ async function handleMutate(options: MutateRouteOptions, request: FastifyRequest
     namespace,
     ...podMetadata(admissionRequest.object),
     decision: outcome.decision,
-    ...(outcome.decision === 'injected' ? { injectionType: outcome.injectionType ?? 'none' } : { reason: clip(outcome.reason) }),
+    ...(outcome.decision === 'injected' ? { injectionType: outcome.injectionType ?? 'none' } : { reason: clip(redactQuotedValues(outcome.reason)) }),
     allowed: response.allowed,
     durationMs: Number((options.now() - started).toFixed(3)),
   };

@@ -27,7 +27,6 @@ export function readBody(request: IncomingMessage, limit: number): Promise<BodyR
     const onData = (chunk: Buffer): void => {
       size += chunk.length;
       if (size > limit) {
-        request.pause();
         finish({ kind: 'too-large' });
         return;
       }
@@ -47,4 +46,39 @@ export function readBody(request: IncomingMessage, limit: number): Promise<BodyR
     request.on('error', onError);
     request.on('aborted', onAborted);
   });
+}
+
+/** How much of a refused body is read and dropped, and for how long, before the socket is cut. */
+export const DISCARD_LIMIT_BYTES = 2 * MAX_BODY_BYTES;
+export const DISCARD_TIMEOUT_MS = 5000;
+
+/**
+ * Reads and drops the rest of a refused body, so the client (still sending) gets to read our
+ * answer instead of a connection reset; past `maxBytes` or `maxMs` the connection is cut.
+ * Nothing is kept, so the memory cost is nil whatever the client sends.
+ */
+export function discardBody(request: IncomingMessage, maxBytes = DISCARD_LIMIT_BYTES, maxMs = DISCARD_TIMEOUT_MS): void {
+  if (request.readableEnded) return;
+  let dropped = 0;
+  const cut = (): void => {
+    request.off('data', onData);
+    request.socket.destroy();
+  };
+  const timer = setTimeout(cut, maxMs);
+  timer.unref();
+  const onData = (chunk: Buffer): void => {
+    dropped += chunk.length;
+    if (dropped > maxBytes) {
+      clearTimeout(timer);
+      cut();
+    }
+  };
+  request.on('data', onData);
+  request.once('end', () => {
+    clearTimeout(timer);
+  });
+  request.once('close', () => {
+    clearTimeout(timer);
+  });
+  request.resume();
 }

@@ -224,9 +224,3 @@ export function decodePod(object: unknown): PodDecodeResult {
   if (problem !== undefined) return { ok: false, error: problem };
   return { ok: true, pod: object === null ? {} : (object) };
 }
-
-/** The pod's annotations (null entries, which Go decodes as "", included as ""). */
-export function podAnnotations(pod: K8sPod): ReadonlyMap<string, string> {
-  const entries = Object.entries(pod.metadata?.annotations ?? {}).map(([key, value]) => [key, value ?? ''] as const);
-  return new Map(entries);
-}

@@ -182,11 +182,15 @@ export function renderAgentConfig(spec: InjectionSpec, role: AgentRole): AgentCo
 }
 
 /** Compact JSON with Go's HTML-safe escaping, as vault-k8s's json.Marshal produces it. */
+const GO_ESCAPES: Readonly<Record<string, string>> = {
+  '<': '\\u003c',
+  '>': '\\u003e',
+  '&': '\\u0026',
+  '\u2028': '\\u2028',
+  '\u2029': '\\u2029',
+};
+
 export function encodeAgentConfig(config: AgentConfig): string {
-  return JSON.stringify(config)
-    .replaceAll('<', '\\u003c')
-    .replaceAll('>', '\\u003e')
-    .replaceAll('&', '\\u0026')
-    .replaceAll('\u2028', '\\u2028')
-    .replaceAll('\u2029', '\\u2029');
+  // These characters can only occur inside JSON strings, so a textual replace is exact.
+  return JSON.stringify(config).replace(/[<>&\u2028\u2029]/g, (char) => GO_ESCAPES[char] ?? char);
 }

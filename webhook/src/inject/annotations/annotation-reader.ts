@@ -5,18 +5,26 @@ import { ANNOTATION_PREFIX } from './keys.js';
 import type { IssueList, IssueStage } from '../issues.js';
 
 export class AnnotationReader {
+  /** Our annotations keyed by short name (prefix removed once: lookups are the hot path). */
+  private readonly byShortName = new Map<string, string>();
+
   constructor(
-    private readonly annotations: ReadonlyMap<string, string>,
+    annotations: Readonly<Record<string, string | null>>,
     private readonly issues: IssueList,
-  ) {}
+  ) {
+    for (const key of Object.keys(annotations)) {
+      // A JSON null value decodes as "" in Go's map[string]string.
+      if (key.startsWith(ANNOTATION_PREFIX)) this.byShortName.set(key.slice(ANNOTATION_PREFIX.length), annotations[key] ?? '');
+    }
+  }
 
   /** Raw value, or undefined when absent. */
   raw(name: string): string | undefined {
-    return this.annotations.get(`${ANNOTATION_PREFIX}${name}`);
+    return this.byShortName.get(name);
   }
 
   has(name: string): boolean {
-    return this.annotations.has(`${ANNOTATION_PREFIX}${name}`);
+    return this.byShortName.has(name);
   }
 
   string(name: string, fallback: string): string {
@@ -63,15 +71,15 @@ export class AnnotationReader {
   /** All annotations under the prefix whose short name starts with `familyPrefix`, in pod order. */
   family(familyPrefix: string): { readonly suffix: string; readonly value: string }[] {
     const members: { suffix: string; value: string }[] = [];
-    const fullPrefix = `${ANNOTATION_PREFIX}${familyPrefix}`;
-    for (const [key, value] of this.annotations) {
-      if (key.startsWith(fullPrefix)) members.push({ suffix: key.slice(fullPrefix.length), value });
+    for (const [shortName, value] of this.byShortName) {
+      if (shortName.startsWith(familyPrefix)) members.push({ suffix: shortName.slice(familyPrefix.length), value });
     }
     return members;
   }
 
+  /** Our annotations as [short name, value], in pod order. */
   entries(): IterableIterator<[string, string]> {
-    return this.annotations.entries();
+    return this.byShortName.entries();
   }
 }
 

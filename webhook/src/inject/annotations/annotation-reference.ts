@@ -1,4 +1,4 @@
-// What each annotation means and defaults to, for the generated reference (docs/reference.md)
+// What each annotation means and defaults to, for the generated reference (docs/annotations.md)
 // and for "unknown annotation" warnings. Descriptions restate vault-k8s behaviour (spec §2).
 import { ANNOTATION_FAMILIES, POD_ANNOTATIONS } from './keys.js';
 

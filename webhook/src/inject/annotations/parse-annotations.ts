@@ -7,7 +7,6 @@ import type { Settings } from '../../settings/settings.js';
 import { DEFAULT_VAULT_IMAGE } from '../../settings/flag-definitions.js';
 import { IssueList, type InjectionIssue } from '../issues.js';
 import type { K8sPod } from '../pod.js';
-import { podAnnotations } from '../pod.js';
 import { canonicalQuantity } from '../quantity.js';
 import { findServiceAccountToken } from '../service-account.js';
 import type { AgentSecurityContext, AutoAuthSpec, InjectionSpec, QuantitySet, ServiceAccountTokenMount } from '../spec.js';
@@ -301,7 +300,7 @@ function parseShareProcessNamespace(context: ParseContext): boolean | undefined 
 /** Parses and validates a pod's annotations into an InjectionSpec, collecting every problem. */
 export function parseInjectionSpec(pod: K8sPod, requestNamespace: string, settings: Settings): ParseResult {
   const issues = new IssueList();
-  const reader = new AnnotationReader(podAnnotations(pod), issues);
+  const reader = new AnnotationReader(pod.metadata?.annotations ?? {}, issues);
   const context: ParseContext = { pod, reader, settings, issues, requestNamespace };
   const { spec, serviceAccountFound } = buildSpec(context);
   validate(context, spec, serviceAccountFound);

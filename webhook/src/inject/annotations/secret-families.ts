@@ -24,10 +24,8 @@ export function defaultTemplate(kind: DefaultTemplateKind, vaultPath: string): s
 /** Raw names in first-seen order (a secret exists if any declaring annotation is non-blank). */
 function discoverRawNames(reader: AnnotationReader): string[] {
   const names: string[] = [];
-  for (const [key, value] of reader.entries()) {
+  for (const [shortName, value] of reader.entries()) {
     if (value.trim() === '') continue;
-    const shortName = key.startsWith('vault.hashicorp.com/') ? key.slice('vault.hashicorp.com/'.length) : undefined;
-    if (shortName === undefined) continue;
     for (const prefix of DECLARING_PREFIXES) {
       if (!shortName.startsWith(prefix)) continue;
       const rawName = shortName.slice(prefix.length);

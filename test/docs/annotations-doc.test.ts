@@ -1,0 +1,7 @@
+import { readFileSync } from 'node:fs';
+import { ANNOTATIONS_DOC, renderAnnotationsDoc } from '../../scripts/annotations-doc.js';
+
+it('docs/annotations.md is generated from the current annotation registry', () => {
+  // Regenerate with: node --import tsx scripts/annotations-doc.ts --write
+  expect(readFileSync(ANNOTATIONS_DOC, 'utf8')).toBe(renderAnnotationsDoc());
+});

@@ -1,0 +1,20 @@
+// docs/webhook-settings.md must list every flag with its variable and default, and every metric.
+import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { ENV_ONLY, FLAG_DEFINITIONS } from '../../webhook/src/settings/flag-definitions.js';
+import { METRIC_NAMES } from '../../webhook/src/metrics.js';
+import { SHUTDOWN_TIMEOUT_ENV } from '../../webhook/src/main.js';
+import { REPO_ROOT } from '../helpers/webhook-process.js';
+
+const doc = readFileSync(join(REPO_ROOT, 'docs', 'webhook-settings.md'), 'utf8');
+
+describe('docs/webhook-settings.md', () => {
+  it.each(FLAG_DEFINITIONS.map((definition) => [definition.name, definition] as const))('documents -%s', (_name, definition) => {
+    const defaultText = definition.kind === 'bool' ? definition.defaultValue : `\`${definition.defaultValue === '' ? '""' : definition.defaultValue}\``;
+    expect(doc).toContain(`| \`-${definition.name}\` | \`${definition.env}\` | ${defaultText} |`);
+  });
+
+  it('documents the env-only variables and every metric', () => {
+    for (const name of [...Object.values(ENV_ONLY), SHUTDOWN_TIMEOUT_ENV, ...Object.values(METRIC_NAMES)]) expect(doc).toContain(`\`${name}\``);
+  });
+});
