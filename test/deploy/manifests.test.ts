@@ -1,6 +1,8 @@
 // deploy/ as `kubectl apply -k deploy/` sees it: every manifest parses, validates against the
 // Kubernetes schemas (plus strict unknown-field checking), and agrees with itself and the code.
-import { CLUSTER_OBJECT_NAMES } from '../../webhook/src/cluster/cluster-names.js';
+import { readFileSync } from 'node:fs';
+
+import { CERT_SECRET_KEYS, CLUSTER_OBJECT_NAMES } from '../../webhook/src/cluster/cluster-names.js';
 import { selectorMatches, type LabelSelector } from './label-selector.js';
 import {
   findObject,
@@ -272,5 +274,20 @@ describe('names shared with the code', () => {
       expect(binding.subjects).toEqual([{ kind: 'ServiceAccount', name: deployment.spec.template.spec.serviceAccountName, namespace }]);
       expect(findObject(manifests, binding.roleRef.kind, binding.roleRef.name)).toBeDefined();
     }
+  });
+});
+
+describe('docs/install.md agrees with deploy/', () => {
+  const guide = readFileSync(new URL('../../docs/install.md', import.meta.url), 'utf8');
+
+  test('the overlay example patches the env entries it names by index', () => {
+    for (const match of guide.matchAll(/path: \/spec\/template\/spec\/containers\/0\/env\/(\d+)\/value\s+# (\w+)/g)) {
+      expect([match[2], container.env?.[Number(match[1])]?.name]).toEqual([match[2], match[2]]);
+    }
+    expect([...guide.matchAll(/env\/(\d+)\/value/g)]).toHaveLength(2);
+  });
+
+  test('the Secret keys documented are the keys the code writes', () => {
+    for (const key of Object.values(CERT_SECRET_KEYS)) expect(guide).toContain(`| \`${key}\` |`);
   });
 });

@@ -50,6 +50,22 @@ export function createCertificateSource(settings: Settings, logger: Logger): Cer
   return new GeneratedCertificateSource({ hosts, logger: namedLogger(logger, 'auto-tls') });
 }
 
+/**
+ * Starts the certificate source. With -tls-auto the Kubernetes side (caBundle updater, and with
+ * -use-leader-elector the Lease election and the Secret-shared CA) is loaded lazily, so a webhook
+ * without -tls-auto never loads @kubernetes/client-node.
+ */
+async function startCertificateSource(settings: Settings, logger: Logger, signal: AbortSignal): Promise<CertificateSource> {
+  const sharedCertificates = settings.tls.autoName !== '' && settings.useLeaderElector && settings.tls.certFile === '';
+  const local = sharedCertificates ? undefined : createCertificateSource(settings, logger);
+  if (local !== undefined) await local.start(signal);
+  if (settings.tls.autoName === '' && local !== undefined) return local;
+  const { startClusterTls } = await import('./cluster/cluster-tls.js');
+  const hosts = settings.tls.autoHosts.length > 0 ? settings.tls.autoHosts : defaultAutoHosts(settings.namespace);
+  const cluster = await startClusterTls({ settings, hosts, logger: namedLogger(logger, 'cluster'), signal, ...(local !== undefined ? { localSource: local } : {}) });
+  return cluster.source;
+}
+
 /** Splits -listen into what net.Server.listen wants; "" host means every interface. */
 export function listenAddress(listen: string): { host: string; port: number } {
   const separator = listen.lastIndexOf(':');
@@ -137,9 +153,8 @@ interface ProcessContext {
 
 async function serve(context: ProcessContext, stop: Promise<unknown>): Promise<Running | number> {
   const { settings, logger, metrics, io } = context;
-  const source = createCertificateSource(settings, logger);
   const sourceController = new AbortController();
-  await source.start(sourceController.signal);
+  const source = await startCertificateSource(settings, logger, sourceController.signal);
   logger.debug('waiting for the first certificate');
   const bundle = await firstBundle(source, stop);
   if (bundle === undefined) {

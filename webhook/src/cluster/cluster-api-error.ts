@@ -49,7 +49,7 @@ function statusBody(body: unknown): StatusBody {
       return {};
     }
   }
-  return body !== null && typeof body === 'object' ? (body) : {};
+  return body !== null && typeof body === 'object' ? body : {};
 }
 
 /** Kind of an HTTP failure from its status code and the Status object's reason. */

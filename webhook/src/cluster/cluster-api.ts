@@ -42,6 +42,8 @@ export interface SecretObject extends ObjectReference {
   /** Decoded values (UTF-8 text: PEM here). */
   readonly data: Readonly<Record<string, string>>;
   readonly labels?: Readonly<Record<string, string>>;
+  /** Kept as read so an update does not drop e.g. kubectl's last-applied-configuration. */
+  readonly annotations?: Readonly<Record<string, string>>;
 }
 
 export interface LeaseObject extends ObjectReference {
@@ -114,12 +116,14 @@ function fromWebhookConfiguration(object: V1MutatingWebhookConfiguration): Webho
 
 function fromSecret(object: V1Secret): SecretObject {
   const labels = object.metadata?.labels;
+  const annotations = object.metadata?.annotations;
   return {
     name: object.metadata?.name ?? '',
     namespace: object.metadata?.namespace ?? '',
     ...(object.metadata?.resourceVersion !== undefined ? { resourceVersion: object.metadata.resourceVersion } : {}),
     data: decodeData(object.data),
     ...(labels !== undefined ? { labels } : {}),
+    ...(annotations !== undefined ? { annotations } : {}),
   };
 }
 
@@ -132,6 +136,7 @@ function toSecret(secret: SecretObject): V1Secret {
       namespace: secret.namespace,
       ...(secret.resourceVersion !== undefined ? { resourceVersion: secret.resourceVersion } : {}),
       ...(secret.labels !== undefined ? { labels: { ...secret.labels } } : {}),
+      ...(secret.annotations !== undefined ? { annotations: { ...secret.annotations } } : {}),
     },
     type: 'Opaque',
     data: encodeData(secret.data),

@@ -1,6 +1,7 @@
 // A sleep that ends early when woken (new work arrived) or when the process is stopping. The
-// loops in this directory wait on it between API calls; timers are unref'd so a stopped loop
-// never keeps the process alive.
+// loops in this directory wait on it between API calls. The timer is deliberately not unref'd:
+// while a follower waits for its first certificate these loops are all the process is doing, and
+// an abort ends the sleep at once anyway.
 
 export class WakeableSleep {
   private wakeCurrent: (() => void) | undefined;
@@ -26,7 +27,6 @@ export class WakeableSleep {
         resolve();
       };
       const timer = setTimeout(finish, ms);
-      timer.unref();
       signal.addEventListener('abort', finish, { once: true });
       this.wakeCurrent = finish;
     });

@@ -1,0 +1,172 @@
+// The images' recipe without Docker: the runtime stage is `npm ci --omit=dev` + the built dist/ +
+// package.json (+ image/ files). Reproduced here in a temp dir, then both images' commands run
+// from it: the webhook (`agent-inject`, plain and with -tls-auto against the fake API server, so
+// @kubernetes/client-node must load from production dependencies) must reach ready, with the
+// image's HEALTHCHECK script agreeing; the agent image's `vault` shim must pass vault-k8s's
+// arguments to our agent and token commands, which fail cleanly without a Vault.
+import { spawn, spawnSync, type ChildProcess } from 'node:child_process';
+import { cpSync, existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+
+import { writeKubeconfigFile } from '../k8s-fake/kube-config.js';
+import type { FakeKubeApi } from '../k8s-fake/fake-kube-api.js';
+import { NAMESPACE, SERVICE_ACCOUNT, seedWebhookConfiguration, startFakeCluster, storedBundles, waitFor, WEBHOOK_CONFIGURATION } from '../cluster/cluster-test-kit.js';
+import { REPO_ROOT } from './parse-dockerfile.js';
+
+// Run the npm the image runs: node:20 images bundle npm 10 (this machine may have another).
+const IMAGE_NPM = 'npm@10.8.2';
+
+let app: string;
+let api: FakeKubeApi;
+const children: ChildProcess[] = [];
+
+beforeAll(async () => {
+  if (!existsSync(join(REPO_ROOT, 'dist', 'cli', 'main.js'))) throw new Error('dist/ is missing: run `npm run build` first (npm test does)');
+  app = mkdtempSync(join(tmpdir(), 'image-install-'));
+  for (const file of ['package.json', 'package-lock.json']) cpSync(join(REPO_ROOT, file), join(app, file));
+  const install = spawnSync('npx', ['--yes', IMAGE_NPM, 'ci', '--omit=dev', '--no-audit', '--no-fund', '--ignore-scripts'], {
+    cwd: app,
+    encoding: 'utf8',
+    timeout: 300_000,
+    env: { ...process.env, npm_config_update_notifier: 'false' },
+  });
+  if (install.status !== 0) throw new Error(`npm ci --omit=dev failed:\n${install.stdout}\n${install.stderr}`);
+  cpSync(join(REPO_ROOT, 'dist'), join(app, 'dist'), { recursive: true });
+  cpSync(join(REPO_ROOT, 'image', 'healthcheck.mjs'), join(app, 'healthcheck.mjs'));
+  cpSync(join(REPO_ROOT, 'image', 'vault'), join(app, 'vault'));
+  api = await startFakeCluster([]);
+  seedWebhookConfiguration(api);
+}, 330_000);
+
+afterAll(async () => {
+  for (const child of children) if (child.exitCode === null) child.kill('SIGKILL');
+  await api.stop();
+  rmSync(app, { recursive: true, force: true });
+});
+
+test('only production dependencies are installed', () => {
+  const pkg = JSON.parse(readFileSync(join(REPO_ROOT, 'package.json'), 'utf8')) as { dependencies: Record<string, string>; devDependencies: Record<string, string> };
+  const lock = JSON.parse(readFileSync(join(REPO_ROOT, 'package-lock.json'), 'utf8')) as { packages: Record<string, { dev?: boolean }> };
+  for (const name of Object.keys(pkg.dependencies)) expect([name, existsSync(join(app, 'node_modules', name))]).toEqual([name, true]);
+  // Dev-only per the lockfile (some, like @types/node, are also dependencies of production packages).
+  const devOnly = Object.keys(pkg.devDependencies).filter((name) => lock.packages[`node_modules/${name}`]?.dev === true);
+  expect(devOnly).toEqual(expect.arrayContaining(['typescript', 'jest', 'eslint', 'kubernetes-models']));
+  for (const name of devOnly) expect([name, existsSync(join(app, 'node_modules', name))]).toEqual([name, false]);
+});
+
+interface Started {
+  readonly child: ChildProcess;
+  readonly output: () => string;
+  readonly port: () => Promise<number>;
+  readonly exited: Promise<number | null>;
+}
+
+function startWebhook(args: readonly string[], env: Record<string, string>): Started {
+  const child = spawn(process.execPath, [join(app, 'dist', 'cli', 'main.js'), 'agent-inject', '-listen=127.0.0.1:0', ...args], {
+    cwd: app,
+    env: { PATH: process.env.PATH ?? '', NODE_ENV: 'production', AGENT_INJECT_VAULT_ADDR: 'https://vault.vault.svc:8200', ...env },
+    stdio: ['ignore', 'pipe', 'pipe'],
+  });
+  children.push(child);
+  let output = '';
+  child.stdout.on('data', (chunk: Buffer) => (output += chunk.toString()));
+  child.stderr.on('data', (chunk: Buffer) => (output += chunk.toString()));
+  const exited = new Promise<number | null>((resolve) => child.once('exit', resolve));
+  const port = async (): Promise<number> => {
+    await waitFor(`listening (output so far: ${output})`, () => /Listening on "[^"]*:(\d+)"/.test(output), 40_000);
+    return Number(/Listening on "[^"]*:(\d+)"/.exec(output)![1]);
+  };
+  return { child, output: () => output, port, exited };
+}
+
+function healthcheck(port: number): number | null {
+  return spawnSync(process.execPath, [join(app, 'healthcheck.mjs')], { env: { AGENT_INJECT_LISTEN: `:${port}` }, timeout: 10_000 }).status;
+}
+
+test('agent-inject from the production install reaches ready; the image HEALTHCHECK agrees, and fails once it stops', async () => {
+  const webhook = startWebhook(['-tls-auto-hosts=localhost'], {});
+  const port = await webhook.port();
+  expect(healthcheck(port)).toBe(0);
+  webhook.child.kill('SIGTERM');
+  expect(await webhook.exited).toBe(0);
+  expect(healthcheck(port)).toBe(1);
+});
+
+test('agent-inject -tls-auto with leader election loads client-node from the production install and writes the caBundle', async () => {
+  api.addUser('token-prod', SERVICE_ACCOUNT);
+  const kubeconfig = writeKubeconfigFile(app, api, 'token-prod');
+  const webhook = startWebhook([`-tls-auto=${WEBHOOK_CONFIGURATION}`, '-use-leader-elector', '-log-format=json'], { KUBECONFIG: kubeconfig, NAMESPACE, POD_NAME: 'pod-prod' });
+  const port = await webhook.port();
+  expect(healthcheck(port)).toBe(0);
+  await waitFor('caBundle written', () => storedBundles(api)[0] !== '');
+  expect(webhook.output()).toMatch(/"event":"leader-election.acquired"/);
+  webhook.child.kill('SIGTERM');
+  expect(await webhook.exited).toBe(0);
+});
+
+describe('the agent image shim runs our CLI from the production install', () => {
+  let home: string;
+  const vault = (args: readonly string[], timeout = 30_000): { status: number | null; stdout: string; stderr: string } => {
+    const result = spawnSync('/bin/sh', [join(app, 'vault'), ...args], {
+      encoding: 'utf8',
+      timeout,
+      env: { PATH: process.env.PATH ?? '', HOME: home, VAULT_INJECTOR_NODE: process.execPath, VAULT_INJECTOR_CLI: join(app, 'dist', 'cli', 'main.js') },
+    });
+    return { status: result.status, stdout: result.stdout, stderr: result.stderr };
+  };
+
+  beforeAll(() => {
+    home = mkdtempSync(join(tmpdir(), 'home-vault-'));
+    writeFileSync(join(home, '.vault-token'), 's.secret-agent-token\n', { mode: 0o600 });
+    writeFileSync(join(home, 'sa-token'), 'service-account-jwt-value\n');
+  });
+
+  afterAll(() => {
+    rmSync(home, { recursive: true, force: true });
+  });
+
+  test('vault version', () => {
+    const result = vault(['version']);
+    expect(result.status).toBe(0);
+    expect(result.stdout).toMatch(/^vault-injector agent \d+\.\d+\.\d+\n$/);
+  });
+
+  test('vault agent with every flag vault-k8s uses parses them and reports a missing config file', () => {
+    const result = vault(['agent', `-config=${home}/missing.json`, '-exit-after-auth', '-log-level=debug', '-log-format=json']);
+    expect(result.status).toBe(1);
+    expect(result.stderr).toContain(`${home}/missing.json`);
+    expect(result.stderr).not.toMatch(/unknown flag|Usage:/);
+  });
+
+  test('vault agent with an injector-style config and no Vault fails auth and exits (exit_on_err), logging JSON, never the JWT', () => {
+    const config = {
+      auto_auth: {
+        method: { type: 'kubernetes', mount_path: 'auth/kubernetes', exit_on_err: true, config: { role: 'app', token_path: join(home, 'sa-token') } },
+        sink: [{ type: 'file', config: { path: join(home, '.vault-token-sink') } }],
+      },
+      exit_after_auth: true,
+      pid_file: join(home, '.pid'),
+      vault: { address: 'http://127.0.0.1:1' },
+      template_config: { exit_on_retry_failure: true },
+    };
+    writeFileSync(join(home, 'config.json'), JSON.stringify(config));
+    const result = vault(['agent', `-config=${home}/config.json`, '-exit-after-auth', '-log-format=json']);
+    expect(result.status).toBe(1);
+    const lines = `${result.stdout}${result.stderr}`.split('\n').filter((line) => line.trim() !== '');
+    expect(lines.length).toBeGreaterThan(0);
+    for (const line of lines) expect(() => JSON.parse(line) as unknown).not.toThrow();
+    expect(`${result.stdout}${result.stderr}`).not.toContain('service-account-jwt-value');
+  });
+
+  test('vault token revoke -self reads $HOME/.vault-token and fails cleanly without Vault, never printing the token', () => {
+    const result = vault(['token', 'revoke', '-address=http://127.0.0.1:1', '-self']);
+    expect(result.status).not.toBe(0);
+    expect(result.stderr).toMatch(/revoke-self/);
+    expect(`${result.stdout}${result.stderr}`).not.toContain('s.secret-agent-token');
+  });
+
+  test('unsupported vault commands fail with 127', () => {
+    expect(vault(['kv', 'get', 'secret/x']).status).toBe(127);
+  });
+});
