@@ -157,7 +157,7 @@ function goStringNonEmpty(value: Dyn): boolean {
   if (value instanceof Typed) return goStringNonEmpty(value.raw as Dyn);
   const text = (value as { toString(): string; bytes?: Buffer }).bytes;
   if (text !== undefined) return text.length > 0;
-  return value.toString().length > 0;
+  return (value as { toString(): string }).toString().length > 0;
 }
 
 export function truth(value: Value): boolean {
@@ -496,7 +496,7 @@ export class State<Ctx> {
     const targetKind = kindOf(target);
     if (targetKind === 'interface' && isNil) this.errorf(`nil pointer evaluating ${typ.name}.${fieldName}`);
     // Methods: declared on struct types (reachable through a pointer too).
-    const structType = targetKind === 'struct' ? typeOf(target as Dyn) : targetKind === 'ptr' ? ((typeOf(target as Dyn).elem as GoType) ?? null) : null;
+    const structType = targetKind === 'struct' ? typeOf(target as Dyn) : targetKind === 'ptr' ? (typeOf(target as Dyn).elem ?? null) : null;
     const method = structType?.methods?.[fieldName];
     if (method !== undefined && !(targetKind === 'ptr' && isNil)) {
       const fn: GoFunction<Ctx> = { params: [], result: method.result, call: () => method.call(target) };

@@ -822,6 +822,8 @@ class Printer {
         argNum += 1;
       }
     }
+    // reordered is set inside the argNumber closure, which the linter's flow analysis cannot see.
+    // eslint-disable-next-line @typescript-eslint/no-unnecessary-condition
     if (!reordered && argNum < a.length) {
       clearFlags(f);
       this.buf.write('%!(EXTRA ');

@@ -281,7 +281,7 @@ function mapArg(value: Value): Record<string, unknown> | null {
 
 function mergeMapFn(override: boolean) {
   return ([dstIn, srcIn]: Value[]): Value => {
-    const dst = (copyDeep(mapArg(dstIn) ?? {}) as Record<string, unknown>) ?? {};
+    const dst = copyDeep(mapArg(dstIn) ?? {}) as Record<string, unknown>;
     mergeInto(dst, mapArg(srcIn) ?? {}, override);
     return dst;
   };
@@ -432,7 +432,7 @@ function toNum(name: string, value: Dyn | null): Num {
     if (kind === 'int' || kind === 'int64' || kind === 'uint8' || kind === 'uint64') return { kind: 'int', v: intOf(value) };
     if (kind === 'float64') return { kind: 'float', v: value as number };
   }
-  const shown = value === null ? '<nil>' : typeOf(value).kind === 'string' ? stringText(stringOf(value)) : String(value);
+  const shown = value === null ? '<nil>' : typeOf(value).kind === 'string' ? stringText(stringOf(value)) : (value as { toString(): string }).toString();
   throw new FuncError(`${name}: unknown type for ${goQuoteString(shown)} (${value === null ? '<nil>' : typeOf(value).name})`);
 }
 

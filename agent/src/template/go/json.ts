@@ -27,7 +27,7 @@ export function encodeString(value: string | GoBytes, escapeHTML: boolean): stri
     const c = text.charCodeAt(i);
     if (c < 0x80) {
       if (c >= 0x20 && c !== 0x22 && c !== 0x5c && (!escapeHTML || (c !== 0x3c && c !== 0x3e && c !== 0x26))) {
-        out += text[i];
+        out += text[i] ?? '';
         continue;
       }
       switch (c) {
@@ -58,12 +58,12 @@ export function encodeString(value: string | GoBytes, escapeHTML: boolean): stri
     if (c >= 0xd800 && c <= 0xdbff && i + 1 < text.length) {
       const next = text.charCodeAt(i + 1);
       if (next >= 0xdc00 && next <= 0xdfff) {
-        out += text[i] + (text[i + 1] as string);
+        out += (text[i] ?? '') + (text[i + 1] ?? '');
         i += 1;
         continue;
       }
     }
-    out += c >= 0xd800 && c <= 0xdfff ? '\\ufffd' : text[i];
+    out += c >= 0xd800 && c <= 0xdfff ? '\\ufffd' : (text[i] ?? '');
   }
   return `${out}"`;
 }

@@ -28,7 +28,7 @@ import {
 } from './values.js';
 
 // eslint-disable-next-line @typescript-eslint/no-explicit-any
-type Fn = GoFunction<any>;
+type Fn = GoFunction<unknown>;
 
 const S = T.string;
 const ANY = T.iface;

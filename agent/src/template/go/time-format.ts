@@ -28,9 +28,9 @@ export function formatGoTime(date: Date, layout: string): string {
       if (!layout.startsWith(token, i)) continue;
       const nanos = String(ms * 1_000_000).padStart(9, '0');
       switch (token) {
-        case 'January': out += MONTHS[mo]; break;
+        case 'January': out += MONTHS[mo] ?? ''; break;
         case 'Jan': out += (MONTHS[mo] as string).slice(0, 3); break;
-        case 'Monday': out += DAYS[date.getUTCDay()]; break;
+        case 'Monday': out += DAYS[date.getUTCDay()] ?? ''; break;
         case 'Mon': out += (DAYS[date.getUTCDay()] as string).slice(0, 3); break;
         case 'MST': out += 'UTC'; break;
         case '2006': out += pad(y, 4); break;
@@ -61,17 +61,17 @@ export function formatGoTime(date: Date, layout: string): string {
           // fractional seconds: .000 (fixed) or .999 (trailing zeros trimmed)
           const digits = token.length - 1;
           const frac = nanos.slice(0, digits);
-          if (token[1] === '0') out += token[0] + frac;
+          if (token[1] === '0') out += (token[0] ?? '') + frac;
           else {
             const trimmed = frac.replace(/0+$/, '');
-            if (trimmed !== '') out += token[0] + trimmed;
+            if (trimmed !== '') out += (token[0] ?? '') + trimmed;
           }
         }
       }
       i += token.length;
       continue outer;
     }
-    out += layout[i];
+    out += layout[i] ?? '';
     i += 1;
   }
   return out;

@@ -278,7 +278,7 @@ export function goStringFromText(text: string): string | GoBytes {
     if (c >= 0xdc80 && c <= 0xdcff && !(prev >= 0xd800 && prev <= 0xdbff)) {
       parts.push(Buffer.from(run, 'utf8'), Buffer.from([c - 0xdc00]));
       run = '';
-    } else run += text[i];
+    } else run += text[i] ?? '';
   }
   parts.push(Buffer.from(run, 'utf8'));
   return goStringFromBytes(Buffer.concat(parts));

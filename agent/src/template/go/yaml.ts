@@ -202,7 +202,7 @@ function fromYaml(value: unknown): Dyn | null {
     return out;
   }
   if (typeof value === 'string' || typeof value === 'boolean') return value;
-  return String(value);
+  return (value as { toString(): string }).toString();
 }
 
 let yamlParse: ((text: string) => unknown) | undefined;
