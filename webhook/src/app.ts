@@ -10,7 +10,8 @@ import type { Settings } from './settings/settings.js';
 import type { Logger } from './log.js';
 import type { WebhookMetrics } from './metrics.js';
 import { registerMutateRoute } from './http/mutate-route.js';
-import type { AdmitFunction } from './http/mutate-route.js';
+import type { AdmitFunction } from './inject/admit.js';
+import { memoizeAdmit } from './inject/memoize-admit.js';
 import { MAX_BODY_BYTES } from './http/read-body.js';
 import { sendGoError, sendGoNotFound } from './http/go-responses.js';
 import { registerRawRoute } from './http/raw-route.js';
@@ -47,7 +48,7 @@ export function buildApp(deps: AppDependencies): FastifyInstance {
     settings: deps.settings,
     logger: deps.logger,
     metrics: deps.metrics,
-    admit: deps.admit ?? realAdmit,
+    admit: deps.admit ?? memoizeAdmit(realAdmit),
     bodyLimit: deps.bodyLimit ?? MAX_BODY_BYTES,
     now: deps.now ?? (() => performance.now()),
   });

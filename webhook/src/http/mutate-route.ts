@@ -4,7 +4,7 @@
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import { goQuote } from '../../../common/src/go-quote.js';
 import type { AdmissionRequest, AdmissionResponse } from './admission-review.js';
-import type { AdmissionOutcome, InjectionType } from '../inject/admit.js';
+import type { AdmissionOutcome, AdmitFunction, InjectionType } from '../inject/admit.js';
 import type { Settings } from '../settings/settings.js';
 import type { Logger } from '../log.js';
 import { recordAdmission } from '../metrics.js';
@@ -15,7 +15,6 @@ import { discardBody, readBody } from './read-body.js';
 import { sendGoError } from './go-responses.js';
 import { registerRawRoute } from './raw-route.js';
 
-export type AdmitFunction = (request: AdmissionRequest, settings: Settings) => AdmissionOutcome;
 
 export interface MutateRouteOptions {
   readonly settings: Settings;

@@ -14,6 +14,9 @@ import { unknownAnnotationWarnings } from './annotations/unknown-annotations.js'
 
 export type InjectionType = 'init_and_sidecar' | 'init_only' | 'sidecar_only';
 
+/** admit()'s signature, for the HTTP layer and wrappers such as memoizeAdmit. */
+export type AdmitFunction = (request: AdmissionRequest, settings: Settings) => AdmissionOutcome;
+
 export type AdmissionOutcome =
   | { readonly decision: 'injected'; readonly response: AdmissionResponse; readonly injectionType: InjectionType | undefined }
   | { readonly decision: 'skipped'; readonly response: AdmissionResponse; readonly reason: string }

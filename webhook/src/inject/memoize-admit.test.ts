@@ -1,0 +1,65 @@
+import { admit } from './admit.js';
+import { memoizeAdmit } from './memoize-admit.js';
+import { parseSettings } from '../settings/parse-settings.js';
+import type { AdmissionRequest } from '../http/admission-review.js';
+import type { Settings } from '../settings/settings.js';
+
+function settings(): Settings {
+  const parsed = parseSettings(['-vault-address=https://vault:8200'], {});
+  if (parsed.kind !== 'settings') throw new Error('settings');
+  return parsed.settings;
+}
+
+function request(uid: string, role: string, namespace = 'apps'): AdmissionRequest {
+  return {
+    uid,
+    namespace,
+    object: {
+      metadata: { generateName: 'web-', annotations: { 'vault.hashicorp.com/agent-inject': 'true', 'vault.hashicorp.com/role': role } },
+      spec: {
+        containers: [{ name: 'web', volumeMounts: [{ name: 'sa', mountPath: '/var/run/secrets/kubernetes.io/serviceaccount' }] }],
+        volumes: [{ name: 'sa' }],
+      },
+    },
+  };
+}
+
+describe('memoizeAdmit', () => {
+  it('answers exactly as admit() does, with each request\'s own uid', () => {
+    const config = settings();
+    let calls = 0;
+    const counted = (r: AdmissionRequest, s: Settings): ReturnType<typeof admit> => {
+      calls += 1;
+      return admit(r, s);
+    };
+    const memoized = memoizeAdmit(counted);
+    const first = memoized(request('a', 'web'), config);
+    const second = memoized(request('b', 'web'), config);
+    expect(calls).toBe(1);
+    expect(second).toEqual(admit(request('b', 'web'), config));
+    expect(first.response.uid).toBe('a');
+    expect(second.response.uid).toBe('b');
+    // A different object or namespace is a different question.
+    expect(memoized(request('c', 'api'), config)).toEqual(admit(request('c', 'api'), config));
+    expect(memoized(request('d', 'web', 'other'), config)).toEqual(admit(request('d', 'web', 'other'), config));
+    expect(calls).toBe(3);
+  });
+
+  it('forgets the least recently used outcome beyond its size, and everything when settings change', () => {
+    let calls = 0;
+    const memoized = memoizeAdmit((r, s) => {
+      calls += 1;
+      return admit(r, s);
+    }, 2);
+    const config = settings();
+    memoized(request('1', 'a'), config);
+    memoized(request('2', 'b'), config);
+    memoized(request('3', 'a'), config); // refreshes "a"
+    memoized(request('4', 'c'), config); // evicts "b"
+    expect(calls).toBe(3);
+    memoized(request('5', 'b'), config);
+    expect(calls).toBe(4);
+    memoized(request('6', 'a'), settings());
+    expect(calls).toBe(5);
+  });
+});
