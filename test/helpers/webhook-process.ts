@@ -9,11 +9,11 @@ import type { IncomingHttpHeaders } from 'node:http';
 import { TLSSocket } from 'node:tls';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { fileURLToPath } from 'node:url';
 import { generateCa, generateLeaf } from '../../webhook/src/tls/x509.js';
 import type { KeyedCertificate } from '../../webhook/src/tls/x509.js';
 
-export const REPO_ROOT = fileURLToPath(new URL('../..', import.meta.url));
+import { REPO_ROOT } from './repo-paths.js';
+export { REPO_ROOT };
 export const CLI_PATH = join(REPO_ROOT, 'dist', 'cli', 'main.js');
 export const TEST_HOSTS = ['localhost', '127.0.0.1'] as const;
 

@@ -72,13 +72,13 @@ describe.each(DOCKERFILES)('%s', (file) => {
     for (const stage of parsed.stages) {
       for (const copy of instructionsOf(stage, 'COPY')) {
         if (flagOf(copy, 'from') !== undefined) continue;
-        for (const source of wordsOf(copy).slice(0, -1)) expect([source, existsSync(`${REPO_ROOT}${source}`)]).toEqual([source, true]);
+        for (const source of wordsOf(copy).slice(0, -1)) expect([source, existsSync(`${REPO_ROOT}/${source}`)]).toEqual([source, true]);
       }
     }
   });
 
   test('the build stage copies every source tree tsconfig.build.json compiles', () => {
-    const config = JSON.parse(readFileSync(`${REPO_ROOT}tsconfig.build.json`, 'utf8')) as { include: string[]; extends?: string };
+    const config = JSON.parse(readFileSync(`${REPO_ROOT}/tsconfig.build.json`, 'utf8')) as { include: string[]; extends?: string };
     const copied = instructionsOf(stageNamed(parsed, 'build'), 'COPY').flatMap((copy) => wordsOf(copy).slice(0, -1));
     for (const pattern of config.include) {
       const root = pattern.split('/')[0]!;
@@ -88,7 +88,7 @@ describe.each(DOCKERFILES)('%s', (file) => {
   });
 
   test('the build context excludes node_modules and dist', () => {
-    const ignored = readFileSync(`${REPO_ROOT}.dockerignore`, 'utf8').split('\n');
+    const ignored = readFileSync(`${REPO_ROOT}/.dockerignore`, 'utf8').split('\n');
     expect(ignored).toEqual(expect.arrayContaining(['node_modules', 'dist', '.git']));
   });
 });
@@ -130,7 +130,7 @@ describe('Dockerfile.agent (container contract, vault-agent-spec §0.1)', () => 
     const copy = instructionsOf(parsed.finalStage, 'COPY').find((c) => wordsOf(c)[0] === 'image/vault')!;
     expect(wordsOf(copy)).toEqual(['image/vault', '/usr/bin/vault']);
     expect(flagOf(copy, 'chmod')).toBe('0755');
-    expect(statSync(`${REPO_ROOT}image/vault`).mode & 0o111).toBe(0o111);
+    expect(statSync(`${REPO_ROOT}/image/vault`).mode & 0o111).toBe(0o111);
     expect(parsed.stages.every((stage) => /bookworm/.test(stage.image))).toBe(true);
   });
 

@@ -3,7 +3,8 @@
 import { readFileSync } from 'node:fs';
 import { DockerfileParser, type Instruction } from 'dockerfile-ast';
 
-export const REPO_ROOT = new URL('../../', import.meta.url).pathname;
+import { REPO_ROOT } from '../helpers/repo-paths.js';
+export { REPO_ROOT };
 
 export interface Stage {
   readonly name: string | undefined;
@@ -19,7 +20,7 @@ export interface ParsedDockerfile {
 }
 
 export function parseDockerfile(file: string): ParsedDockerfile {
-  const text = readFileSync(`${REPO_ROOT}${file}`, 'utf8');
+  const text = readFileSync(`${REPO_ROOT}/${file}`, 'utf8');
   const dockerfile = DockerfileParser.parse(text);
   const args = new Map<string, string>();
   for (const arg of dockerfile.getInitialARGs()) {

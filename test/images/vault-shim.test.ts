@@ -8,7 +8,7 @@ import { join } from 'node:path';
 
 import { REPO_ROOT } from './parse-dockerfile.js';
 
-const SHIM = `${REPO_ROOT}image/vault`;
+const SHIM = `${REPO_ROOT}/image/vault`;
 let root: string;
 let bin: string;
 let home: string;

@@ -2,11 +2,11 @@
 // run a batch through it (one process per batch).
 import { spawnSync } from 'node:child_process';
 import { existsSync, readFileSync } from 'node:fs';
-import { dirname, join, resolve } from 'node:path';
-import { fileURLToPath } from 'node:url';
+import { join } from 'node:path';
 import type { CaseResult } from '../../agent/src/template/preview.js';
 
-export const REPO_ROOT = resolve(dirname(fileURLToPath(import.meta.url)), '..', '..');
+import { REPO_ROOT } from '../helpers/repo-paths.js';
+export { REPO_ROOT };
 export const CORPUS_DIR = join(REPO_ROOT, '..', 'shared', 'tools', 'gotemplate-oracle', 'examples');
 
 /** The oracle binary; fails with instructions when it has not been built. */
