@@ -19,7 +19,7 @@ afterEach(async () => {
   vault = undefined;
 });
 
-function clientFor(env: Environment, config: Parameters<typeof resolveVaultConnection>[0] = undefined): VaultClient {
+function clientFor(env: Environment, config?: Parameters<typeof resolveVaultConnection>[0]): VaultClient {
   const { connection, problems } = resolveVaultConnection(config, env);
   expect(problems).toEqual([]);
   const client = new VaultClient(connection, { random: () => 0 });
