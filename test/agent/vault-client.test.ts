@@ -1,6 +1,10 @@
 // The Vault HTTP client against the double: TLS from VAULT_CACERT_BYTES / VAULT_CACERT, namespace
 // header, Vault's retry rules, typed errors that never carry the token or the request body.
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { createServer } from 'node:http';
+import type { Server } from 'node:http';
+import { connect } from 'node:net';
+import type { AddressInfo } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { generateTestTls, startVaultDouble } from '../vault-double/index.js';
@@ -94,3 +98,55 @@ function resolveVaultConnectionDefaults() {
     tlsSkipVerify: false, tlsServerName: undefined, namespace: undefined, retry: { numRetries: 12 },
   };
 }
+
+/** A minimal forward proxy that only tunnels (HTTP CONNECT) and counts the tunnels it opened. */
+async function startConnectProxy(): Promise<{ url: string; tunnels: string[]; close: () => Promise<void> }> {
+  const tunnels: string[] = [];
+  const server: Server = createServer((_request, response) => response.writeHead(405).end());
+  server.on('connect', (request, socket) => {
+    const [host, port] = (request.url ?? '').split(':');
+    tunnels.push(request.url ?? '');
+    const upstream = connect(Number(port), host ?? '127.0.0.1', () => {
+      socket.write('HTTP/1.1 200 Connection Established\r\n\r\n');
+      upstream.pipe(socket);
+      socket.pipe(upstream);
+    });
+    upstream.on('error', () => socket.destroy());
+    socket.on('error', () => upstream.destroy());
+  });
+  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+  return {
+    url: `http://127.0.0.1:${(server.address() as AddressInfo).port}`,
+    tunnels,
+    close: () => new Promise<void>((resolve) => {
+      server.closeAllConnections();
+      server.close(() => resolve());
+    }),
+  };
+}
+
+describe('VaultClient through a forward proxy', () => {
+  it('tunnels http and https through VAULT_PROXY_ADDR / HTTP(S)_PROXY and honours NO_PROXY', async () => {
+    const proxy = await startConnectProxy();
+    try {
+      vault = await startVaultDouble();
+      const plain = clientFor({ VAULT_ADDR: vault.address, HTTP_PROXY: proxy.url });
+      expect((await plain.request({ method: 'GET', path: 'sys/health' })).status).toBe(200);
+      expect(proxy.tunnels).toEqual([`127.0.0.1:${vault.port}`]);
+      const bypass = clientFor({ VAULT_ADDR: vault.address, HTTP_PROXY: proxy.url, NO_PROXY: '127.0.0.1' });
+      await bypass.request({ method: 'GET', path: 'sys/health' });
+      expect(proxy.tunnels).toHaveLength(1);
+      await vault.close();
+      const tls = await generateTestTls();
+      vault = await startVaultDouble({ tls });
+      const secure = clientFor({ VAULT_ADDR: vault.address, VAULT_CACERT_BYTES: tls.caPem, VAULT_PROXY_ADDR: proxy.url });
+      expect((await secure.request({ method: 'GET', path: 'sys/health' })).status).toBe(200);
+      expect(proxy.tunnels[1]).toBe(`127.0.0.1:${vault.port}`);
+      expect(proxy.tunnels).toHaveLength(2);
+    } finally {
+      for (const client of clients.splice(0)) client.close();
+      await proxy.close();
+    }
+  });
+});
+
