@@ -120,7 +120,7 @@ async function startConnectProxy(): Promise<{ url: string; tunnels: string[]; cl
     tunnels,
     close: () => new Promise<void>((resolve) => {
       server.closeAllConnections();
-      server.close(() => resolve());
+      server.close(() => { resolve(); });
     }),
   };
 }
