@@ -50,8 +50,7 @@ export async function runAgent(config: AgentConfig, deps: AgentDependencies): Pr
   const sinks = autoAuth.sinks.map((sink) => new FileSink(sink, tokenWrapper));
   let templates: PreparedTemplate[];
   try {
-    await Promise.all(sinks.map((sink) => sink.checkWritable()));
-    templates = await prepareTemplates(config, deps.loadEngine);
+    [templates] = await Promise.all([prepareTemplates(config, deps.loadEngine), ...sinks.map((sink) => sink.checkWritable())]);
   } catch (error) {
     log.error({ err: coerceError(error) }, 'agent cannot start');
     return 1;
