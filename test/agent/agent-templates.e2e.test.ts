@@ -301,4 +301,24 @@ EOT
     agent.signal('SIGTERM');
     expect(await agent.exited).toBe(0);
   }, 40_000);
+
+  it('error_on_missing_key turns a missing key into a failed init', async () => {
+    scenario = await createScenario();
+    const { vault, sandbox } = scenario;
+    vault.enableKv('kv', 1);
+    vault.writeKv('kv/app', { present: 'yes-value' });
+    vault.addPolicy('app', [{ path: 'kv/*', capabilities: ['read'] }]);
+    const config = injectorConfig(vault, true, {
+      template: [
+        secretTemplate('lenient', 'kv/app', '{{ .Data.absent }}'),
+        secretTemplate('strict', 'kv/app', '{{ .Data.absent }}', { error_on_missing_key: true }),
+      ],
+    });
+    const agent = startAgentInPod({ sandbox, config });
+    scenario.agents.push(agent);
+    expect(await agent.exited).toBe(1);
+    expect(agent.output()).toContain('map has no entry for key');
+    expect(existsSync(join(sandbox.secretsDir, 'strict'))).toBe(false);
+  });
 });
+
