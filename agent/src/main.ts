@@ -3,9 +3,10 @@ import { setFlagsFromString } from 'node:v8';
 import { parseAgentArguments, AGENT_USAGE } from './agent-arguments.js';
 
 /**
- * Heap settings for a small long-running process, applied before the agent allocates anything:
- * a 1 MiB young generation and V8's size-over-speed mode. Measured (bench/agent.bench.ts) to cut
- * the idle private memory by ~15 % with 10 templates and by ~4× with 1,000 renewed leases.
+ * Heap settings for the long-running sidecar: a 1 MiB young generation and V8's size-over-speed
+ * mode. Measured (bench/agent.bench.ts) to cut the idle private memory by ~15 % with 10 templates
+ * and by ~3× with 1,000 renewed leases. Init mode skips them: they slow a short run's start-up
+ * (more scavenges while modules load) and its memory is gone a moment later.
  * VAULT_AGENT_V8_FLAGS replaces them (empty string: none).
  */
 const DEFAULT_V8_FLAGS = '--max-semi-space-size=1 --optimize-for-size';
@@ -25,7 +26,6 @@ export async function runAgentCommand(args: readonly string[]): Promise<number> 
     process.stderr.write(`${problems.join('\n')}\n\n${AGENT_USAGE}`);
     return 1;
   }
-  applyV8Flags(process.env);
   const [{ loadAgentConfig }, { createAgentLogger }, { removePendingTempFiles }] = await Promise.all([
     import('./config/load-agent-config.js'),
     import('./log.js'),
@@ -41,16 +41,20 @@ export async function runAgentCommand(args: readonly string[]): Promise<number> 
     return 1;
   }
   if (parsed.exitAfterAuth) config = { ...config, exitAfterAuth: true };
+  if (!config.exitAfterAuth) applyV8Flags(process.env);
   const env = process.env;
   const log = createAgentLogger({
     level: parsed.logLevel ?? env.VAULT_LOG_LEVEL ?? config.logLevel,
     format: parsed.logFormat ?? env.VAULT_LOG_FORMAT ?? config.logFormat,
   });
+  const engines = [...new Set(config.templates.map((template) => template.engine))];
   const [{ runAgent }, { installShutdownHandlers }, { sleep }, { loadEngine }] = await Promise.all([
     import('./run-agent.js'),
     import('./supervisor/shutdown.js'),
     import('./supervisor/sleep.js'),
     import('./render/load-engine.js'),
+    // Start loading the template engines alongside the rest (loadTemplateEngine caches them).
+    ...engines.map(async (name) => (await import('./render/load-engine.js')).loadEngine(name).catch(() => undefined)),
   ]);
   const shutdown = installShutdownHandlers(log, (code) => process.exit(code));
   try {

@@ -11,6 +11,7 @@ import type { TemplateEngine } from './template/template-engine.js';
 import { VaultClient } from './vault/vault-client.js';
 import { coerceError } from './vault/vault-error.js';
 import { FileSink } from './sink/file-sink.js';
+import { createTokenWrapper } from './sink/token-wrapper.js';
 import type { AgentToken } from './auth/authenticator.js';
 import { Authenticator } from './auth/authenticator.js';
 import { createAuthMethod } from './auth/create-auth-method.js';
@@ -45,17 +46,11 @@ export async function runAgent(config: AgentConfig, deps: AgentDependencies): Pr
   }
 
   const client = new VaultClient(connection, { maxConnectionsPerHost: config.templateConfig.maxConnectionsPerHost });
-  const tokenWrapper = {
-    wrap: async (token: string, wrapTtl: string): Promise<string> => {
-      const response = await client.request({ method: 'POST', path: 'sys/wrapping/wrap', body: { token }, token, wrapTtl });
-      return JSON.stringify((response.body as { wrap_info?: unknown } | undefined)?.wrap_info ?? {});
-    },
-  };
+  const tokenWrapper = createTokenWrapper(client);
   const sinks = autoAuth.sinks.map((sink) => new FileSink(sink, tokenWrapper));
   let templates: PreparedTemplate[];
   try {
-    await Promise.all(sinks.map((sink) => sink.checkWritable()));
-    templates = await prepareTemplates(config, deps.loadEngine);
+    [templates] = await Promise.all([prepareTemplates(config, deps.loadEngine), ...sinks.map((sink) => sink.checkWritable())]);
   } catch (error) {
     log.error({ err: coerceError(error) }, 'agent cannot start');
     return 1;

@@ -279,4 +279,46 @@ EOT
     expect(afterRestart.filter((credential) => credential.commonName === 'web.example.com')).toHaveLength(2);
     expect(readFileSync(join(sandbox.secretsDir, 'bundle.pem'), 'utf8')).toBe(bundle);
   });
+
+  it('without exit_on_retry_failure a failing runner is rebuilt with backoff and renders once the secret appears', async () => {
+    scenario = await createScenario();
+    const { vault, sandbox } = scenario;
+    vault.enableKv('kv', 1);
+    vault.addPolicy('app', [{ path: 'kv/*', capabilities: ['read'] }]);
+    const config = injectorConfig(
+      vault,
+      false,
+      { template: [secretTemplate('late', 'kv/late', '{{ .Data.value }}')], template_config: { exit_on_retry_failure: false } },
+      { min_backoff: '100ms', max_backoff: '200ms' },
+    );
+    const agent = startAgentInPod({ sandbox, config });
+    scenario.agents.push(agent);
+    await vault.waitFor(() => agent.output().includes('restarting the template runner'), 15_000, 'a runner restart');
+    vault.writeKv('kv/late', { value: 'arrived' });
+    const file = join(sandbox.secretsDir, 'late');
+    await vault.waitFor(() => existsSync(file) && readFileSync(file, 'utf8') === 'arrived', 15_000, 'the late secret');
+    expect(agent.child.exitCode).toBeNull();
+    agent.signal('SIGTERM');
+    expect(await agent.exited).toBe(0);
+  }, 40_000);
+
+  it('error_on_missing_key turns a missing key into a failed init', async () => {
+    scenario = await createScenario();
+    const { vault, sandbox } = scenario;
+    vault.enableKv('kv', 1);
+    vault.writeKv('kv/app', { present: 'yes-value' });
+    vault.addPolicy('app', [{ path: 'kv/*', capabilities: ['read'] }]);
+    const config = injectorConfig(vault, true, {
+      template: [
+        secretTemplate('lenient', 'kv/app', '{{ .Data.absent }}'),
+        secretTemplate('strict', 'kv/app', '{{ .Data.absent }}', { error_on_missing_key: true }),
+      ],
+    });
+    const agent = startAgentInPod({ sandbox, config });
+    scenario.agents.push(agent);
+    expect(await agent.exited).toBe(1);
+    expect(agent.output()).toContain('map has no entry for key');
+    expect(existsSync(join(sandbox.secretsDir, 'strict'))).toBe(false);
+  });
 });
+

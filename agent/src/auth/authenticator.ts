@@ -11,6 +11,7 @@ import type { VaultClient } from '../vault/vault-client.js';
 import { numberField } from '../vault/vault-client.js';
 import { coerceError } from '../vault/vault-error.js';
 import type { FileSink } from '../sink/file-sink.js';
+import { wrapInfoJson } from '../sink/token-wrapper.js';
 import type { AuthMethod } from './auth-method.js';
 import { AuthMethodError } from './auth-method.js';
 
@@ -127,7 +128,7 @@ export class Authenticator {
       if (wrapInfo === null || wrapInfo === undefined || typeof wrapInfo.token !== 'string') {
         throw new AuthMethodError('login with wrap_ttl returned no wrap_info');
       }
-      return { token: serialiseWrapInfo(wrapInfo), leaseSeconds: -1, renewable: false, wrapped: true };
+      return { token: wrapInfoJson(wrapInfo), leaseSeconds: -1, renewable: false, wrapped: true };
     }
     const auth = body.auth;
     if (auth === null || auth === undefined || typeof auth.client_token !== 'string' || auth.client_token === '') {
@@ -213,19 +214,4 @@ export class Authenticator {
       this.#interruptWatch = undefined;
     }
   }
-}
-
-function serialiseWrapInfo(wrapInfo: Record<string, unknown>): string {
-  const field = (key: string): unknown => {
-    const value = wrapInfo[key];
-    return numberField(value) ?? value ?? '';
-  };
-  return JSON.stringify({
-    token: field('token'),
-    accessor: field('accessor'),
-    ttl: field('ttl'),
-    creation_time: field('creation_time'),
-    creation_path: field('creation_path'),
-    wrapped_accessor: field('wrapped_accessor'),
-  });
 }

@@ -1,19 +1,23 @@
 // Config text → generic decoded value. The injector writes JSON; configmap users write HCL1, which
 // we parse with HashiCorp's own HCL1 parser (js-hcl-parser, compiled from hashicorp/hcl). That
-// parser is large (≈20 MiB resident once loaded), so it runs in a short-lived worker thread whose
-// memory is returned when it exits: the JSON path never loads it.
-import { Worker } from 'node:worker_threads';
+// parser is large (≈20 MiB resident once loaded, and a worker thread still left ≈8 MiB behind), so
+// it runs in a short-lived child process: the sidecar keeps none of it, the JSON path never loads it.
+import { spawn } from 'node:child_process';
 import { createRequire } from 'node:module';
 
 export class ConfigSyntaxError extends Error {
   override readonly name = 'ConfigSyntaxError';
 }
 
-// CommonJS source run in the worker: parse, hand back the JSON text (or the parser's error text).
-const HCL_WORKER_SOURCE = `
-const { parentPort, workerData } = require('node:worker_threads');
-const hcl = require(workerData.parserPath);
-parentPort.postMessage(hcl.parse(workerData.text));
+// CommonJS source run in the child: config text on stdin, the JSON text (or the parser's error
+// text) on stdout.
+const HCL_PARSER_SOURCE = `
+const chunks = [];
+process.stdin.on('data', (chunk) => chunks.push(chunk));
+process.stdin.on('end', () => {
+  const hcl = require(process.argv[1]);
+  process.stdout.write(hcl.parse(Buffer.concat(chunks).toString('utf8')));
+});
 `;
 
 export async function parseConfigText(text: string, fileName: string): Promise<unknown> {
@@ -33,15 +37,17 @@ export async function parseConfigText(text: string, fileName: string): Promise<u
 export async function parseHcl(text: string, fileName: string): Promise<unknown> {
   const parserPath = createRequire(import.meta.url).resolve('js-hcl-parser');
   const output = await new Promise<string>((resolve, reject) => {
-    const worker = new Worker(HCL_WORKER_SOURCE, { eval: true, workerData: { parserPath, text } });
-    worker.once('message', (message: unknown) => {
-      resolve(String(message));
-      void worker.terminate();
+    const child = spawn(process.execPath, ['-e', HCL_PARSER_SOURCE, parserPath], { stdio: ['pipe', 'pipe', 'pipe'], env: {} });
+    const stdout: Buffer[] = [];
+    const stderr: Buffer[] = [];
+    child.stdout.on('data', (chunk: Buffer) => stdout.push(chunk));
+    child.stderr.on('data', (chunk: Buffer) => stderr.push(chunk));
+    child.once('error', reject);
+    child.once('close', (code) => {
+      if (code === 0) resolve(Buffer.concat(stdout).toString('utf8'));
+      else reject(new ConfigSyntaxError(`${fileName}: HCL parser failed (exit ${code}): ${Buffer.concat(stderr).toString('utf8').split('\n')[0] ?? ''}`));
     });
-    worker.once('error', reject);
-    worker.once('exit', (code) => {
-      if (code !== 0) reject(new ConfigSyntaxError(`${fileName}: HCL parser exited with code ${code}`));
-    });
+    child.stdin.end(text);
   });
   // The parser reports failures as text in place of the JSON document.
   if (output.startsWith('unable to ')) {

@@ -89,7 +89,10 @@ export class DependencyTracker implements DependencyStore {
     const entry: Entry = { dependency, stop, value: undefined, fingerprint: undefined };
     this.#entries.set(dependency.id, entry);
     const signal = AbortSignal.any([stop.signal, this.#stopAll.signal]);
-    void this.#watch(entry, signal);
+    this.#watch(entry, signal).catch((error: unknown) => {
+      // A bug in a watch loop must fail the runner, not crash the process with an unhandled rejection.
+      if (!signal.aborted) this.#options.onFailure(coerceError(error));
+    });
   }
 
   /** Stops dependencies no template uses any more. */

@@ -123,7 +123,8 @@ export function startAgentInPod(options: StartAgentOptions): AgentProcess {
     ...(options.command ?? ['agent', `-config=${POD_PATHS.home}/${configFileName}`, ...(options.extraArgs ?? [])]),
   ];
   const child = spawn('unshare', ['-m', 'sh', '-c', namespaceScript(sandbox, command)], {
-    env: { PATH: process.env.PATH ?? '/usr/bin:/bin', HOME: POD_PATHS.home, NAMESPACE: 'default', POD_IP: '10.0.0.7', HOST_IP: '10.0.0.1', ...options.env },
+    // trace: the log scans in the scenarios then cover every level.
+    env: { PATH: process.env.PATH ?? '/usr/bin:/bin', HOME: POD_PATHS.home, NAMESPACE: 'default', POD_IP: '10.0.0.7', HOST_IP: '10.0.0.1', VAULT_LOG_LEVEL: 'trace', ...options.env },
     stdio: ['ignore', 'pipe', 'pipe'],
   });
   let output = '';
