@@ -9,6 +9,7 @@
 // Until a certificate is loaded current() is undefined, so /health/ready stays false.
 // Structured events: certificate.ca-generated, certificate.rotated, certificate.stored,
 // certificate.loaded, certificate.error.
+import { BundlePublisher } from '../tls/bundle-publisher.js';
 import type { CertificateBundle, CertificateSource } from '../tls/certificate-source.js';
 import { generateCa, generateLeaf, type KeyedCertificate } from '../tls/x509.js';
 import { backoffDelayMs, DEFAULT_BACKOFF, type BackoffOptions } from './backoff.js';
@@ -43,9 +44,7 @@ export interface SharedCertificateSourceOptions {
 
 const MANAGED_LABELS = { 'app.kubernetes.io/name': 'vault-injector', 'app.kubernetes.io/managed-by': 'vault-injector' } as const;
 
-export class SharedCertificateSource implements CertificateSource {
-  private bundle: CertificateBundle | undefined;
-  private readonly listeners = new Set<(bundle: CertificateBundle) => void>();
+export class SharedCertificateSource extends BundlePublisher implements CertificateSource {
   private readonly sleeper = new WakeableSleep();
   private failures = 0;
   private loop: Promise<void> = Promise.resolve();
@@ -55,19 +54,11 @@ export class SharedCertificateSource implements CertificateSource {
   private readonly backoff: BackoffOptions;
 
   constructor(private readonly options: SharedCertificateSourceOptions) {
+    super();
     this.now = options.now ?? (() => new Date());
     this.random = options.random ?? Math.random;
     this.pollIntervalMs = options.pollIntervalMs ?? 5_000;
     this.backoff = options.backoff ?? DEFAULT_BACKOFF;
-  }
-
-  current(): CertificateBundle | undefined {
-    return this.bundle;
-  }
-
-  onChange(listener: (bundle: CertificateBundle) => void): () => void {
-    this.listeners.add(listener);
-    return () => this.listeners.delete(listener);
   }
 
   start(signal: AbortSignal): Promise<void> {
@@ -177,13 +168,12 @@ export class SharedCertificateSource implements CertificateSource {
   }
 
   private publish(caPem: string, leaf: PemPair, notAfter: Date, role: 'leader' | 'follower'): void {
-    if (this.bundle?.certPem === leaf.certPem && this.bundle.caPem === caPem) return;
+    if (this.current()?.certPem === leaf.certPem && this.current()?.caPem === caPem) return;
     const bundle: CertificateBundle = { certPem: leaf.certPem, keyPem: leaf.keyPem, caPem, notAfter };
-    this.bundle = bundle;
     this.options.logger.info(
       { event: 'certificate.loaded', role, source: 'secret', secret: this.options.secretName, notAfter: notAfter.toISOString(), caFingerprint: certificateFingerprint(caPem) },
       'serving certificate loaded',
     );
-    for (const listener of this.listeners) listener(bundle);
+    this.putInService(bundle);
   }
 }

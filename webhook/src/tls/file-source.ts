@@ -1,6 +1,7 @@
 // -tls-cert-file / -tls-key-file (vault-k8s DiskSource, spec §7.4): polled every 250 ms, so
 // Kubernetes' atomic symlink swaps of mounted Secrets are seen; a changed pair is served only
 // once it parses and its key matches its certificate, otherwise the previous pair stays.
+import { BundlePublisher } from './bundle-publisher.js';
 import { readFile as fsReadFile } from 'node:fs/promises';
 import type { CertificateBundle, CertificateSource } from './certificate-source.js';
 import { checkKeyPair } from './x509.js';
@@ -25,32 +26,20 @@ function errorText(error: unknown): string {
   return error instanceof Error ? error.message : String(error);
 }
 
-export class FileCertificateSource implements CertificateSource {
+export class FileCertificateSource extends BundlePublisher implements CertificateSource {
   readonly #options: FileSourceOptions;
   readonly #scheduler: Scheduler;
   readonly #readFile: (path: string) => Promise<string>;
-  readonly #listeners = new Set<(bundle: CertificateBundle) => void>();
-  #bundle: CertificateBundle | undefined;
   /** Raw contents last examined, so an unchanged (or unchanged-and-rejected) pair is not re-logged. */
   #lastSeen = '';
   #cancelTimer: (() => void) | undefined;
   #stopped = false;
 
   constructor(options: FileSourceOptions) {
+    super();
     this.#options = options;
     this.#scheduler = options.scheduler ?? realScheduler;
     this.#readFile = options.readFile ?? ((path: string) => fsReadFile(path, 'utf8'));
-  }
-
-  current(): CertificateBundle | undefined {
-    return this.#bundle;
-  }
-
-  onChange(listener: (bundle: CertificateBundle) => void): () => void {
-    this.#listeners.add(listener);
-    return () => {
-      this.#listeners.delete(listener);
-    };
   }
 
   /** Loads the files once (a failure is logged, not thrown), then polls until `signal` aborts. */
@@ -104,8 +93,7 @@ export class FileCertificateSource implements CertificateSource {
       read.caPem === undefined
         ? { certPem: read.certPem, keyPem: read.keyPem, notAfter: check.notAfter }
         : { certPem: read.certPem, keyPem: read.keyPem, caPem: read.caPem, notAfter: check.notAfter };
-    this.#bundle = bundle;
     logger.info({ event: 'certificate-rotated', source: 'files', certFile: this.#options.certFile, notAfter: check.notAfter.toISOString() }, 'Loaded certificate files');
-    for (const listener of this.#listeners) listener(bundle);
+    this.putInService(bundle);
   }
 }

@@ -1,6 +1,7 @@
 // Self-managed certificates when no cert files are given (vault-k8s GenSource, spec §7.4):
 // one in-memory CA for the process's life and a leaf for -tls-auto-hosts, re-issued when it is
 // within 10 % of its lifetime of expiry. The clock and timers are injected.
+import { BundlePublisher } from './bundle-publisher.js';
 import type { CertificateBundle, CertificateSource } from './certificate-source.js';
 import { LEAF_VALIDITY_MS, generateCa, generateLeaf } from './x509.js';
 import type { KeyedCertificate } from './x509.js';
@@ -30,18 +31,17 @@ export function leafRotationTime(notAfter: Date, validityMs: number): Date {
   return new Date(notAfter.getTime() - validityMs * ROTATE_WITHIN_FRACTION);
 }
 
-export class GeneratedCertificateSource implements CertificateSource {
+export class GeneratedCertificateSource extends BundlePublisher implements CertificateSource {
   readonly #options: GeneratedSourceOptions;
   readonly #clock: Clock;
   readonly #scheduler: Scheduler;
   readonly #validityMs: number;
-  readonly #listeners = new Set<(bundle: CertificateBundle) => void>();
   #ca: KeyedCertificate | undefined;
-  #bundle: CertificateBundle | undefined;
   #cancelTimer: (() => void) | undefined;
   #stopped = false;
 
   constructor(options: GeneratedSourceOptions) {
+    super();
     this.#options = options;
     this.#clock = options.clock ?? systemClock;
     this.#scheduler = options.scheduler ?? realScheduler;
@@ -49,20 +49,9 @@ export class GeneratedCertificateSource implements CertificateSource {
     this.#ca = options.ca;
   }
 
-  current(): CertificateBundle | undefined {
-    return this.#bundle;
-  }
-
   /** The CA (certificate and key) in use, once generated. */
   authority(): KeyedCertificate | undefined {
     return this.#ca;
-  }
-
-  onChange(listener: (bundle: CertificateBundle) => void): () => void {
-    this.#listeners.add(listener);
-    return () => {
-      this.#listeners.delete(listener);
-    };
   }
 
   /** Issues the first leaf (and the CA) before resolving, then keeps the leaf fresh until `signal` aborts. */
@@ -92,25 +81,26 @@ export class GeneratedCertificateSource implements CertificateSource {
   }
 
   #delayUntilDue(): number {
-    if (this.#bundle === undefined) return 0;
-    const due = leafRotationTime(this.#bundle.notAfter, this.#validityMs).getTime() - this.#clock().getTime();
+    const bundle = this.current();
+    if (bundle === undefined) return 0;
+    const due = leafRotationTime(bundle.notAfter, this.#validityMs).getTime() - this.#clock().getTime();
     return Math.max(0, Math.min(due, MAX_CHECK_INTERVAL_MS));
   }
 
   async #rotateIfDue(): Promise<void> {
     const now = this.#clock();
-    if (this.#bundle !== undefined && now < leafRotationTime(this.#bundle.notAfter, this.#validityMs)) return;
+    const current = this.current();
+    if (current !== undefined && now < leafRotationTime(current.notAfter, this.#validityMs)) return;
     if (this.#ca === undefined) {
       this.#ca = await generateCa({ now });
       this.#options.logger.info({ event: 'ca-generated', caNotAfter: this.#ca.notAfter.toISOString() }, 'Generated CA');
     }
     const leaf = await generateLeaf(this.#ca, { now, hosts: this.#options.hosts, validityMs: this.#validityMs });
     const bundle: CertificateBundle = { certPem: leaf.certPem, keyPem: leaf.keyPem, caPem: this.#ca.certPem, notAfter: leaf.notAfter };
-    this.#bundle = bundle;
     this.#options.logger.info(
       { event: 'certificate-rotated', source: 'generated', notAfter: leaf.notAfter.toISOString(), hosts: this.#options.hosts.join(',') },
       'Generated certificate',
     );
-    for (const listener of this.#listeners) listener(bundle);
+    this.putInService(bundle);
   }
 }
