@@ -81,25 +81,15 @@ export class Authenticator {
     while (!signal.aborted) {
       let token: AgentToken;
       try {
-        if (preloaded === undefined) {
-          token = await this.#login(signal);
-        } else {
-          token = await this.#lookupSelf(preloaded, this.#methodVault(signal));
-          log.info({ ttl_s: token.leaseSeconds }, 'using the token restored from the persistent cache');
-        }
+        token = preloaded === undefined ? await this.#login(signal) : await this.#adoptPreloaded(preloaded, signal);
       } catch (error) {
         if (isAborted(signal)) break;
-        const failure = coerceError(error);
         if (preloaded !== undefined) {
-          if (isRetryableVaultError(error)) {
-            log.warn({ err: failure }, 'could not look up the restored token; trying again');
-            if (!(await pause())) break;
-          } else {
-            log.warn({ err: failure }, 'the restored token is not valid any more; logging in');
-            preloaded = undefined;
-          }
+          preloaded = this.#preloadedWorthRetrying(error) ? preloaded : undefined;
+          if (preloaded !== undefined && !(await pause())) break;
           continue;
         }
+        const failure = coerceError(error);
         log.error({ err: failure }, 'authentication failed');
         if (config.exitOnError) return { kind: 'failed', error: failure };
         if (!(await pause())) break;
@@ -115,6 +105,23 @@ export class Authenticator {
       if (outcome === 'done' && token.leaseSeconds === 0 && !(await this.#deps.sleep(1000, signal))) break;
     }
     return { kind: 'stopped' };
+  }
+
+  async #adoptPreloaded(token: string, signal: AbortSignal): Promise<AgentToken> {
+    const adopted = await this.#lookupSelf(token, this.#methodVault(signal));
+    this.#deps.log.info({ ttl_s: adopted.leaseSeconds }, 'using the token restored from the persistent cache');
+    return adopted;
+  }
+
+  /** A restored token is kept through transient failures (Vault down, sealed) and dropped once Vault rejects it. */
+  #preloadedWorthRetrying(error: unknown): boolean {
+    const failure = coerceError(error);
+    if (isRetryableVaultError(error)) {
+      this.#deps.log.warn({ err: failure }, 'could not look up the restored token; trying again');
+      return true;
+    }
+    this.#deps.log.warn({ err: failure }, 'the restored token is not valid any more; logging in');
+    return false;
   }
 
   /** Vault requests in the auth method's namespace. */

@@ -3,6 +3,7 @@
 // every field and names the problems by field, never by value.
 import { stringify } from 'lossless-json';
 import type { SecretRecord } from '../render/dependency-tracker.js';
+import type { VaultSecretEnvelope } from '../template/template-engine.js';
 import { isJsonNumber, parseVaultJson } from '../template/vault-json.js';
 import { numberField, toSecretEnvelope } from '../vault/vault-client.js';
 
@@ -60,6 +61,17 @@ function isFields(value: unknown): value is Fields {
   return typeof value === 'object' && value !== null && !Array.isArray(value) && !isJsonNumber(value);
 }
 
+/** The lease fields the sidecar acts on must have Vault's types. */
+function leaseProblems(envelope: VaultSecretEnvelope, path: string): string[] {
+  const problems: string[] = [];
+  if (envelope.lease_id !== undefined && typeof envelope.lease_id !== 'string') problems.push(`${path}.lease_id: expected a string`);
+  if (envelope.lease_duration !== undefined && !(typeof envelope.lease_duration === 'number' && envelope.lease_duration >= 0)) {
+    problems.push(`${path}.lease_duration: expected a non-negative number`);
+  }
+  if (envelope.renewable !== undefined && typeof envelope.renewable !== 'boolean') problems.push(`${path}.renewable: expected a boolean`);
+  return problems;
+}
+
 /** Parses and checks decrypted contents; throws CacheContentsError listing every problem. */
 export function decodeCacheContents(text: string): PersistedCache {
   let raw: unknown;
@@ -114,11 +126,7 @@ export function decodeCacheContents(text: string): PersistedCache {
     if (kind !== 'read' && kind !== 'write') problems.push(`${path}.kind: expected "read" or "write"`);
     if (!isFields(item.envelope)) problems.push(`${path}.envelope: expected an object`);
     const envelope = toSecretEnvelope(item.envelope);
-    if (envelope.lease_id !== undefined && typeof envelope.lease_id !== 'string') problems.push(`${path}.envelope.lease_id: expected a string`);
-    if (envelope.lease_duration !== undefined && !(typeof envelope.lease_duration === 'number' && envelope.lease_duration >= 0)) {
-      problems.push(`${path}.envelope.lease_duration: expected a non-negative number`);
-    }
-    if (envelope.renewable !== undefined && typeof envelope.renewable !== 'boolean') problems.push(`${path}.envelope.renewable: expected a boolean`);
+    problems.push(...leaseProblems(envelope, `${path}.envelope`));
     secrets.push({
       id,
       kind: kind === 'write' ? 'write' : 'read',

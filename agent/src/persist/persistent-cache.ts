@@ -97,21 +97,26 @@ export async function readPersistentCache(options: ReadCacheOptions): Promise<Re
     if (code === 'ENOENT') return { kind: 'absent' };
     return { kind: 'failed', reason: `cannot read ${path}: ${code ?? coerceError(error).message}`, removed: false };
   }
-  let outcome: { kind: 'restored'; cache: PersistedCache } | { kind: 'failed'; reason: string };
-  try {
-    const cache = decodeCacheContents(openCache(sealed, await readKeyMaterial(options.keyFile)).toString('utf8'));
-    if (cache.vaultAddress !== options.expected.vaultAddress) {
-      outcome = { kind: 'failed', reason: 'the cache was written for another Vault address' };
-    } else if (cache.authIdentity !== options.expected.authIdentity) {
-      outcome = { kind: 'failed', reason: 'the cache was written for another auth method, mount, namespace or role' };
-    } else {
-      outcome = { kind: 'restored', cache };
-    }
-  } catch (error) {
-    if (!(error instanceof CacheSealError || error instanceof CacheContentsError || error instanceof PersistError)) throw error;
-    outcome = { kind: 'failed', reason: error.message };
-  }
+  const outcome = await decodeSealed(sealed, options);
   const keep = options.persist.keepAfterImport || (outcome.kind === 'failed' && options.persist.exitOnError);
   const removed = !keep && (await unlink(path).then(() => true, () => false));
   return { ...outcome, removed };
+}
+
+async function decodeSealed(
+  sealed: Buffer,
+  options: ReadCacheOptions,
+): Promise<{ kind: 'restored'; cache: PersistedCache } | { kind: 'failed'; reason: string }> {
+  let cache: PersistedCache;
+  try {
+    cache = decodeCacheContents(openCache(sealed, await readKeyMaterial(options.keyFile)).toString('utf8'));
+  } catch (error) {
+    if (!(error instanceof CacheSealError || error instanceof CacheContentsError || error instanceof PersistError)) throw error;
+    return { kind: 'failed', reason: error.message };
+  }
+  if (cache.vaultAddress !== options.expected.vaultAddress) return { kind: 'failed', reason: 'the cache was written for another Vault address' };
+  if (cache.authIdentity !== options.expected.authIdentity) {
+    return { kind: 'failed', reason: 'the cache was written for another auth method, mount, namespace or role' };
+  }
+  return { kind: 'restored', cache };
 }
