@@ -3,7 +3,7 @@
 // /vault/secrets and tmpfs /vault/agent-cache), with the configs the injector emits when
 // agent-cache-enable is set. The pod must log in once and get one database credential and one
 // certificate, whichever container renders them.
-import { existsSync, readFileSync, statSync, writeFileSync } from 'node:fs';
+import { chmodSync, existsSync, readFileSync, readdirSync, statSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { startAgentInPod, POD_PATHS, POD_UID } from './helpers/pod-sandbox.js';
 import type { PodSandbox } from './helpers/pod-sandbox.js';
@@ -184,5 +184,24 @@ describe('persistent cache hand-off (init → sidecar, real processes, Vault dou
     expect(vault.count('kubernetes.login')).toBe(2);
     sidecar.signal('SIGTERM');
     expect(await sidecar.exited).toBe(0);
+  }, 40_000);
+
+  it('init cannot write the cache (volume not writable): exit 1 with exit_on_err, else a warning and exit 0', async () => {
+    const { sandbox, config } = await podWithDynamicSecrets({ exit_on_err: true });
+    chmodSync(sandbox.agentCacheDir, 0o555);
+    const strict = startAgentInPod({ sandbox, config: config(true) });
+    scenario!.agents.push(strict);
+    expect(await strict.exited).toBe(1);
+    expect(strict.output()).toContain('could not write the persistent cache and exit_on_err is set');
+    expect(strict.output()).toContain('EACCES');
+
+    const lenientConfig = config(true);
+    const cache = lenientConfig.cache as { persist: Record<string, unknown> };
+    cache.persist = { ...cache.persist, exit_on_err: false };
+    const lenient = startAgentInPod({ sandbox: sandbox.container('init-again'), config: lenientConfig });
+    scenario!.agents.push(lenient);
+    expect(await lenient.exited).toBe(0);
+    expect(lenient.output()).toContain('could not write the persistent cache; the sidecar will log in itself');
+    expect(readdirSync(sandbox.agentCacheDir)).toEqual([]);
   }, 40_000);
 });
