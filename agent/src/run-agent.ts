@@ -2,6 +2,8 @@
 // and shutdown, wired for init mode (exit_after_auth: exit 0 once the token is written and every
 // template rendered) or sidecar mode (run until SIGTERM or /agent/v1/quit). Exit codes: 0 normal,
 // 1 config error or a failure that ends the agent (exit_on_err, exit_on_retry_failure).
+// With cache.persist the init agent hands its token and leased secrets to the sidecar through an
+// encrypted file, and the sidecar adopts them instead of logging in and fetching again.
 import { readFile, unlink, writeFile } from 'node:fs/promises';
 import type { AgentConfig, TemplateEngineName } from './config/agent-config.js';
 import type { Environment } from './config/vault-environment.js';
@@ -20,6 +22,8 @@ import { TemplateRunner } from './render/template-runner.js';
 import { nextBackoff, startBackoff } from './supervisor/backoff.js';
 import type { ShutdownHandle } from './supervisor/shutdown.js';
 import type { RunningListeners } from './listener/api-proxy.js';
+import type { PersistedCache } from './persist/cache-contents.js';
+import type { HandoffContext } from './persist/handoff.js';
 
 export interface AgentDependencies {
   readonly env: Environment;
@@ -55,6 +59,20 @@ export async function runAgent(config: AgentConfig, deps: AgentDependencies): Pr
     log.error({ err: coerceError(error) }, 'agent cannot start');
     return 1;
   }
+  const handoff: HandoffContext | undefined =
+    config.persist === undefined ? undefined : { persist: config.persist, method: autoAuth.method, vaultAddress: connection.address, log: log.child({ component: 'persist' }) };
+  // Sidecar: adopt what the init agent left. Loaded only when configured (start-up time).
+  let restored: PersistedCache | undefined;
+  if (handoff !== undefined && !config.exitAfterAuth) {
+    const { restoreHandoff } = await import('./persist/handoff.js');
+    const outcome = await restoreHandoff(handoff);
+    if (outcome.kind === 'fatal') {
+      log.error({ err: outcome.error }, 'persistent cache restore failed and exit_on_err is set');
+      client.close();
+      return 1;
+    }
+    if (outcome.kind === 'restored') restored = outcome.cache;
+  }
   if (config.pidFile !== undefined) await writeFile(config.pidFile, String(process.pid), { mode: 0o600 }).catch((error: unknown) => {
     log.warn({ err: coerceError(error), path: config.pidFile }, 'could not write the pid file');
   });
@@ -65,9 +83,27 @@ export async function runAgent(config: AgentConfig, deps: AgentDependencies): Pr
     exitCode = 1;
     shutdown.shutdown(reason);
   };
-  const state = { tokenWritten: false, allRendered: templates.length === 0, runnerStarted: false };
+  const state = { tokenWritten: false, allRendered: templates.length === 0, runnerStarted: false, finishing: false, tokenObtainedAtMs: 0 };
   const finishIfInitDone = (): void => {
-    if (config.exitAfterAuth && state.tokenWritten && state.allRendered) shutdown.shutdown('exit_after_auth: token written and templates rendered');
+    if (!config.exitAfterAuth || !state.tokenWritten || !state.allRendered || state.finishing) return;
+    state.finishing = true;
+    const done = (): void => { shutdown.shutdown('exit_after_auth: token written and templates rendered'); };
+    if (handoff === undefined) done();
+    else void writeHandoffForSidecar(handoff).then(done);
+  };
+  // Init: the sidecar gets the token and the secrets the templates were rendered from (fetched with that token).
+  const writeHandoffForSidecar = async (context: HandoffContext): Promise<void> => {
+    const token = authenticator.current;
+    if (token === undefined || token.wrapped) return;
+    const { writeHandoff } = await import('./persist/handoff.js');
+    const failure = await writeHandoff(context, {
+      token: { token: token.token, leaseSeconds: token.leaseSeconds, renewable: token.renewable, obtainedAtMs: state.tokenObtainedAtMs },
+      secrets: runner !== undefined && runner.token === token.token ? runner.secretRecords() : [],
+      nowMs: deps.now(),
+    });
+    if (failure === undefined) return;
+    if (context.persist.exitOnError) fail('could not write the persistent cache and exit_on_err is set', failure);
+    else log.warn({ err: failure }, 'could not write the persistent cache; the sidecar will log in itself');
   };
 
   let runnerBackoff = startBackoff(1000, 300_000);
@@ -122,13 +158,18 @@ export async function runAgent(config: AgentConfig, deps: AgentDependencies): Pr
     random: deps.random,
     onToken: (token: AgentToken) => {
       state.tokenWritten = true;
+      state.tokenObtainedAtMs = deps.now();
+      // The restored secrets belong to the restored token: used once, with it, else dropped.
+      const seeds = restored !== undefined && restored.token.token === token.token ? restored.secrets : undefined;
+      restored = undefined;
       // Init mode renders once with the first token; the sidecar rebuilds the runner per token.
       if (runner !== undefined && !token.wrapped && (!config.exitAfterAuth || !state.runnerStarted)) {
         state.runnerStarted = true;
-        runner.start(token.token);
+        runner.start(token.token, seeds);
       }
       finishIfInitDone();
     },
+    preloadedToken: restored?.token.token,
   });
 
   let listeners: RunningListeners | undefined;

@@ -29,7 +29,7 @@ afterEach(async () => {
   rmSync(dir, { recursive: true, force: true });
 });
 
-async function authenticate(autoAuth: Record<string, unknown>): Promise<{ token: AgentToken; logs: string; stop: () => Promise<void> }> {
+async function authenticate(autoAuth: Record<string, unknown>, preloadedToken?: string): Promise<{ token: AgentToken; logs: string; stop: () => Promise<void> }> {
   const config = validateAgentConfig({ auto_auth: autoAuth, vault: { address: vault.address } });
   const client = new VaultClient(resolveVaultConnection(config.vault, {}).connection);
   const lines: string[] = [];
@@ -44,6 +44,7 @@ async function authenticate(autoAuth: Record<string, unknown>): Promise<{ token:
   const authenticator = new Authenticator({
     client, method: createAuthMethod(method), config: method, sinks, log, now: Date.now, sleep, random: Math.random,
     onToken: (token) => tokens.push(token),
+    preloadedToken,
   });
   const running = authenticator.run(controller.signal);
   await vault.waitFor(() => tokens[0], 10_000, 'a token');
@@ -154,5 +155,56 @@ describe('auth methods against the Vault double', () => {
     expect(wrapped.ttl).toBe(120);
     expect(wrapped.token).not.toBe(run.token.token);
     await run.stop();
+  });
+
+  describe('a token restored from the persistent cache (preloaded)', () => {
+    const kubernetesAutoAuth = () => {
+      vault.enableAuth('kubernetes');
+      vault.addKubernetesRole('kubernetes', 'app', { serviceAccountJwt: 'sa.jwt.value', policies: ['default'] });
+      writeFileSync(join(dir, 'sa-token'), 'sa.jwt.value');
+      return {
+        method: { type: 'kubernetes', config: { role: 'app', token_path: join(dir, 'sa-token') } },
+        sink: { type: 'file', config: { path: join(dir, 'token') } },
+      };
+    };
+
+    it('is looked up and used instead of a login, with its remaining TTL, and renewed', async () => {
+      const autoAuth = kubernetesAutoAuth();
+      const restored = vault.createToken({ ttlSeconds: 1800, policies: ['default'] });
+      const run = await authenticate(autoAuth, restored.token);
+      expect(run.token).toMatchObject({ token: restored.token, renewable: true, wrapped: false });
+      expect(run.token.leaseSeconds).toBeGreaterThan(1790);
+      expect(run.token.leaseSeconds).toBeLessThanOrEqual(1800);
+      expect(vault.count('kubernetes.login')).toBe(0);
+      expect(vault.count('token.lookup-self')).toBe(1);
+      expect(readFileSync(join(dir, 'token'), 'utf8')).toBe(restored.token);
+      await vault.waitFor(() => vault.count('token.renew-self') >= 1, 5000, 'a renewal');
+      expect(run.logs).not.toContain(restored.token);
+      await run.stop();
+    });
+
+    it('a revoked one is dropped for a normal login', async () => {
+      const autoAuth = kubernetesAutoAuth();
+      const restored = vault.createToken({ ttlSeconds: 1800, policies: ['default'] });
+      vault.faults.revokeToken(restored.token);
+      const run = await authenticate(autoAuth, restored.token);
+      expect(run.token.token).not.toBe(restored.token);
+      expect(vault.token(run.token.token)?.path).toBe('auth/kubernetes/login');
+      expect(run.logs).toContain('the restored token is not valid any more');
+      expect(run.logs).not.toContain(restored.token);
+      await run.stop();
+    });
+
+    it('is kept through a transient failure (503) and used once Vault answers', async () => {
+      const autoAuth = kubernetesAutoAuth();
+      const restored = vault.createToken({ ttlSeconds: 1800, policies: ['default'] });
+      vault.faults.fail5xx(1, 503, { path: 'auth/token/lookup-self' });
+      const run = await authenticate({ ...autoAuth, method: { ...autoAuth.method, min_backoff: '50ms', max_backoff: '100ms' } }, restored.token);
+      expect(run.token.token).toBe(restored.token);
+      expect(vault.count('token.lookup-self')).toBe(2);
+      expect(vault.count('kubernetes.login')).toBe(0);
+      expect(run.logs).toContain('could not look up the restored token; trying again');
+      await run.stop();
+    });
   });
 });

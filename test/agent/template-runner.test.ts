@@ -8,6 +8,7 @@ import type { VaultDouble } from '../vault-double/index.js';
 import { VaultClient } from '../../agent/src/vault/vault-client.js';
 import { TemplateRunner } from '../../agent/src/render/template-runner.js';
 import type { PreparedTemplate } from '../../agent/src/render/template-runner.js';
+import type { SecretRecord } from '../../agent/src/render/dependency-tracker.js';
 import { validateAgentConfig } from '../../agent/src/config/validate-agent-config.js';
 import { resolveVaultConnection } from '../../agent/src/config/vault-environment.js';
 import { createAgentLogger } from '../../agent/src/log.js';
@@ -42,7 +43,7 @@ function tokenWith(...paths: string[]): string {
   return vault.createToken({ policies: ['app'] }).token;
 }
 
-function startRunner(templates: Array<Record<string, unknown>>, token: string, extra: { retries?: number; staticInterval?: string; exitOnRetryFailure?: boolean } = {}): Harness {
+function startRunner(templates: Array<Record<string, unknown>>, token: string, extra: { retries?: number; staticInterval?: string; exitOnRetryFailure?: boolean; seeds?: readonly SecretRecord[] } = {}): Harness {
   const dir = mkdtempSync(join(tmpdir(), 'runner-'));
   dirs.push(dir);
   const config = validateAgentConfig({
@@ -74,7 +75,7 @@ function startRunner(templates: Array<Record<string, unknown>>, token: string, e
     onFailure: (error) => failures.push(error),
     onInvalidToken: (seen) => invalidTokens.push(seen),
   });
-  runner.start(token);
+  runner.start(token, extra.seeds);
   return { dir, logs, failures, rendered, runner, client, invalidTokens };
 }
 
@@ -212,5 +213,70 @@ describe('template runner against the Vault double', () => {
     expect(firstLease?.renewals).toBeGreaterThanOrEqual(2);
     expect(vault.count('database.creds')).toBe(2);
     await stop(harness);
+  });
+
+  describe('seeded from the persistent cache', () => {
+    const dbTemplate = { destination: 'db', contents: 'read database/creds/app data.username\nread database/creds/app data.password\nread kv/app data.v' };
+
+    async function firstAgent(token: string): Promise<{ records: SecretRecord[]; content: string }> {
+      const first = startRunner([dbTemplate], token);
+      await first.rendered;
+      const records = first.runner.secretRecords();
+      const content = readFileSync(join(first.dir, 'db'), 'utf8');
+      await stop(first);
+      return { records, content };
+    }
+
+    beforeEach(() => {
+      vault.enableDatabase('database');
+      vault.addDatabaseRole('database', 'app', { defaultTtlSeconds: 60, maxTtlSeconds: 600 });
+      vault.enableKv('kv', 1);
+      vault.writeKv('kv/app', { v: 'static' });
+    });
+
+    it('hands over only leased and written secrets, and a seeded runner renders them without fetching, renewing the lease', async () => {
+      const token = tokenWith('database/creds/*', 'kv/*');
+      const { records, content } = await firstAgent(token);
+      expect(records.map((record) => [record.id, record.kind])).toEqual([['vault.read(database/creds/app)', 'read']]);
+      expect(records[0]?.envelope.lease_id).toMatch(/^database\/creds\/app\//);
+      const renewalsBefore = vault.count('sys.leases.renew');
+      const second = startRunner([dbTemplate], token, { seeds: records });
+      await second.rendered;
+      expect(readFileSync(join(second.dir, 'db'), 'utf8')).toBe(content);
+      expect(vault.count('database.creds')).toBe(1);
+      // The KV read is not handed over: read again.
+      expect(vault.count('kv1.read')).toBe(2);
+      await vault.waitFor(() => vault.count('sys.leases.renew') > renewalsBefore, 5000, 'a renewal of the restored lease');
+      expect(second.runner.secretRecords().map((record) => record.envelope.lease_id)).toEqual([records[0]?.envelope.lease_id]);
+      await stop(second);
+    });
+
+    it('fetches again instead of adopting a lease that has run out, or a seed of another kind', async () => {
+      const token = tokenWith('database/creds/*', 'kv/*');
+      const { records, content } = await firstAgent(token);
+      const expired = records.map((record) => ({ ...record, leaseUpdatedAtMs: Date.now() - 61_000 }));
+      const second = startRunner([dbTemplate], token, { seeds: expired });
+      await second.rendered;
+      expect(vault.count('database.creds')).toBe(2);
+      expect(readFileSync(join(second.dir, 'db'), 'utf8')).not.toBe(content);
+      expect(second.logs.some((line) => line.includes('restored secret has expired'))).toBe(true);
+      await stop(second);
+      const wrongKind = records.map((record) => ({ ...record, kind: 'write' as const }));
+      const third = startRunner([dbTemplate], token, { seeds: wrongKind });
+      await third.rendered;
+      expect(vault.count('database.creds')).toBe(3);
+      await stop(third);
+    });
+
+    it('a restored lease that Vault no longer renews is replaced by a new credential', async () => {
+      const token = tokenWith('database/creds/*', 'kv/*');
+      const { records, content } = await firstAgent(token);
+      vault.faults.expireLease(records[0]?.envelope.lease_id ?? '');
+      const second = startRunner([dbTemplate], token, { seeds: records });
+      const file = join(second.dir, 'db');
+      await vault.waitFor(() => vault.count('database.creds') === 2 && existsSync(file) && readFileSync(file, 'utf8') !== content, 5000, 'a new credential');
+      expect(second.failures).toEqual([]);
+      await stop(second);
+    });
   });
 });

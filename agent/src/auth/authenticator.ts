@@ -1,7 +1,8 @@
 // The auto-auth loop (spec §1.1): log in, publish the token to the sinks and the agent, keep it
 // alive with the lifetime watcher, and log in again when it nears its max TTL, when renewal fails
 // for good, or at once when someone saw it rejected as an invalid token. Login failures back off
-// 1 s → 5 min with jitter (or the method's min/max), forever unless exit_on_err.
+// 1 s → 5 min with jitter (or the method's min/max), forever unless exit_on_err. A token restored
+// from the persistent cache is checked with lookup-self and used instead of a first login (§1.1 step 2).
 import type { AuthMethodConfig } from '../config/agent-config.js';
 import type { AgentLogger } from '../log.js';
 import { watchLifetime } from '../lease/lifetime-watcher.js';
@@ -9,10 +10,10 @@ import { nextBackoff, startBackoff } from '../supervisor/backoff.js';
 import { isAborted } from '../supervisor/sleep.js';
 import type { VaultClient } from '../vault/vault-client.js';
 import { numberField } from '../vault/vault-client.js';
-import { coerceError } from '../vault/vault-error.js';
+import { coerceError, isRetryableVaultError } from '../vault/vault-error.js';
 import type { FileSink } from '../sink/file-sink.js';
 import { wrapInfoJson } from '../sink/token-wrapper.js';
-import type { AuthMethod } from './auth-method.js';
+import type { AuthMethod, MethodVaultAccess } from './auth-method.js';
 import { AuthMethodError } from './auth-method.js';
 
 export interface AgentToken {
@@ -34,6 +35,11 @@ export interface AuthenticatorDependencies {
   readonly random: () => number;
   /** Called after the sinks hold a new token. */
   readonly onToken: (token: AgentToken) => void;
+  /**
+   * A token restored from the persistent cache ("preloaded"): looked up instead of logging in.
+   * Kept across transient lookup failures; dropped for a normal login once Vault rejects it.
+   */
+  readonly preloadedToken?: string | undefined;
 }
 
 export type AuthenticatorOutcome = { readonly kind: 'stopped' } | { readonly kind: 'failed'; readonly error: Error };
@@ -71,18 +77,25 @@ export class Authenticator {
       return this.#deps.sleep(step.delayMs, signal);
     };
     log.info({ method: config.type, mount_path: config.mountPath }, 'starting auth handler');
+    let preloaded = this.#deps.preloadedToken;
     while (!signal.aborted) {
       let token: AgentToken;
       try {
-        token = await this.#login(signal);
+        token = preloaded === undefined ? await this.#login(signal) : await this.#adoptPreloaded(preloaded, signal);
       } catch (error) {
         if (isAborted(signal)) break;
+        if (preloaded !== undefined) {
+          preloaded = this.#preloadedWorthRetrying(error) ? preloaded : undefined;
+          if (preloaded !== undefined && !(await pause())) break;
+          continue;
+        }
         const failure = coerceError(error);
         log.error({ err: failure }, 'authentication failed');
         if (config.exitOnError) return { kind: 'failed', error: failure };
         if (!(await pause())) break;
         continue;
       }
+      preloaded = undefined;
       backoff = startBackoff(config.minBackoffMs ?? 1000, config.maxBackoffMs ?? 300_000);
       if (!(await this.#publish(token, signal))) break;
       const outcome = await this.#watch(token, signal);
@@ -94,24 +107,49 @@ export class Authenticator {
     return { kind: 'stopped' };
   }
 
-  async #login(signal: AbortSignal): Promise<AgentToken> {
-    const { client, method, config } = this.#deps;
-    const namespace = config.namespace;
-    const vault = {
-      request: (request: Parameters<VaultClient['request']>[0]) =>
-        client.request({ ...request, signal, ...(namespace === undefined ? {} : { namespace }) }),
-    };
-    const plan = await method.planLogin(vault);
-    if (plan.kind === 'lookup-self') {
-      const response = await vault.request({ method: 'GET', path: 'auth/token/lookup-self', token: plan.token, retries: 0 });
-      const data = (response.body as { data?: Record<string, unknown> } | undefined)?.data ?? {};
-      const id = typeof data.id === 'string' && data.id !== '' ? data.id : plan.token;
-      const policies = Array.isArray(data.policies) ? data.policies : [];
-      const ttl = numberField(data.ttl) ?? 0;
-      const renewable = data.renewable === true;
-      const root = ttl === 0 && !renewable && policies.length === 1 && policies[0] === 'root';
-      return { token: id, leaseSeconds: root ? -1 : ttl, renewable, wrapped: false };
+  async #adoptPreloaded(token: string, signal: AbortSignal): Promise<AgentToken> {
+    const adopted = await this.#lookupSelf(token, this.#methodVault(signal));
+    this.#deps.log.info({ ttl_s: adopted.leaseSeconds }, 'using the token restored from the persistent cache');
+    return adopted;
+  }
+
+  /** A restored token is kept through transient failures (Vault down, sealed) and dropped once Vault rejects it. */
+  #preloadedWorthRetrying(error: unknown): boolean {
+    const failure = coerceError(error);
+    if (isRetryableVaultError(error)) {
+      this.#deps.log.warn({ err: failure }, 'could not look up the restored token; trying again');
+      return true;
     }
+    this.#deps.log.warn({ err: failure }, 'the restored token is not valid any more; logging in');
+    return false;
+  }
+
+  /** Vault requests in the auth method's namespace. */
+  #methodVault(signal: AbortSignal): MethodVaultAccess {
+    const { client, config } = this.#deps;
+    const namespace = config.namespace;
+    return {
+      request: (request) => client.request({ ...request, signal, ...(namespace === undefined ? {} : { namespace }) }),
+    };
+  }
+
+  /** GET auth/token/lookup-self: the token's id, remaining TTL and renewability (root tokens are held, not renewed). */
+  async #lookupSelf(token: string, vault: MethodVaultAccess): Promise<AgentToken> {
+    const response = await vault.request({ method: 'GET', path: 'auth/token/lookup-self', token, retries: 0 });
+    const data = (response.body as { data?: Record<string, unknown> } | undefined)?.data ?? {};
+    const id = typeof data.id === 'string' && data.id !== '' ? data.id : token;
+    const policies = Array.isArray(data.policies) ? data.policies : [];
+    const ttl = numberField(data.ttl) ?? 0;
+    const renewable = data.renewable === true;
+    const root = ttl === 0 && !renewable && policies.length === 1 && policies[0] === 'root';
+    return { token: id, leaseSeconds: root ? -1 : ttl, renewable, wrapped: false };
+  }
+
+  async #login(signal: AbortSignal): Promise<AgentToken> {
+    const { method, config } = this.#deps;
+    const vault = this.#methodVault(signal);
+    const plan = await method.planLogin(vault);
+    if (plan.kind === 'lookup-self') return this.#lookupSelf(plan.token, vault);
     const response = await vault.request({
       method: 'PUT',
       path: plan.path,

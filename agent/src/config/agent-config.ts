@@ -86,6 +86,22 @@ export interface ListenerConfig {
   readonly enableQuit: boolean;
 }
 
+/**
+ * `cache.persist` (Vault Agent's persistent cache; only type "kubernetes"): the init container
+ * leaves its token and leased secrets under `path`, the sidecar adopts them (docs/agent.md).
+ */
+export interface PersistConfig {
+  readonly type: 'kubernetes';
+  /** Directory holding the cache file (the injector uses /vault/agent-cache). */
+  readonly path: string;
+  /** Keep the file after the sidecar imported it (default false: delete it). */
+  readonly keepAfterImport: boolean;
+  /** A cache file that exists but cannot be read, decrypted or parsed stops the agent (exit 1). */
+  readonly exitOnError: boolean;
+  /** Service-account token that keys the encryption; undefined: the kubernetes method's token_path, else the default. */
+  readonly serviceAccountTokenFile: string | undefined;
+}
+
 /** `use_auto_auth_token`: false, true, or "force" (replace any token the client sent). */
 export type UseAutoAuthToken = false | true | 'force';
 
@@ -99,6 +115,7 @@ export interface AgentConfig {
   readonly listeners: readonly ListenerConfig[];
   readonly useAutoAuthToken: UseAutoAuthToken;
   readonly cacheEnabled: boolean;
+  readonly persist: PersistConfig | undefined;
   readonly logLevel: string | undefined;
   readonly logFormat: string | undefined;
   /** Accepted settings this agent does not act on (telemetry, persistent cache…), for one log line each. */
@@ -114,4 +131,5 @@ export const DEFAULTS = {
   leaseRenewalThreshold: 0.9,
   numRetries: 12,
   listenerAddress: '127.0.0.1:8200',
+  serviceAccountTokenFile: '/var/run/secrets/kubernetes.io/serviceaccount/token',
 } as const;

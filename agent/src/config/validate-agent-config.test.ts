@@ -114,8 +114,54 @@ describe('validateAgentConfig', () => {
     ]);
     expect(config.useAutoAuthToken).toBe(true);
     expect(config.cacheEnabled).toBe(true);
-    expect(config.ignored).toEqual(['telemetry', 'cache.persist']);
+    expect(config.ignored).toEqual(['telemetry']);
+    expect(config.persist).toEqual({
+      type: 'kubernetes',
+      path: '/vault/agent-cache',
+      keepAfterImport: false,
+      exitOnError: false,
+      serviceAccountTokenFile: undefined,
+    });
     expect(validateAgentConfig({ ...injectorInit, cache: { use_auto_auth_token: 'force' }, listener: { type: 'tcp', tls_disable: true } }).useAutoAuthToken).toBe('force');
+  });
+});
+
+describe('cache.persist', () => {
+  it('is undefined without a persist block, and reads every key', () => {
+    expect(validateAgentConfig({ ...injectorInit, cache: { use_auto_auth_token: 'true' } }).persist).toBeUndefined();
+    const persist = validateAgentConfig({
+      ...injectorInit,
+      cache: { persist: { type: 'kubernetes', path: '/vault/agent-cache', exit_on_err: 'true', keep_after_import: true, service_account_token_file: '/sa/token' } },
+    }).persist;
+    expect(persist).toEqual({ type: 'kubernetes', path: '/vault/agent-cache', keepAfterImport: true, exitOnError: true, serviceAccountTokenFile: '/sa/token' });
+  });
+
+  it('lists every problem: type, path, unknown keys, wrapped auto-auth', () => {
+    let error: unknown;
+    try {
+      validateAgentConfig({
+        ...injectorInit,
+        auto_auth: { ...injectorInit.auto_auth, method: { ...injectorInit.auto_auth.method, wrap_ttl: '5m' } },
+        cache: { persist: { type: 'bolt', colour: 'red' } },
+      });
+    } catch (caught) {
+      error = caught;
+    }
+    expect(error).toBeInstanceOf(AgentConfigError);
+    expect((error as AgentConfigError).problems).toEqual(expect.arrayContaining([
+      'cache.persist.colour: unknown key',
+      'cache.persist.type: unsupported persistent cache type "bolt" (supported: kubernetes)',
+      'cache.persist.path: is required',
+      'cache.persist: cannot be used with a wrapped auto-auth token',
+    ]));
+  });
+
+  it('reads the labelled HCL block persist "kubernetes" {}', async () => {
+    const parsed = await parseHcl(
+      'auto_auth { method "kubernetes" { config = { role = "r" } } }\ntemplate {\n destination = "/a"\n contents = "x"\n}\ncache {\n persist "kubernetes" {\n  path = "/vault/agent-cache"\n  exit_on_err = true\n }\n}\n',
+      'c.hcl',
+    );
+    expect(validateAgentConfig(parsed).persist).toMatchObject({ type: 'kubernetes', path: '/vault/agent-cache', exitOnError: true, keepAfterImport: false });
   });
 });
 

@@ -7,6 +7,7 @@ import type {
   AutoAuthConfig,
   FileSinkConfig,
   ListenerConfig,
+  PersistConfig,
   TemplateCommand,
   TemplateConfig,
   TemplateEngineName,
@@ -56,6 +57,7 @@ const CACHE_KEYS = new Set([
   'use_auto_auth_token', 'persist', 'enforce_consistency', 'when_inconsistent', 'cache_static_secrets',
   'disable_caching_dynamic_secrets', 'static_secret_token_capability_refresh_interval',
 ]);
+const PERSIST_KEYS = new Set(['type', 'path', 'keep_after_import', 'exit_on_err', 'service_account_token_file']);
 const API_PROXY_KEYS = new Set(['use_auto_auth_token', 'enforce_consistency', 'when_inconsistent']);
 const SUPPORTED_METHODS = new Set(['kubernetes', 'approle', 'jwt', 'token_file']);
 
@@ -88,10 +90,8 @@ export function validateAgentConfig(raw: unknown): AgentConfig {
   );
   const cache = singleBlock(raw.cache, 'cache', issues);
   const apiProxy = singleBlock(raw.api_proxy, 'api_proxy', issues);
-  if (cache !== undefined) {
-    checkKeys(cache, CACHE_KEYS, 'cache', issues);
-    if (cache.persist !== undefined) ignored.push('cache.persist');
-  }
+  if (cache !== undefined) checkKeys(cache, CACHE_KEYS, 'cache', issues);
+  const persist = readPersist(cache?.persist, issues);
   if (apiProxy !== undefined) checkKeys(apiProxy, API_PROXY_KEYS, 'api_proxy', issues);
   const useAutoAuthToken = readUseAutoAuthToken(apiProxy ?? cache, apiProxy === undefined ? 'cache' : 'api_proxy', issues);
 
@@ -105,6 +105,7 @@ export function validateAgentConfig(raw: unknown): AgentConfig {
     listeners,
     useAutoAuthToken,
     cacheEnabled: cache !== undefined,
+    persist,
     logLevel: field(raw, 'log_level', decodeString, 'config', issues),
     logFormat: field(raw, 'log_format', decodeString, 'config', issues),
     ignored,
@@ -132,6 +133,10 @@ function checkRelations(config: AgentConfig, issues: IssueList): void {
   }
   if (config.cacheEnabled && config.listeners.length === 0 && config.templates.length === 0) {
     issues.add('cache', 'requires a listener or a template');
+  }
+  if (config.persist !== undefined && autoAuth === undefined) issues.add('cache.persist', 'requires auto_auth');
+  if (config.persist !== undefined && autoAuth?.method.wrapTtl !== undefined) {
+    issues.add('cache.persist', 'cannot be used with a wrapped auto-auth token');
   }
   if (config.useAutoAuthToken !== false && autoAuth?.method.wrapTtl !== undefined) {
     issues.add('cache.use_auto_auth_token', 'cannot be used with a wrapped auto-auth token');
@@ -337,6 +342,26 @@ function readListener(block: RawObject, path: string, issues: IssueList): Listen
     tlsKeyFile,
     requireRequestHeader: field(block, 'require_request_header', decodeBool, path, issues) ?? false,
     enableQuit: field(agentApi, 'enable_quit', decodeBool, `${path}.agent_api`, issues) ?? false,
+  };
+}
+
+function readPersist(value: unknown, issues: IssueList): PersistConfig | undefined {
+  const blocks = labelledBlocks(value, PERSIST_KEYS, 'cache.persist', issues);
+  if (blocks.length === 0) return undefined;
+  if (blocks.length > 1) issues.add('cache.persist', `may appear only once, found ${blocks.length}`);
+  const block = blocks[0] ?? {};
+  const path = 'cache.persist';
+  checkKeys(block, PERSIST_KEYS, path, issues);
+  const type = field(block, 'type', decodeString, path, issues) ?? '';
+  if (type !== 'kubernetes') issues.add(`${path}.type`, `unsupported persistent cache type ${JSON.stringify(type)} (supported: kubernetes)`);
+  const directory = field(block, 'path', decodeString, path, issues) ?? '';
+  if (directory === '') issues.add(`${path}.path`, 'is required');
+  return {
+    type: 'kubernetes',
+    path: directory,
+    keepAfterImport: field(block, 'keep_after_import', decodeBool, path, issues) ?? false,
+    exitOnError: field(block, 'exit_on_err', decodeBool, path, issues) ?? false,
+    serviceAccountTokenFile: emptyToUndefined(field(block, 'service_account_token_file', decodeString, path, issues)),
   };
 }
 

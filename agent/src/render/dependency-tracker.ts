@@ -2,6 +2,8 @@
 // template that uses it. Each loop fetches, stores the value (announcing real changes), then waits
 // as spec §2.8 says for that kind of secret (renewing leases meanwhile) and fetches again. Fetch
 // failures retry 250 ms → 1 min up to vault.retry.num_retries, then the runner is told.
+// Leased and written secrets can be handed over (secretRecords) and taken back (seeds): a seeded
+// dependency starts from the restored value and lease instead of fetching (persistent cache).
 import type {
   DependencyStore,
   PkiCertificateData,
@@ -31,6 +33,19 @@ export interface DependencyTrackerOptions {
   readonly onFailure: (error: Error) => void;
   /** Vault said the token is invalid. */
   readonly onInvalidToken: (token: string) => void;
+  /** Secrets restored from the persistent cache, by dependency id; used instead of a first fetch. */
+  readonly seeds?: readonly SecretRecord[];
+}
+
+/** A fetched secret with its lease state, as the persistent cache stores it. */
+export interface SecretRecord {
+  readonly id: string;
+  readonly kind: 'read' | 'write';
+  /** Vault's response; lease_id, lease_duration and renewable describe the lease. */
+  readonly envelope: VaultSecretEnvelope;
+  readonly fetchedAtMs: number;
+  /** When envelope.lease_duration was reported (the fetch or the last renewal). */
+  readonly leaseUpdatedAtMs: number;
 }
 
 type StoredValue =
@@ -43,15 +58,29 @@ interface Entry {
   readonly stop: AbortController;
   value: StoredValue | undefined;
   fingerprint: string | undefined;
+  fetchedAtMs: number;
+  leaseUpdatedAtMs: number;
+}
+
+/** A restored secret and the step its watch starts with (keep the lease renewed, or wait). */
+interface Seed {
+  readonly record: SecretRecord;
+  readonly first: NextStep;
 }
 
 export class DependencyTracker implements DependencyStore {
   readonly #options: DependencyTrackerOptions;
   readonly #entries = new Map<string, Entry>();
   readonly #stopAll = new AbortController();
+  readonly #seeds = new Map<string, Seed>();
 
   constructor(options: DependencyTrackerOptions) {
     this.#options = options;
+    for (const record of options.seeds ?? []) {
+      const first = this.#resumeStep(record);
+      if (first === undefined) options.log.info({ dependency: record.id }, 'restored secret has expired; fetching it again');
+      else this.#seeds.set(record.id, { record, first });
+    }
   }
 
   get size(): number {
@@ -59,8 +88,9 @@ export class DependencyTracker implements DependencyStore {
   }
 
   read(dependency: TemplateDependency & { kind: 'read' | 'write' }): VaultSecretEnvelope | undefined {
-    const value = this.#entries.get(dependency.id)?.value;
-    return value?.kind === 'secret' ? value.envelope : undefined;
+    const entry = this.#entries.get(dependency.id);
+    if (entry === undefined) return this.#seedFor(dependency)?.record.envelope;
+    return entry.value?.kind === 'secret' ? entry.value.envelope : undefined;
   }
 
   list(dependency: TemplateDependency & { kind: 'list' }): readonly string[] | undefined {
@@ -80,16 +110,48 @@ export class DependencyTracker implements DependencyStore {
       if (value?.kind === 'secret') yield [value.envelope.data, value.envelope.auth?.client_token, value.envelope.wrap_info?.token];
       else if (value !== undefined) yield value;
     }
+    for (const seed of this.#seeds.values()) yield seed.record.envelope.data;
+  }
+
+  /**
+   * The secrets worth handing to another agent: leased ones (dynamic credentials) and writes (each
+   * issues something new, e.g. a certificate). KV and other lease-less reads are cheap to read again.
+   */
+  secretRecords(): SecretRecord[] {
+    const records: SecretRecord[] = [];
+    for (const entry of this.#entries.values()) {
+      const { dependency, value } = entry;
+      if (value?.kind !== 'secret' || (dependency.kind !== 'read' && dependency.kind !== 'write')) continue;
+      if (dependency.kind === 'read' && (value.envelope.lease_id ?? '') === '') continue;
+      records.push({
+        id: dependency.id,
+        kind: dependency.kind,
+        envelope: value.envelope,
+        fetchedAtMs: entry.fetchedAtMs,
+        leaseUpdatedAtMs: entry.leaseUpdatedAtMs,
+      });
+    }
+    return records;
   }
 
   /** Starts watching a dependency the first time it is seen. */
   ensure(dependency: TemplateDependency): void {
     if (this.#entries.has(dependency.id) || this.#stopAll.signal.aborted) return;
     const stop = new AbortController();
-    const entry: Entry = { dependency, stop, value: undefined, fingerprint: undefined };
+    const entry: Entry = { dependency, stop, value: undefined, fingerprint: undefined, fetchedAtMs: 0, leaseUpdatedAtMs: 0 };
+    const seed = this.#seedFor(dependency);
+    this.#seeds.delete(dependency.id);
+    if (seed !== undefined) {
+      const value: StoredValue = { kind: 'secret', envelope: seed.record.envelope };
+      entry.value = value;
+      entry.fingerprint = fingerprintOf(value);
+      entry.fetchedAtMs = seed.record.fetchedAtMs;
+      entry.leaseUpdatedAtMs = seed.record.leaseUpdatedAtMs;
+      this.#options.log.debug({ dependency: dependency.id }, 'using the secret restored from the persistent cache');
+    }
     this.#entries.set(dependency.id, entry);
     const signal = AbortSignal.any([stop.signal, this.#stopAll.signal]);
-    this.#watch(entry, signal).catch((error: unknown) => {
+    this.#watch(entry, signal, seed?.first).catch((error: unknown) => {
       // A bug in a watch loop must fail the runner, not crash the process with an unhandled rejection.
       if (!signal.aborted) this.#options.onFailure(coerceError(error));
     });
@@ -110,8 +172,40 @@ export class DependencyTracker implements DependencyStore {
     this.#entries.clear();
   }
 
-  async #watch(entry: Entry, signal: AbortSignal): Promise<void> {
+  #seedFor(dependency: TemplateDependency): Seed | undefined {
+    const seed = this.#seeds.get(dependency.id);
+    return seed !== undefined && seed.record.kind === dependency.kind ? seed : undefined;
+  }
+
+  /**
+   * Where a restored secret's watch picks up: a renewable lease is renewed at once (as after a
+   * fetch) with what is left of it; anything else waits out the rest of its refetch delay.
+   * undefined when the lease has already run out.
+   */
+  #resumeStep(record: SecretRecord): NextStep | undefined {
+    const { now, random } = this.#options;
+    const envelope = record.envelope;
+    const elapsedMs = Math.max(0, now() - record.leaseUpdatedAtMs);
+    const plan = planRefetch(envelope, {
+      staticIntervalMs: this.#options.staticIntervalMs,
+      threshold: this.#options.leaseRenewalThreshold,
+      nowMs: record.leaseUpdatedAtMs,
+      random,
+    });
+    if (plan.kind === 'error') return undefined;
+    if (plan.kind === 'renew') {
+      const remainingSeconds = Math.floor((envelope.lease_duration ?? 0) - elapsedMs / 1000);
+      return remainingSeconds > 0 ? { kind: 'renew', envelope: { ...envelope, lease_duration: remainingSeconds } } : undefined;
+    }
+    const leaseSeconds = envelope.lease_duration ?? 0;
+    if ((envelope.lease_id ?? '') !== '' && leaseSeconds > 0 && elapsedMs >= leaseSeconds * 1000) return undefined;
+    // A secret already due for a refetch is not worth adopting.
+    return plan.delayMs > elapsedMs ? { kind: 'sleep', delayMs: plan.delayMs - elapsedMs } : undefined;
+  }
+
+  async #watch(entry: Entry, signal: AbortSignal, first?: NextStep): Promise<void> {
     const { log, sleep } = this.#options;
+    if (first !== undefined && !(await this.#waitBeforeRefetch(entry, first, signal))) return;
     let attempt = 0;
     while (!signal.aborted) {
       let next: NextStep;
@@ -162,9 +256,12 @@ export class DependencyTracker implements DependencyStore {
       next = plan.kind === 'renew' ? { kind: 'renew', envelope } : plan;
     }
     if (signal.aborted) return next;
+    // The value is kept even when templates would not notice, so its lease state is the newest.
+    entry.value = value;
+    entry.fetchedAtMs = now();
+    entry.leaseUpdatedAtMs = entry.fetchedAtMs;
     const fingerprint = fingerprintOf(value);
     if (fingerprint !== entry.fingerprint) {
-      entry.value = value;
       entry.fingerprint = fingerprint;
       this.#options.onChange();
     }
@@ -190,6 +287,7 @@ export class DependencyTracker implements DependencyStore {
           const current = entry.value;
           if (current?.kind === 'secret') {
             entry.value = { kind: 'secret', envelope: { ...current.envelope, lease_duration: result.leaseSeconds } };
+            entry.leaseUpdatedAtMs = this.#options.now();
           }
           log.debug({ dependency: entry.dependency.id, ttl_s: result.leaseSeconds }, 'renewed lease');
         },

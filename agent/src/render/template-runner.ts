@@ -8,6 +8,7 @@ import type { CompiledTemplate, RenderResult } from '../template/template-engine
 import type { AgentLogger } from '../log.js';
 import type { VaultClient } from '../vault/vault-client.js';
 import { coerceError } from '../vault/vault-error.js';
+import type { SecretRecord } from './dependency-tracker.js';
 import { DependencyTracker } from './dependency-tracker.js';
 import { SecretFetcher } from './secret-fetcher.js';
 import { describeCommand, runTemplateCommand } from './run-command.js';
@@ -41,6 +42,7 @@ export interface TemplateRunnerOptions {
 export class TemplateRunner {
   readonly #options: TemplateRunnerOptions;
   #tracker: DependencyTracker | undefined;
+  #token: string | undefined;
   #generation = 0;
   #rendered = new Set<number>();
   #allRenderedReported = false;
@@ -52,9 +54,23 @@ export class TemplateRunner {
     this.#options = options;
   }
 
-  /** Starts (or restarts with a new token) fetching and rendering. */
-  start(token: string): void {
+  /** The token the current tracker fetches with (undefined when stopped). */
+  get token(): string | undefined {
+    return this.#tracker === undefined ? undefined : this.#token;
+  }
+
+  /** Leased and written secrets held now, for the persistent cache. */
+  secretRecords(): SecretRecord[] {
+    return this.#tracker?.secretRecords() ?? [];
+  }
+
+  /**
+   * Starts (or restarts with a new token) fetching and rendering. `seeds` are secrets restored
+   * from the persistent cache that were fetched with this same token.
+   */
+  start(token: string, seeds?: readonly SecretRecord[]): void {
     this.#tracker?.stop();
+    this.#token = token;
     this.#generation += 1;
     const generation = this.#generation;
     const { options } = { options: this.#options };
@@ -82,6 +98,7 @@ export class TemplateRunner {
         if (generation === this.#generation) this.#fail(error);
       },
       onInvalidToken: options.onInvalidToken,
+      ...(seeds === undefined ? {} : { seeds }),
     });
     this.#schedulePass();
   }

@@ -1,12 +1,13 @@
 // Runs the real agent process (`node dist/cli/main.js agent -config=…`) as it runs in an injected
 // pod: inside its own mount namespace (`unshare -m`) with host temp directories bind-mounted at the
-// real paths (/vault/secrets, /home/vault, /var/run/secrets/kubernetes.io/serviceaccount, read-only),
+// real paths (/vault/secrets, /home/vault, /var/run/secrets/kubernetes.io/serviceaccount, read-only,
+// and /vault/agent-cache, a directory on the /dev/shm tmpfs like the injector's Memory emptyDir),
 // as uid 100 / gid 1000 like the injector's security context. The host directories stay readable
-// from the test after the agent exits. Needs root; creates the empty mount point /vault/secrets
+// from the test after the agent exits. Needs root; creates the empty mount points under /vault
 // on the host once (everything else is mounted over tmpfs inside the namespace).
 import { spawn } from 'node:child_process';
 import type { ChildProcess } from 'node:child_process';
-import { chmodSync, chownSync, mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { chmodSync, chownSync, existsSync, mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -20,7 +21,11 @@ export const POD_PATHS = {
   secrets: '/vault/secrets',
   home: '/home/vault',
   serviceAccount: '/var/run/secrets/kubernetes.io/serviceaccount',
+  agentCache: '/vault/agent-cache',
 } as const;
+
+/** tmpfs, as the injector's `vault-agent-cache` emptyDir (medium Memory). */
+const SHARED_MEMORY = '/dev/shm';
 
 export interface PodSandbox {
   /** Host directories behind the pod paths. */
@@ -29,7 +34,14 @@ export interface PodSandbox {
   readonly serviceAccountDir: string;
   /** Extra host directory mounted at /vault/custom (agent-extra-secret). */
   readonly customDir: string;
+  /** Host directory (on tmpfs) mounted at /vault/agent-cache in every container of the pod. */
+  readonly agentCacheDir: string;
   writeServiceAccountToken(jwt: string): void;
+  /**
+   * Another container of the same pod: the same shared volumes, its own /home/vault (the injector
+   * gives init and sidecar separate home volumes).
+   */
+  container(name: string): PodSandbox;
   remove(): void;
 }
 
@@ -43,20 +55,34 @@ export function createPodSandbox(): PodSandbox {
     chmodSync(dir, mode);
     return dir;
   };
-  const sandbox: PodSandbox = {
-    secretsDir: make('secrets', 0o1777),
-    homeDir: make('home', 0o700),
-    serviceAccountDir: make('serviceaccount', 0o755),
-    customDir: make('custom', 0o755),
-    writeServiceAccountToken(jwt: string) {
-      const file = join(sandbox.serviceAccountDir, 'token');
-      writeFileSync(file, jwt, { mode: 0o644 });
-    },
-    remove() {
-      rmSync(root, { recursive: true, force: true });
-    },
+  const cacheRoot = existsSync(SHARED_MEMORY) ? mkdtempSync(join(SHARED_MEMORY, 'agent-cache-')) : make('agent-cache', 0o777);
+  // An emptyDir is world-writable.
+  chmodSync(cacheRoot, 0o777);
+  const withHome = (homeDir: string): PodSandbox => {
+    const sandbox: PodSandbox = {
+      secretsDir: join(root, 'secrets'),
+      homeDir,
+      serviceAccountDir: join(root, 'serviceaccount'),
+      customDir: join(root, 'custom'),
+      agentCacheDir: cacheRoot,
+      writeServiceAccountToken(jwt: string) {
+        const file = join(sandbox.serviceAccountDir, 'token');
+        writeFileSync(file, jwt, { mode: 0o644 });
+      },
+      container(name: string) {
+        return withHome(make(`home-${name}`, 0o700));
+      },
+      remove() {
+        rmSync(root, { recursive: true, force: true });
+        rmSync(cacheRoot, { recursive: true, force: true });
+      },
+    };
+    return sandbox;
   };
-  return sandbox;
+  make('secrets', 0o1777);
+  make('serviceaccount', 0o755);
+  make('custom', 0o755);
+  return withHome(make('home', 0o700));
 }
 
 export interface AgentProcess {
@@ -98,6 +124,7 @@ export function namespaceScript(sandbox: PodSandbox, command: readonly string[])
     `mount --bind ${shellQuote(sandbox.secretsDir)} ${POD_PATHS.secrets}`,
     'mkdir -p /vault/custom 2>/dev/null || true',
     `mount --bind ${shellQuote(sandbox.customDir)} /vault/custom 2>/dev/null || true`,
+    `mount --bind ${shellQuote(sandbox.agentCacheDir)} ${POD_PATHS.agentCache}`,
     `cd ${POD_PATHS.home}`,
     `exec setpriv --reuid=${POD_UID} --regid=${POD_GID} --clear-groups ${command.map(shellQuote).join(' ')}`,
   ].join('\n');
@@ -107,6 +134,7 @@ export function namespaceScript(sandbox: PodSandbox, command: readonly string[])
 export function ensureHostMountPoints(): void {
   mkdirSync('/vault/secrets', { recursive: true });
   mkdirSync('/vault/custom', { recursive: true });
+  mkdirSync(POD_PATHS.agentCache, { recursive: true });
 }
 
 export function startAgentInPod(options: StartAgentOptions): AgentProcess {

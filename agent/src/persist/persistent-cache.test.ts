@@ -1,0 +1,131 @@
+import { mkdtempSync, openSync, readFileSync, readdirSync, readSync, rmSync, statSync, writeFileSync, closeSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import type { AuthMethodConfig, PersistConfig } from '../config/agent-config.js';
+import type { PersistedCache } from './cache-contents.js';
+import { CACHE_FILE_NAME, authIdentityOf, cacheFilePath, keyFileFor, readPersistentCache, writePersistentCache } from './persistent-cache.js';
+
+const method: AuthMethodConfig = {
+  type: 'kubernetes',
+  mountPath: 'auth/kubernetes',
+  namespace: undefined,
+  wrapTtl: undefined,
+  minBackoffMs: undefined,
+  maxBackoffMs: undefined,
+  exitOnError: false,
+  config: { role: 'app', token_path: '/var/run/secrets/vault.hashicorp.com/serviceaccount/token' },
+};
+
+let dir: string;
+let keyFile: string;
+let persist: PersistConfig;
+let contents: PersistedCache;
+const expected = () => ({ vaultAddress: contents.vaultAddress, authIdentity: contents.authIdentity });
+
+beforeEach(() => {
+  dir = mkdtempSync(join(tmpdir(), 'persist-'));
+  keyFile = join(dir, 'sa-token');
+  writeFileSync(keyFile, 'eyJhbGciOiJSUzI1NiJ9.claims.signature\n');
+  persist = { type: 'kubernetes', path: dir, keepAfterImport: false, exitOnError: false, serviceAccountTokenFile: undefined };
+  contents = {
+    createdAtMs: 1000,
+    vaultAddress: 'http://127.0.0.1:8200',
+    authIdentity: authIdentityOf(method),
+    token: { token: 'hvs.persisted-token', leaseSeconds: 3600, renewable: true, obtainedAtMs: 900 },
+    secrets: [{ id: 'vault.read(database/creds/app)', kind: 'read', envelope: { lease_id: 'database/creds/app/1', lease_duration: 60, renewable: true, data: { password: 'db-password' } }, fetchedAtMs: 950, leaseUpdatedAtMs: 950 }],
+  };
+});
+
+afterEach(() => {
+  rmSync(dir, { recursive: true, force: true });
+});
+
+describe('persistent cache file', () => {
+  it('writes one 0600 file, encrypted, and reads it back; the import removes it by default', async () => {
+    const path = await writePersistentCache({ persist, keyFile, contents });
+    expect(path).toBe(join(dir, CACHE_FILE_NAME));
+    expect(statSync(path).mode & 0o777).toBe(0o600);
+    const bytes = readFileSync(path);
+    expect(bytes.includes(Buffer.from('hvs.persisted-token'))).toBe(false);
+    expect(bytes.includes(Buffer.from('db-password'))).toBe(false);
+    const outcome = await readPersistentCache({ persist, keyFile, expected: expected() });
+    expect(outcome.kind).toBe('restored');
+    if (outcome.kind !== 'restored') return;
+    expect(outcome.cache.token).toEqual(contents.token);
+    expect(outcome.cache.secrets[0]?.envelope.data).toEqual({ password: 'db-password' });
+    expect(outcome.removed).toBe(true);
+    expect(readdirSync(dir)).toEqual(['sa-token']);
+  });
+
+  it('keep_after_import leaves the file in place', async () => {
+    await writePersistentCache({ persist, keyFile, contents });
+    const outcome = await readPersistentCache({ persist: { ...persist, keepAfterImport: true }, keyFile, expected: expected() });
+    expect(outcome).toMatchObject({ kind: 'restored', removed: false });
+    expect(readdirSync(dir).sort()).toEqual(['sa-token', CACHE_FILE_NAME]);
+  });
+
+  it('is absent when the init container wrote nothing', async () => {
+    expect(await readPersistentCache({ persist, keyFile, expected: expected() })).toEqual({ kind: 'absent' });
+  });
+
+  it('writes atomically: a new file replaces the old one by rename, and no temp file remains', async () => {
+    const path = await writePersistentCache({ persist, keyFile, contents });
+    const before = readFileSync(path);
+    // A reader that opened the old file keeps reading the old, whole file.
+    const reader = openSync(path, 'r');
+    try {
+      await writePersistentCache({ persist, keyFile, contents: { ...contents, createdAtMs: 2000 } });
+      const old = Buffer.alloc(before.length);
+      expect(readSync(reader, old, 0, old.length, 0)).toBe(before.length);
+      expect(old.equals(before)).toBe(true);
+    } finally {
+      closeSync(reader);
+    }
+    expect(readFileSync(path).equals(before)).toBe(false);
+    expect(readdirSync(dir).filter((name) => name.includes('.tmp.'))).toEqual([]);
+    const outcome = await readPersistentCache({ persist, keyFile, expected: expected() });
+    expect(outcome.kind === 'restored' && outcome.cache.createdAtMs).toBe(2000);
+  });
+
+  it('a failed write leaves neither a partial file nor a temp file', async () => {
+    await expect(writePersistentCache({ persist: { ...persist, path: join(dir, 'missing-dir') }, keyFile, contents })).rejects.toThrow(/ENOENT/);
+    await expect(writePersistentCache({ persist, keyFile: join(dir, 'no-token'), contents })).rejects.toThrow(/cannot read the key file .*no-token: ENOENT/);
+    expect(readdirSync(dir)).toEqual(['sa-token']);
+  });
+
+  it('rejects a tampered file, and removes it unless exit_on_err', async () => {
+    const path = await writePersistentCache({ persist, keyFile, contents });
+    const bytes = readFileSync(path);
+    bytes[bytes.length - 30] = (bytes[bytes.length - 30] ?? 0) ^ 0x10;
+    writeFileSync(path, bytes);
+    const strict = await readPersistentCache({ persist: { ...persist, exitOnError: true }, keyFile, expected: expected() });
+    expect(strict).toMatchObject({ kind: 'failed', removed: false });
+    expect(strict.kind === 'failed' && strict.reason).toMatch(/integrity check/);
+    const lenient = await readPersistentCache({ persist, keyFile, expected: expected() });
+    expect(lenient).toMatchObject({ kind: 'failed', removed: true });
+    expect(readdirSync(dir)).toEqual(['sa-token']);
+  });
+
+  it('rejects the file under another key (the service-account token changed)', async () => {
+    await writePersistentCache({ persist, keyFile, contents });
+    writeFileSync(keyFile, 'eyJhbGciOiJSUzI1NiJ9.rotated-claims.signature');
+    const outcome = await readPersistentCache({ persist, keyFile, expected: expected() });
+    expect(outcome.kind === 'failed' && outcome.reason).toMatch(/sealed with another key/);
+  });
+
+  it('rejects a cache written for another Vault or another auth identity', async () => {
+    await writePersistentCache({ persist: { ...persist, keepAfterImport: true }, keyFile, contents });
+    const keep = { ...persist, keepAfterImport: true };
+    const otherVault = await readPersistentCache({ persist: keep, keyFile, expected: { ...expected(), vaultAddress: 'https://elsewhere:8200' } });
+    expect(otherVault.kind === 'failed' && otherVault.reason).toBe('the cache was written for another Vault address');
+    const otherRole = await readPersistentCache({ persist: keep, keyFile, expected: { ...expected(), authIdentity: authIdentityOf({ ...method, config: { role: 'other' } }) } });
+    expect(otherRole.kind === 'failed' && otherRole.reason).toMatch(/another auth method, mount, namespace or role/);
+  });
+
+  it('keys with service_account_token_file, else the kubernetes token_path, else the default SA token', () => {
+    expect(keyFileFor({ ...persist, serviceAccountTokenFile: '/custom/token' }, method)).toBe('/custom/token');
+    expect(keyFileFor(persist, method)).toBe('/var/run/secrets/vault.hashicorp.com/serviceaccount/token');
+    expect(keyFileFor(persist, { ...method, type: 'approle', config: { role_id_file_path: '/r' } })).toBe('/var/run/secrets/kubernetes.io/serviceaccount/token');
+    expect(cacheFilePath(persist)).toBe(join(dir, CACHE_FILE_NAME));
+  });
+});

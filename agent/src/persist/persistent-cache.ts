@@ -1,0 +1,122 @@
+// The init → sidecar hand-off file (cache.persist, type "kubernetes"): where it lives, what keys
+// it, and reading and writing it. The init agent writes it once everything is rendered; the
+// sidecar reads it on start and removes it unless keep_after_import. The key comes from the
+// service-account token (both containers mount it, the cache volume alone does not hold it),
+// mixed through HKDF with a per-file salt (cache-cipher.ts).
+import { randomBytes as cryptoRandomBytes } from 'node:crypto';
+import { readFile, unlink } from 'node:fs/promises';
+import { join } from 'node:path';
+import type { AuthMethodConfig, PersistConfig } from '../config/agent-config.js';
+import { DEFAULTS } from '../config/agent-config.js';
+import { writeFileAtomic } from '../sink/atomic-file.js';
+import { coerceError } from '../vault/vault-error.js';
+import { CacheSealError, openCache, sealCache } from './cache-cipher.js';
+import type { PersistedCache } from './cache-contents.js';
+import { CacheContentsError, decodeCacheContents, encodeCacheContents } from './cache-contents.js';
+
+/** Not Vault Agent's `vault-agent-cache.db` (an encrypted bolt DB): a different format, never confused with it. */
+export const CACHE_FILE_NAME = 'vault-injector-agent-cache';
+const CACHE_FILE_MODE = 0o600;
+
+export function cacheFilePath(persist: PersistConfig): string {
+  return join(persist.path, CACHE_FILE_NAME);
+}
+
+/**
+ * The file whose contents key the cache: `service_account_token_file`, else the kubernetes
+ * method's `token_path` (the injector may mount the token elsewhere), else the default SA path.
+ */
+export function keyFileFor(persist: PersistConfig, method: AuthMethodConfig): string {
+  if (persist.serviceAccountTokenFile !== undefined) return persist.serviceAccountTokenFile;
+  const tokenPath = method.type === 'kubernetes' ? method.config.token_path : undefined;
+  return typeof tokenPath === 'string' && tokenPath !== '' ? tokenPath : DEFAULTS.serviceAccountTokenFile;
+}
+
+/** Who the token was issued to; a cache from another method, mount, namespace or role is not adopted. */
+export function authIdentityOf(method: AuthMethodConfig): string {
+  const role = method.config.role;
+  return JSON.stringify([method.type, method.mountPath, method.namespace ?? '', typeof role === 'string' ? role : '']);
+}
+
+export class PersistError extends Error {
+  override readonly name = 'PersistError';
+}
+
+async function readKeyMaterial(keyFile: string): Promise<Buffer> {
+  let text: string;
+  try {
+    text = await readFile(keyFile, 'utf8');
+  } catch (error) {
+    throw new PersistError(`cannot read the key file ${keyFile}: ${(error as NodeJS.ErrnoException).code ?? coerceError(error).message}`);
+  }
+  const material = text.trim();
+  if (material === '') throw new PersistError(`the key file ${keyFile} is empty`);
+  return Buffer.from(material, 'utf8');
+}
+
+export interface WriteCacheOptions {
+  readonly persist: PersistConfig;
+  readonly keyFile: string;
+  readonly contents: PersistedCache;
+  readonly randomBytes?: (size: number) => Uint8Array;
+}
+
+/** Seals and writes the cache file atomically (mode 0600); returns its path. */
+export async function writePersistentCache(options: WriteCacheOptions): Promise<string> {
+  const keyMaterial = await readKeyMaterial(options.keyFile);
+  const sealed = sealCache(Buffer.from(encodeCacheContents(options.contents), 'utf8'), keyMaterial, options.randomBytes ?? cryptoRandomBytes);
+  const path = cacheFilePath(options.persist);
+  await writeFileAtomic(path, sealed, { mode: CACHE_FILE_MODE });
+  return path;
+}
+
+export type RestoreOutcome =
+  | { readonly kind: 'absent' }
+  | { readonly kind: 'restored'; readonly cache: PersistedCache; readonly removed: boolean }
+  /** The file exists but cannot be used; `reason` names the problem, never a value. */
+  | { readonly kind: 'failed'; readonly reason: string; readonly removed: boolean };
+
+export interface ReadCacheOptions {
+  readonly persist: PersistConfig;
+  readonly keyFile: string;
+  readonly expected: { readonly vaultAddress: string; readonly authIdentity: string };
+}
+
+/**
+ * Reads, decrypts and checks the cache file. It is removed afterwards unless keep_after_import,
+ * or unless it failed and exit_on_err is set (the restarted container then fails the same way,
+ * as Vault Agent's does, instead of silently starting fresh).
+ */
+export async function readPersistentCache(options: ReadCacheOptions): Promise<RestoreOutcome> {
+  const path = cacheFilePath(options.persist);
+  let sealed: Buffer;
+  try {
+    sealed = await readFile(path);
+  } catch (error) {
+    const code = (error as NodeJS.ErrnoException).code;
+    if (code === 'ENOENT') return { kind: 'absent' };
+    return { kind: 'failed', reason: `cannot read ${path}: ${code ?? coerceError(error).message}`, removed: false };
+  }
+  const outcome = await decodeSealed(sealed, options);
+  const keep = options.persist.keepAfterImport || (outcome.kind === 'failed' && options.persist.exitOnError);
+  const removed = !keep && (await unlink(path).then(() => true, () => false));
+  return { ...outcome, removed };
+}
+
+async function decodeSealed(
+  sealed: Buffer,
+  options: ReadCacheOptions,
+): Promise<{ kind: 'restored'; cache: PersistedCache } | { kind: 'failed'; reason: string }> {
+  let cache: PersistedCache;
+  try {
+    cache = decodeCacheContents(openCache(sealed, await readKeyMaterial(options.keyFile)).toString('utf8'));
+  } catch (error) {
+    if (!(error instanceof CacheSealError || error instanceof CacheContentsError || error instanceof PersistError)) throw error;
+    return { kind: 'failed', reason: error.message };
+  }
+  if (cache.vaultAddress !== options.expected.vaultAddress) return { kind: 'failed', reason: 'the cache was written for another Vault address' };
+  if (cache.authIdentity !== options.expected.authIdentity) {
+    return { kind: 'failed', reason: 'the cache was written for another auth method, mount, namespace or role' };
+  }
+  return { kind: 'restored', cache };
+}
