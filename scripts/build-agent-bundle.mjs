@@ -2,7 +2,7 @@
 // dist/agent-bundle/agent.cjs with esbuild, plus the launcher main.cjs and a V8 code cache, so the
 // agent starts without resolving and compiling ~90 ES modules (issue 5: init-mode start-up).
 // Runs after tsc (`npm run build`): the code cache is made with the compiled
-// dist/agent/src/bundle/code-cached-script.js, the same code that consumes it.
+// dist/agent/src/bundle/code-cache-builder.js (beside code-cached-script.js, which consumes it).
 // Packages that load only on some configs stay outside, required from node_modules when needed:
 // handlebars (engine = "handlebars"), js-hcl-parser (HCL configs, run in a child process), yaml, and
 // safe-stable-stringify (log values JSON.stringify cannot write).
@@ -12,7 +12,7 @@ import { fileURLToPath } from 'node:url';
 
 const root = fileURLToPath(new URL('..', import.meta.url));
 const outDir = `${root}dist/agent-bundle`;
-const { toBundleFileText, createCodeCache } = await import(`${root}dist/agent/src/bundle/code-cached-script.js`);
+const { toBundleFileText, createCodeCache } = await import(`${root}dist/agent/src/bundle/code-cache-builder.js`);
 const { AGENT_BUNDLE_FILE, AGENT_BUNDLE_CACHE_FILE } = await import(`${root}dist/agent/src/bundle/launch-bundle.js`);
 
 const common = {

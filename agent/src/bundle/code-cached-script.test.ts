@@ -1,7 +1,8 @@
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { createCodeCache, runCodeCachedScript, toBundleFileText } from './code-cached-script.js';
+import { createCodeCache, toBundleFileText } from './code-cache-builder.js';
+import { runCodeCachedScript } from './code-cached-script.js';
 import { loadAgentBundle } from './launch-bundle.js';
 
 const BUNDLE = `"use strict";
