@@ -1,6 +1,8 @@
 #!/usr/bin/env node
 // The one command line. Each subcommand is imported lazily so the agent never loads fastify
-// and the webhook never loads the template engine.
+// and the webhook never loads the template engine. `agent` and `token` run from the agent's bundle
+// (dist/agent-bundle, built by `npm run build`) when it exists: it starts several times faster.
+import { fileURLToPath } from 'node:url';
 
 type SubcommandMain = (args: readonly string[]) => Promise<number>;
 
@@ -11,17 +13,22 @@ const SUBCOMMANDS: Readonly<Record<string, { summary: string; load: () => Promis
   },
   agent: {
     summary: 'run the Vault agent: agent -config=FILE',
-    load: async () => (await import('../agent/src/main.js')).runAgentCommand,
+    load: async () => (await loadAgentBundle())?.runAgentCommand ?? (await import('../agent/src/main.js')).runAgentCommand,
   },
   token: {
     summary: 'token revoke -self: revoke the agent token (preStop hook)',
-    load: async () => (await import('../agent/src/token-command.js')).runTokenCommand,
+    load: async () => (await loadAgentBundle())?.runTokenCommand ?? (await import('../agent/src/token-command.js')).runTokenCommand,
   },
   template: {
     summary: 'template --in FILE: render template cases offline (gotemplate-oracle protocol)',
     load: async () => (await import('../agent/src/template/template-command.js')).runTemplateCommand,
   },
 };
+
+async function loadAgentBundle(): Promise<{ runAgentCommand: SubcommandMain; runTokenCommand: SubcommandMain } | undefined> {
+  const { loadAgentBundle: load } = await import('../agent/src/bundle/launch-bundle.js');
+  return load(fileURLToPath(new URL('../agent-bundle/', import.meta.url)));
+}
 
 function usage(): string {
   const lines = Object.entries(SUBCOMMANDS).map(([name, { summary }]) => `  ${name.padEnd(14)} ${summary}`);

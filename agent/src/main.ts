@@ -1,5 +1,6 @@
 // `vault-injector agent …` (and `vault agent …` through the image's shim): flags → config → agent.
-import { setFlagsFromString } from 'node:v8';
+import { createRequire } from 'node:module';
+import type * as V8Module from 'node:v8';
 import { parseAgentArguments, AGENT_USAGE } from './agent-arguments.js';
 
 /**
@@ -13,6 +14,7 @@ const DEFAULT_V8_FLAGS = '--max-semi-space-size=1 --optimize-for-size';
 
 function applyV8Flags(env: NodeJS.ProcessEnv): void {
   const flags = env.VAULT_AGENT_V8_FLAGS ?? DEFAULT_V8_FLAGS;
+  const { setFlagsFromString } = createRequire(import.meta.url)('node:v8') as typeof V8Module;
   for (const flag of flags.split(/\s+/).filter(Boolean)) setFlagsFromString(flag);
 }
 

@@ -87,6 +87,14 @@ describe.each(DOCKERFILES)('%s', (file) => {
     expect(copied).toEqual(expect.arrayContaining(['tsconfig.json', 'tsconfig.build.json', 'scripts/post-build.mjs']));
   });
 
+  test('the build stage copies every script `npm run build` runs', () => {
+    const pkg = JSON.parse(readFileSync(`${REPO_ROOT}/package.json`, 'utf8')) as { scripts: Record<string, string> };
+    const scripts = [...(pkg.scripts.build ?? '').matchAll(/\bnode (scripts\/\S+)/g)].map((match) => match[1]!);
+    expect(scripts).toEqual(expect.arrayContaining(['scripts/post-build.mjs', 'scripts/build-agent-bundle.mjs']));
+    const copied = instructionsOf(stageNamed(parsed, 'build'), 'COPY').flatMap((copy) => wordsOf(copy).slice(0, -1));
+    for (const script of scripts) expect([script, copied.includes(script)]).toEqual([script, true]);
+  });
+
   test('the build context excludes node_modules and dist', () => {
     const ignored = readFileSync(`${REPO_ROOT}/.dockerignore`, 'utf8').split('\n');
     expect(ignored).toEqual(expect.arrayContaining(['node_modules', 'dist', '.git']));
@@ -138,6 +146,11 @@ describe('Dockerfile.agent (container contract, vault-agent-spec §0.1)', () => 
     for (const needed of ['test -x /bin/vault', 'test -x /bin/sleep', 'test -x /bin/sh', 'command -v base64', 'command -v touch']) {
       expect(runs).toContain(needed);
     }
+  });
+
+  test('the build fails unless the agent bundle the shim runs and its code cache are there', () => {
+    expect(runs).toContain('test -f /app/dist/agent-bundle/main.cjs -a -f /app/dist/agent-bundle/agent.cjs.cache');
+    expect(readFileSync(`${REPO_ROOT}/image/vault`, 'utf8')).toContain('/app/dist/agent-bundle/main.cjs');
   });
 
   test('entrypoint is the vault shim', () => {

@@ -3,7 +3,8 @@
 // from it: the webhook (`agent-inject`, plain and with -tls-auto against the fake API server, so
 // @kubernetes/client-node must load from production dependencies) must reach ready, with the
 // image's HEALTHCHECK script agreeing; the agent image's `vault` shim must pass vault-k8s's
-// arguments to our agent and token commands, which fail cleanly without a Vault.
+// arguments to our agent and token commands (through the agent bundle, as in the image), which fail
+// cleanly without a Vault and render templates with every engine against the Vault double.
 import { spawn, spawnSync, type ChildProcess } from 'node:child_process';
 import { cpSync, existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -13,6 +14,7 @@ import { writeKubeconfigFile } from '../k8s-fake/kube-config.js';
 import type { FakeKubeApi } from '../k8s-fake/fake-kube-api.js';
 import { NAMESPACE, SERVICE_ACCOUNT, seedWebhookConfiguration, startFakeCluster, storedBundles, waitFor, WEBHOOK_CONFIGURATION } from '../cluster/cluster-test-kit.js';
 import { REPO_ROOT } from './parse-dockerfile.js';
+import { startVaultDouble } from '../vault-double/index.js';
 
 // Run the npm the image runs: node:20 images bundle npm 10 (this machine may have another).
 const IMAGE_NPM = 'npm@10.8.2';
@@ -111,7 +113,13 @@ describe('the agent image shim runs our CLI from the production install', () => 
     const result = spawnSync('/bin/sh', [join(app, 'vault'), ...args], {
       encoding: 'utf8',
       timeout,
-      env: { PATH: process.env.PATH ?? '', HOME: home, VAULT_INJECTOR_NODE: process.execPath, VAULT_INJECTOR_CLI: join(app, 'dist', 'cli', 'main.js') },
+      env: {
+        PATH: process.env.PATH ?? '',
+        HOME: home,
+        VAULT_INJECTOR_NODE: process.execPath,
+        VAULT_INJECTOR_CLI: join(app, 'dist', 'cli', 'main.js'),
+        VAULT_INJECTOR_AGENT_BUNDLE: join(app, 'dist', 'agent-bundle', 'main.cjs'),
+      },
     });
     return { status: result.status, stdout: result.stdout, stderr: result.stderr };
   };
@@ -164,6 +172,71 @@ describe('the agent image shim runs our CLI from the production install', () => 
     expect(result.status).not.toBe(0);
     expect(result.stderr).toMatch(/revoke-self/);
     expect(`${result.stdout}${result.stderr}`).not.toContain('s.secret-agent-token');
+  });
+
+  test('the image has the agent bundle with its code cache', () => {
+    for (const file of ['main.cjs', 'agent.cjs', 'agent.cjs.cache']) expect([file, existsSync(join(app, 'dist', 'agent-bundle', file))]).toEqual([file, true]);
+  });
+
+  test('vault agent from the bundle: HCL config, Go (with YAML) and Handlebars templates rendered from the Vault double', async () => {
+    const vault = await startVaultDouble();
+    try {
+      vault.enableAuth('kubernetes');
+      vault.addKubernetesRole('kubernetes', 'app', { serviceAccountJwt: 'service-account-jwt-value', policies: ['app'] });
+      vault.enableKv('secret', 2);
+      vault.addPolicy('app', [{ path: 'secret/data/*', capabilities: ['read'] }]);
+      vault.writeKv('secret/web', { username: 'web-user', password: 'bundle-password' });
+      writeFileSync(join(home, 'sa-jwt'), 'service-account-jwt-value');
+      const hcl = `
+auto_auth {
+  method "kubernetes" {
+    config = {
+      role = "app"
+      token_path = "${home}/sa-jwt"
+    }
+  }
+  sink "file" {
+    config = {
+      path = "${home}/bundle-token"
+    }
+  }
+}
+exit_after_auth = true
+vault {
+  address = "${vault.address}"
+}
+template {
+  destination = "${home}/out/web.yaml"
+  contents = <<EOT
+{{ with secret "secret/data/web" }}{{ .Data.data | toYAML }}{{ end }}
+EOT
+}
+template {
+  destination = "${home}/out/web.txt"
+  engine = "handlebars"
+  contents = <<EOT
+{{#with (secret "secret/data/web")}}user={{Data.data.username}}{{/with}}
+EOT
+}
+`;
+      writeFileSync(join(home, 'bundle.hcl'), hcl);
+      // spawnSync would block the double's event loop in this process.
+      const child = spawn('/bin/sh', [join(app, 'vault'), 'agent', `-config=${home}/bundle.hcl`], {
+        env: { PATH: process.env.PATH ?? '', HOME: home, VAULT_INJECTOR_NODE: process.execPath, VAULT_INJECTOR_AGENT_BUNDLE: join(app, 'dist', 'agent-bundle', 'main.cjs') },
+        stdio: ['ignore', 'pipe', 'pipe'],
+      });
+      let output = '';
+      child.stdout.on('data', (chunk: Buffer) => (output += chunk.toString()));
+      child.stderr.on('data', (chunk: Buffer) => (output += chunk.toString()));
+      const code = await new Promise<number | null>((resolve) => child.once('exit', resolve));
+      expect([code, output]).toEqual([0, expect.stringContaining('all templates rendered')]);
+      expect(readFileSync(join(home, 'out', 'web.yaml'), 'utf8')).toBe('password: bundle-password\nusername: web-user\n');
+      expect(readFileSync(join(home, 'out', 'web.txt'), 'utf8')).toBe('user=web-user\n');
+      expect(readFileSync(join(home, 'bundle-token'), 'utf8')).toMatch(/^hvs\./);
+      for (const secret of ['service-account-jwt-value', 'bundle-password', readFileSync(join(home, 'bundle-token'), 'utf8')]) expect(output).not.toContain(secret);
+    } finally {
+      await vault.close();
+    }
   });
 
   test('unsupported vault commands fail with 127', () => {

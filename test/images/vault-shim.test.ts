@@ -1,6 +1,7 @@
-// image/vault, the `vault` command of the agent image, run with /bin/sh as in the pod. The CLI it
-// execs is replaced by a recorder here so the test sees exactly the argv and exit code our CLI
-// would get; the real CLI behind the shim is exercised in production-install.test.ts.
+// image/vault, the `vault` command of the agent image, run with /bin/sh as in the pod. The CLI and
+// the agent bundle's launcher it execs are replaced by recorders here so the test sees exactly the
+// argv and exit code they would get; the real ones behind the shim are exercised in
+// production-install.test.ts.
 import { spawnSync } from 'node:child_process';
 import { chmodSync, mkdirSync, mkdtempSync, rmSync, symlinkSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -22,6 +23,11 @@ beforeAll(() => {
     join(root, 'dist', 'cli', 'main.js'),
     "process.stdout.write(JSON.stringify(process.argv.slice(2))); process.exitCode = Number(process.env.RECORDER_EXIT ?? '0');\n",
   );
+  mkdirSync(join(root, 'dist', 'agent-bundle'));
+  writeFileSync(
+    join(root, 'dist', 'agent-bundle', 'main.cjs'),
+    "process.stdout.write(JSON.stringify({ bundle: process.argv.slice(2) })); process.exitCode = Number(process.env.RECORDER_EXIT ?? '0');\n",
+  );
   bin = join(root, 'bin');
   mkdirSync(bin);
   symlinkSync(SHIM, join(bin, 'vault'));
@@ -42,6 +48,8 @@ function run(command: string[], env: Record<string, string> = {}): { status: num
       HOME: home,
       VAULT_INJECTOR_NODE: process.execPath,
       VAULT_INJECTOR_CLI: join(root, 'dist', 'cli', 'main.js'),
+      // Without the bundle by default: these tests are about the CLI's argv.
+      VAULT_INJECTOR_AGENT_BUNDLE: join(root, 'dist', 'agent-bundle', 'not-built.cjs'),
       ...env,
     },
     timeout: 20_000,
@@ -60,6 +68,22 @@ test.each([
   expect(result.stderr).toBe('');
   expect(JSON.parse(result.stdout)).toEqual(args);
   expect(result.status).toBe(0);
+});
+
+test.each([
+  [['agent', '-config=/vault/configs/config-init.hcl', '-exit-after-auth', '-log-format=json']],
+  [['token', 'revoke', '-address=https://vault.vault.svc:8200', '-self']],
+])('vault %j runs the agent bundle with the same arguments when the image has it', (args) => {
+  const result = run(['/bin/sh', SHIM, ...args], { VAULT_INJECTOR_AGENT_BUNDLE: join(root, 'dist', 'agent-bundle', 'main.cjs') });
+  expect(result.stderr).toBe('');
+  expect(JSON.parse(result.stdout)).toEqual({ bundle: args });
+  expect(result.status).toBe(0);
+});
+
+test("the bundle's exit code is the shim's exit code; version never runs the bundle", () => {
+  const bundle = { VAULT_INJECTOR_AGENT_BUNDLE: join(root, 'dist', 'agent-bundle', 'main.cjs') };
+  expect(run(['/bin/sh', SHIM, 'agent', '-config=/x'], { ...bundle, RECORDER_EXIT: '4' }).status).toBe(4);
+  expect(run(['/bin/sh', SHIM, 'version'], bundle).stdout).toBe('vault-injector agent 9.8.7\n');
 });
 
 test("the CLI's exit code is the shim's exit code", () => {

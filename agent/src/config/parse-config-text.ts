@@ -2,7 +2,7 @@
 // we parse with HashiCorp's own HCL1 parser (js-hcl-parser, compiled from hashicorp/hcl). That
 // parser is large (≈20 MiB resident once loaded, and a worker thread still left ≈8 MiB behind), so
 // it runs in a short-lived child process: the sidecar keeps none of it, the JSON path never loads it.
-import { spawn } from 'node:child_process';
+import type * as ChildProcessModule from 'node:child_process';
 import { createRequire } from 'node:module';
 
 export class ConfigSyntaxError extends Error {
@@ -35,7 +35,10 @@ export async function parseConfigText(text: string, fileName: string): Promise<u
 }
 
 export async function parseHcl(text: string, fileName: string): Promise<unknown> {
-  const parserPath = createRequire(import.meta.url).resolve('js-hcl-parser');
+  const require = createRequire(import.meta.url);
+  const parserPath = require.resolve('js-hcl-parser');
+  // Loaded here, not at start-up: JSON configs (what the injector writes) never need it.
+  const { spawn } = require('node:child_process') as typeof ChildProcessModule;
   const output = await new Promise<string>((resolve, reject) => {
     const child = spawn(process.execPath, ['-e', HCL_PARSER_SOURCE, parserPath], { stdio: ['pipe', 'pipe', 'pipe'], env: {} });
     const stdout: Buffer[] = [];

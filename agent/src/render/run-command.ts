@@ -1,6 +1,7 @@
 // Commands after a render (spec §2.12): a string runs through `sh -c`, a list is executed
 // directly; each gets its own process group so a timeout kills everything it started.
-import { spawn } from 'node:child_process';
+import type * as ChildProcessModule from 'node:child_process';
+import { createRequire } from 'node:module';
 import type { TemplateCommand } from '../config/agent-config.js';
 
 export class CommandError extends Error {
@@ -19,6 +20,8 @@ export function runTemplateCommand(command: TemplateCommand, signal?: AbortSigna
       resolve();
       return;
     }
+    // node:child_process (with dgram and more) loads with the first command, not at start-up.
+    const { spawn } = createRequire(import.meta.url)('node:child_process') as typeof ChildProcessModule;
     const child = spawn(file, args, { stdio: ['ignore', 'inherit', 'inherit'], detached: true });
     const killGroup = (): void => {
       if (child.pid !== undefined) {

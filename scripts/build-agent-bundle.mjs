@@ -1,0 +1,65 @@
+// Bundles the agent (agent/src/bundle/agent-cli.ts and everything init and sidecar load) into
+// dist/agent-bundle/agent.cjs with esbuild, plus the launcher main.cjs and a V8 code cache, so the
+// agent starts without resolving and compiling ~90 ES modules (issue 5: init-mode start-up).
+// Runs after tsc (`npm run build`): the code cache is made with the compiled
+// dist/agent/src/bundle/code-cache-builder.js (beside code-cached-script.js, which consumes it).
+// Packages that load only on some configs stay outside, required from node_modules when needed:
+// handlebars (engine = "handlebars"), js-hcl-parser (HCL configs, run in a child process), yaml, and
+// safe-stable-stringify (log values JSON.stringify cannot write).
+import { build } from 'esbuild';
+import { mkdirSync, rmSync, writeFileSync } from 'node:fs';
+import { fileURLToPath } from 'node:url';
+
+const root = fileURLToPath(new URL('..', import.meta.url));
+const outDir = `${root}dist/agent-bundle`;
+const { toBundleFileText, createCodeCache } = await import(`${root}dist/agent/src/bundle/code-cache-builder.js`);
+const { AGENT_BUNDLE_FILE, AGENT_BUNDLE_CACHE_FILE } = await import(`${root}dist/agent/src/bundle/launch-bundle.js`);
+
+const common = {
+  bundle: true,
+  platform: 'node',
+  target: 'node20',
+  format: 'cjs',
+  write: false,
+  logLevel: 'warning',
+  // import() becomes a lazy require(): nothing needs the ESM loader, and vm.Script (which runs the
+  // bundle with its code cache) has no dynamic-import callback.
+  supported: { 'dynamic-import': false },
+  // createRequire(import.meta.url) resolves from the bundle's own location (dist/agent-bundle/ → node_modules).
+  // The banner repeats "use strict" because it must stay the first statement (every source is an ES module).
+  define: { 'import.meta.url': '__bundleUrl' },
+  banner: { js: '"use strict";\nvar __bundleUrl = require("node:url").pathToFileURL(__filename).href;' },
+};
+
+async function bundleText(options) {
+  const result = await build({ ...common, ...options });
+  const [output] = result.outputFiles;
+  if (output === undefined) throw new Error('esbuild produced no output');
+  // esbuild escapes non-ASCII in strings and regular expressions but keeps it in the comments it
+  // preserves; one such character makes V8 hold the whole bundle as a two-byte string (twice the
+  // memory). \uXXXX means the same in strings and regular expressions and nothing in a comment.
+  return output.text.replace(/[^\x00-\x7f]/g, (char) => `\\u${char.charCodeAt(0).toString(16).padStart(4, '0')}`);
+}
+
+rmSync(outDir, { recursive: true, force: true });
+mkdirSync(outDir, { recursive: true });
+
+const agent = await bundleText({
+  entryPoints: [`${root}agent/src/bundle/agent-cli.ts`],
+  external: ['handlebars', 'js-hcl-parser', 'yaml'],
+});
+if (/\bimport\(/.test(agent.replace(/\/\/.*$/gm, ''))) throw new Error('the agent bundle still contains import(): it could not run under vm.Script');
+const agentFile = `${outDir}/${AGENT_BUNDLE_FILE}`;
+const agentSource = toBundleFileText(agent);
+writeFileSync(agentFile, agentSource);
+writeFileSync(`${outDir}/${AGENT_BUNDLE_CACHE_FILE}`, createCodeCache(agentSource, agentFile));
+
+const launcher = await bundleText({
+  stdin: {
+    contents: "require('./agent/src/bundle/launch-bundle.ts').launchAgentBundle(__dirname, process.argv.slice(2));\n",
+    resolveDir: root,
+    sourcefile: 'agent-bundle-main.cjs',
+    loader: 'js',
+  },
+});
+writeFileSync(`${outDir}/main.cjs`, launcher);
