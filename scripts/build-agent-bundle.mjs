@@ -4,8 +4,7 @@
 // Runs after tsc (`npm run build`): the code cache is made with the compiled
 // dist/agent/src/bundle/code-cache-builder.js (beside code-cached-script.js, which consumes it).
 // Packages that load only on some configs stay outside, required from node_modules when needed:
-// handlebars (engine = "handlebars"), js-hcl-parser (HCL configs, run in a child process), yaml, and
-// safe-stable-stringify (log values JSON.stringify cannot write).
+// handlebars (engine = "handlebars"), js-hcl-parser (HCL configs, run in a child process) and yaml.
 import { build } from 'esbuild';
 import { mkdirSync, rmSync, writeFileSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
