@@ -2,7 +2,9 @@
 // process per distinct injector configuration), including the metrics the prose cases mention.
 import { fileURLToPath } from 'node:url';
 import { startWebhook, type WebhookProcess } from '../helpers/webhook-process.js';
+import { problemsAddedByPatch } from '../helpers/api-server-validator.js';
 import {
+  casePod,
   caseReview,
   checkCase,
   checkExtras,
@@ -42,6 +44,7 @@ describe.each(groupByFlags(cases).map((group) => [group.length, group[0]?.id ?? 
       expect([review.apiVersion, review.kind]).toEqual(['admission.k8s.io/v1', 'AdmissionReview']);
       const checked = checkCase(testCase, review.response);
       expect([...checked.failures, ...checkExtras(extraChecks[testCase.id] ?? [], checked)]).toEqual([]);
+      if (checked.patchedPod !== undefined) expect(problemsAddedByPatch(casePod(testCase), checked.patchedPod)).toEqual([]);
       if (metricChecks.length > 0) {
         const after = (await webhook.request({ path: '/metrics' })).body;
         for (const check of metricChecks) {

