@@ -11,6 +11,7 @@ import { shouldInject } from './decide.js';
 import { formatIssues } from './issues.js';
 import { decodePod } from './pod.js';
 import { unknownAnnotationWarnings } from './annotations/unknown-annotations.js';
+import { templateSyntaxWarnings } from './template-check.js';
 
 export type InjectionType = 'init_and_sidecar' | 'init_only' | 'sidecar_only';
 
@@ -45,13 +46,14 @@ export function admit(request: AdmissionRequest, settings: Settings): AdmissionO
   const unknown = unknownAnnotationWarnings(Object.keys(pod.metadata?.annotations ?? {}));
 
   const parsed = parseInjectionSpec(pod, namespace, settings);
+  const notices = [...unknown, ...templateSyntaxWarnings(parsed.spec.secrets)];
   // Planned even when parsing found problems, so patch-stage problems are reported too.
   const planned = planInjection(pod, parsed.spec);
   const issues = planned.ok ? parsed.issues : [...parsed.issues, ...planned.issues];
-  if (issues.length > 0 || !planned.ok) return deny(uid, formatIssues(issues), unknown);
+  if (issues.length > 0 || !planned.ok) return deny(uid, formatIssues(issues), notices);
   const { plan } = planned;
   const patch = Buffer.from(JSON.stringify(planToPatch(pod, plan)), 'utf8').toString('base64');
-  const warnings = [...unknown, ...plan.warnings];
+  const warnings = [...notices, ...plan.warnings];
   const response: AdmissionResponse =
     warnings.length > 0 ? { uid, allowed: true, patch, patchType: 'JSONPatch', warnings } : { uid, allowed: true, patch, patchType: 'JSONPatch' };
   return { decision: 'injected', response, injectionType: injectionType(plan.initContainer !== undefined, plan.sidecar !== undefined) };

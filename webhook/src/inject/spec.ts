@@ -16,6 +16,8 @@ export interface SecretSpec {
   readonly vaultPath: string;
   /** Inline template text, or the default template for vaultPath; undefined when `source` is used. */
   readonly contents: string | undefined;
+  /** True when `contents` is the default template (built from agent-inject-secret-NAME). */
+  readonly usesDefaultTemplate: boolean;
   /** Template file inside the agent container (agent-inject-template-file-NAME). */
   readonly source: string | undefined;
   readonly destination: string;

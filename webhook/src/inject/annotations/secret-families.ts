@@ -77,6 +77,7 @@ function buildSecret(reader: AnnotationReader, rawName: string, defaults: Secret
     name,
     vaultPath,
     contents,
+    usesDefaultTemplate: template === '' && templateFile === '',
     source: templateFile === '' ? undefined : templateFile,
     // Without a file name the destination is a plain concatenation; with one it is joined and cleaned.
     destination: file === '' ? `${mountPath}/${name}` : posix.join(mountPath, file),

@@ -1,0 +1,28 @@
+// Admission-time template check: every Go template a pod carries is parsed with the agent's own
+// engine, and a syntax error comes back as an admission warning naming the annotation, line and
+// column. vault-k8s admits such pods and the agent fails inside the pod later; we still admit them
+// (a denial would break compatibility) but the user sees the problem at `kubectl apply`.
+import { GoTemplateEngine } from '../../../agent/src/template/go/engine.js';
+import { TemplateError } from '../../../agent/src/template/template-engine.js';
+import { ANNOTATION_FAMILIES, annotationKey } from './annotations/keys.js';
+import type { SecretSpec } from './spec.js';
+
+let engine: GoTemplateEngine | undefined;
+
+/** Warnings for templates that would fail to parse in the agent (Handlebars and template files are not checked). */
+export function templateSyntaxWarnings(secrets: readonly SecretSpec[]): string[] {
+  const warnings: string[] = [];
+  for (const secret of secrets) {
+    if (secret.contents === undefined || secret.engine !== 'go') continue;
+    engine ??= new GoTemplateEngine();
+    try {
+      engine.compile(secret.contents, { leftDelimiter: secret.leftDelimiter, rightDelimiter: secret.rightDelimiter });
+    } catch (error) {
+      if (!(error instanceof TemplateError)) throw error;
+      const family = secret.usesDefaultTemplate ? ANNOTATION_FAMILIES.secret : ANNOTATION_FAMILIES.template;
+      const source = secret.usesDefaultTemplate ? 'the default template built from' : 'the template in';
+      warnings.push(`${source} ${annotationKey(`${family}${secret.rawName}`)} does not parse, the agent will fail to render it: ${error.message}`);
+    }
+  }
+  return warnings;
+}
