@@ -14,6 +14,7 @@ interface Mount {
 }
 interface Container {
   name?: unknown;
+  restartPolicy?: unknown;
   volumeMounts?: Mount[];
   env?: { name?: unknown }[];
   resources?: { limits?: Record<string, unknown>; requests?: Record<string, unknown> };
@@ -66,6 +67,11 @@ export function validatePod(pod: unknown): string[] {
   ];
   for (const [container, where] of all) {
     if (containerNames.has(container.name)) problems.push(`${where}: duplicate container name ${JSON.stringify(container.name)}`);
+    // Only init containers may set restartPolicy, and only to Always (native sidecars, Kubernetes >= 1.29).
+    const isInit = where.startsWith('initContainer ');
+    if (container.restartPolicy !== undefined && (!isInit || container.restartPolicy !== 'Always')) {
+      problems.push(`${where}: restartPolicy ${JSON.stringify(container.restartPolicy)} is not allowed here`);
+    }
     containerNames.add(container.name);
     checkContainer(container, where, volumeNames, problems);
   }

@@ -81,6 +81,7 @@ export const annotationsArb = fc
     shareProcessNamespace: fc.constantFrom(undefined, 'true', 'false'),
     envPatch: fc.boolean(),
     injectToken: fc.boolean(),
+    nativeSidecar: fc.constantFrom(undefined, 'true', 'false'),
   })
   .map((choice) => {
     const annotations: Record<string, string> = { [`${P}agent-inject`]: 'true', [`${P}role`]: 'app' };
@@ -107,6 +108,7 @@ export const annotationsArb = fc
     set('agent-share-process-namespace', choice.shareProcessNamespace);
     if (choice.envPatch) set('agent-json-patch', '[{"op":"add","path":"/env/-","value":{"name":"EXTRA","value":"1"}}]');
     if (choice.injectToken) set('agent-inject-token', 'true');
+    set('agent-native-sidecar', choice.nativeSidecar);
     return annotations;
   });
 

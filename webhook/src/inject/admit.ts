@@ -56,5 +56,6 @@ export function admit(request: AdmissionRequest, settings: Settings): AdmissionO
   const warnings = [...notices, ...plan.warnings];
   const response: AdmissionResponse =
     warnings.length > 0 ? { uid, allowed: true, patch, patchType: 'JSONPatch', warnings } : { uid, allowed: true, patch, patchType: 'JSONPatch' };
-  return { decision: 'injected', response, injectionType: injectionType(plan.initContainer !== undefined, plan.sidecar !== undefined) };
+  const { injectInitContainer, injectSidecar } = parsed.spec;
+  return { decision: 'injected', response, injectionType: injectionType(injectInitContainer, injectSidecar) };
 }

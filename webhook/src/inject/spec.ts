@@ -109,6 +109,11 @@ export interface InjectionSpec {
   readonly injectInitContainer: boolean;
   /** not agent-pre-populate-only: add the vault-agent sidecar. */
   readonly injectSidecar: boolean;
+  /**
+   * agent-native-sidecar (our extension): the sidecar goes into initContainers with
+   * restartPolicy Always and a startupProbe on the agent's ready file, and replaces vault-agent-init.
+   */
+  readonly nativeSidecar: boolean;
   readonly initFirst: boolean;
   /** App containers that get the secret volume mounts. */
   readonly injectContainers: readonly string[];

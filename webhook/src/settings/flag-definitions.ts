@@ -69,6 +69,8 @@ export const FLAG_DEFINITIONS: readonly FlagDefinition[] = [
   stringFlag('disable-keep-alives', 'AGENT_INJECT_DISABLE_KEEP_ALIVES', '',
     'Comma-separated list of Vault features where keep-alives should be disabled.'),
   stringFlag('tls-min-version', 'AGENT_INJECT_TLS_MIN_VERSION', 'tls12', 'Minimum supported version of TLS: tls10, tls11, tls12, tls13.'),
+  boolFlag('native-sidecar', 'AGENT_INJECT_NATIVE_SIDECAR', false,
+    'vault-injector extension: inject the agent as a native sidecar (Kubernetes >= 1.29) by default; needs the vault-injector agent image.'),
   stringFlag('tls-cipher-suites', 'AGENT_INJECT_TLS_CIPHER_SUITES', '', 'Comma-separated list of supported cipher suites for TLS 1.0-1.2 (Go names).'),
 ];
 

@@ -45,6 +45,7 @@ describe('defaults', () => {
       tls: { autoName: '', autoHosts: [], certFile: '', keyFile: '', caCertFile: '', minVersion: 'tls12', cipherSuites: [] },
       telemetryPath: '',
       useLeaderElector: false,
+      nativeSidecar: false,
       namespace: 'default',
       podName: '',
     });

@@ -175,6 +175,7 @@ function buildSettings(values: ReadonlyMap<string, string>, env: Environment, ch
     }),
     telemetryPath: get('telemetry-path'),
     useLeaderElector: bool('use-leader-elector'),
+    nativeSidecar: bool('native-sidecar'),
     namespace: nonEmpty(env[ENV_ONLY.namespace]) ?? 'default',
     podName: env[ENV_ONLY.podName] ?? '',
   };

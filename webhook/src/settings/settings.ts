@@ -74,6 +74,8 @@ export interface Settings {
   /** "" ⇒ no metrics endpoint. */
   readonly telemetryPath: string;
   readonly useLeaderElector: boolean;
+  /** vault-injector extension: default for the agent-native-sidecar annotation. */
+  readonly nativeSidecar: boolean;
 
   /** The injector's own namespace (env NAMESPACE, default "default") and pod name (env POD_NAME). */
   readonly namespace: string;

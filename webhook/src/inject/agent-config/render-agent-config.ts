@@ -9,6 +9,8 @@ export type AgentRole = 'init' | 'sidecar';
 export const AGENT_TOKEN_SINK_PATH = '/home/vault/.vault-token';
 export const AGENT_PID_FILE = '/home/vault/.pid';
 export const AGENT_CACHE_PATH = '/vault/agent-cache';
+/** Written by our agent once every template rendered; a native sidecar's startupProbe waits for it. */
+export const AGENT_READY_FILE = '/home/vault/.vault-agent-ready';
 
 export interface AgentConfigTemplate {
   destination: string;
@@ -72,6 +74,8 @@ export interface AgentConfig {
   disable_idle_connections?: string[];
   disable_keep_alives?: string[];
   telemetry?: Record<string, unknown>;
+  /** vault-injector extension (native sidecar only): the agent creates this file once ready. */
+  ready_file?: string;
 }
 
 /** Assigns `value` to `key` unless it is "", false, 0 or undefined (Go's omitempty). */
@@ -178,6 +182,7 @@ export function renderAgentConfig(spec: InjectionSpec, role: AgentRole): AgentCo
   if (spec.disableIdleConnections !== undefined) config.disable_idle_connections = [...spec.disableIdleConnections];
   if (spec.disableKeepAlives !== undefined) config.disable_keep_alives = [...spec.disableKeepAlives];
   if (spec.telemetry !== undefined) config.telemetry = { ...spec.telemetry };
+  if (spec.nativeSidecar && role === 'sidecar') config.ready_file = AGENT_READY_FILE;
   return config;
 }
 

@@ -75,6 +75,12 @@ export const POD_ANNOTATION_DOCS: readonly AnnotationDoc[] = [
   { name: A.jsonPatch, defaultValue: '(none)', description: 'RFC 6902 patch applied to the vault-agent container.' },
   { name: A.initJsonPatch, defaultValue: '(none)', description: 'RFC 6902 patch applied to the vault-agent-init container.' },
   { name: A.autoAuthExitOnErr, defaultValue: 'false', description: 'Auto-auth `exit_on_err`.' },
+  {
+    name: A.nativeSidecar,
+    defaultValue: '`-native-sidecar`',
+    description:
+      'vault-injector extension: run the agent as a native sidecar (Kubernetes >= 1.29): one `vault-agent` init container with `restartPolicy: Always` whose startupProbe holds the app until every template rendered; no `vault-agent-init`. Needs the vault-injector agent image.',
+  },
 ];
 
 export const FAMILY_DOCS: readonly AnnotationDoc[] = [

@@ -69,6 +69,8 @@ export const POD_ANNOTATIONS = {
   jsonPatch: 'agent-json-patch',
   initJsonPatch: 'agent-init-json-patch',
   autoAuthExitOnErr: 'agent-auto-auth-exit-on-err',
+  /** vault-injector extension: the agent as a native sidecar (restartPolicy Always init container). */
+  nativeSidecar: 'agent-native-sidecar',
 } as const;
 
 /** Annotation families whose key ends in a user-chosen suffix. */

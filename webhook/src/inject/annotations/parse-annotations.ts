@@ -204,9 +204,12 @@ function buildSpec(context: ParseContext): { spec: InjectionSpec; serviceAccount
   const kind = defaultTemplateKind({ ...context, issues: templateKindIssues });
   const secrets = parseSecrets(reader, { secretVolumePath, preserveSecretCase, defaultTemplate: kind }, issues);
 
-  const injectInitContainer = reader.bool(A.prePopulate, true);
+  const prePopulate = reader.bool(A.prePopulate, true);
   const initFirst = reader.bool(A.initFirst, false);
   const prePopulateOnly = reader.bool(A.prePopulateOnly, false);
+  // A native sidecar gates the app on its first render itself, so it replaces vault-agent-init.
+  const nativeSidecar = reader.bool(A.nativeSidecar, settings.nativeSidecar) && !prePopulateOnly;
+  const injectInitContainer = prePopulate && !nativeSidecar;
   const revokeOnShutdown = reader.bool(A.revokeOnShutdown, settings.revokeOnShutdown);
   const revokeGrace = reader.uint64(A.revokeGrace, DEFAULT_REVOKE_GRACE);
   const tlsSkipVerify = reader.bool(A.tlsSkipVerify, false);
@@ -225,6 +228,7 @@ function buildSpec(context: ParseContext): { spec: InjectionSpec; serviceAccount
     image: reader.string(A.image, settings.vaultImage || DEFAULT_VAULT_IMAGE),
     injectInitContainer,
     injectSidecar: !prePopulateOnly,
+    nativeSidecar,
     initFirst,
     injectContainers: reader.string(A.injectContainers, (pod.spec?.containers ?? []).map((container) => container.name).join(',')).split(','),
     configMap: reader.string(A.configMap, ''),

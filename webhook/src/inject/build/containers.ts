@@ -2,7 +2,7 @@
 import { Buffer } from 'node:buffer';
 import type { K8sContainer, K8sEnvVar } from '../pod.js';
 import type { InjectionSpec } from '../spec.js';
-import { encodeAgentConfig, renderAgentConfig, type AgentRole } from '../agent-config/render-agent-config.js';
+import { AGENT_READY_FILE, encodeAgentConfig, renderAgentConfig, type AgentRole } from '../agent-config/render-agent-config.js';
 import { agentMounts } from './volumes.js';
 
 export const CONTAINER_NAMES = { init: 'vault-agent-init', sidecar: 'vault-agent' } as const;
@@ -87,7 +87,17 @@ export function revokeCommand(spec: InjectionSpec, graceSeconds: number): string
   return `/bin/sleep ${graceSeconds} && /bin/vault token revoke ${flags.join(' ')} -self`;
 }
 
+/**
+ * A native sidecar holds back every later container until the agent has rendered once. The probe
+ * allows ten minutes (Vault Agent's own init container would wait forever; a restart is kinder).
+ */
+function nativeSidecarStartupProbe(): NonNullable<K8sContainer['startupProbe']> {
+  return { exec: { command: ['/bin/sh', '-c', `test -e ${AGENT_READY_FILE}`] }, periodSeconds: 1, timeoutSeconds: 1, failureThreshold: 600 };
+}
+
 function buildContainer(spec: InjectionSpec, role: AgentRole): K8sContainer {
+  const native = role === 'sidecar' && spec.nativeSidecar;
+  // Keys in corev1.Container's field order.
   const container: K8sContainer = {
     name: CONTAINER_NAMES[role],
     image: spec.image,
@@ -95,7 +105,9 @@ function buildContainer(spec: InjectionSpec, role: AgentRole): K8sContainer {
     args: args(spec, role),
     env: agentEnv(spec, role),
     resources: resources(spec),
+    ...(native ? { restartPolicy: 'Always' } : {}),
     volumeMounts: agentMounts(spec, role),
+    ...(native ? { startupProbe: nativeSidecarStartupProbe() } : {}),
   };
   if (role === 'sidecar') {
     const grace = spec.revokeGraceSeconds;

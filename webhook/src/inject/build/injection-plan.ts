@@ -24,9 +24,11 @@ export interface InjectionPlan {
   readonly appContainerMounts: readonly ContainerMounts[];
   /** Secret mounts for the pod's own init containers, by original index. */
   readonly initContainerMounts: readonly ContainerMounts[];
+  /** The agent container that goes into spec.initContainers: vault-agent-init, or a native vault-agent. */
   readonly initContainer: K8sContainer | undefined;
   readonly initFirst: boolean;
   readonly shareProcessNamespace: boolean | undefined;
+  /** The classic vault-agent sidecar for spec.containers (undefined in native-sidecar mode). */
   readonly sidecar: K8sContainer | undefined;
   /** Notes for the AdmissionResponse (e.g. a pod volume reused). */
   readonly warnings: readonly string[];
@@ -82,27 +84,36 @@ export function planInjection(pod: K8sPod, spec: InjectionSpec): PlanResult {
       }),
     )
     .filter((group) => group.length > 0);
+  // Only our agent writes the ready file a native sidecar's startupProbe waits for.
+  if (spec.nativeSidecar && /(^|\/)hashicorp\/vault([:@]|$)/.test(spec.image)) {
+    warnings.push(
+      `vault-injector: agent-native-sidecar needs the vault-injector agent image; ${spec.image} never writes the ready file its startupProbe waits for`,
+    );
+  }
   const wanted = secretMounts(spec);
   const appContainerMounts = (pod.spec?.containers ?? []).flatMap((container, index) =>
     spec.injectContainers.includes(container.name) ? [{ index, mounts: mountsFor(container, wanted, issues) }] : [],
   );
-  const initContainerMounts = spec.injectInitContainer
+  // An agent joins spec.initContainers as vault-agent-init, or as a native vault-agent sidecar.
+  const agentAmongInitContainers = spec.injectInitContainer || spec.nativeSidecar;
+  const initContainerMounts = agentAmongInitContainers
     ? (pod.spec?.initContainers ?? []).map((container, index) => ({ index, mounts: mountsFor(container, wanted, issues) }))
     : [];
-  const initContainer = spec.injectInitContainer
+  const init = spec.injectInitContainer
     ? agentContainer(() => buildInitContainer(spec), spec.initJsonPatch, POD_ANNOTATIONS.initJsonPatch, issues)
     : undefined;
   const sidecar = spec.injectSidecar
     ? agentContainer(() => buildSidecarContainer(spec), spec.sidecarJsonPatch, POD_ANNOTATIONS.jsonPatch, issues)
     : undefined;
+  const initContainer = spec.nativeSidecar ? sidecar : init;
   const plan = {
     volumeGroups: groups,
     appContainerMounts: appContainerMounts.filter((entry) => entry.mounts.length > 0),
     initContainerMounts: initContainerMounts.filter((entry) => entry.mounts.length > 0),
     initContainer,
     initFirst: spec.initFirst,
-    shareProcessNamespace: spec.injectInitContainer ? spec.shareProcessNamespace : undefined,
-    sidecar,
+    shareProcessNamespace: agentAmongInitContainers ? spec.shareProcessNamespace : undefined,
+    sidecar: spec.nativeSidecar ? undefined : sidecar,
   };
   checkNames(pod, plan, issues);
   if (issues.length > 0) return { ok: false, issues };

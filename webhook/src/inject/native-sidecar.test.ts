@@ -1,0 +1,77 @@
+// The native-sidecar mode (our extension): one vault-agent init container with restartPolicy
+// Always, gated by a startupProbe on the agent's ready file, instead of vault-agent-init + sidecar.
+import { Buffer } from 'node:buffer';
+import { admit } from './admit.js';
+import { parseSettings } from '../settings/parse-settings.js';
+import type { Settings } from '../settings/settings.js';
+import type { K8sContainer, K8sPod } from './pod.js';
+import { planInjection } from './build/injection-plan.js';
+import { parseInjectionSpec } from './annotations/parse-annotations.js';
+import { applyPlan } from './build/plan-patch.js';
+
+function settings(...args: string[]): Settings {
+  const parsed = parseSettings(['-vault-address=https://vault:8200', ...args], {});
+  if (parsed.kind !== 'settings') throw new Error('settings');
+  return parsed.settings;
+}
+
+const P = 'vault.hashicorp.com/';
+
+function pod(annotations: Record<string, string>): K8sPod {
+  return {
+    metadata: { generateName: 'job-', annotations: { [`${P}agent-inject`]: 'true', [`${P}role`]: 'r', [`${P}agent-inject-secret-db`]: 'db/creds/r', ...annotations } },
+    spec: {
+      initContainers: [{ name: 'migrate', image: 'm' }],
+      containers: [{ name: 'job', volumeMounts: [{ name: 'sa', mountPath: '/var/run/secrets/kubernetes.io/serviceaccount' }] }],
+      volumes: [{ name: 'sa' }],
+    },
+  };
+}
+
+function mutated(input: K8sPod, config: Settings): K8sPod {
+  const parsed = parseInjectionSpec(input, 'ns', config);
+  expect(parsed.issues).toEqual([]);
+  const planned = planInjection(input, parsed.spec);
+  if (!planned.ok) throw new Error(JSON.stringify(planned.issues));
+  return applyPlan(input, planned.plan);
+}
+
+function agentConfig(container: K8sContainer | undefined): Record<string, unknown> {
+  const value = container?.env?.find((variable) => variable.name === 'VAULT_CONFIG')?.value ?? '';
+  return JSON.parse(Buffer.from(value, 'base64').toString('utf8')) as Record<string, unknown>;
+}
+
+describe('agent-native-sidecar', () => {
+  it('puts one gated vault-agent among the init containers instead of vault-agent-init and the sidecar', () => {
+    const result = mutated(pod({ [`${P}agent-native-sidecar`]: 'true' }), settings());
+    const init = result.spec?.initContainers ?? [];
+    expect(init.map((container) => container.name)).toEqual(['migrate', 'vault-agent']);
+    expect(result.spec?.containers?.map((container) => container.name)).toEqual(['job']);
+    const agent = init[1];
+    expect(agent?.restartPolicy).toBe('Always');
+    expect(agent?.startupProbe?.exec?.command).toEqual(['/bin/sh', '-c', 'test -e /home/vault/.vault-agent-ready']);
+    expect(agentConfig(agent)).toMatchObject({ exit_after_auth: false, ready_file: '/home/vault/.vault-agent-ready' });
+    expect(result.spec?.volumes?.map((volume) => volume.name)).toEqual(['sa', 'home-sidecar', 'vault-secrets']);
+    // The pod's own init containers get the secrets volume, as with vault-agent-init.
+    expect(init[0]?.volumeMounts).toEqual([{ name: 'vault-secrets', mountPath: '/vault/secrets' }]);
+  });
+
+  it('goes first with agent-init-first, follows the injector-wide flag, and yields to pre-populate-only', () => {
+    const first = mutated(pod({ [`${P}agent-native-sidecar`]: 'true', [`${P}agent-init-first`]: 'true' }), settings());
+    expect(first.spec?.initContainers?.map((container) => container.name)).toEqual(['vault-agent', 'migrate']);
+    const byFlag = mutated(pod({}), settings('-native-sidecar'));
+    expect(byFlag.spec?.initContainers?.map((container) => container.name)).toEqual(['migrate', 'vault-agent']);
+    const optedOut = mutated(pod({ [`${P}agent-native-sidecar`]: 'false' }), settings('-native-sidecar'));
+    expect(optedOut.spec?.containers?.map((container) => container.name)).toEqual(['job', 'vault-agent']);
+    const initOnly = mutated(pod({ [`${P}agent-native-sidecar`]: 'true', [`${P}agent-pre-populate-only`]: 'true' }), settings());
+    expect(initOnly.spec?.initContainers?.map((container) => container.name)).toEqual(['migrate', 'vault-agent-init']);
+    expect(agentConfig(initOnly.spec?.initContainers?.[1])['ready_file']).toBeUndefined();
+  });
+
+  it('counts as a sidecar-only injection and rejects a bad value naming the annotation', () => {
+    const injected = admit({ uid: 'u', namespace: 'ns', object: pod({ [`${P}agent-native-sidecar`]: 'true' }) }, settings());
+    expect(injected).toMatchObject({ decision: 'injected', injectionType: 'sidecar_only' });
+    const denied = admit({ uid: 'u', namespace: 'ns', object: pod({ [`${P}agent-native-sidecar`]: 'sure' }) }, settings());
+    expect(denied.response.status?.message).toContain('vault.hashicorp.com/agent-native-sidecar');
+  });
+});
