@@ -1,6 +1,30 @@
 // typescript-eslint strict, type-checked; promise hygiene and complexity budgets (architecture.md §4.2).
 import tseslint from 'typescript-eslint';
 
+const TEMPLATE_INTERNALS = {
+  regex: String.raw`(^|/)template/src/(?!index\.js$)`,
+  message: "import the template package through template/src/index.js, not its internals",
+};
+const restrict = (...patterns) => ({ 'no-restricted-imports': ['error', { patterns }] });
+
+function layoutRules() {
+  return [
+    { files: ['**/*.ts'], ignores: ['template/**', 'test/template/**'], rules: restrict(TEMPLATE_INTERNALS) },
+    {
+      files: ['webhook/**/*.ts'],
+      rules: restrict(TEMPLATE_INTERNALS, { regex: String.raw`(^|/)agent/`, message: 'webhook/ must not import agent/: share through common/ or template/' }),
+    },
+    {
+      files: ['agent/**/*.ts'],
+      rules: restrict(TEMPLATE_INTERNALS, { regex: String.raw`(^|/)webhook/`, message: 'agent/ must not import webhook/: share through common/ or template/' }),
+    },
+    {
+      files: ['template/**/*.ts', 'common/**/*.ts'],
+      rules: restrict({ regex: String.raw`(^|/)(agent|webhook)/`, message: 'common/ and template/ depend on neither program' }),
+    },
+  ];
+}
+
 export default tseslint.config(
   { ignores: ['dist/**', 'node_modules/**', 'coverage/**', '**/*.cjs', '**/*.mjs', 'eslint.config.js'] },
   ...tseslint.configs.strictTypeChecked,
@@ -21,6 +45,9 @@ export default tseslint.config(
       'max-params': ['warn', 4],
     },
   },
+  // The layout is the law (README "Layout"): webhook/ and agent/ meet only through common/ and the
+  // template package's index; nothing outside template/ reaches into the engine's internals.
+  ...layoutRules(),
   {
     files: ['**/*.test.ts', 'test/**/*.ts', 'bench/**/*.ts'],
     rules: {

@@ -1,7 +1,8 @@
 #!/usr/bin/env node
-// The one command line. Each subcommand is imported lazily so the agent never loads fastify
-// and the webhook never loads the template engine. `agent` and `token` run from the agent's bundle
-// (dist/agent-bundle, built by `npm run build`) when it exists: it starts several times faster.
+// The one command line. Each subcommand is imported lazily so the agent never loads fastify; the
+// webhook loads the Go template engine (its admission-time syntax check) but never Handlebars.
+// `agent` and `token` run from the agent's bundle (dist/agent-bundle, built by `npm run build`)
+// when it exists: it starts several times faster.
 import { fileURLToPath } from 'node:url';
 
 type SubcommandMain = (args: readonly string[]) => Promise<number>;
@@ -21,7 +22,7 @@ const SUBCOMMANDS: Readonly<Record<string, { summary: string; load: () => Promis
   },
   template: {
     summary: 'template --in FILE: render template cases offline (gotemplate-oracle protocol)',
-    load: async () => (await import('../agent/src/template/template-command.js')).runTemplateCommand,
+    load: async () => (await import('../template/src/index.js')).runTemplateCommand,
   },
 };
 

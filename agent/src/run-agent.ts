@@ -9,7 +9,7 @@ import type { AgentConfig, TemplateEngineName } from './config/agent-config.js';
 import type { Environment } from './config/vault-environment.js';
 import { resolveVaultConnection } from './config/vault-environment.js';
 import type { AgentLogger } from './log.js';
-import type { TemplateEngine } from './template/template-engine.js';
+import type { TemplateEngine } from '../../template/src/index.js';
 import { VaultClient } from './vault/vault-client.js';
 import { coerceError } from './vault/vault-error.js';
 import { FileSink } from './sink/file-sink.js';

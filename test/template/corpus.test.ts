@@ -3,8 +3,8 @@
 import { spawnSync } from 'node:child_process';
 import { existsSync } from 'node:fs';
 import { join } from 'node:path';
-import { parseCases, runCase, type CaseResult } from '../../agent/src/template/preview.js';
-import { GoTemplateEngine } from '../../agent/src/template/go/engine.js';
+import { parseCases, runCase, type CaseResult } from '../../template/src/index.js';
+import { GoTemplateEngine } from '../../template/src/index.js';
 import { CORPUS_DIR, REPO_ROOT, corpusText, oraclePath, sameResult } from './oracle-helpers.js';
 
 const { cases, expected } = corpusText();

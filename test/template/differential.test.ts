@@ -3,9 +3,9 @@
 // Outputs must be the same bytes, errors must be errors of the same phase. A mismatch is replayed
 // with fast-check's path and shrunk through `gotemplate-oracle -one`, and the minimal case printed.
 import fc from 'fast-check';
-import { GoTemplateEngine } from '../../agent/src/template/go/engine.js';
-import { type CaseResult, parseCases, runCase } from '../../agent/src/template/preview.js';
-import { goQuoteString } from '../../agent/src/template/go/quote.js';
+import { GoTemplateEngine } from '../../template/src/index.js';
+import { type CaseResult, parseCases, runCase } from '../../template/src/index.js';
+import { goQuoteString } from '../../template/src/go/quote.js';
 import { runOracle, sameResult } from './oracle-helpers.js';
 
 const CASES = Number(process.env.TEMPLATE_DIFF_CASES ?? 6000);

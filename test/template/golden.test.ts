@@ -6,9 +6,9 @@
 import { stringify } from 'lossless-json';
 import { existsSync, readFileSync, readdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { GoTemplateEngine, ORACLE_FUNCTIONS } from '../../agent/src/template/go/engine.js';
-import { caseStore, envelopeFromJson, parseCases } from '../../agent/src/template/preview.js';
-import type { TemplateSideEffects, VaultSecretEnvelope } from '../../agent/src/template/template-engine.js';
+import { GoTemplateEngine, ORACLE_FUNCTIONS } from '../../template/src/index.js';
+import { caseStore, envelopeFromJson, parseCases } from '../../template/src/index.js';
+import type { TemplateSideEffects, VaultSecretEnvelope } from '../../template/src/index.js';
 import { REPO_ROOT, runOracle } from './oracle-helpers.js';
 
 const DIR = join(REPO_ROOT, 'test', 'template', 'golden');

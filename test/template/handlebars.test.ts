@@ -1,7 +1,7 @@
 // Handlebars behind the same TemplateEngine contract, with the Vault helpers.
-import { loadTemplateEngine } from '../../agent/src/template/index.js';
-import { TemplateError, type DependencyStore, type VaultSecretEnvelope } from '../../agent/src/template/template-engine.js';
-import { parseVaultJson } from '../../agent/src/template/vault-json.js';
+import { loadTemplateEngine } from '../../template/src/index.js';
+import { TemplateError, type DependencyStore, type VaultSecretEnvelope } from '../../template/src/index.js';
+import { parseVaultJson } from '../../common/src/vault-json.js';
 
 const KV2 = parseVaultJson('{"lease_duration":0,"data":{"data":{"password":"p<&>ss","port":5432,"ratio":1.50},"metadata":{"version":3}}}') as VaultSecretEnvelope;
 const PKI = parseVaultJson('{"data":{"certificate":"CERT","private_key":"KEY"}}') as VaultSecretEnvelope;

@@ -3,7 +3,7 @@
 import { spawnSync } from 'node:child_process';
 import { existsSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import type { CaseResult } from '../../agent/src/template/preview.js';
+import type { CaseResult } from '../../template/src/index.js';
 
 import { REPO_ROOT } from '../helpers/repo-paths.js';
 export { REPO_ROOT };

@@ -3,7 +3,7 @@ import { watchLifetime } from './lifetime-watcher.js';
 import type { RenewalResult } from './lifetime-watcher.js';
 import { VaultResponseError, VaultConnectionError } from '../vault/vault-error.js';
 import { nextBackoff, startBackoff, fetchRetryDelayMs } from '../supervisor/backoff.js';
-import { parseVaultJson } from '../template/vault-json.js';
+import { parseVaultJson } from '../../../common/src/vault-json.js';
 import { toSecretEnvelope } from '../vault/vault-client.js';
 
 const MIN = 60_000;

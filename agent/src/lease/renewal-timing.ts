@@ -1,7 +1,7 @@
 // When to renew, re-login and re-fetch: Vault's lifetime watcher (api/lifetime_watcher.go) and
 // consul-template's lease checks (spec §1.4, §2.8) as pure functions of durations and a random
 // source returning [0, 1). All durations are milliseconds.
-import type { VaultSecretEnvelope } from '../template/template-engine.js';
+import type { VaultSecretEnvelope } from '../../../common/src/vault-wire.js';
 import { numberField } from '../vault/vault-client.js';
 
 /** Grace: a uniformly random 10–20 % of the lease; 0 for a lease of 0. */

@@ -3,8 +3,8 @@
 // every field and names the problems by field, never by value.
 import { stringify } from 'lossless-json';
 import type { SecretRecord } from '../render/dependency-tracker.js';
-import type { VaultSecretEnvelope } from '../template/template-engine.js';
-import { isJsonNumber, parseVaultJson } from '../template/vault-json.js';
+import type { VaultSecretEnvelope } from '../../../common/src/vault-wire.js';
+import { isJsonNumber, parseVaultJson } from '../../../common/src/vault-json.js';
 import { numberField, toSecretEnvelope } from '../vault/vault-client.js';
 
 const CONTENTS_FORMAT = 1;

@@ -9,7 +9,7 @@ import type {
   PkiCertificateData,
   TemplateDependency,
   VaultSecretEnvelope,
-} from '../template/template-engine.js';
+} from '../../../template/src/index.js';
 import { watchLifetime } from '../lease/lifetime-watcher.js';
 import { planRefetch } from '../lease/renewal-timing.js';
 import { fetchRetryDelayMs } from '../supervisor/backoff.js';

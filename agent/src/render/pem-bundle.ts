@@ -1,7 +1,7 @@
 // PEM handling for pkiCert (spec §2.8.1): split text into blocks, find the key, the CA certificates
 // and the leaf, and compute the leaf's rotation point.
 import { X509Certificate } from 'node:crypto';
-import type { PkiCertificateData } from '../template/template-engine.js';
+import type { PkiCertificateData } from '../../../template/src/index.js';
 
 export interface PemBundle {
   readonly data: PkiCertificateData;

@@ -3,7 +3,7 @@
 // a 404 without data, or a deleted KV v2 version, means "no secret"; lists are sorted and a 404
 // is an empty list; pkiCert reuses the certificate in the destination file until its rotation point.
 import { readFile } from 'node:fs/promises';
-import type { PkiCertificateData, TemplateDependency, VaultSecretEnvelope } from '../template/template-engine.js';
+import type { PkiCertificateData, TemplateDependency, VaultSecretEnvelope } from '../../../template/src/index.js';
 import type { VaultClient } from '../vault/vault-client.js';
 import { numberField, toSecretEnvelope } from '../vault/vault-client.js';
 import { VaultResponseError, isInvalidTokenError, isRetryableVaultError } from '../vault/vault-error.js';

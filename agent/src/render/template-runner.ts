@@ -4,7 +4,7 @@
 // schedules another pass; nested dependencies are found over successive passes. A new token
 // rebuilds the tracker, so every secret is fetched again with it (spec §2.10).
 import type { TemplateConfig, TemplateRuntimeConfig } from '../config/agent-config.js';
-import type { CompiledTemplate, RenderResult } from '../template/template-engine.js';
+import type { CompiledTemplate, RenderResult } from '../../../template/src/index.js';
 import type { AgentLogger } from '../log.js';
 import type { VaultClient } from '../vault/vault-client.js';
 import { coerceError } from '../vault/vault-error.js';

@@ -2,7 +2,7 @@
 // It refuses symlinks, creates parents, applies the mode, and leaves identical files alone.
 import { appendFileSync, chmodSync, chownSync, lstatSync, mkdirSync, readFileSync, renameSync, writeFileSync } from 'node:fs';
 import { dirname } from 'node:path';
-import type { TemplateSideEffects } from '../template/template-engine.js';
+import type { TemplateSideEffects } from '../../../template/src/index.js';
 import { tempPathFor } from '../sink/atomic-file.js';
 
 export const fileSideEffects: TemplateSideEffects = {

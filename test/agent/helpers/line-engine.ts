@@ -7,8 +7,8 @@
 //   via PATH FIELD FIELD2    read PATH, use its FIELD as the next path, print FIELD2 (nested dependencies)
 //   fail MESSAGE             an execution error (once every earlier dependency is present)
 // It follows the engine contract: no I/O, missing dependencies reported, output undefined until complete.
-import type { CompiledTemplate, RenderInput, RenderResult, TemplateDependency, TemplateEngine } from '../../../agent/src/template/template-engine.js';
-import { TemplateError } from '../../../agent/src/template/template-engine.js';
+import type { CompiledTemplate, RenderInput, RenderResult, TemplateDependency, TemplateEngine } from '../../../template/src/index.js';
+import { TemplateError } from '../../../template/src/index.js';
 
 function dig(value: unknown, path: string): unknown {
   return path.split('.').reduce<unknown>((current, key) => (typeof current === 'object' && current !== null ? (current as Record<string, unknown>)[key] : undefined), value);

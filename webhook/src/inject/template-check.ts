@@ -2,8 +2,7 @@
 // engine, and a syntax error comes back as an admission warning naming the annotation, line and
 // column. vault-k8s admits such pods and the agent fails inside the pod later; we still admit them
 // (a denial would break compatibility) but the user sees the problem at `kubectl apply`.
-import { GoTemplateEngine } from '../../../agent/src/template/go/engine.js';
-import { TemplateError } from '../../../agent/src/template/template-engine.js';
+import { GoTemplateEngine, TemplateError } from '../../../template/src/index.js';
 import { ANNOTATION_FAMILIES, annotationKey } from './annotations/keys.js';
 import type { SecretSpec } from './spec.js';
 

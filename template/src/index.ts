@@ -1,5 +1,6 @@
-// Entry point for the agent: engines are loaded on demand, so an agent whose templates are all Go
-// templates never loads Handlebars (the agent's idle memory budget is tight), and vice versa.
+// The template package's one public entry. Its users: the agent (engines loaded on demand through
+// loadTemplateEngine, so an agent whose templates are all Go templates never loads Handlebars), the
+// webhook's admission-time syntax check (GoTemplateEngine) and the CLI (runTemplateCommand, lazy).
 import type { TemplateEngine } from './template-engine.js';
 
 export type TemplateEngineName = 'go' | 'handlebars';
@@ -31,4 +32,23 @@ export function loadTemplateEngine(name: TemplateEngineName): Promise<TemplateEn
 }
 
 export { TemplateError } from './template-engine.js';
-export type { CompiledTemplate, CompileOptions, RenderInput, RenderResult, TemplateDependency, TemplateEngine } from './template-engine.js';
+export { GoTemplateEngine, ORACLE_FUNCTIONS } from './go/engine.js';
+export { caseStore, envelopeFromJson, parseCases, runCase, type CaseResult } from './preview.js';
+
+/** `vault-injector template …`; the command's module is loaded only when it runs. */
+export async function runTemplateCommand(args: readonly string[]): Promise<number> {
+  const command = await import('./template-command.js');
+  return command.runTemplateCommand(args);
+}
+export type {
+  CompiledTemplate,
+  CompileOptions,
+  DependencyStore,
+  PkiCertificateData,
+  RenderInput,
+  RenderResult,
+  TemplateDependency,
+  TemplateEngine,
+  TemplateSideEffects,
+  VaultSecretEnvelope,
+} from './template-engine.js';

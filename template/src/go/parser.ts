@@ -1,6 +1,6 @@
 // text/template's parser (Go 1.19 parse/parse.go), token for token, so syntax errors carry the
 // same texts and line numbers as Go's.
-import { goQuote } from '../../../../common/src/go-quote.js';
+import { goQuote } from '../../../common/src/go-quote.js';
 import {
   type ArgNode,
   type BranchNode,

@@ -1,6 +1,6 @@
 // toTOML as consul-template does it (BurntSushi/toml Encoder, then TrimSpace): plain keys first,
 // then [tables] and [[arrays of tables]], sorted, sub-tables indented by two spaces.
-import { isJsonNumber } from '../vault-json.js';
+import { isJsonNumber } from '../../../common/src/vault-json.js';
 import { formatGoFloat } from './float-format.js';
 import { FuncError } from './exec.js';
 import { GoBytes, type Dyn, intOf, mapRecord, sliceItems, sortedMapKeys, stringText, stringOf, typeOf } from './values.js';

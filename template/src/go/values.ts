@@ -11,7 +11,7 @@
 //
 // A reflect.Value is a `Value`: undefined (the invalid Value, "<no value>"), an Iface (a value of
 // static type interface{}, as read out of a map or slice), or a concrete Dyn.
-import { JsonNumber, isJsonNumber } from '../vault-json.js';
+import { JsonNumber, isJsonNumber } from '../../../common/src/vault-json.js';
 
 export type Kind =
   | 'bool'

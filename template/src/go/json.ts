@@ -1,7 +1,7 @@
 // encoding/json for template values: json.Marshal / MarshalIndent (sorted keys, HTML escaping,
 // json.Number verbatim, Go's float formatting), and json.Unmarshal into interface{} (float64
 // numbers) with Go's error texts for the common syntax errors.
-import { isJsonNumber } from '../vault-json.js';
+import { isJsonNumber } from '../../../common/src/vault-json.js';
 import { formatGoFloat } from './float-format.js';
 import { FuncError } from './exec.js';
 import type {

@@ -18,7 +18,7 @@ import {
 import { hashPairs } from './go/functions.js';
 import { marshalJson } from './go/json.js';
 import { toYaml } from './go/yaml.js';
-import { JsonNumber, isJsonNumber } from './vault-json.js';
+import { JsonNumber, isJsonNumber } from '../../common/src/vault-json.js';
 
 type Handlebars = typeof HandlebarsNamespace;
 

@@ -3,7 +3,7 @@
 // a number, strings plain when they would read back as the same string, else quoted.
 // parseYAML decodes with the `yaml` package into template values.
 import { createRequire } from 'node:module';
-import { isJsonNumber } from '../vault-json.js';
+import { isJsonNumber } from '../../../common/src/vault-json.js';
 import { formatGoFloat } from './float-format.js';
 import { FuncError } from './exec.js';
 import type { Typed} from './values.js';

@@ -1,6 +1,6 @@
 // text/template's parse tree, with Go's String() forms (they appear in error texts: `at <.a.b>`).
 import type { GoBytes } from './values.js';
-import { goQuote } from '../../../../common/src/go-quote.js';
+import { goQuote } from '../../../common/src/go-quote.js';
 
 export interface ListNode {
   readonly type: 'list';

@@ -1,7 +1,7 @@
 // Go's fmt package for the values templates meet: Sprint, Sprintln, Sprintf (all verbs, flags,
 // width, precision, argument indexes and the %!verb(...) error forms), printing maps sorted,
 // structs as {a b}, nil as <nil>, json.Number through its String method.
-import { goQuote } from '../../../../common/src/go-quote.js';
+import { goQuote } from '../../../common/src/go-quote.js';
 import { formatGoFloat } from './float-format.js';
 import {
   GoBytes,
@@ -24,7 +24,7 @@ import {
   typeOf,
   wrapElem,
 } from './values.js';
-import { isJsonNumber } from '../vault-json.js';
+import { isJsonNumber } from '../../../common/src/vault-json.js';
 
 /** Output under construction: text, with raw byte chunks when a Go string is not valid UTF-8. */
 export class ByteBuilder {

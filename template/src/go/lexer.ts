@@ -1,7 +1,7 @@
 // text/template's lexer (Go 1.19), run to completion up front: the item stream is the same as
 // Go's goroutine lexer produces, including where it stops with an error item.
 // Positions are UTF-16 offsets into the source; error texts convert them to Go's byte columns.
-import { goQuote } from '../../../../common/src/go-quote.js';
+import { goQuote } from '../../../common/src/go-quote.js';
 
 export const Item = {
   error: 0,

@@ -2,7 +2,7 @@
 // options} → {id, output[, outputBase64]} | {id, error, phase}) so our engine and Go's can be
 // compared case by case. Input is decoded the way the oracle's encoding/json does (UseNumber,
 // case-insensitive field names, unknown fields rejected).
-import { isJsonNumber, parseGoJson } from './vault-json.js';
+import { isJsonNumber, parseGoJson } from '../../common/src/vault-json.js';
 import { encodeString } from './go/json.js';
 import { GoTemplateEngine, ORACLE_FUNCTIONS } from './go/engine.js';
 import { secretLookupKey } from './go/functions.js';
