@@ -20,11 +20,25 @@ const SUBCOMMANDS: Readonly<Record<string, { summary: string; load: () => Promis
     summary: 'token revoke -self: revoke the agent token (preStop hook)',
     load: async () => (await loadAgentBundle())?.runTokenCommand ?? (await import('../agent/src/token-command.js')).runTokenCommand,
   },
+  inject: {
+    summary: 'inject -f FILE|-: preview the injection of manifests offline (like istioctl kube-inject)',
+    load: async () => (await import('../webhook/src/offline/inject-command.js')).runInjectCommand,
+  },
+  version: {
+    summary: 'print the version, commit and Node.js version',
+    load: () => Promise.resolve(printVersion),
+  },
   template: {
     summary: 'template --in FILE: render template cases offline (gotemplate-oracle protocol)',
     load: async () => (await import('../template/src/index.js')).runTemplateCommand,
   },
 };
+
+async function printVersion(): Promise<number> {
+  const { buildInfo, formatBuildInfo } = await import('../common/src/build-info.js');
+  process.stdout.write(`${formatBuildInfo(buildInfo())}\n`);
+  return 0;
+}
 
 async function loadAgentBundle(): Promise<{ runAgentCommand: SubcommandMain; runTokenCommand: SubcommandMain } | undefined> {
   const { loadAgentBundle: load } = await import('../agent/src/bundle/launch-bundle.js');
@@ -42,7 +56,7 @@ async function main(argv: readonly string[]): Promise<number> {
     process.stdout.write(usage());
     return name === undefined ? 1 : 0;
   }
-  const subcommand = SUBCOMMANDS[name];
+  const subcommand = SUBCOMMANDS[name === '--version' || name === '-version' ? 'version' : name];
   if (subcommand === undefined) {
     process.stderr.write(`Unknown command: ${name}\n\n${usage()}`);
     return 1;

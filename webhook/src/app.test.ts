@@ -2,6 +2,7 @@
 // `cookie` that jest cannot load on Node 20): envelope handling, metrics accounting and log lines,
 // with admit() replaced by scripted outcomes so every decision kind is reachable.
 import { buildApp } from './app.js';
+import { buildInfo } from '../../common/src/build-info.js';
 import { createMetrics } from './metrics.js';
 import { createLogger } from './log.js';
 import { parseSettings } from './settings/parse-settings.js';
@@ -138,6 +139,13 @@ describe('metrics', () => {
     expect(samples.filter((line) => line.startsWith('vault_agent_injector_injections_by_namespace_total'))).toHaveLength(4);
     expect(samples.filter((line) => line.includes('namespace="d"'))).toEqual([]);
     expect(metrics.registry.getSingleMetric('vault_agent_injector_request_queue_length')).toBeDefined();
+  });
+
+  it('exports build_info with the version, commit and Node version', async () => {
+    const { app } = build(skipped);
+    const text = (await app.inject({ method: 'GET', url: '/metrics' })).body;
+    const { version } = buildInfo();
+    expect(text).toMatch(new RegExp(`^vault_injector_build_info\\{version="${version.replaceAll('.', '\\.')}",commit="[^"]+",node_version="${process.version}"\\} 1$`, 'm'));
   });
 });
 

@@ -10,6 +10,7 @@ import type { Settings } from './settings/settings.js';
 import { nodeTlsOptions } from './settings/tls-options.js';
 import { createLogger, namedLogger } from './log.js';
 import type { Logger } from './log.js';
+import { buildInfo } from '../../common/src/build-info.js';
 import { createMetrics } from './metrics.js';
 import type { WebhookMetrics } from './metrics.js';
 import { buildApp } from './app.js';
@@ -104,7 +105,10 @@ function firstBundle(source: CertificateSource, stop: Promise<unknown>): Promise
 }
 
 function startupSummary(settings: Settings): Record<string, unknown> {
+  const build = buildInfo();
   return {
+    version: build.version,
+    commit: build.commit,
     listen: settings.listen,
     vaultAddress: settings.vaultAddress,
     vaultImage: settings.vaultImage,

@@ -2,6 +2,7 @@
 // buckets) plus certificate expiry and, when served, Node process metrics. Each app gets its own
 // Registry, so nothing is global and tests stay independent.
 import { Counter, Gauge, Histogram, Registry, collectDefaultMetrics } from 'prom-client';
+import { buildInfo } from '../../common/src/build-info.js';
 import type { InjectionType } from './inject/admit.js';
 
 export const METRIC_NAMES = {
@@ -10,6 +11,7 @@ export const METRIC_NAMES = {
   injectionsByNamespace: 'vault_agent_injector_injections_by_namespace_total',
   failedInjectionsByNamespace: 'vault_agent_injector_failed_injections_by_namespace_total',
   certificateExpiry: 'vault_agent_injector_certificate_expiry_timestamp_seconds',
+  buildInfo: 'vault_injector_build_info',
 } as const;
 
 export const PROCESSING_DURATION_BUCKETS_MS = [5, 10, 25, 50, 75, 100, 250, 500, 1000, 2500, 5000, 7500, 10000] as const;
@@ -61,6 +63,14 @@ export function createMetrics(options: MetricsOptions): WebhookMetrics {
       registers: [registry],
     }),
   };
+  // Prometheus's build_info convention: a constant 1 whose labels identify the build.
+  const build = buildInfo();
+  new Gauge({
+    name: METRIC_NAMES.buildInfo,
+    help: 'The running build: version, git commit and Node.js version (always 1)',
+    labelNames: ['version', 'commit', 'node_version'] as const,
+    registers: [registry],
+  }).set({ version: build.version, commit: build.commit, node_version: build.nodeVersion }, 1);
   if (options.processMetrics) collectDefaultMetrics({ register: registry });
   return metrics;
 }
