@@ -4,9 +4,10 @@
 // 1 config error or a failure that ends the agent (exit_on_err, exit_on_retry_failure).
 // With cache.persist the init agent hands its token and leased secrets to the sidecar through an
 // encrypted file, and the sidecar adopts them instead of logging in and fetching again.
-import { readFile, unlink, writeFile } from 'node:fs/promises';
-import type { AgentConfig, TemplateEngineName } from './config/agent-config.js';
-import type { Environment } from './config/vault-environment.js';
+// What happens when (ready, hand-off, runner restarts, exit code) is the lifecycle's:
+// lifecycle/agent-lifecycle.ts and lifecycle/lifecycle-state.ts.
+import type { AgentConfig, AutoAuthConfig, TemplateEngineName } from './config/agent-config.js';
+import type { Environment, VaultConnection } from './config/vault-environment.js';
 import { resolveVaultConnection } from './config/vault-environment.js';
 import type { AgentLogger } from './log.js';
 import type { TemplateEngine } from '../../template/src/index.js';
@@ -14,16 +15,18 @@ import { VaultClient } from './vault/vault-client.js';
 import { coerceError } from './vault/vault-error.js';
 import { FileSink } from './sink/file-sink.js';
 import { createTokenWrapper } from './sink/token-wrapper.js';
-import type { AgentToken } from './auth/authenticator.js';
 import { Authenticator } from './auth/authenticator.js';
 import { createAuthMethod } from './auth/create-auth-method.js';
 import type { PreparedTemplate } from './render/template-runner.js';
 import { TemplateRunner } from './render/template-runner.js';
-import { nextBackoff, startBackoff } from './supervisor/backoff.js';
+import { prepareTemplates } from './render/prepare-templates.js';
 import type { ShutdownHandle } from './supervisor/shutdown.js';
+import { removePidFile, writePidFile } from './supervisor/pid-file.js';
 import type { RunningListeners } from './listener/api-proxy.js';
 import type { PersistedCache } from './persist/cache-contents.js';
 import type { HandoffContext } from './persist/handoff.js';
+import type { LifecycleHooks } from './lifecycle/agent-lifecycle.js';
+import { AgentLifecycle } from './lifecycle/agent-lifecycle.js';
 
 export interface AgentDependencies {
   readonly env: Environment;
@@ -33,10 +36,29 @@ export interface AgentDependencies {
   readonly now: () => number;
   readonly sleep: (ms: number, signal: AbortSignal) => Promise<boolean>;
   readonly random: () => number;
+  /** Lifecycle hooks, e.g. onReady once every sink and every template has been written. */
+  readonly hooks?: LifecycleHooks;
 }
 
 export async function runAgent(config: AgentConfig, deps: AgentDependencies): Promise<number> {
-  const { log, shutdown } = deps;
+  const start = await prepareStart(config, deps);
+  return typeof start === 'number' ? start : runPrepared(config, deps, start);
+}
+
+/** What start-up checked and built: everything the running agent needs from the config. */
+interface PreparedStart {
+  readonly connection: VaultConnection;
+  readonly autoAuth: AutoAuthConfig;
+  readonly client: VaultClient;
+  readonly sinks: readonly FileSink[];
+  readonly templates: readonly PreparedTemplate[];
+  readonly handoff: HandoffContext | undefined;
+  readonly restored: PersistedCache | undefined;
+}
+
+/** Start-up checks (connection, auto_auth, templates, sinks, persistent cache); an exit code when the agent cannot start. */
+async function prepareStart(config: AgentConfig, deps: AgentDependencies): Promise<PreparedStart | number> {
+  const { log } = deps;
   for (const key of config.ignored) log.warn({ setting: key }, 'setting accepted but not acted on by this agent');
   const { connection, problems } = resolveVaultConnection(config.vault, deps.env);
   if (problems.length > 0) {
@@ -50,8 +72,7 @@ export async function runAgent(config: AgentConfig, deps: AgentDependencies): Pr
   }
 
   const client = new VaultClient(connection, { maxConnectionsPerHost: config.templateConfig.maxConnectionsPerHost });
-  const tokenWrapper = createTokenWrapper(client);
-  const sinks = autoAuth.sinks.map((sink) => new FileSink(sink, tokenWrapper));
+  const sinks = autoAuth.sinks.map((sink) => new FileSink(sink, createTokenWrapper(client)));
   let templates: PreparedTemplate[];
   try {
     [templates] = await Promise.all([prepareTemplates(config, deps.loadEngine), ...sinks.map((sink) => sink.checkWritable())]);
@@ -61,141 +82,59 @@ export async function runAgent(config: AgentConfig, deps: AgentDependencies): Pr
   }
   const handoff: HandoffContext | undefined =
     config.persist === undefined ? undefined : { persist: config.persist, method: autoAuth.method, vaultAddress: connection.address, log: log.child({ component: 'persist' }) };
-  // Sidecar: adopt what the init agent left. Loaded only when configured (start-up time).
-  let restored: PersistedCache | undefined;
-  if (handoff !== undefined && !config.exitAfterAuth) {
-    const { restoreHandoff } = await import('./persist/handoff.js');
-    const outcome = await restoreHandoff(handoff);
-    if (outcome.kind === 'fatal') {
-      log.error({ err: outcome.error }, 'persistent cache restore failed and exit_on_err is set');
-      client.close();
-      return 1;
-    }
-    if (outcome.kind === 'restored') restored = outcome.cache;
+  const restore = await restoreForSidecar(config, handoff);
+  if (restore.kind === 'fatal') {
+    log.error({ err: restore.error }, 'persistent cache restore failed and exit_on_err is set');
+    client.close();
+    return 1;
   }
-  if (config.pidFile !== undefined) await writeFile(config.pidFile, String(process.pid), { mode: 0o600 }).catch((error: unknown) => {
-    log.warn({ err: coerceError(error), path: config.pidFile }, 'could not write the pid file');
+  if (config.pidFile !== undefined) await writePidFile(config.pidFile, log);
+  return { connection, autoAuth, client, sinks, templates, handoff, restored: restore.kind === 'restored' ? restore.cache : undefined };
+}
+
+/** Wires the lifecycle, runner, auto-auth and listeners; runs until shutdown; the exit code. */
+async function runPrepared(config: AgentConfig, deps: AgentDependencies, start: PreparedStart): Promise<number> {
+  const { log, shutdown } = deps;
+  const { autoAuth, client, restored } = start;
+  const lifecycle = new AgentLifecycle({
+    exitAfterAuth: config.exitAfterAuth,
+    exitOnRetryFailure: config.templateConfig.exitOnRetryFailure,
+    hasTemplates: start.templates.length > 0,
+    handoff: start.handoff,
+    restored,
+    log,
+    shutdown,
+    now: deps.now,
+    sleep: deps.sleep,
+    random: deps.random,
+    ...(deps.hooks === undefined ? {} : { hooks: deps.hooks }),
   });
-
-  let exitCode = 0;
-  const fail = (reason: string, error: Error): void => {
-    log.error({ err: error }, reason);
-    exitCode = 1;
-    shutdown.shutdown(reason);
-  };
-  const state = { tokenWritten: false, allRendered: templates.length === 0, runnerStarted: false, finishing: false, tokenObtainedAtMs: 0 };
-  const finishIfInitDone = (): void => {
-    if (!config.exitAfterAuth || !state.tokenWritten || !state.allRendered || state.finishing) return;
-    state.finishing = true;
-    const done = (): void => { shutdown.shutdown('exit_after_auth: token written and templates rendered'); };
-    if (handoff === undefined) done();
-    else void writeHandoffForSidecar(handoff).then(done);
-  };
-  // Init: the sidecar gets the token and the secrets the templates were rendered from (fetched with that token).
-  const writeHandoffForSidecar = async (context: HandoffContext): Promise<void> => {
-    const token = authenticator.current;
-    if (token === undefined || token.wrapped) return;
-    const { writeHandoff } = await import('./persist/handoff.js');
-    const failure = await writeHandoff(context, {
-      token: { token: token.token, leaseSeconds: token.leaseSeconds, renewable: token.renewable, obtainedAtMs: state.tokenObtainedAtMs },
-      secrets: runner !== undefined && runner.token === token.token ? runner.secretRecords() : [],
-      nowMs: deps.now(),
-    });
-    if (failure === undefined) return;
-    if (context.persist.exitOnError) fail('could not write the persistent cache and exit_on_err is set', failure);
-    else log.warn({ err: failure }, 'could not write the persistent cache; the sidecar will log in itself');
-  };
-
-  let runnerBackoff = startBackoff(1000, 300_000);
-  const runner =
-    templates.length === 0
-      ? undefined
-      : new TemplateRunner({
-          templates,
-          runtime: config.templateConfig,
-          client,
-          namespace: connection.namespace,
-          retry: {
-            baseMs: autoAuth.method.minBackoffMs ?? 250,
-            maxMs: autoAuth.method.maxBackoffMs ?? 60_000,
-            attempts: config.vault.retry.numRetries,
-          },
-          log: log.child({ component: 'template' }),
-          env: (name) => deps.env[name],
-          now: deps.now,
-          sleep: deps.sleep,
-          random: deps.random,
-          onAllRendered: () => {
-            state.allRendered = true;
-            log.info('all templates rendered');
-            finishIfInitDone();
-          },
-          onFailure: (error) => {
-            if (config.templateConfig.exitOnRetryFailure) {
-              fail('template rendering failed and exit_on_retry_failure is set', error);
-              return;
-            }
-            const step = nextBackoff(runnerBackoff, deps.random);
-            runnerBackoff = step.state;
-            log.error({ err: error, restart_in_ms: Math.round(step.delayMs) }, 'template rendering failed; restarting the template runner');
-            void deps.sleep(step.delayMs, shutdown.signal).then((slept) => {
-              const token = authenticator.current;
-              if (slept && token !== undefined) runner?.start(token.token);
-            });
-          },
-          onInvalidToken: (token) => { authenticator.requestReauth(token); },
-        });
-
-  // Declared after the runner, whose callbacks only run once both exist.
-  const authenticator: Authenticator = new Authenticator({
+  const runner = start.templates.length === 0 ? undefined : createRunner({ config, start, deps, lifecycle });
+  const authenticator = new Authenticator({
     client,
     method: createAuthMethod(autoAuth.method),
     config: autoAuth.method,
-    sinks,
+    sinks: start.sinks,
     log: log.child({ component: 'auth' }),
     now: deps.now,
     sleep: deps.sleep,
     random: deps.random,
-    onToken: (token: AgentToken) => {
-      state.tokenWritten = true;
-      state.tokenObtainedAtMs = deps.now();
-      // The restored secrets belong to the restored token: used once, with it, else dropped.
-      const seeds = restored !== undefined && restored.token.token === token.token ? restored.secrets : undefined;
-      restored = undefined;
-      // Init mode renders once with the first token; the sidecar rebuilds the runner per token.
-      if (runner !== undefined && !token.wrapped && (!config.exitAfterAuth || !state.runnerStarted)) {
-        state.runnerStarted = true;
-        runner.start(token.token, seeds);
-      }
-      finishIfInitDone();
-    },
+    onToken: (token) => { lifecycle.tokenWritten(token); },
     preloadedToken: restored?.token.token,
   });
+  lifecycle.connect({ runner, tokens: authenticator });
 
   let listeners: RunningListeners | undefined;
-  if (config.listeners.length > 0) {
-    const { startListeners } = await import('./listener/api-proxy.js');
-    try {
-      listeners = await startListeners(config.listeners, {
-        client,
-        useAutoAuthToken: config.useAutoAuthToken,
-        currentToken: () => {
-          const token = authenticator.current;
-          return token === undefined || token.wrapped ? undefined : token.token;
-        },
-        log: log.child({ component: 'listener' }),
-        onQuit: () => { shutdown.shutdown('quit endpoint'); },
-        onInvalidToken: (token) => { authenticator.requestReauth(token); },
-      });
-    } catch (error) {
-      log.error({ err: coerceError(error) }, 'could not start the listener');
-      client.close();
-      return 1;
-    }
+  try {
+    listeners = await startListeners({ config, client, authenticator, lifecycle, deps });
+  } catch (error) {
+    log.error({ err: coerceError(error) }, 'could not start the listener');
+    client.close();
+    return 1;
   }
 
   const authDone = authenticator.run(shutdown.signal).then((outcome) => {
-    if (outcome.kind === 'failed') fail('authentication failed and exit_on_err is set', outcome.error);
+    if (outcome.kind === 'failed') lifecycle.authFailed(outcome.error);
   });
   await new Promise<void>((resolve) => {
     if (shutdown.signal.aborted) resolve();
@@ -208,45 +147,64 @@ export async function runAgent(config: AgentConfig, deps: AgentDependencies): Pr
   await authDone;
   client.close();
   if (config.pidFile !== undefined) await removePidFile(config.pidFile);
+  const exitCode = lifecycle.exitCode;
   log.info({ exit_code: exitCode }, 'agent stopped');
   return exitCode;
 }
 
-async function prepareTemplates(
-  config: AgentConfig,
-  loadEngine: (name: TemplateEngineName) => Promise<TemplateEngine>,
-): Promise<PreparedTemplate[]> {
-  const engines = new Map<TemplateEngineName, Promise<TemplateEngine>>();
-  const problems: string[] = [];
-  const prepared = await Promise.all(
-    config.templates.map(async (template) => {
-      let engine = engines.get(template.engine);
-      if (engine === undefined) {
-        engine = loadEngine(template.engine);
-        engines.set(template.engine, engine);
-      }
-      const source = template.contents ?? (await readFile(template.source ?? '', 'utf8'));
-      try {
-        const compiled = (await engine).compile(source, {
-          name: '',
-          leftDelimiter: template.leftDelimiter,
-          rightDelimiter: template.rightDelimiter,
-          errorOnMissingKey: template.errorOnMissingKey,
-          functionDenylist: template.functionDenylist,
-        });
-        return { config: template, compiled };
-      } catch (error) {
-        problems.push(`template ${template.destination}: ${coerceError(error).message}`);
-        return undefined;
-      }
-    }),
-  );
-  if (problems.length > 0) throw new Error(problems.join('; '));
-  return prepared.filter((template): template is PreparedTemplate => template !== undefined);
+type RestoreOutcome = { readonly kind: 'none' } | { readonly kind: 'restored'; readonly cache: PersistedCache } | { readonly kind: 'fatal'; readonly error: Error };
+
+/** Sidecar: adopt what the init agent left. Loaded only when configured (start-up time). */
+async function restoreForSidecar(config: AgentConfig, handoff: HandoffContext | undefined): Promise<RestoreOutcome> {
+  if (handoff === undefined || config.exitAfterAuth) return { kind: 'none' };
+  const { restoreHandoff } = await import('./persist/handoff.js');
+  return restoreHandoff(handoff);
 }
 
-async function removePidFile(path: string): Promise<void> {
-  // Only remove our own pid file.
-  const content = await readFile(path, 'utf8').catch(() => '');
-  if (content.trim() === String(process.pid)) await unlink(path).catch(() => undefined);
+interface Wiring {
+  readonly config: AgentConfig;
+  readonly deps: AgentDependencies;
+  readonly lifecycle: AgentLifecycle;
+}
+
+function createRunner({ config, start, deps, lifecycle }: Wiring & { readonly start: PreparedStart }): TemplateRunner {
+  const { autoAuth } = start;
+  return new TemplateRunner({
+    templates: start.templates,
+    runtime: config.templateConfig,
+    client: start.client,
+    namespace: start.connection.namespace,
+    retry: {
+      baseMs: autoAuth.method.minBackoffMs ?? 250,
+      maxMs: autoAuth.method.maxBackoffMs ?? 60_000,
+      attempts: config.vault.retry.numRetries,
+    },
+    log: deps.log.child({ component: 'template' }),
+    env: (name) => deps.env[name],
+    now: deps.now,
+    sleep: deps.sleep,
+    random: deps.random,
+    onAllRendered: () => { lifecycle.allRendered(); },
+    onFailure: (error) => { lifecycle.runnerFailed(error); },
+    onInvalidToken: (token) => { lifecycle.tokenRejected(token); },
+  });
+}
+
+/** The API proxy and quit endpoint, loaded only when a listener is configured. */
+async function startListeners(
+  { config, client, authenticator, lifecycle, deps }: Wiring & { readonly client: VaultClient; readonly authenticator: Authenticator },
+): Promise<RunningListeners | undefined> {
+  if (config.listeners.length === 0) return undefined;
+  const { startListeners: start } = await import('./listener/api-proxy.js');
+  return start(config.listeners, {
+    client,
+    useAutoAuthToken: config.useAutoAuthToken,
+    currentToken: () => {
+      const token = authenticator.current;
+      return token === undefined || token.wrapped ? undefined : token.token;
+    },
+    log: deps.log.child({ component: 'listener' }),
+    onQuit: () => { deps.shutdown.shutdown('quit endpoint'); },
+    onInvalidToken: (token) => { lifecycle.tokenRejected(token); },
+  });
 }

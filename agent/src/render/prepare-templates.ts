@@ -1,0 +1,40 @@
+// Start-up: every configured template read and compiled with its engine (each engine loaded once).
+// All compile errors are reported together, each naming its destination.
+import { readFile } from 'node:fs/promises';
+import type { AgentConfig, TemplateEngineName } from '../config/agent-config.js';
+import type { TemplateEngine } from '../../../template/src/index.js';
+import { coerceError } from '../vault/vault-error.js';
+import type { PreparedTemplate } from './template-runner.js';
+
+export async function prepareTemplates(
+  config: AgentConfig,
+  loadEngine: (name: TemplateEngineName) => Promise<TemplateEngine>,
+): Promise<PreparedTemplate[]> {
+  const engines = new Map<TemplateEngineName, Promise<TemplateEngine>>();
+  const problems: string[] = [];
+  const prepared = await Promise.all(
+    config.templates.map(async (template) => {
+      let engine = engines.get(template.engine);
+      if (engine === undefined) {
+        engine = loadEngine(template.engine);
+        engines.set(template.engine, engine);
+      }
+      const source = template.contents ?? (await readFile(template.source ?? '', 'utf8'));
+      try {
+        const compiled = (await engine).compile(source, {
+          name: '',
+          leftDelimiter: template.leftDelimiter,
+          rightDelimiter: template.rightDelimiter,
+          errorOnMissingKey: template.errorOnMissingKey,
+          functionDenylist: template.functionDenylist,
+        });
+        return { config: template, compiled };
+      } catch (error) {
+        problems.push(`template ${template.destination}: ${coerceError(error).message}`);
+        return undefined;
+      }
+    }),
+  );
+  if (problems.length > 0) throw new Error(problems.join('; '));
+  return prepared.filter((template): template is PreparedTemplate => template !== undefined);
+}
