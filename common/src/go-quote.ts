@@ -1,42 +1,93 @@
-// Go's strconv.Quote, so error messages that embed a value read exactly as vault-k8s's do.
+// Go's strconv.Quote, QuoteToASCII, QuoteRune and unicode.IsPrint, as Go's fmt (%q), text/template's
+// js and error texts, and vault-k8s's error messages use them
+// (https://pkg.go.dev/strconv#Quote, https://pkg.go.dev/unicode#IsPrint).
 
-const SIMPLE_ESCAPES: Readonly<Record<string, string>> = {
-  '\u0007': '\\a',
-  '\b': '\\b',
-  '\f': '\\f',
-  '\n': '\\n',
-  '\r': '\\r',
-  '\t': '\\t',
-  '\v': '\\v',
-  '\\': '\\\\',
-  '"': '\\"',
-};
+const PRINT = /^[\p{L}\p{M}\p{N}\p{P}\p{S}]$/u;
 
-function isPrintable(codePoint: number): boolean {
-  // Approximates unicode.IsPrint: control characters, unpaired surrogates, and the
-  // non-characters/format characters most likely to appear are escaped.
-  if (codePoint < 0x20 || (codePoint >= 0x7f && codePoint < 0xa0)) return false;
-  if (codePoint === 0xad || (codePoint >= 0xd800 && codePoint <= 0xdfff)) return false;
-  if (codePoint === 0xfeff || codePoint === 0xfffe || codePoint === 0xffff) return false;
-  if (codePoint >= 0x2028 && codePoint <= 0x202e) return false;
-  if (codePoint >= 0x200b && codePoint <= 0x200f) return false;
-  return true;
+/** unicode.IsPrint: letters, marks, numbers, punctuation, symbols and the ASCII space. */
+export function isGoPrint(codePoint: number): boolean {
+  if (codePoint < 0x80) return codePoint >= 0x20 && codePoint < 0x7f;
+  if (codePoint >= 0xd800 && codePoint <= 0xdfff) return false;
+  return PRINT.test(String.fromCodePoint(codePoint));
 }
+
+const ESCAPES: Readonly<Record<number, string>> = { 7: '\\a', 8: '\\b', 12: '\\f', 10: '\\n', 13: '\\r', 9: '\\t', 11: '\\v' };
 
 function hex(value: number, width: number): string {
   return value.toString(16).padStart(width, '0');
 }
 
-/** Go's strconv.Quote(value): a double-quoted Go string literal. */
-export function goQuote(value: string): string {
-  let out = '"';
-  for (const char of value) {
-    const codePoint = char.codePointAt(0) ?? 0;
-    const simple = SIMPLE_ESCAPES[char];
-    if (simple !== undefined) out += simple;
-    else if (isPrintable(codePoint)) out += char;
-    else if (codePoint < 0x10000) out += codePoint < 0x80 ? `\\x${hex(codePoint, 2)}` : `\\u${hex(codePoint, 4)}`;
-    else out += `\\U${hex(codePoint, 8)}`;
+/** strconv's appendEscapedRune. */
+function quoteRune(out: string[], codePoint: number, quote: number, asciiOnly: boolean): void {
+  if (codePoint === quote || codePoint === 0x5c) {
+    out.push(`\\${String.fromCharCode(codePoint)}`);
+    return;
   }
-  return `${out}"`;
+  if (asciiOnly ? codePoint < 0x80 && isGoPrint(codePoint) : isGoPrint(codePoint)) {
+    out.push(String.fromCodePoint(codePoint));
+    return;
+  }
+  const simple = ESCAPES[codePoint];
+  if (simple !== undefined) out.push(simple);
+  else if (codePoint < 0x20 || codePoint === 0x7f) out.push(`\\x${hex(codePoint, 2)}`);
+  else if (codePoint < 0x10000) out.push(`\\u${hex(codePoint, 4)}`);
+  else out.push(`\\U${hex(codePoint, 8)}`);
+}
+
+export interface GoQuoteOptions {
+  /** strconv.QuoteToASCII: every non-ASCII rune escaped too. */
+  readonly asciiOnly?: boolean;
+}
+
+/**
+ * strconv.Quote (QuoteToASCII with `asciiOnly`) of a Go string given as text or as raw bytes.
+ * Bytes that are not valid UTF-8 come out as \xNN; a lone surrogate in text stands for invalid
+ * UTF-8 and comes out as U+FFFD, as Go's string conversion would have made it.
+ */
+export function goQuote(value: string | Buffer, options: GoQuoteOptions = {}): string {
+  const asciiOnly = options.asciiOnly === true;
+  const quote = 0x22;
+  const out: string[] = ['"'];
+  if (typeof value === 'string') {
+    for (const ch of value) {
+      const cp = ch.codePointAt(0) as number;
+      quoteRune(out, cp >= 0xd800 && cp <= 0xdfff ? 0xfffd : cp, quote, asciiOnly);
+    }
+  } else {
+    quoteBytes(out, value, asciiOnly);
+  }
+  out.push('"');
+  return out.join('');
+}
+
+function quoteBytes(out: string[], value: Buffer, asciiOnly: boolean): void {
+  let i = 0;
+  while (i < value.length) {
+    const b = value[i] as number;
+    const size = b < 0x80 ? 1 : b >= 0xf0 ? 4 : b >= 0xe0 ? 3 : b >= 0xc0 ? 2 : 1;
+    const chunk = value.subarray(i, i + size);
+    const text = chunk.toString('utf8');
+    // Node's decoder turns an invalid sequence into U+FFFD, whose encoding differs from the bytes
+    // read; an encoded U+FFFD (EF BF BD) is valid and printable in Go too.
+    const valid = size === 1 ? b < 0x80 : text.length <= 2 && Buffer.from(text, 'utf8').equals(chunk);
+    if (!valid) {
+      out.push(`\\x${hex(b, 2)}`);
+      i += 1;
+      continue;
+    }
+    quoteRune(out, text.codePointAt(0) as number, 0x22, asciiOnly);
+    i += size;
+  }
+}
+
+/**
+ * strconv.QuoteRune (QuoteRuneToASCII with `asciiOnly`): a single-quoted Go rune literal; a code
+ * point that is not a valid rune (surrogate, beyond U+10FFFF) is quoted as U+FFFD.
+ */
+export function goQuoteRune(codePoint: number, options: GoQuoteOptions = {}): string {
+  const valid = codePoint >= 0 && codePoint <= 0x10ffff && !(codePoint >= 0xd800 && codePoint <= 0xdfff);
+  const out: string[] = ["'"];
+  quoteRune(out, valid ? codePoint : 0xfffd, 0x27, options.asciiOnly === true);
+  out.push("'");
+  return out.join('');
 }

@@ -5,7 +5,7 @@
 import fc from 'fast-check';
 import { GoTemplateEngine } from '../../template/src/index.js';
 import { type CaseResult, parseCases, runCase } from '../../template/src/index.js';
-import { goQuoteString } from '../../template/src/go/quote.js';
+import { goQuote } from '../../common/src/go-quote.js';
 import { runOracle, sameResult } from './oracle-helpers.js';
 
 const CASES = Number(process.env.TEMPLATE_DIFF_CASES ?? 6000);
@@ -46,7 +46,7 @@ function operand(vars: readonly string[]): fc.Arbitrary<string> {
     fc.tuple(key, key).map(([a, b]) => `.${a}.${b}`),
     key.map((k) => `$.${k}`),
     ...(vars.length > 0 ? [fc.constantFrom(...vars), fc.tuple(fc.constantFrom(...vars), key).map(([v, k]) => `${v}.${k}`)] : []),
-    str.map((s) => goQuoteString(s)),
+    str.map((s) => goQuote(s)),
     fc.constantFrom('0', '1', '-2', '3.5', '1e3', '0x1F', "'a'", 'true', 'false', '"0"', '""', '`raw`'),
   );
 }
@@ -60,13 +60,13 @@ function expression(vars: readonly string[], depth: number): fc.Arbitrary<string
     { weight: 12, arbitrary: leaf },
     fc.tuple(fc.constantFrom(...FUNCS1), paren).map(([f, a]) => `${f} ${a}`),
     fc.tuple(fc.constantFrom('eq', 'ne', 'lt', 'le', 'gt', 'ge', 'and', 'or'), paren, paren).map(([f, a, b]) => `${f} ${a} ${b}`),
-    fc.tuple(fc.constantFrom(...VERBS), fc.array(paren, { maxLength: 2 })).map(([v, args]) => `printf ${goQuoteString(v)}${args.map((a) => ` ${a}`).join('')}`),
-    fc.tuple(paren, fc.oneof(key.map((k) => goQuoteString(k)), fc.constantFrom('0', '1', '2'))).map(([a, i]) => `index ${a} ${i}`),
+    fc.tuple(fc.constantFrom(...VERBS), fc.array(paren, { maxLength: 2 })).map(([v, args]) => `printf ${goQuote(v)}${args.map((a) => ` ${a}`).join('')}`),
+    fc.tuple(paren, fc.oneof(key.map((k) => goQuote(k)), fc.constantFrom('0', '1', '2'))).map(([a, i]) => `index ${a} ${i}`),
     fc.tuple(paren, fc.constantFrom('0', '1', '0 1', '1 2')).map(([a, i]) => `slice ${a} ${i}`),
     fc.tuple(paren, fc.constantFrom('","', '" "', '"a"')).map(([a, sep]) => `split ${sep} ${a}`),
     paren.map((a) => `join "," (split "," ${a})`),
     fc.tuple(paren, paren).map(([a, b]) => `contains ${a} ${b}`),
-    fc.tuple(paren, str).map(([a, s]) => `replaceAll ${goQuoteString(s)} "-" ${a}`),
+    fc.tuple(paren, str).map(([a, s]) => `replaceAll ${goQuote(s)} "-" ${a}`),
     fc.tuple(sub, fc.constantFrom('printf "%v"', 'toJSON', 'len', 'print "x"', 'html', 'toUpper')).map(([a, f]) => `${a} | ${f}`),
   );
 }
@@ -130,6 +130,31 @@ function toProtocol(c: GeneratedCase, id: string): Record<string, unknown> {
   return { id, template: c.template, data: c.data, options: { missingkey: c.missingkey } };
 }
 
+// strconv.Quote's notion of printable is unicode.IsPrint: a no-break space, zero-width and format
+// characters, C1 controls, private use and unassigned code points are escaped; combining marks and
+// other printable non-ASCII runes are not; invalid UTF-8 bytes come out as \xNN. %+q is
+// QuoteToASCII, %#q a raw string when strconv.CanBackquote allows, %q of an integer QuoteRune.
+const QUOTE_CASES: readonly string[] = [
+  String.raw`{{ printf "%q" "a\u00a0b" }}`,
+  String.raw`{{ printf "%q" "a\u200bb\ufeffc\u0085d" }}`,
+  String.raw`{{ printf "%q" "e\u0301 \u0301 \u00ad \u2028 \u202e \ue000 \U0001F600 \U000E0001 \ufffd \u0378" }}`,
+  String.raw`{{ printf "%+q" "é\u00a0日😀\x01" }}`,
+  String.raw`{{ printf "%#q" "tab\there é" }}`,
+  String.raw`{{ printf "%#q" "back` + '`' + String.raw`quote" }}`,
+  String.raw`{{ printf "%#q" "bom\ufeff" }}`,
+  String.raw`{{ printf "%#q" "nl\n" }}`,
+  String.raw`{{ printf "%q" "\xff\xfe a\xc3 \xef\xbf\xbd \xed\xa0\x80 \xf4\x90\x80\x80" }}`,
+  String.raw`{{ printf "%+q" "\xffé" }}`,
+  String.raw`{{ printf "%#q" "\xff" }}`,
+  String.raw`{{ printf "%x %q" "\xff" (slice "é" 0 1) }}`,
+  String.raw`{{ printf "%q %+q %q %q %q" 160 233 65279 39 34 }}`,
+  String.raw`{{ printf "%q %q %q" 55296 1114112 -1 }}`,
+  String.raw`{{ printf "%#U %#U %#U" 160 769 8203 }}`,
+  String.raw`{{ printf "%.2q|%8q|%-8q|" "\u00a0\u00a0\u00a0" "\u200b" "é" }}`,
+  String.raw`{{ printf "%q" .s }}`,
+  String.raw`{{ js "a\u00a0b\u2028c\u200b" }}`,
+];
+
 function ours(json: string, engine: GoTemplateEngine): CaseResult[] {
   return (parseCases(json) as unknown[]).map((raw) => runCase(raw, { engine, oracleFunctions: true }));
 }
@@ -174,5 +199,17 @@ describe('differential test against Go text/template', () => {
     expect(compared).toBe(CASES);
     // The grammar must mostly produce templates that run: a run full of errors proves little.
     expect(errors / compared).toBeLessThan(0.6);
+  });
+  it('quotes non-printing and printable non-ASCII runes and invalid UTF-8 as Go does (%q, %+q, %#q, QuoteRune)', () => {
+    const engine = new GoTemplateEngine();
+    const data = { s: 'x\u00a0\u0085\u200b\u0301\ufeff\u{1F600}' };
+    const json = JSON.stringify(QUOTE_CASES.map((template, i) => ({ id: String(i), template, data, options: { missingkey: 'zero' } })));
+    const want = runOracle(json);
+    const got = ours(json, engine);
+    expect(want.every((result) => result.output !== undefined)).toBe(true);
+    const mismatches = want.flatMap((result, i) =>
+      sameResult(got[i] as CaseResult, result) ? [] : [{ template: QUOTE_CASES[i], go: result.output, ours: got[i]?.output ?? got[i]?.error }],
+    );
+    expect(mismatches).toEqual([]);
   });
 });

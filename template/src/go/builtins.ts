@@ -2,7 +2,7 @@
 // html js urlquery call eq ne lt le gt ge, with Go's argument handling and error texts.
 import { FuncError, type GoFunction, truth } from './exec.js';
 import { type Arg, goSprint, goSprintf, goSprintln, toArg } from './fmt.js';
-import { isGoPrint } from './quote.js';
+import { isGoPrint } from '../../../common/src/go-quote.js';
 import {
   GoBytes,
   Iface,

@@ -1,7 +1,7 @@
 // text/template's executor (Go 1.19 exec.go): the same evaluation order, the same reflect-level
 // conversions (validateType, evalArg), and the same s.at() bookkeeping, so that outputs and error
 // texts (`template: NAME:LINE:COL: executing "T" at <NODE>: ...`) match Go's.
-import { goQuoteString } from './quote.js';
+import { goQuote } from '../../../common/src/go-quote.js';
 import {
   type ArgNode,
   type BranchNode,
@@ -188,7 +188,7 @@ export class State<Ctx> {
     const name = this.tmplName;
     if (this.node === null) throw new ExecError(`template: ${name}: ${message}`);
     const { location, context } = this.errorContext(this.node);
-    throw new ExecError(`template: ${location}: executing ${goQuoteString(name)} at <${context}>: ${message}`);
+    throw new ExecError(`template: ${location}: executing ${goQuote(name)} at <${context}>: ${message}`);
   }
 
   private errorContext(node: Node): { location: string; context: string } {
@@ -365,7 +365,7 @@ export class State<Ctx> {
   private walkTemplate(dot: Value, t: TemplateNode): void {
     this.at(t);
     const tree = this.options.trees.get(t.name);
-    if (tree === undefined) this.errorf(`template ${goQuoteString(t.name)} not defined`);
+    if (tree === undefined) this.errorf(`template ${goQuote(t.name)} not defined`);
     if (this.depth === MAX_EXEC_DEPTH) this.errorf(`exceeded maximum template depth (${MAX_EXEC_DEPTH})`);
     const newDot = this.evalPipeline(dot, t.pipe);
     const saved = { vars: this.vars, name: this.tmplName, depth: this.depth };
@@ -434,7 +434,7 @@ export class State<Ctx> {
       case 'string':
         return firstWord.text;
       default:
-        this.errorf(`can't evaluate command ${goQuoteString(nodeString(firstWord))}`);
+        this.errorf(`can't evaluate command ${goQuote(nodeString(firstWord))}`);
     }
   }
 
@@ -482,13 +482,13 @@ export class State<Ctx> {
     this.at(node);
     const name = node.ident;
     const fn = this.options.functions.get(name);
-    if (fn === undefined) this.errorf(`${goQuoteString(name)} is not a defined function`);
+    if (fn === undefined) this.errorf(`${goQuote(name)} is not a defined function`);
     return this.evalCall(dot, fn, fn.builtin === true, cmd, name, args, final);
   }
 
   private evalField(dot: Value, fieldName: string, node: Node, args: readonly ArgNode[] | null, final: Final, receiver: Value): Value {
     if (receiver === undefined) {
-      if (this.options.missingKey === 'error') this.errorf(`nil data; no entry for key ${goQuoteString(fieldName)}`);
+      if (this.options.missingKey === 'error') this.errorf(`nil data; no entry for key ${goQuote(fieldName)}`);
       return undefined;
     }
     const typ = typeOfValue(receiver) as GoType;
@@ -521,7 +521,7 @@ export class State<Ctx> {
           case 'zero':
             return zeroOf(mapElemType(target as Dyn));
           case 'error':
-            this.errorf(`map has no entry for key ${goQuoteString(fieldName)}`);
+            this.errorf(`map has no entry for key ${goQuote(fieldName)}`);
           // falls through (errorf never returns)
           default:
             return undefined;

@@ -1,7 +1,7 @@
 // Go's fmt package for the values templates meet: Sprint, Sprintln, Sprintf (all verbs, flags,
 // width, precision, argument indexes and the %!verb(...) error forms), printing maps sorted,
 // structs as {a b}, nil as <nil>, json.Number through its String method.
-import { goQuote } from '../../../common/src/go-quote.js';
+import { goQuote, goQuoteRune, isGoPrint } from '../../../common/src/go-quote.js';
 import { formatGoFloat } from './float-format.js';
 import {
   GoBytes,
@@ -235,7 +235,7 @@ class Printer {
     if (f.precPresent && f.prec > 4) prec = f.prec;
     if (body.length < prec) body = body.padStart(prec, '0');
     body = `U+${body}`;
-    if (f.sharp && u >= 0n && u <= 0x10ffffn && isPrintRune(Number(u))) body += ` '${String.fromCodePoint(Number(u))}'`;
+    if (f.sharp && u >= 0n && u <= 0x10ffffn && isGoPrint(Number(u))) body += ` '${String.fromCodePoint(Number(u))}'`;
     const oldZero = f.zero;
     f.zero = false;
     this.pad(body);
@@ -248,17 +248,9 @@ class Printer {
   }
 
   private fmtQc(u: bigint): void {
-    const r = u < 0n || u > 0x10ffffn || (u >= 0xd800n && u <= 0xdfffn) ? 0xfffd : Number(u);
-    const ch = String.fromCodePoint(r);
-    let quoted: string;
-    if (ch === "'") quoted = "'\\''";
-    else if (ch === '"') quoted = `'"'`;
-    else {
-      const q = goQuote(ch);
-      quoted = `'${q.slice(1, -1)}'`;
-    }
-    if (this.f.plus) quoted = asciiQuote(quoted);
-    this.pad(quoted);
+    // fmt's fmtQc: strconv.QuoteRune, or QuoteRuneToASCII with the plus flag.
+    const r = u > 0x10ffffn ? 0xfffd : Number(u);
+    this.pad(goQuoteRune(r, { asciiOnly: this.f.plus }));
   }
 
   private fmtFloat(v: number, verb: string, prec: number): void {
@@ -329,13 +321,11 @@ class Printer {
   private fmtQ(s: string | GoBytes): void {
     const f = this.f;
     if (f.precPresent) s = truncateRunes(s, f.prec);
-    const text = typeof s === 'string' ? s : s.bytes.toString('latin1');
     if (f.sharp && typeof s === 'string' && canBackquote(s)) {
       this.pad(`\`${s}\``);
       return;
     }
-    const quoted = typeof s === 'string' ? goQuote(text) : quoteBytes(s.bytes);
-    this.pad(f.plus ? asciiQuote(quoted) : quoted);
+    this.pad(goQuote(typeof s === 'string' ? s : s.bytes, { asciiOnly: f.plus }));
   }
 
   // --- by kind ----------------------------------------------------------------------------------
@@ -916,42 +906,6 @@ function canBackquote(s: string): boolean {
     if (c === 0x7f) return false;
   }
   return true;
-}
-
-function asciiQuote(quoted: string): string {
-  let out = '';
-  for (const ch of quoted) {
-    const c = ch.codePointAt(0) as number;
-    if (c < 0x80) out += ch;
-    else if (c < 0x10000) out += `\\u${c.toString(16).padStart(4, '0')}`;
-    else out += `\\U${c.toString(16).padStart(8, '0')}`;
-  }
-  return out;
-}
-
-function quoteBytes(bytes: Buffer): string {
-  // strconv.Quote on invalid UTF-8: valid runes as usual, bad bytes as \xNN.
-  let out = '"';
-  let i = 0;
-  while (i < bytes.length) {
-    const b = bytes[i] as number;
-    let size = 1;
-    if (b >= 0xc0) size = b >= 0xf0 ? 4 : b >= 0xe0 ? 3 : 2;
-    const chunk = bytes.subarray(i, i + size);
-    const text = chunk.toString('utf8');
-    if (b < 0x80 || (text.length > 0 && !text.includes('\ufffd') && Buffer.from(text, 'utf8').equals(chunk))) {
-      out += goQuote(text).slice(1, -1);
-      i += size;
-    } else {
-      out += `\\x${b.toString(16).padStart(2, '0')}`;
-      i += 1;
-    }
-  }
-  return `${out}"`;
-}
-
-function isPrintRune(c: number): boolean {
-  return goQuote(String.fromCodePoint(c)).length === String.fromCodePoint(c).length + 2;
 }
 
 export function goSprint(args: readonly Arg[]): string | GoBytes {

@@ -8,7 +8,7 @@ import type {
 } from '../template-engine.js';
 import { FuncError, type GoFunction } from './exec.js';
 import { marshalJson, unmarshalJson } from './json.js';
-import { goQuoteString } from './quote.js';
+import { goQuote } from '../../../common/src/go-quote.js';
 import { toYaml, parseYamlValue } from './yaml.js';
 import { toToml } from './toml.js';
 import { formatGoTime } from './time-format.js';
@@ -110,7 +110,7 @@ function parseKvPairs(rest: readonly string[]): Record<string, string> {
   for (const str of rest) {
     if (str.length === 0) continue;
     const eq = str.indexOf('=');
-    if (eq < 0) throw new FuncError(`not k=v pair ${goQuoteString(str)}`);
+    if (eq < 0) throw new FuncError(`not k=v pair ${goQuote(str)}`);
     Object.defineProperty(data, str.slice(0, eq).trim(), { value: str.slice(eq + 1).trim(), enumerable: true, writable: true, configurable: true });
   }
   return data;
@@ -119,14 +119,14 @@ function parseKvPairs(rest: readonly string[]): Record<string, string> {
 /** consul-template's sha1Map: `%.4x` of sha1 over sorted `k=%q` pairs. */
 export function hashPairs(data: Readonly<Record<string, string>>): string {
   const hash = createHash('sha1');
-  for (const key of Object.keys(data).sort()) hash.update(`${key}=${goQuoteString(data[key] as string)}`);
+  for (const key of Object.keys(data).sort()) hash.update(`${key}=${goQuote(data[key] as string)}`);
   return hash.digest('hex').slice(0, 8);
 }
 
 function vaultPath(raw: string, ctx: FunctionContext, kind: string): string {
   if (ctx.exactPaths) return raw;
   const path = raw.trim().replace(/^\/+|\/+$/g, '');
-  if (path === '') throw new FuncError(`vault.${kind}: invalid format: ${goQuoteString(raw)}`);
+  if (path === '') throw new FuncError(`vault.${kind}: invalid format: ${goQuote(raw)}`);
   return path;
 }
 
@@ -433,7 +433,7 @@ function toNum(name: string, value: Dyn | null): Num {
     if (kind === 'float64') return { kind: 'float', v: value as number };
   }
   const shown = value === null ? '<nil>' : typeOf(value).kind === 'string' ? stringText(stringOf(value)) : (value as { toString(): string }).toString();
-  throw new FuncError(`${name}: unknown type for ${goQuoteString(shown)} (${value === null ? '<nil>' : typeOf(value).name})`);
+  throw new FuncError(`${name}: unknown type for ${goQuote(shown)} (${value === null ? '<nil>' : typeOf(value).name})`);
 }
 
 function math(name: string, op: (a: Num, b: Num) => Dyn) {
@@ -461,7 +461,7 @@ function divide(name: string) {
       if (b.v === 0n) throw new FuncError(`${name}: division by zero`);
       return int64(name === 'modulo' ? a.v % b.v : a.v / b.v);
     }
-    if (name === 'modulo') throw new FuncError(`modulo: unknown type for ${goQuoteString(String(a.v))} (float64)`);
+    if (name === 'modulo') throw new FuncError(`modulo: unknown type for ${goQuote(String(a.v))} (float64)`);
     return Number(a.v) / Number(b.v);
   };
 }
@@ -493,9 +493,9 @@ const LOOP_CHANNEL: GoType = { name: '<-chan int64', kind: 'slice', elem: T.int6
 
 function parseIntText(s: string, name: string): bigint {
   const t = s.trim();
-  if (!/^[+-]?[0-9]+$/.test(t)) throw new FuncError(`${name}: strconv.ParseInt: parsing ${goQuoteString(t)}: invalid syntax`);
+  if (!/^[+-]?[0-9]+$/.test(t)) throw new FuncError(`${name}: strconv.ParseInt: parsing ${goQuote(t)}: invalid syntax`);
   const v = BigInt(t);
-  if (v < -(2n ** 63n) || v >= 2n ** 63n) throw new FuncError(`${name}: strconv.ParseInt: parsing ${goQuoteString(t)}: value out of range`);
+  if (v < -(2n ** 63n) || v >= 2n ** 63n) throw new FuncError(`${name}: strconv.ParseInt: parsing ${goQuote(t)}: value out of range`);
   return v;
 }
 
@@ -507,7 +507,7 @@ function parseFloatText(s: string): number {
     return s.startsWith('-') ? -Infinity : Infinity;
   }
   if (!/^[+-]?(?:[0-9]+(?:\.[0-9]*)?|\.[0-9]+)(?:[eE][+-]?[0-9]+)?$/.test(s) && !/^[+-]?0[xX](?:[0-9a-fA-F]+(?:\.[0-9a-fA-F]*)?|\.[0-9a-fA-F]+)[pP][+-]?[0-9]+$/.test(s)) {
-    throw new FuncError(`parseFloat: strconv.ParseFloat: parsing ${goQuoteString(s)}: invalid syntax`);
+    throw new FuncError(`parseFloat: strconv.ParseFloat: parsing ${goQuote(s)}: invalid syntax`);
   }
   let v: number;
   if (/^[+-]?0[xX]/.test(s)) {
@@ -520,7 +520,7 @@ function parseFloatText(s: string): number {
     v *= 2 ** Number(exp);
     if (negative) v = -v;
   } else v = Number(s);
-  if (!Number.isFinite(v)) throw new FuncError(`parseFloat: strconv.ParseFloat: parsing ${goQuoteString(s)}: value out of range`);
+  if (!Number.isFinite(v)) throw new FuncError(`parseFloat: strconv.ParseFloat: parsing ${goQuote(s)}: value out of range`);
   return v;
 }
 
@@ -575,7 +575,7 @@ function writeToFile(args: Value[], ctx: FunctionContext): Value {
   if (rest.length === 0) throw new FuncError('writeToFile: missing content');
   const flags = rest.length >= 2 ? (rest[0] as string) : '';
   const content = rest[rest.length - 1] as string;
-  if (!/^[0-7]+$/.test(perms)) throw new FuncError(`writeToFile: strconv.ParseUint: parsing ${goQuoteString(perms)}: invalid syntax`);
+  if (!/^[0-7]+$/.test(perms)) throw new FuncError(`writeToFile: strconv.ParseUint: parsing ${goQuote(perms)}: invalid syntax`);
   if (ctx.sideEffects === undefined) throw new FuncError('writeToFile: not available here');
   ctx.sideEffects.writeToFile({
     path,
@@ -608,7 +608,7 @@ function splitToMap([sepIn, delimIn, sIn]: Value[]): Value {
   if (s === '') return new Typed(MAP_STRING, out);
   for (const pair of goSplit(s, sep)) {
     const at = pair.indexOf(delim);
-    if (at < 0 || delim === '') throw new FuncError(`splitToMap: invalid key/value pair ${goQuoteString(pair)}`);
+    if (at < 0 || delim === '') throw new FuncError(`splitToMap: invalid key/value pair ${goQuote(pair)}`);
     Object.defineProperty(out, pair.slice(0, at), { value: pair.slice(at + delim.length), enumerable: true, writable: true, configurable: true });
   }
   return new Typed(MAP_STRING, out);
@@ -653,8 +653,8 @@ export function consulTemplateFunctions(): Map<string, Fn> {
     fn([S], T.uint64, ([s]) => {
       const v = text(s).trim();
       if (v === '') return new Typed(T.uint64, 0n);
-      if (!/^[0-9]+$/.test(v)) throw new FuncError(`parseUint: strconv.ParseUint: parsing ${goQuoteString(v)}: invalid syntax`);
-      if (BigInt(v) >= 2n ** 64n) throw new FuncError(`parseUint: strconv.ParseUint: parsing ${goQuoteString(v)}: value out of range`);
+      if (!/^[0-9]+$/.test(v)) throw new FuncError(`parseUint: strconv.ParseUint: parsing ${goQuote(v)}: invalid syntax`);
+      if (BigInt(v) >= 2n ** 64n) throw new FuncError(`parseUint: strconv.ParseUint: parsing ${goQuote(v)}: value out of range`);
       return new Typed(T.uint64, BigInt(v));
     }),
   );
@@ -665,7 +665,7 @@ export function consulTemplateFunctions(): Map<string, Fn> {
       if (v === '') return false;
       if (BOOL_TRUE.has(v)) return true;
       if (BOOL_FALSE.has(v)) return false;
-      throw new FuncError(`parseBool: strconv.ParseBool: parsing ${goQuoteString(v)}: invalid syntax`);
+      throw new FuncError(`parseBool: strconv.ParseBool: parsing ${goQuote(v)}: invalid syntax`);
     }),
   );
   t.set('parseFloat', fn([S], T.float64, ([s]) => (text(s) === '' ? 0 : parseFloatText(text(s)))));

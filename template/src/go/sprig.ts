@@ -5,7 +5,7 @@ import type { GoFunction } from './exec.js';
 import { isTrue } from './exec.js';
 import { goSprintf, toArg } from './fmt.js';
 import { marshalJson } from './json.js';
-import { goQuoteString } from './quote.js';
+import { goQuote } from '../../../common/src/go-quote.js';
 import {
   Iface,
   MAP_ANY,
@@ -126,7 +126,7 @@ export function sprigFunctions(): Map<string, Fn> {
   t.set('hasSuffix', f([S, S], T.bool, ([p, s]) => text(s).endsWith(text(p))));
   t.set('indent', f([T.int, S], S, ([n, s]) => sprigIndent(n as bigint, text(s))));
   t.set('nindent', f([T.int, S], S, ([n, s]) => `\n${sprigIndent(n as bigint, text(s))}`));
-  t.set('quote', f([], S, (args) => args.map(anyOf).filter((a) => a !== null).map((a) => goQuoteString(strval(a))).join(' '), ANY));
+  t.set('quote', f([], S, (args) => args.map(anyOf).filter((a) => a !== null).map((a) => goQuote(strval(a))).join(' '), ANY));
   t.set('squote', f([], S, (args) => args.map(anyOf).filter((a) => a !== null).map((a) => `'${strval(a)}'`).join(' '), ANY));
   t.set('b64enc', f([S], S, ([s]) => Buffer.from(text(s), 'utf8').toString('base64')));
   t.set('b64dec', f([S], S, ([s]) => Buffer.from(text(s), 'base64').toString('utf8')));
