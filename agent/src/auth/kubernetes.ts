@@ -3,7 +3,7 @@
 import type { AuthMethod, LoginPlan } from './auth-method.js';
 import { AuthMethodError, readCredentialFile, stringSetting } from './auth-method.js';
 
-export const DEFAULT_SERVICE_ACCOUNT_TOKEN_PATH = '/var/run/secrets/kubernetes.io/serviceaccount/token';
+const DEFAULT_SERVICE_ACCOUNT_TOKEN_PATH = '/var/run/secrets/kubernetes.io/serviceaccount/token';
 
 export function createKubernetesMethod(
   mountPath: string,

@@ -118,7 +118,7 @@ export interface AgentConfig {
   readonly persist: PersistConfig | undefined;
   readonly logLevel: string | undefined;
   readonly logFormat: string | undefined;
-  /** Accepted settings this agent does not act on (telemetry, persistent cache…), for one log line each. */
+  /** Accepted settings this agent does not act on (telemetry, log_file, disable_mlock…), for one log line each. */
   readonly ignored: readonly string[];
 }
 

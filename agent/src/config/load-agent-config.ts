@@ -24,7 +24,7 @@ async function expandConfigPath(path: string): Promise<string[]> {
   return names.map((name) => join(path, name));
 }
 
-export function mergeDecodedConfigs(configs: readonly unknown[]): unknown {
+function mergeDecodedConfigs(configs: readonly unknown[]): unknown {
   if (configs.length === 1) return configs[0];
   const merged: Record<string, unknown> = {};
   for (const config of configs) {

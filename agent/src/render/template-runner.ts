@@ -73,7 +73,7 @@ export class TemplateRunner {
     this.#token = token;
     this.#generation += 1;
     const generation = this.#generation;
-    const { options } = { options: this.#options };
+    const options = this.#options;
     const fetcher = new SecretFetcher({
       client: options.client,
       token,

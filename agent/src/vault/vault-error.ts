@@ -30,7 +30,7 @@ function oneLine(message: string): string {
   return message.replace(/^\d+ errors? occurred:\s*/, '').replace(/\s*\n\t\*\s*/g, ' ').replace(/\s+/g, ' ').trim();
 }
 
-export function isVaultResponseError(error: unknown, status?: number): error is VaultResponseError {
+function isVaultResponseError(error: unknown, status?: number): error is VaultResponseError {
   return error instanceof VaultResponseError && (status === undefined || error.status === status);
 }
 

@@ -106,7 +106,7 @@ function sameInterface(a: Dyn, b: Dyn): boolean {
   return a === b;
 }
 
-export function goEq(arg1In: Value, rest: readonly Value[]): boolean {
+function goEq(arg1In: Value, rest: readonly Value[]): boolean {
   const arg1 = indirectInterface(arg1In);
   if (rest.length === 0) throw new FuncError(errNoComparison);
   const k1 = basicKind(arg1);
@@ -161,7 +161,7 @@ export function goEq(arg1In: Value, rest: readonly Value[]): boolean {
   return false;
 }
 
-export function goLt(arg1In: Value, arg2In: Value): boolean {
+function goLt(arg1In: Value, arg2In: Value): boolean {
   const arg1 = indirectInterface(arg1In);
   const k1 = basicKind(arg1);
   if (k1 === 'invalid') throw new FuncError(errBadComparisonType);

@@ -141,7 +141,7 @@ export function toArg(value: Value): Arg {
   return value;
 }
 
-export function typeString(arg: Arg): string {
+function typeString(arg: Arg): string {
   return arg === null ? '<nil>' : typeOf(arg).name;
 }
 

@@ -190,7 +190,7 @@ function pkiCertFn(args: Value[], ctx: FunctionContext): Value {
 const ZERO_VALUE_TYPE = 'reflect: call of reflect.Value.Type on zero Value';
 
 /** consul-template's `in`: list membership with Go's type rules, or substring for strings. */
-export function inList(haystack: Dyn | null, needle: Dyn | null): boolean {
+function inList(haystack: Dyn | null, needle: Dyn | null): boolean {
   if (haystack === null) return false;
   const kind = typeOf(haystack).kind;
   if (kind === 'slice') {
@@ -349,7 +349,7 @@ function mapRune(ch: string, mode: 'upper' | 'lower' | 'none'): string {
 }
 
 /** strings.ToUpper / strings.ToLower (rune by rune, no special casing). */
-export function goCase(s: string, mode: 'upper' | 'lower'): string {
+function goCase(s: string, mode: 'upper' | 'lower'): string {
   // ASCII fast path.
   if (/^[\x00-\x7f]*$/.test(s)) return mode === 'upper' ? s.toUpperCase() : s.toLowerCase();
   let out = '';
@@ -398,7 +398,7 @@ function indent(spaces: bigint, s: string): string {
 }
 
 /** Go regexp (RE2) syntax to JS: named groups and the flags JS spells differently. */
-export function goRegex(pattern: string, flags = ''): RegExp {
+function goRegex(pattern: string, flags = ''): RegExp {
   let source = pattern.replace(/\(\?P</g, '(?<');
   let extra = '';
   const inline = /^\(\?([imsU]+)\)/.exec(source);

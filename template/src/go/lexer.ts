@@ -87,7 +87,7 @@ function hasRightTrimMarker(s: string, at: number): boolean {
 }
 
 /** %#U of a rune, as in lexer error texts. */
-export function formatRuneU(c: string | undefined): string {
+function formatRuneU(c: string | undefined): string {
   if (c === undefined) return 'U+FFFFFFFFFFFFFFFF';
   const code = c.codePointAt(0) as number;
   const hex = `U+${code.toString(16).toUpperCase().padStart(4, '0')}`;

@@ -88,7 +88,7 @@ export function unquoteString(quoted: string): string | GoBytes {
 }
 
 /** The rune value of a character constant such as 'a' or '\n'. */
-export function unquoteChar(text: string): number {
+function unquoteChar(text: string): number {
   const body = text.slice(1, -1);
   if (body.length === 0) throw new LiteralError('invalid syntax');
   if (body[0] !== '\\') {
@@ -199,7 +199,7 @@ function parseInt64(s: string): IntParse {
 }
 
 /** strconv.ParseFloat(s, 64): decimal or hex, with Go's underscore rule. Throws on bad syntax. */
-export function parseGoFloatLiteral(s: string): number {
+function parseGoFloatLiteral(s: string): number {
   let body = s;
   let sign = 1;
   if (body[0] === '+' || body[0] === '-') {

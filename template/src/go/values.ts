@@ -88,7 +88,7 @@ const sliceTypes = new Map<GoType, GoType>();
 const mapTypes = new Map<GoType, GoType>();
 const ptrTypes = new Map<GoType, GoType>();
 
-export function sliceOf(elem: GoType): GoType {
+function sliceOf(elem: GoType): GoType {
   let t = sliceTypes.get(elem);
   if (t === undefined) {
     t = { name: `[]${elem.name}`, kind: 'slice', elem };
@@ -158,7 +158,7 @@ export function kindOf(value: Value): Kind | 'invalid' {
 }
 
 /** Converts a JS nil-able slot (null = nil) into a Value of static type interface{}. */
-export function ifaceOf(inner: unknown): Iface {
+function ifaceOf(inner: unknown): Iface {
   return new Iface(inner === null || inner === undefined ? null : (inner));
 }
 
@@ -346,7 +346,7 @@ export function mapElemType(value: Dyn): GoType {
   return value instanceof Typed ? (value.type.elem as GoType) : T.iface;
 }
 
-export function mapKeys(record: Record<string, unknown> | null): string[] {
+function mapKeys(record: Record<string, unknown> | null): string[] {
   return record === null ? [] : Object.keys(record);
 }
 
@@ -381,22 +381,14 @@ export function makeSlice(type: GoType, items: unknown[]): Dyn {
   return type === SLICE_ANY ? items : new Typed(type, items);
 }
 
-export function isIntKind(kind: Kind | 'invalid'): boolean {
-  return kind === 'int' || kind === 'int64';
-}
-
 /** Integer payload of an int/int64/uint8 value. */
 export function intOf(value: Dyn): bigint {
   if (typeof value === 'bigint') return value;
   return (value as Typed).raw as bigint;
 }
 
-export function goStringToText(value: Dyn): string {
-  return stringText(stringOf(value));
-}
-
 /** A json.Number holding any text (Go does not validate a json.Number made by slicing one). */
-export function makeJsonNumber(text: string): JsonNumber {
+function makeJsonNumber(text: string): JsonNumber {
   const number = Object.create(JsonNumber.prototype) as JsonNumber;
   Object.defineProperty(number, 'value', { value: text, enumerable: true });
   Object.defineProperty(number, 'isLosslessNumber', { value: true, enumerable: true });

@@ -4,7 +4,7 @@
 import type { PkiCertificateData, VaultSecretEnvelope } from '../template-engine.js';
 import { MAP_ANY, MAP_STRING, SLICE_STRING, T, Typed, type Dyn, type GoType, type Value, ptrTo } from './values.js';
 
-export const SECRET_AUTH: GoType = {
+const SECRET_AUTH: GoType = {
   name: 'dependency.SecretAuth',
   kind: 'struct',
   fields: [
@@ -17,7 +17,7 @@ export const SECRET_AUTH: GoType = {
   ],
 };
 
-export const SECRET_WRAP_INFO: GoType = {
+const SECRET_WRAP_INFO: GoType = {
   name: 'dependency.SecretWrapInfo',
   kind: 'struct',
   fields: [
@@ -28,7 +28,7 @@ export const SECRET_WRAP_INFO: GoType = {
   ],
 };
 
-export const SECRET: GoType = {
+const SECRET: GoType = {
   name: 'dependency.Secret',
   kind: 'struct',
   fields: [
@@ -53,7 +53,7 @@ const PEM_FIELDS = [
 ];
 
 /** consul-template's PemEncoded; its Data method returns itself, so `.Data.Cert` works too. */
-export const PEM_ENCODED: GoType = {
+const PEM_ENCODED: GoType = {
   name: 'dependency.PemEncoded',
   kind: 'struct',
   fields: PEM_FIELDS,
