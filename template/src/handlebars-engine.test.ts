@@ -1,6 +1,6 @@
 // Handlebars behind the same TemplateEngine contract, with the Vault helpers.
-import { loadTemplateEngine } from '../../template/src/index.js';
-import { TemplateError, type DependencyStore, type VaultSecretEnvelope } from '../../template/src/index.js';
+import { loadTemplateEngine } from './index.js';
+import { TemplateError, type DependencyStore, type VaultSecretEnvelope } from './index.js';
 import { parseVaultJson } from '../../common/src/vault-json.js';
 
 const KV2 = parseVaultJson('{"lease_duration":0,"data":{"data":{"password":"p<&>ss","port":5432,"ratio":1.50},"metadata":{"version":3}}}') as VaultSecretEnvelope;
