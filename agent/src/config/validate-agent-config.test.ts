@@ -34,6 +34,12 @@ describe('validateAgentConfig', () => {
     expect(config.pidFile).toBe('/home/vault/.pid');
   });
 
+  it('reads ready_file (the native-sidecar extension) and insists on an absolute path', () => {
+    expect(validateAgentConfig(injectorInit).readyFile).toBeUndefined();
+    expect(validateAgentConfig({ ...injectorInit, ready_file: '/home/vault/.vault-agent-ready' }).readyFile).toBe('/home/vault/.vault-agent-ready');
+    expect(() => validateAgentConfig({ ...injectorInit, ready_file: 'ready' })).toThrow('ready_file: must be an absolute path, got "ready"');
+  });
+
   it('defaults the mount path to auth/<type> and trims a trailing slash', () => {
     const base = { ...injectorInit, auto_auth: { ...injectorInit.auto_auth, method: { type: 'kubernetes', config: { role: 'r' } } } };
     expect(validateAgentConfig(base).autoAuth?.method.mountPath).toBe('auth/kubernetes');

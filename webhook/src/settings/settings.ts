@@ -1,6 +1,6 @@
 // Settings: the injector process's own configuration (vault-k8s `agent-inject` flags and their
 // AGENT_INJECT_* environment overrides, spec §3). Not to be confused with InjectionSpec (one pod's
-// parsed annotations) or AgentConfig (the Vault Agent config we render into VAULT_CONFIG).
+// parsed annotations) or AgentConfigDocument (the agent configuration we render into VAULT_CONFIG).
 //
 // Values that vault-k8s parses per pod (run-as-user/group, resource quantities) stay strings
 // here, exactly as given, because vault-k8s writes them into the pod's defaults as strings and
