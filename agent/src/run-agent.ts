@@ -49,6 +49,15 @@ export async function runAgent(config: AgentConfig, deps: AgentDependencies): Pr
     return 1;
   }
 
+  let authMethod: ReturnType<typeof createAuthMethod>;
+  try {
+    authMethod = createAuthMethod(autoAuth.method);
+  } catch (error) {
+    // A Vault Agent method this agent does not implement: the config is valid, the agent cannot run it.
+    log.error({ err: coerceError(error) }, 'agent cannot start');
+    return 1;
+  }
+
   const client = new VaultClient(connection, { maxConnectionsPerHost: config.templateConfig.maxConnectionsPerHost });
   const tokenWrapper = createTokenWrapper(client);
   const sinks = autoAuth.sinks.map((sink) => new FileSink(sink, tokenWrapper));
@@ -149,7 +158,7 @@ export async function runAgent(config: AgentConfig, deps: AgentDependencies): Pr
   // Declared after the runner, whose callbacks only run once both exist.
   const authenticator: Authenticator = new Authenticator({
     client,
-    method: createAuthMethod(autoAuth.method),
+    method: authMethod,
     config: autoAuth.method,
     sinks,
     log: log.child({ component: 'auth' }),

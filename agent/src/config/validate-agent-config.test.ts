@@ -49,7 +49,7 @@ describe('validateAgentConfig', () => {
 
   it('lists every problem in one error', () => {
     const broken = {
-      auto_auth: { method: { type: 'ldap', colour: 'red', config: {} }, sink: [{ type: 'file', config: {} }] },
+      auto_auth: { method: { type: 'github', colour: 'red', config: {} }, sink: [{ type: 'file', config: {} }] },
       template: [{ destination: '', contents: 'x', source: '/y', perms: 'rw', engine: 'jinja' }],
       template_config: { exit_on_retry_failure: 'maybe' },
       vault: { adress: 'x' },
@@ -67,7 +67,7 @@ describe('validateAgentConfig', () => {
       expect.arrayContaining([
         'config.surprise: unknown key',
         'auto_auth.method.colour: unknown key',
-        expect.stringContaining('auto_auth.method.type: unsupported auth method "ldap"'),
+        expect.stringContaining('auto_auth.method.type: unknown auth method "github"'),
         'auto_auth.sink[0].config.path: is required',
         'template[0].destination: is required',
         'template[0]: contents and source are mutually exclusive',

@@ -89,7 +89,16 @@ const CACHE_KEYS = new Set([
 ]);
 const PERSIST_KEYS = new Set([...RENDERED.persist, 'keep_after_import', 'service_account_token_file']);
 const API_PROXY_KEYS = new Set(['use_auto_auth_token', 'enforce_consistency', 'when_inconsistent']);
-const SUPPORTED_METHODS = new Set(['kubernetes', 'approle', 'jwt', 'token_file']);
+/**
+ * Vault Agent's auto-auth method types
+ * (https://developer.hashicorp.com/vault/docs/agent-and-proxy/autoauth/methods). A config naming
+ * one of them is valid, as in Vault Agent (which also refuses an unknown type only when it starts);
+ * whether this agent implements it is decided at start (agent/src/auth/create-auth-method.ts), so
+ * the loader accepts every document the webhook renders for a real method.
+ */
+const VAULT_AGENT_METHODS = new Set([
+  'alicloud', 'approle', 'aws', 'azure', 'cert', 'cf', 'gcp', 'jwt', 'kerberos', 'kubernetes', 'ldap', 'oci', 'pcf', 'token_file',
+]);
 
 export class AgentConfigError extends Error {
   override readonly name = 'AgentConfigError';
@@ -200,8 +209,8 @@ function readMethod(block: RawObject, path: string, issues: IssueList): AuthMeth
   checkKeys(block, METHOD_KEYS, path, issues);
   const type = field(block, 'type', decodeString, path, issues) ?? '';
   if (type === '') issues.add(`${path}.type`, 'is required');
-  else if (!SUPPORTED_METHODS.has(type)) {
-    issues.add(`${path}.type`, `unsupported auth method "${type}" (supported: ${[...SUPPORTED_METHODS].join(', ')})`);
+  else if (!VAULT_AGENT_METHODS.has(type)) {
+    issues.add(`${path}.type`, `unknown auth method "${type}" (Vault Agent's methods: ${[...VAULT_AGENT_METHODS].join(', ')})`);
   }
   const mountPath = (field(block, 'mount_path', decodeString, path, issues) ?? '').replace(/\/+$/, '');
   const minBackoffMs = positiveOrUndefined(field(block, 'min_backoff', decodeDurationMs, path, issues));
