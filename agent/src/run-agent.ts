@@ -24,6 +24,7 @@ import type { ShutdownHandle } from './supervisor/shutdown.js';
 import type { RunningListeners } from './listener/api-proxy.js';
 import type { PersistedCache } from './persist/cache-contents.js';
 import type { HandoffContext } from './persist/handoff.js';
+import { createReadyGate } from './lifecycle/ready-file.js';
 
 export interface AgentDependencies {
   readonly env: Environment;
@@ -92,6 +93,7 @@ export async function runAgent(config: AgentConfig, deps: AgentDependencies): Pr
     exitCode = 1;
     shutdown.shutdown(reason);
   };
+  const ready = createReadyGate(config.readyFile, templates.length > 0, log);
   const state = { tokenWritten: false, allRendered: templates.length === 0, runnerStarted: false, finishing: false, tokenObtainedAtMs: 0 };
   const finishIfInitDone = (): void => {
     if (!config.exitAfterAuth || !state.tokenWritten || !state.allRendered || state.finishing) return;
@@ -137,6 +139,7 @@ export async function runAgent(config: AgentConfig, deps: AgentDependencies): Pr
           onAllRendered: () => {
             state.allRendered = true;
             log.info('all templates rendered');
+            void ready.templatesRendered();
             finishIfInitDone();
           },
           onFailure: (error) => {
@@ -168,6 +171,7 @@ export async function runAgent(config: AgentConfig, deps: AgentDependencies): Pr
     onToken: (token: AgentToken) => {
       state.tokenWritten = true;
       state.tokenObtainedAtMs = deps.now();
+      void ready.tokenWritten();
       // The restored secrets belong to the restored token: used once, with it, else dropped.
       const seeds = restored !== undefined && restored.token.token === token.token ? restored.secrets : undefined;
       restored = undefined;

@@ -15,7 +15,7 @@ export type AgentRole = 'init' | 'sidecar';
 export const AGENT_TOKEN_SINK_PATH = '/home/vault/.vault-token';
 export const AGENT_PID_FILE = '/home/vault/.pid';
 export const AGENT_CACHE_PATH = '/vault/agent-cache';
-/** Written by our agent once every template rendered; a native sidecar's startupProbe waits for it. */
+/** Written by our agent once every template and sink was written; the ready-file startupProbe waits for it. */
 export const AGENT_READY_FILE = '/home/vault/.vault-agent-ready';
 
 /** Assigns `value` to `key` unless it is "", false, 0 or undefined (Go's omitempty). */
@@ -51,9 +51,13 @@ function renderAutoAuth(spec: InjectionSpec): AgentConfigDocument['auto_auth'] {
   setIfPresent(method, 'namespace', autoAuth.namespace);
   if (Object.keys(autoAuth.config).length > 0) method.config = sortedRecord(autoAuth.config);
   setIfPresent(method, 'exit_on_err', autoAuth.exitOnErr ? true : undefined);
-  const sink: AgentConfigDocument['auto_auth']['sink'] = [{ type: 'file', config: { path: AGENT_TOKEN_SINK_PATH } }];
-  if (spec.injectToken) sink.push({ type: 'file', config: { path: posix.join(spec.secretVolumePath, 'token') } });
+  const sink: AgentConfigDocument['auto_auth']['sink'] = tokenSinkPaths(spec).map((path) => ({ type: 'file', config: { path } }));
   return { method, sink };
+}
+
+/** The token sinks: the agent's own, plus `<secret-volume-path>/token` with agent-inject-token. */
+export function tokenSinkPaths(spec: InjectionSpec): string[] {
+  return spec.injectToken ? [AGENT_TOKEN_SINK_PATH, posix.join(spec.secretVolumePath, 'token')] : [AGENT_TOKEN_SINK_PATH];
 }
 
 
@@ -122,7 +126,8 @@ export function renderAgentConfig(spec: InjectionSpec, role: AgentRole): AgentCo
   if (spec.disableIdleConnections !== undefined) config.disable_idle_connections = [...spec.disableIdleConnections];
   if (spec.disableKeepAlives !== undefined) config.disable_keep_alives = [...spec.disableKeepAlives];
   if (spec.telemetry !== undefined) config.telemetry = { ...spec.telemetry };
-  if (spec.nativeSidecar && role === 'sidecar') config.ready_file = AGENT_READY_FILE;
+  // Only for the ready-file probe: the default (files) keeps the document what Vault Agent reads.
+  if (spec.nativeSidecar && role === 'sidecar' && spec.nativeSidecarProbe.kind === 'ready-file') config.ready_file = AGENT_READY_FILE;
   return config;
 }
 
