@@ -95,3 +95,16 @@ export function timeline(run: PodRun): string[] {
     .filter((event) => event.kind === 'start' || event.kind === 'exit' || event.kind === 'started')
     .map((event) => `${event.kind} ${event.container}${event.code === undefined ? '' : ` ${event.code}`}`);
 }
+
+/** Waits (bounded) until a container printed `text`. */
+export async function waitForOutput(vault: VaultDouble, run: PodRun, container: string, text: string, timeoutMs = 20_000): Promise<void> {
+  await vault.waitFor(() => run.container(container)?.output().includes(text) === true, timeoutMs, `${container} printing ${JSON.stringify(text)}\n${run.output()}`);
+}
+
+/** An app that waits for its files (a sidecar-only pod has no init container to wait for). */
+export const WAIT_THEN_READ_FILES = `while ! test -e /vault/secrets/db || ! test -e /vault/secrets/api; do sleep 0.2; done; ${READ_FILES}`;
+
+/** Runs until SIGTERM, then exits 0 (an app that handles SIGTERM as PID 1). */
+export function serving(script: string): string {
+  return `trap 'exit 0' TERM; ${script}; sleep 600 & wait`;
+}
