@@ -159,7 +159,10 @@ export async function runPod(options: PodRunnerOptions): Promise<PodRun> {
     }
     note({ kind: 'sigterm', container: container.name });
     process.signal('SIGTERM');
-    const killed = await Promise.race([process.exited.then(() => false), sleep(Math.max(deadline - Date.now(), 1000)).then(() => true)]);
+    let timer: NodeJS.Timeout | undefined;
+    const deadlinePassed = new Promise<boolean>((resolve) => { timer = setTimeout(() => { resolve(true); }, Math.max(deadline - Date.now(), 1000)); });
+    const killed = await Promise.race([process.exited.then(() => false), deadlinePassed]);
+    clearTimeout(timer);
     if (killed) {
       note({ kind: 'sigkill', container: container.name });
       process.signal('SIGKILL');
