@@ -27,6 +27,7 @@ import type { PersistedCache } from './persist/cache-contents.js';
 import type { HandoffContext } from './persist/handoff.js';
 import type { LifecycleHooks } from './lifecycle/agent-lifecycle.js';
 import { AgentLifecycle } from './lifecycle/agent-lifecycle.js';
+import { writeReadyFile } from './lifecycle/ready-file.js';
 
 export interface AgentDependencies {
   readonly env: Environment;
@@ -52,6 +53,7 @@ interface PreparedStart {
   readonly client: VaultClient;
   readonly sinks: readonly FileSink[];
   readonly templates: readonly PreparedTemplate[];
+  readonly authMethod: ReturnType<typeof createAuthMethod>;
   readonly handoff: HandoffContext | undefined;
   readonly restored: PersistedCache | undefined;
 }
@@ -68,6 +70,14 @@ async function prepareStart(config: AgentConfig, deps: AgentDependencies): Promi
   const autoAuth = config.autoAuth;
   if (autoAuth === undefined) {
     log.error('auto_auth is required: this agent does not run without it');
+    return 1;
+  }
+  let authMethod: ReturnType<typeof createAuthMethod>;
+  try {
+    authMethod = createAuthMethod(autoAuth.method);
+  } catch (error) {
+    // A Vault Agent method this agent does not implement: the config is valid, the agent cannot run it.
+    log.error({ err: coerceError(error) }, 'agent cannot start');
     return 1;
   }
 
@@ -89,7 +99,20 @@ async function prepareStart(config: AgentConfig, deps: AgentDependencies): Promi
     return 1;
   }
   if (config.pidFile !== undefined) await writePidFile(config.pidFile, log);
-  return { connection, autoAuth, client, sinks, templates, handoff, restored: restore.kind === 'restored' ? restore.cache : undefined };
+  return { connection, autoAuth, client, sinks, templates, authMethod, handoff, restored: restore.kind === 'restored' ? restore.cache : undefined };
+}
+
+/** The caller's hooks, plus the ready file (`ready_file`) written when the lifecycle reports ready. */
+function readyHooks(config: AgentConfig, deps: AgentDependencies): LifecycleHooks {
+  const { readyFile } = config;
+  const onReady = deps.hooks?.onReady;
+  if (readyFile === undefined) return onReady === undefined ? {} : { onReady };
+  return {
+    onReady: () => {
+      onReady?.();
+      void writeReadyFile(readyFile, deps.log);
+    },
+  };
 }
 
 /** Wires the lifecycle, runner, auto-auth and listeners; runs until shutdown; the exit code. */
@@ -107,12 +130,12 @@ async function runPrepared(config: AgentConfig, deps: AgentDependencies, start: 
     now: deps.now,
     sleep: deps.sleep,
     random: deps.random,
-    ...(deps.hooks === undefined ? {} : { hooks: deps.hooks }),
+    hooks: readyHooks(config, deps),
   });
   const runner = start.templates.length === 0 ? undefined : createRunner({ config, start, deps, lifecycle });
   const authenticator = new Authenticator({
     client,
-    method: createAuthMethod(autoAuth.method),
+    method: start.authMethod,
     config: autoAuth.method,
     sinks: start.sinks,
     log: log.child({ component: 'auth' }),

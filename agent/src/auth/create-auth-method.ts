@@ -20,6 +20,6 @@ export function createAuthMethod(config: AuthMethodConfig): AuthMethod {
     case 'token_file':
       return createTokenFileMethod(config.config, files.readFile);
     default:
-      throw new AuthMethodError(`unsupported auth method ${config.type}`);
+      throw new AuthMethodError(`auth method "${config.type}" is not implemented by this agent (implemented: kubernetes, approle, jwt, token_file)`);
   }
 }

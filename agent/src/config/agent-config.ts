@@ -118,6 +118,11 @@ export interface AgentConfig {
   readonly persist: PersistConfig | undefined;
   readonly logLevel: string | undefined;
   readonly logFormat: string | undefined;
+  /**
+   * vault-injector extension (`ready_file`): created atomically once every template and token sink
+   * has been written for the first time; a native sidecar's startupProbe can wait for it.
+   */
+  readonly readyFile: string | undefined;
   /** Accepted settings this agent does not act on (telemetry, log_file, disable_mlock…), for one log line each. */
   readonly ignored: readonly string[];
 }

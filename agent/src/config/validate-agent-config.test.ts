@@ -34,6 +34,12 @@ describe('validateAgentConfig', () => {
     expect(config.pidFile).toBe('/home/vault/.pid');
   });
 
+  it('reads ready_file (the native-sidecar extension) and insists on an absolute path', () => {
+    expect(validateAgentConfig(injectorInit).readyFile).toBeUndefined();
+    expect(validateAgentConfig({ ...injectorInit, ready_file: '/home/vault/.vault-agent-ready' }).readyFile).toBe('/home/vault/.vault-agent-ready');
+    expect(() => validateAgentConfig({ ...injectorInit, ready_file: 'ready' })).toThrow('ready_file: must be an absolute path, got "ready"');
+  });
+
   it('defaults the mount path to auth/<type> and trims a trailing slash', () => {
     const base = { ...injectorInit, auto_auth: { ...injectorInit.auto_auth, method: { type: 'kubernetes', config: { role: 'r' } } } };
     expect(validateAgentConfig(base).autoAuth?.method.mountPath).toBe('auth/kubernetes');
@@ -43,7 +49,7 @@ describe('validateAgentConfig', () => {
 
   it('lists every problem in one error', () => {
     const broken = {
-      auto_auth: { method: { type: 'ldap', colour: 'red', config: {} }, sink: [{ type: 'file', config: {} }] },
+      auto_auth: { method: { type: 'github', colour: 'red', config: {} }, sink: [{ type: 'file', config: {} }] },
       template: [{ destination: '', contents: 'x', source: '/y', perms: 'rw', engine: 'jinja' }],
       template_config: { exit_on_retry_failure: 'maybe' },
       vault: { adress: 'x' },
@@ -61,7 +67,7 @@ describe('validateAgentConfig', () => {
       expect.arrayContaining([
         'config.surprise: unknown key',
         'auto_auth.method.colour: unknown key',
-        expect.stringContaining('auto_auth.method.type: unsupported auth method "ldap"'),
+        expect.stringContaining('auto_auth.method.type: unknown auth method "github"'),
         'auto_auth.sink[0].config.path: is required',
         'template[0].destination: is required',
         'template[0]: contents and source are mutually exclusive',

@@ -16,6 +16,17 @@ import type {
   VaultConnectionConfig,
 } from './agent-config.js';
 import { DEFAULTS, TEMPLATE_ENGINES } from './agent-config.js';
+import type {
+  AgentConfigDocument,
+  AgentConfigDocumentCache,
+  AgentConfigDocumentListener,
+  AgentConfigDocumentMethod,
+  AgentConfigDocumentSink,
+  AgentConfigDocumentTemplate,
+  AgentConfigDocumentTemplateConfig,
+  AgentConfigDocumentVault,
+} from '../../../common/src/agent-config-document.js';
+import { keysOf } from '../../../common/src/agent-config-document.js';
 import type { RawObject } from './config-reader.js';
 import { IssueList, blockList, checkKeys, field, isObject, labelledBlocks, objectField, singleBlock } from './config-reader.js';
 import {
@@ -28,38 +39,66 @@ import {
   describe,
 } from './config-values.js';
 
+// Every key the webhook can render (AgentConfigDocument, checked by the compiler through keysOf),
+// then the rest of what Vault Agent accepts
+// (https://developer.hashicorp.com/vault/docs/agent-and-proxy/agent#configuration-file-options).
+type Document = AgentConfigDocument;
+const RENDERED = {
+  topLevel: keysOf<Document>()([
+    'auto_auth', 'exit_after_auth', 'pid_file', 'vault', 'template', 'listener', 'cache', 'template_config',
+    'disable_idle_connections', 'disable_keep_alives', 'telemetry', 'ready_file',
+  ]),
+  autoAuth: keysOf<Document['auto_auth']>()(['method', 'sink']),
+  method: keysOf<AgentConfigDocumentMethod>()(['type', 'mount_path', 'min_backoff', 'max_backoff', 'namespace', 'config', 'exit_on_err']),
+  sink: keysOf<AgentConfigDocumentSink>()(['type', 'config']),
+  sinkConfig: keysOf<AgentConfigDocumentSink['config']>()(['path']),
+  vault: keysOf<AgentConfigDocumentVault>()(['address', 'ca_cert', 'ca_path', 'tls_skip_verify', 'client_cert', 'client_key', 'tls_server_name']),
+  template: keysOf<AgentConfigDocumentTemplate>()([
+    'destination', 'contents', 'left_delimiter', 'right_delimiter', 'command', 'source', 'perms', 'error_on_missing_key', 'engine',
+  ]),
+  templateConfig: keysOf<AgentConfigDocumentTemplateConfig>()([
+    'exit_on_retry_failure', 'static_secret_render_interval', 'max_connections_per_host', 'lease_renewal_threshold',
+  ]),
+  listener: keysOf<AgentConfigDocumentListener>()(['type', 'address', 'tls_disable', 'agent_api']),
+  cache: keysOf<AgentConfigDocumentCache>()(['use_auto_auth_token', 'persist']),
+  persist: keysOf<NonNullable<AgentConfigDocumentCache['persist']>>()(['type', 'path', 'exit_on_err']),
+} as const;
+
 const TOP_LEVEL_KEYS = new Set([
-  'auto_auth', 'exit_after_auth', 'pid_file', 'vault', 'template', 'template_config', 'listener', 'cache', 'api_proxy',
-  'telemetry', 'disable_idle_connections', 'disable_keep_alives', 'log_level', 'log_format', 'log_file',
-  'log_rotate_bytes', 'log_rotate_duration', 'log_rotate_max_files', 'disable_mlock', 'env_template', 'exec',
+  ...RENDERED.topLevel, 'api_proxy', 'log_level', 'log_format', 'log_file', 'log_rotate_bytes', 'log_rotate_duration',
+  'log_rotate_max_files', 'disable_mlock', 'env_template', 'exec',
 ]);
-const AUTO_AUTH_KEYS = new Set(['method', 'sink', 'sinks', 'enable_reauth_on_new_credentials']);
-const METHOD_KEYS = new Set(['type', 'mount_path', 'namespace', 'wrap_ttl', 'min_backoff', 'max_backoff', 'exit_on_err', 'config']);
-const SINK_KEYS = new Set(['type', 'config', 'wrap_ttl', 'dh_type', 'dh_path', 'derive_key', 'aad', 'aad_env_var']);
-const SINK_CONFIG_KEYS = new Set(['path', 'mode', 'owner', 'group']);
-const VAULT_KEYS = new Set([
-  'address', 'ca_cert', 'ca_path', 'client_cert', 'client_key', 'tls_skip_verify', 'tls_server_name', 'namespace', 'retry',
-]);
+const AUTO_AUTH_KEYS = new Set([...RENDERED.autoAuth, 'sinks', 'enable_reauth_on_new_credentials']);
+const METHOD_KEYS = new Set([...RENDERED.method, 'wrap_ttl']);
+const SINK_KEYS = new Set([...RENDERED.sink, 'wrap_ttl', 'dh_type', 'dh_path', 'derive_key', 'aad', 'aad_env_var']);
+const SINK_CONFIG_KEYS = new Set([...RENDERED.sinkConfig, 'mode', 'owner', 'group']);
+const VAULT_KEYS = new Set([...RENDERED.vault, 'namespace', 'retry']);
 const TEMPLATE_KEYS = new Set([
-  'destination', 'contents', 'source', 'create_dest_dirs', 'perms', 'backup', 'error_on_missing_key', 'left_delimiter',
-  'right_delimiter', 'command', 'command_timeout', 'exec', 'wait', 'sandbox_path', 'function_denylist', 'user', 'group',
-  'uid', 'gid', 'error_fatal', 'engine',
+  ...RENDERED.template, 'create_dest_dirs', 'backup', 'command_timeout', 'exec', 'wait', 'sandbox_path', 'function_denylist',
+  'user', 'group', 'uid', 'gid', 'error_fatal',
 ]);
-const TEMPLATE_CONFIG_KEYS = new Set([
-  'exit_on_retry_failure', 'static_secret_render_interval', 'max_connections_per_host', 'lease_renewal_threshold',
-]);
+const TEMPLATE_CONFIG_KEYS = new Set(RENDERED.templateConfig);
 const LISTENER_KEYS = new Set([
-  'type', 'address', 'tls_disable', 'tls_cert_file', 'tls_key_file', 'tls_min_version', 'tls_max_version',
-  'tls_client_ca_file', 'tls_require_and_verify_client_cert', 'tls_disable_client_certs', 'require_request_header',
-  'role', 'agent_api', 'proxy_api', 'socket_mode', 'socket_user', 'socket_group', 'telemetry',
+  ...RENDERED.listener, 'tls_cert_file', 'tls_key_file', 'tls_min_version', 'tls_max_version', 'tls_client_ca_file',
+  'tls_require_and_verify_client_cert', 'tls_disable_client_certs', 'require_request_header', 'role', 'proxy_api',
+  'socket_mode', 'socket_user', 'socket_group', 'telemetry',
 ]);
 const CACHE_KEYS = new Set([
-  'use_auto_auth_token', 'persist', 'enforce_consistency', 'when_inconsistent', 'cache_static_secrets',
-  'disable_caching_dynamic_secrets', 'static_secret_token_capability_refresh_interval',
+  ...RENDERED.cache, 'enforce_consistency', 'when_inconsistent', 'cache_static_secrets', 'disable_caching_dynamic_secrets',
+  'static_secret_token_capability_refresh_interval',
 ]);
-const PERSIST_KEYS = new Set(['type', 'path', 'keep_after_import', 'exit_on_err', 'service_account_token_file']);
+const PERSIST_KEYS = new Set([...RENDERED.persist, 'keep_after_import', 'service_account_token_file']);
 const API_PROXY_KEYS = new Set(['use_auto_auth_token', 'enforce_consistency', 'when_inconsistent']);
-const SUPPORTED_METHODS = new Set(['kubernetes', 'approle', 'jwt', 'token_file']);
+/**
+ * Vault Agent's auto-auth method types
+ * (https://developer.hashicorp.com/vault/docs/agent-and-proxy/autoauth/methods). A config naming
+ * one of them is valid, as in Vault Agent (which also refuses an unknown type only when it starts);
+ * whether this agent implements it is decided at start (agent/src/auth/create-auth-method.ts), so
+ * the loader accepts every document the webhook renders for a real method.
+ */
+const VAULT_AGENT_METHODS = new Set([
+  'alicloud', 'approle', 'aws', 'azure', 'cert', 'cf', 'gcp', 'jwt', 'kerberos', 'kubernetes', 'ldap', 'oci', 'pcf', 'token_file',
+]);
 
 export class AgentConfigError extends Error {
   override readonly name = 'AgentConfigError';
@@ -108,6 +147,7 @@ export function validateAgentConfig(raw: unknown): AgentConfig {
     persist,
     logLevel: field(raw, 'log_level', decodeString, 'config', issues),
     logFormat: field(raw, 'log_format', decodeString, 'config', issues),
+    readyFile: readReadyFile(raw, issues),
     ignored,
   };
   checkRelations(config, issues);
@@ -169,8 +209,8 @@ function readMethod(block: RawObject, path: string, issues: IssueList): AuthMeth
   checkKeys(block, METHOD_KEYS, path, issues);
   const type = field(block, 'type', decodeString, path, issues) ?? '';
   if (type === '') issues.add(`${path}.type`, 'is required');
-  else if (!SUPPORTED_METHODS.has(type)) {
-    issues.add(`${path}.type`, `unsupported auth method "${type}" (supported: ${[...SUPPORTED_METHODS].join(', ')})`);
+  else if (!VAULT_AGENT_METHODS.has(type)) {
+    issues.add(`${path}.type`, `unknown auth method "${type}" (Vault Agent's methods: ${[...VAULT_AGENT_METHODS].join(', ')})`);
   }
   const mountPath = (field(block, 'mount_path', decodeString, path, issues) ?? '').replace(/\/+$/, '');
   const minBackoffMs = positiveOrUndefined(field(block, 'min_backoff', decodeDurationMs, path, issues));
@@ -375,6 +415,13 @@ function readUseAutoAuthToken(block: RawObject | undefined, path: string, issues
     return false;
   }
   return decoded.value;
+}
+
+/** vault-injector extension: an absolute path the agent creates once everything was written once. */
+function readReadyFile(raw: RawObject, issues: IssueList): string | undefined {
+  const path = emptyToUndefined(field(raw, 'ready_file', decodeString, 'config', issues));
+  if (path !== undefined && !path.startsWith('/')) issues.add('ready_file', `must be an absolute path, got ${JSON.stringify(path)}`);
+  return path;
 }
 
 function emptyToUndefined(value: string | undefined): string | undefined {

@@ -106,7 +106,7 @@ export interface StartAgentOptions {
   readonly command?: readonly string[];
 }
 
-function shellQuote(value: string): string {
+export function shellQuote(value: string): string {
   return `'${value.replace(/'/g, `'\\''`)}'`;
 }
 

@@ -49,8 +49,17 @@ describe('agent-native-sidecar', () => {
     expect(result.spec?.containers?.map((container) => container.name)).toEqual(['job']);
     const agent = init[1];
     expect(agent?.restartPolicy).toBe('Always');
-    expect(agent?.startupProbe?.exec?.command).toEqual(['/bin/sh', '-c', 'test -e /home/vault/.vault-agent-ready']);
-    expect(agentConfig(agent)).toMatchObject({ exit_after_auth: false, ready_file: '/home/vault/.vault-agent-ready' });
+    // Default probe: the files themselves (any agent image), with timings for a slow Vault.
+    expect(agent?.startupProbe).toEqual({
+      exec: { command: ['/bin/sh', '-c', "test -e '/vault/secrets/db' && test -e '/home/vault/.vault-token'"] },
+      periodSeconds: 2,
+      timeoutSeconds: 5,
+      failureThreshold: 450,
+    });
+    expect(agentConfig(agent)).toMatchObject({ exit_after_auth: false });
+    expect(agentConfig(agent)['ready_file']).toBeUndefined();
+    // exec: the agent is PID 1 and gets the kubelet's SIGTERM itself.
+    expect(agent?.args).toEqual(['echo ${VAULT_CONFIG?} | base64 -d > /home/vault/config.json && exec vault agent -config=/home/vault/config.json']);
     expect(result.spec?.volumes?.map((volume) => volume.name)).toEqual(['sa', 'home-sidecar', 'vault-secrets']);
     // The pod's own init containers get the secrets volume, as with vault-agent-init.
     expect(init[0]?.volumeMounts).toEqual([{ name: 'vault-secrets', mountPath: '/vault/secrets' }]);
@@ -73,5 +82,44 @@ describe('agent-native-sidecar', () => {
     expect(injected).toMatchObject({ decision: 'injected', injectionType: 'sidecar_only' });
     const denied = admit({ uid: 'u', namespace: 'ns', object: pod({ [`${P}agent-native-sidecar`]: 'sure' }) }, settings());
     expect(denied.response.status?.message).toContain('vault.hashicorp.com/agent-native-sidecar');
+  });
+
+  it('ready-file probe by annotation or flag: the config asks our agent for the ready file; timings by annotation over flag', () => {
+    const byAnnotation = mutated(
+      pod({ [`${P}agent-native-sidecar`]: 'true', [`${P}agent-native-sidecar-probe`]: 'ready-file', [`${P}agent-native-sidecar-probe-period`]: '1' }),
+      settings('-native-sidecar-probe-failure-threshold=60'),
+    );
+    const agent = byAnnotation.spec?.initContainers?.[1];
+    expect(agent?.startupProbe).toEqual({
+      exec: { command: ['/bin/sh', '-c', "test -e '/home/vault/.vault-agent-ready'"] },
+      periodSeconds: 1,
+      timeoutSeconds: 5,
+      failureThreshold: 60,
+    });
+    expect(agentConfig(agent)['ready_file']).toBe('/home/vault/.vault-agent-ready');
+    const byFlag = mutated(pod({ [`${P}agent-native-sidecar`]: 'true' }), settings('-native-sidecar-probe=ready-file'));
+    expect(agentConfig(byFlag.spec?.initContainers?.[1])['ready_file']).toBe('/home/vault/.vault-agent-ready');
+  });
+
+  it('rejects bad probe settings naming the annotation or the flag', () => {
+    const denied = admit({ uid: 'u', namespace: 'ns', object: pod({ [`${P}agent-native-sidecar`]: 'true', [`${P}agent-native-sidecar-probe-timeout`]: '0' }) }, settings());
+    expect(denied.response.status?.message).toContain('vault.hashicorp.com/agent-native-sidecar-probe-timeout');
+    const kind = admit({ uid: 'u', namespace: 'ns', object: pod({ [`${P}agent-native-sidecar`]: 'true', [`${P}agent-native-sidecar-probe`]: 'magic' }) }, settings());
+    expect(kind.response.status?.message).toContain('vault.hashicorp.com/agent-native-sidecar-probe');
+    const flags = parseSettings(['-vault-address=https://vault:8200', '-native-sidecar-probe=magic', '-native-sidecar-probe-period=x'], {});
+    expect(flags).toEqual({
+      kind: 'problems',
+      problems: ['invalid -native-sidecar-probe "magic": expected files or ready-file', 'invalid -native-sidecar-probe-period "x": expected a whole number from 1 to 86400'],
+    });
+  });
+
+  it('warns when the ready file cannot come: the official image, or a ConfigMap config', () => {
+    const official = admit(
+      { uid: 'u', namespace: 'ns', object: pod({ [`${P}agent-native-sidecar`]: 'true', [`${P}agent-native-sidecar-probe`]: 'ready-file', [`${P}agent-image`]: 'hashicorp/vault:1.16' }) },
+      settings(),
+    );
+    expect(official.response.warnings?.join('\n')).toContain('needs the vault-injector agent image');
+    const filesOfficial = admit({ uid: 'u', namespace: 'ns', object: pod({ [`${P}agent-native-sidecar`]: 'true', [`${P}agent-image`]: 'hashicorp/vault:1.16' }) }, settings());
+    expect(filesOfficial.response.warnings ?? []).toEqual([]);
   });
 });

@@ -1,6 +1,7 @@
 // InjectionSpec: one pod's vault.hashicorp.com/* annotations, parsed once, validated and fully
 // defaulted (Settings supply the injector-level defaults). Builders read only this; nothing
 // downstream looks at annotation strings again.
+import type { NativeSidecarProbe } from './native-sidecar-probe.js';
 import type { Operation } from 'fast-json-patch';
 import type { K8sEnvVar, K8sVolumeMount } from './pod.js';
 
@@ -114,6 +115,8 @@ export interface InjectionSpec {
    * restartPolicy Always and a startupProbe on the agent's ready file, and replaces vault-agent-init.
    */
   readonly nativeSidecar: boolean;
+  /** The native sidecar's startupProbe: what it checks and its timings (annotations over flags). */
+  readonly nativeSidecarProbe: NativeSidecarProbe;
   readonly initFirst: boolean;
   /** App containers that get the secret volume mounts. */
   readonly injectContainers: readonly string[];

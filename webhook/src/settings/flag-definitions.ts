@@ -70,7 +70,13 @@ export const FLAG_DEFINITIONS: readonly FlagDefinition[] = [
     'Comma-separated list of Vault features where keep-alives should be disabled.'),
   stringFlag('tls-min-version', 'AGENT_INJECT_TLS_MIN_VERSION', 'tls12', 'Minimum supported version of TLS: tls10, tls11, tls12, tls13.'),
   boolFlag('native-sidecar', 'AGENT_INJECT_NATIVE_SIDECAR', false,
-    'vault-injector extension: inject the agent as a native sidecar (Kubernetes >= 1.29) by default; needs the vault-injector agent image.'),
+    'vault-injector extension: inject the agent as a native sidecar (Kubernetes >= 1.29) by default.'),
+  stringFlag('native-sidecar-probe', 'AGENT_INJECT_NATIVE_SIDECAR_PROBE', 'files',
+    'vault-injector extension: what the native sidecar\'s startupProbe checks: "files" (every template destination and the token sink; any agent image) or "ready-file" (the vault-injector agent\'s ready file).'),
+  stringFlag('native-sidecar-probe-period', 'AGENT_INJECT_NATIVE_SIDECAR_PROBE_PERIOD', '2', 'vault-injector extension: startupProbe periodSeconds of the native sidecar.'),
+  stringFlag('native-sidecar-probe-timeout', 'AGENT_INJECT_NATIVE_SIDECAR_PROBE_TIMEOUT', '5', 'vault-injector extension: startupProbe timeoutSeconds of the native sidecar.'),
+  stringFlag('native-sidecar-probe-failure-threshold', 'AGENT_INJECT_NATIVE_SIDECAR_PROBE_FAILURE_THRESHOLD', '450',
+    'vault-injector extension: startupProbe failureThreshold of the native sidecar (× period = the longest wait for the first render).'),
   stringFlag('tls-cipher-suites', 'AGENT_INJECT_TLS_CIPHER_SUITES', '', 'Comma-separated list of supported cipher suites for TLS 1.0-1.2 (Go names).'),
 ];
 

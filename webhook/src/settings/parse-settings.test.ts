@@ -46,6 +46,7 @@ describe('defaults', () => {
       telemetryPath: '',
       useLeaderElector: false,
       nativeSidecar: false,
+      nativeSidecarProbe: { kind: 'files', periodSeconds: 2, timeoutSeconds: 5, failureThreshold: 450 },
       namespace: 'default',
       podName: '',
     });

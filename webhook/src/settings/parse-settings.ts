@@ -1,5 +1,6 @@
 // (argv, env) → Settings, with vault-k8s's precedence (a non-empty AGENT_INJECT_* variable beats
 // the flag) and its startup error texts (spec §3). Pure: no process access, every problem listed.
+import { NATIVE_SIDECAR_PROBE_DEFAULTS, PROBE_KINDS, parseProbeCount, parseProbeKind, type NativeSidecarProbe } from '../inject/native-sidecar-probe.js';
 import { parseGoBool, parseGoFloat64, parseGoInt64 } from '../../../common/src/go-strconv.js';
 import { parseGoDuration } from '../../../common/src/go-duration.js';
 import { ENV_ONLY, FLAG_DEFINITIONS } from './flag-definitions.js';
@@ -98,6 +99,7 @@ function telemetryProblem(path: string): string | undefined {
 interface Checked {
   readonly logLevel: LogLevel;
   readonly defaultTemplate: DefaultTemplate;
+  readonly nativeSidecarProbe: NativeSidecarProbe;
 }
 
 /** The startup checks vault-k8s makes after reading flags and env, in its order. */
@@ -122,7 +124,23 @@ function checkValues(values: ReadonlyMap<string, string>, problems: string[]): C
   if (listen !== undefined) problems.push(listen);
   const telemetry = telemetryProblem(get('telemetry-path'));
   if (telemetry !== undefined) problems.push(telemetry);
-  return { logLevel: logLevel ?? 'info', defaultTemplate: template === 'json' ? 'json' : 'map' };
+  return { logLevel: logLevel ?? 'info', defaultTemplate: template === 'json' ? 'json' : 'map', nativeSidecarProbe: checkProbe(get, problems) };
+}
+
+function checkProbe(get: (name: string) => string, problems: string[]): NativeSidecarProbe {
+  const kind = parseProbeKind(get('native-sidecar-probe'));
+  if (kind === undefined) problems.push(`invalid -native-sidecar-probe ${JSON.stringify(get('native-sidecar-probe'))}: expected ${PROBE_KINDS.join(' or ')}`);
+  const count = (name: string): number => {
+    const parsed = parseProbeCount(get(name));
+    if (parsed === undefined) problems.push(`invalid -${name} ${JSON.stringify(get(name))}: expected a whole number from 1 to 86400`);
+    return parsed ?? 1;
+  };
+  return {
+    kind: kind ?? NATIVE_SIDECAR_PROBE_DEFAULTS.kind,
+    periodSeconds: count('native-sidecar-probe-period'),
+    timeoutSeconds: count('native-sidecar-probe-timeout'),
+    failureThreshold: count('native-sidecar-probe-failure-threshold'),
+  };
 }
 
 function buildSettings(values: ReadonlyMap<string, string>, env: Environment, checked: Checked, numbers: readonly [number, number]): Settings {
@@ -176,6 +194,7 @@ function buildSettings(values: ReadonlyMap<string, string>, env: Environment, ch
     telemetryPath: get('telemetry-path'),
     useLeaderElector: bool('use-leader-elector'),
     nativeSidecar: bool('native-sidecar'),
+    nativeSidecarProbe: Object.freeze(checked.nativeSidecarProbe),
     namespace: nonEmpty(env[ENV_ONLY.namespace]) ?? 'default',
     podName: env[ENV_ONLY.podName] ?? '',
   };

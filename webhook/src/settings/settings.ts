@@ -1,10 +1,11 @@
 // Settings: the injector process's own configuration (vault-k8s `agent-inject` flags and their
 // AGENT_INJECT_* environment overrides, spec §3). Not to be confused with InjectionSpec (one pod's
-// parsed annotations) or AgentConfig (the Vault Agent config we render into VAULT_CONFIG).
+// parsed annotations) or AgentConfigDocument (the agent configuration we render into VAULT_CONFIG).
 //
 // Values that vault-k8s parses per pod (run-as-user/group, resource quantities) stay strings
 // here, exactly as given, because vault-k8s writes them into the pod's defaults as strings and
 // the per-pod parse decides (an empty string means "unset").
+import type { NativeSidecarProbe } from '../inject/native-sidecar-probe.js';
 
 export type TlsMinVersion = 'tls10' | 'tls11' | 'tls12' | 'tls13';
 export type LogLevel = 'trace' | 'debug' | 'info' | 'warn' | 'error';
@@ -76,6 +77,8 @@ export interface Settings {
   readonly useLeaderElector: boolean;
   /** vault-injector extension: default for the agent-native-sidecar annotation. */
   readonly nativeSidecar: boolean;
+  /** vault-injector extension: defaults for the native sidecar's startupProbe (annotations override). */
+  readonly nativeSidecarProbe: NativeSidecarProbe;
 
   /** The injector's own namespace (env NAMESPACE, default "default") and pod name (env POD_NAME). */
   readonly namespace: string;

@@ -1,7 +1,13 @@
-// InjectionSpec + container role → the Vault Agent configuration (AgentConfig) that vault-k8s
+// InjectionSpec + container role → the agent configuration document (AgentConfigDocument) vault-k8s
 // generates (spec §5). Keys are inserted in vault-k8s's struct order and omitted where it omits
 // them, so our JSON reads like the real thing in a diff; encodeAgentConfig matches Go's escaping.
 import { posix } from 'node:path';
+import type {
+  AgentConfigDocument,
+  AgentConfigDocumentCache,
+  AgentConfigDocumentListener,
+  AgentConfigDocumentTemplate,
+} from '../../../../common/src/agent-config-document.js';
 import type { InjectionSpec, SecretSpec } from '../spec.js';
 
 export type AgentRole = 'init' | 'sidecar';
@@ -9,74 +15,8 @@ export type AgentRole = 'init' | 'sidecar';
 export const AGENT_TOKEN_SINK_PATH = '/home/vault/.vault-token';
 export const AGENT_PID_FILE = '/home/vault/.pid';
 export const AGENT_CACHE_PATH = '/vault/agent-cache';
-/** Written by our agent once every template rendered; a native sidecar's startupProbe waits for it. */
+/** Written by our agent once every template and sink was written; the ready-file startupProbe waits for it. */
 export const AGENT_READY_FILE = '/home/vault/.vault-agent-ready';
-
-export interface AgentConfigTemplate {
-  destination: string;
-  contents?: string;
-  left_delimiter?: string;
-  right_delimiter?: string;
-  command?: string;
-  source?: string;
-  perms?: string;
-  error_on_missing_key?: boolean;
-  /** Our extension: present only when a template uses the Handlebars engine. */
-  engine?: 'handlebars';
-}
-
-export interface AgentConfigListener {
-  type: 'tcp';
-  address: string;
-  tls_disable: true;
-  agent_api?: { enable_quit: true };
-}
-
-export interface AgentConfigCache {
-  use_auto_auth_token?: string;
-  persist?: { type: 'kubernetes'; path: string; exit_on_err?: true };
-}
-
-/** The Vault Agent configuration document (what the agent reads from -config). */
-export interface AgentConfig {
-  auto_auth: {
-    method: {
-      type: string;
-      mount_path?: string;
-      min_backoff?: string;
-      max_backoff?: string;
-      namespace?: string;
-      config?: Record<string, string>;
-      exit_on_err?: true;
-    };
-    sink: { type: 'file'; config: { path: string } }[];
-  };
-  exit_after_auth: boolean;
-  pid_file: string;
-  vault: {
-    address: string;
-    ca_cert?: string;
-    ca_path?: string;
-    tls_skip_verify?: true;
-    client_cert?: string;
-    client_key?: string;
-    tls_server_name?: string;
-  };
-  template?: AgentConfigTemplate[];
-  listener?: AgentConfigListener[];
-  cache?: AgentConfigCache;
-  template_config: {
-    exit_on_retry_failure: boolean;
-    static_secret_render_interval?: string;
-    max_connections_per_host?: number;
-    lease_renewal_threshold?: number;
-  };
-  disable_idle_connections?: string[];
-  disable_keep_alives?: string[];
-  telemetry?: Record<string, unknown>;
-  /** vault-injector extension (native sidecar only): the agent creates this file once ready. */
-  ready_file?: string;
-}
 
 /** Assigns `value` to `key` unless it is "", false, 0 or undefined (Go's omitempty). */
 function setIfPresent<T extends object, K extends keyof T>(target: T, key: K, value: T[K] | '' | false | 0 | undefined): void {
@@ -89,8 +29,8 @@ function sortedRecord(record: Readonly<Record<string, string>>): Record<string, 
   return sorted;
 }
 
-function renderTemplate(secret: SecretSpec): AgentConfigTemplate {
-  const template: AgentConfigTemplate = { destination: secret.destination };
+function renderTemplate(secret: SecretSpec): AgentConfigDocumentTemplate {
+  const template: AgentConfigDocumentTemplate = { destination: secret.destination };
   setIfPresent(template, 'contents', secret.contents);
   setIfPresent(template, 'left_delimiter', secret.leftDelimiter);
   setIfPresent(template, 'right_delimiter', secret.rightDelimiter);
@@ -102,24 +42,28 @@ function renderTemplate(secret: SecretSpec): AgentConfigTemplate {
   return template;
 }
 
-function renderAutoAuth(spec: InjectionSpec): AgentConfig['auto_auth'] {
+function renderAutoAuth(spec: InjectionSpec): AgentConfigDocument['auto_auth'] {
   const { autoAuth } = spec;
-  const method: AgentConfig['auto_auth']['method'] = { type: autoAuth.type };
+  const method: AgentConfigDocument['auto_auth']['method'] = { type: autoAuth.type };
   setIfPresent(method, 'mount_path', autoAuth.mountPath);
   setIfPresent(method, 'min_backoff', autoAuth.minBackoff);
   setIfPresent(method, 'max_backoff', autoAuth.maxBackoff);
   setIfPresent(method, 'namespace', autoAuth.namespace);
   if (Object.keys(autoAuth.config).length > 0) method.config = sortedRecord(autoAuth.config);
   setIfPresent(method, 'exit_on_err', autoAuth.exitOnErr ? true : undefined);
-  const sink: AgentConfig['auto_auth']['sink'] = [{ type: 'file', config: { path: AGENT_TOKEN_SINK_PATH } }];
-  if (spec.injectToken) sink.push({ type: 'file', config: { path: posix.join(spec.secretVolumePath, 'token') } });
+  const sink: AgentConfigDocument['auto_auth']['sink'] = tokenSinkPaths(spec).map((path) => ({ type: 'file', config: { path } }));
   return { method, sink };
 }
 
+/** The token sinks: the agent's own, plus `<secret-volume-path>/token` with agent-inject-token. */
+export function tokenSinkPaths(spec: InjectionSpec): string[] {
+  return spec.injectToken ? [AGENT_TOKEN_SINK_PATH, posix.join(spec.secretVolumePath, 'token')] : [AGENT_TOKEN_SINK_PATH];
+}
 
-function renderVault(spec: InjectionSpec): AgentConfig['vault'] {
+
+function renderVault(spec: InjectionSpec): AgentConfigDocument['vault'] {
   const { vault } = spec;
-  const rendered: AgentConfig['vault'] = { address: vault.address };
+  const rendered: AgentConfigDocument['vault'] = { address: vault.address };
   setIfPresent(rendered, 'ca_cert', vault.caCert);
   setIfPresent(rendered, 'ca_path', vault.caPath);
   setIfPresent(rendered, 'tls_skip_verify', vault.tlsSkipVerify ? true : undefined);
@@ -130,13 +74,13 @@ function renderVault(spec: InjectionSpec): AgentConfig['vault'] {
 }
 
 /** Listener and cache per spec §5.4: persistent cache in both, plain cache only without init. */
-function renderCache(spec: InjectionSpec, role: AgentRole): Pick<AgentConfig, 'listener' | 'cache'> {
+function renderCache(spec: InjectionSpec, role: AgentRole): Pick<AgentConfigDocument, 'listener' | 'cache'> {
   const { cache } = spec;
   const listenerAddress = `127.0.0.1:${cache.listenerPort}`;
   const persist = cache.enabled && spec.injectInitContainer && spec.injectSidecar;
   const sidecarOnlyCache = cache.enabled && !spec.injectInitContainer && role === 'sidecar';
-  let listener: AgentConfigListener[] | undefined;
-  let rendered: AgentConfigCache | undefined;
+  let listener: AgentConfigDocumentListener[] | undefined;
+  let rendered: AgentConfigDocumentCache | undefined;
   if (persist || sidecarOnlyCache) {
     listener = [{ type: 'tcp', address: listenerAddress, tls_disable: true }];
     rendered = { use_auto_auth_token: cache.useAutoAuthToken };
@@ -151,30 +95,30 @@ function renderCache(spec: InjectionSpec, role: AgentRole): Pick<AgentConfig, 'l
     if (first !== undefined) first.agent_api = { enable_quit: true };
     rendered ??= {};
   }
-  const result: Pick<AgentConfig, 'listener' | 'cache'> = {};
+  const result: Pick<AgentConfigDocument, 'listener' | 'cache'> = {};
   if (listener !== undefined) result.listener = listener;
   if (rendered !== undefined) result.cache = rendered;
   return result;
 }
 
-function renderTemplateConfig(spec: InjectionSpec): AgentConfig['template_config'] {
+function renderTemplateConfig(spec: InjectionSpec): AgentConfigDocument['template_config'] {
   const { templateConfig } = spec;
-  const rendered: AgentConfig['template_config'] = { exit_on_retry_failure: templateConfig.exitOnRetryFailure };
+  const rendered: AgentConfigDocument['template_config'] = { exit_on_retry_failure: templateConfig.exitOnRetryFailure };
   setIfPresent(rendered, 'static_secret_render_interval', templateConfig.staticSecretRenderInterval);
   setIfPresent(rendered, 'max_connections_per_host', templateConfig.maxConnectionsPerHost);
   setIfPresent(rendered, 'lease_renewal_threshold', templateConfig.leaseRenewalThreshold);
   return rendered;
 }
 
-export function renderAgentConfig(spec: InjectionSpec, role: AgentRole): AgentConfig {
+export function renderAgentConfig(spec: InjectionSpec, role: AgentRole): AgentConfigDocument {
   const { listener, cache } = renderCache(spec, role);
   // Built key by key so the JSON follows vault-k8s's struct order (spec §5.1).
-  const config: AgentConfig = {
+  const config: AgentConfigDocument = {
     auto_auth: renderAutoAuth(spec),
     exit_after_auth: role === 'init',
     pid_file: AGENT_PID_FILE,
     vault: renderVault(spec),
-  } as AgentConfig;
+  } as AgentConfigDocument;
   if (spec.secrets.length > 0) config.template = spec.secrets.map(renderTemplate);
   if (listener !== undefined) config.listener = listener;
   if (cache !== undefined) config.cache = cache;
@@ -182,7 +126,8 @@ export function renderAgentConfig(spec: InjectionSpec, role: AgentRole): AgentCo
   if (spec.disableIdleConnections !== undefined) config.disable_idle_connections = [...spec.disableIdleConnections];
   if (spec.disableKeepAlives !== undefined) config.disable_keep_alives = [...spec.disableKeepAlives];
   if (spec.telemetry !== undefined) config.telemetry = { ...spec.telemetry };
-  if (spec.nativeSidecar && role === 'sidecar') config.ready_file = AGENT_READY_FILE;
+  // Only for the ready-file probe: the default (files) keeps the document what Vault Agent reads.
+  if (spec.nativeSidecar && role === 'sidecar' && spec.nativeSidecarProbe.kind === 'ready-file') config.ready_file = AGENT_READY_FILE;
   return config;
 }
 
@@ -195,7 +140,7 @@ const GO_ESCAPES: Readonly<Record<string, string>> = {
   '\u2029': '\\u2029',
 };
 
-export function encodeAgentConfig(config: AgentConfig): string {
+export function encodeAgentConfig(config: AgentConfigDocument): string {
   // These characters can only occur inside JSON strings, so a textual replace is exact.
   return JSON.stringify(config).replace(/[<>&\u2028\u2029]/g, (char) => GO_ESCAPES[char] ?? char);
 }

@@ -79,7 +79,19 @@ export const POD_ANNOTATION_DOCS: readonly AnnotationDoc[] = [
     name: A.nativeSidecar,
     defaultValue: '`-native-sidecar`',
     description:
-      'vault-injector extension: run the agent as a native sidecar (Kubernetes >= 1.29): one `vault-agent` init container with `restartPolicy: Always` whose startupProbe holds the app until every template rendered; no `vault-agent-init`. Needs the vault-injector agent image.',
+      'vault-injector extension: run the agent as a native sidecar (Kubernetes >= 1.29): one `vault-agent` init container with `restartPolicy: Always` whose startupProbe holds the app until every template rendered; no `vault-agent-init`. Opt-in only: older servers must not get it.',
+  },
+  {
+    name: A.nativeSidecarProbe,
+    defaultValue: '`-native-sidecar-probe`',
+    description: 'vault-injector extension: `files` (the startupProbe checks every template destination and the token sink exist; any agent image) or `ready-file` (the vault-injector agent\'s ready file; also with agent-configmap).',
+  },
+  { name: A.nativeSidecarProbePeriod, defaultValue: '`-native-sidecar-probe-period`', description: 'vault-injector extension: startupProbe periodSeconds.' },
+  { name: A.nativeSidecarProbeTimeout, defaultValue: '`-native-sidecar-probe-timeout`', description: 'vault-injector extension: startupProbe timeoutSeconds.' },
+  {
+    name: A.nativeSidecarProbeFailureThreshold,
+    defaultValue: '`-native-sidecar-probe-failure-threshold`',
+    description: 'vault-injector extension: startupProbe failureThreshold (× period: the longest wait for the first render).',
   },
 ];
 

@@ -71,6 +71,11 @@ export const POD_ANNOTATIONS = {
   autoAuthExitOnErr: 'agent-auto-auth-exit-on-err',
   /** vault-injector extension: the agent as a native sidecar (restartPolicy Always init container). */
   nativeSidecar: 'agent-native-sidecar',
+  /** vault-injector extension: the native sidecar's startupProbe (native-sidecar-probe.ts). */
+  nativeSidecarProbe: 'agent-native-sidecar-probe',
+  nativeSidecarProbePeriod: 'agent-native-sidecar-probe-period',
+  nativeSidecarProbeTimeout: 'agent-native-sidecar-probe-timeout',
+  nativeSidecarProbeFailureThreshold: 'agent-native-sidecar-probe-failure-threshold',
 } as const;
 
 /** Annotation families whose key ends in a user-chosen suffix. */

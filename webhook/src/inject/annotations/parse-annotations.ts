@@ -16,6 +16,7 @@ import { ANNOTATION_FAMILIES, POD_ANNOTATIONS as A, annotationKey } from './keys
 import { customVolumePaths, parseSecrets, type DefaultTemplateKind } from './secret-families.js';
 import { parseTelemetry } from './telemetry.js';
 import { awsIrsa, copiedVolumeMounts } from './pod-derived.js';
+import { PROBE_KINDS, parseProbeCount, parseProbeKind, type NativeSidecarProbe } from '../native-sidecar-probe.js';
 
 export const DEFAULT_SECRET_VOLUME_PATH = '/vault/secrets';
 const DEFAULT_RUN_AS_USER = '100';
@@ -210,6 +211,7 @@ function buildSpec(context: ParseContext): { spec: InjectionSpec; serviceAccount
   // A native sidecar gates the app on its first render itself, so it replaces vault-agent-init.
   const nativeSidecar = reader.bool(A.nativeSidecar, settings.nativeSidecar) && !prePopulateOnly;
   const injectInitContainer = prePopulate && !nativeSidecar;
+  const nativeSidecarProbe = parseNativeSidecarProbe(reader, settings, issues);
   const revokeOnShutdown = reader.bool(A.revokeOnShutdown, settings.revokeOnShutdown);
   const revokeGrace = reader.uint64(A.revokeGrace, DEFAULT_REVOKE_GRACE);
   const tlsSkipVerify = reader.bool(A.tlsSkipVerify, false);
@@ -229,6 +231,7 @@ function buildSpec(context: ParseContext): { spec: InjectionSpec; serviceAccount
     injectInitContainer,
     injectSidecar: !prePopulateOnly,
     nativeSidecar,
+    nativeSidecarProbe,
     initFirst,
     injectContainers: reader.string(A.injectContainers, (pod.spec?.containers ?? []).map((container) => container.name).join(',')).split(','),
     configMap: reader.string(A.configMap, ''),
@@ -311,3 +314,26 @@ export function parseInjectionSpec(pod: K8sPod, requestNamespace: string, settin
   return { spec: Object.freeze(spec), issues: issues.items };
 }
 
+
+/** The native sidecar's startupProbe settings: each annotation overrides its flag; bad values name the annotation. */
+function parseNativeSidecarProbe(reader: AnnotationReader, settings: Settings, issues: IssueList): NativeSidecarProbe {
+  const defaults = settings.nativeSidecarProbe;
+  const kindText = reader.raw(A.nativeSidecarProbe);
+  const kind = kindText === undefined ? defaults.kind : parseProbeKind(kindText);
+  if (kind === undefined) {
+    issues.add({ stage: 'parse', message: `expected ${PROBE_KINDS.join(' or ')}`, annotation: annotationKey(A.nativeSidecarProbe), value: kindText ?? '' });
+  }
+  const count = (name: string, fallback: number): number => {
+    const text = reader.raw(name);
+    if (text === undefined) return fallback;
+    const parsed = parseProbeCount(text);
+    if (parsed === undefined) issues.add({ stage: 'parse', message: 'expected a whole number from 1 to 86400', annotation: annotationKey(name), value: text });
+    return parsed ?? fallback;
+  };
+  return {
+    kind: kind ?? defaults.kind,
+    periodSeconds: count(A.nativeSidecarProbePeriod, defaults.periodSeconds),
+    timeoutSeconds: count(A.nativeSidecarProbeTimeout, defaults.timeoutSeconds),
+    failureThreshold: count(A.nativeSidecarProbeFailureThreshold, defaults.failureThreshold),
+  };
+}

@@ -2,7 +2,15 @@
 import { Buffer } from 'node:buffer';
 import type { K8sContainer, K8sEnvVar } from '../pod.js';
 import type { InjectionSpec } from '../spec.js';
-import { AGENT_READY_FILE, encodeAgentConfig, renderAgentConfig, type AgentRole } from '../agent-config/render-agent-config.js';
+import {
+  AGENT_READY_FILE,
+  AGENT_TOKEN_SINK_PATH,
+  encodeAgentConfig,
+  renderAgentConfig,
+  tokenSinkPaths,
+  type AgentRole,
+} from '../agent-config/render-agent-config.js';
+import { nativeSidecarStartupProbe } from '../native-sidecar-probe.js';
 import { agentMounts } from './volumes.js';
 
 export const CONTAINER_NAMES = { init: 'vault-agent-init', sidecar: 'vault-agent' } as const;
@@ -53,9 +61,14 @@ export function agentEnv(spec: InjectionSpec, role: AgentRole): K8sEnvVar[] {
   return env;
 }
 
-function args(spec: InjectionSpec, role: AgentRole): string[] {
-  if (spec.configMap === '') return [ARGS_GENERATED_CONFIG];
-  return [`touch /home/vault/.vault-token && vault agent -config=${CONFIGMAP_CONFIG_FILES[role]}`];
+function args(spec: InjectionSpec, role: AgentRole, native: boolean): string[] {
+  // vault-k8s's commands, byte for byte, except for a native sidecar (our extension): there the
+  // agent is exec'ed so it is the container's PID 1 and gets the kubelet's SIGTERM itself (a shell
+  // that does not exec its last command — dash — would ignore it as PID 1, holding a Job until the
+  // grace period ends).
+  const run = native ? 'exec vault agent' : 'vault agent';
+  if (spec.configMap === '') return [ARGS_GENERATED_CONFIG.replace('vault agent', run)];
+  return [`touch ${AGENT_TOKEN_SINK_PATH} && ${run} -config=${CONFIGMAP_CONFIG_FILES[role]}`];
 }
 
 function resources(spec: InjectionSpec): NonNullable<K8sContainer['resources']> {
@@ -88,11 +101,14 @@ export function revokeCommand(spec: InjectionSpec, graceSeconds: number): string
 }
 
 /**
- * A native sidecar holds back every later container until the agent has rendered once. The probe
- * allows ten minutes (Vault Agent's own init container would wait forever; a restart is kinder).
+ * A native sidecar holds back every later container until the agent has written everything once:
+ * the files themselves (any image), or our agent's ready file (native-sidecar-probe.ts). ConfigMap
+ * mode always uses the ready file: the destinations are in the ConfigMap, unknown here.
  */
-function nativeSidecarStartupProbe(): NonNullable<K8sContainer['startupProbe']> {
-  return { exec: { command: ['/bin/sh', '-c', `test -e ${AGENT_READY_FILE}`] }, periodSeconds: 1, timeoutSeconds: 1, failureThreshold: 600 };
+function startupProbe(spec: InjectionSpec): NonNullable<K8sContainer['startupProbe']> {
+  const probe = spec.nativeSidecarProbe;
+  if (probe.kind === 'ready-file' || spec.configMap !== '') return nativeSidecarStartupProbe(probe, [AGENT_READY_FILE]);
+  return nativeSidecarStartupProbe(probe, [...spec.secrets.map((secret) => secret.destination), ...tokenSinkPaths(spec)]);
 }
 
 function buildContainer(spec: InjectionSpec, role: AgentRole): K8sContainer {
@@ -102,12 +118,12 @@ function buildContainer(spec: InjectionSpec, role: AgentRole): K8sContainer {
     name: CONTAINER_NAMES[role],
     image: spec.image,
     command: [...AGENT_COMMAND],
-    args: args(spec, role),
+    args: args(spec, role, native),
     env: agentEnv(spec, role),
     resources: resources(spec),
     ...(native ? { restartPolicy: 'Always' } : {}),
     volumeMounts: agentMounts(spec, role),
-    ...(native ? { startupProbe: nativeSidecarStartupProbe() } : {}),
+    ...(native ? { startupProbe: startupProbe(spec) } : {}),
   };
   if (role === 'sidecar') {
     const grace = spec.revokeGraceSeconds;

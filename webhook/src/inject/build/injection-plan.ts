@@ -8,6 +8,7 @@ import { buildInitContainer, buildSidecarContainer } from './containers.js';
 import { patchContainer } from './container-json-patch.js';
 import { secretMounts, volumeGroups } from './volumes.js';
 import { POD_ANNOTATIONS, annotationKey } from '../annotations/keys.js';
+import { AGENT_READY_FILE } from '../agent-config/render-agent-config.js';
 
 export const STATUS_ANNOTATION = annotationKey(POD_ANNOTATIONS.status);
 export const STATUS_INJECTED = 'injected';
@@ -84,12 +85,7 @@ export function planInjection(pod: K8sPod, spec: InjectionSpec): PlanResult {
       }),
     )
     .filter((group) => group.length > 0);
-  // Only our agent writes the ready file a native sidecar's startupProbe waits for.
-  if (spec.nativeSidecar && /(^|\/)hashicorp\/vault([:@]|$)/.test(spec.image)) {
-    warnings.push(
-      `vault-injector: agent-native-sidecar needs the vault-injector agent image; ${spec.image} never writes the ready file its startupProbe waits for`,
-    );
-  }
+  warnings.push(...nativeSidecarWarnings(spec));
   const wanted = secretMounts(spec);
   const appContainerMounts = (pod.spec?.containers ?? []).flatMap((container, index) =>
     spec.injectContainers.includes(container.name) ? [{ index, mounts: mountsFor(container, wanted, issues) }] : [],
@@ -118,4 +114,19 @@ export function planInjection(pod: K8sPod, spec: InjectionSpec): PlanResult {
   checkNames(pod, plan, issues);
   if (issues.length > 0) return { ok: false, issues };
   return { ok: true, plan: { ...plan, warnings } };
+}
+
+/** Only our agent writes the ready file; with a ConfigMap, its config.hcl must ask for it. */
+function nativeSidecarWarnings(spec: InjectionSpec): string[] {
+  if (!spec.nativeSidecar) return [];
+  const readyFile = spec.nativeSidecarProbe.kind === 'ready-file' || spec.configMap !== '';
+  if (readyFile && /(^|\/)hashicorp\/vault([:@]|$)/.test(spec.image)) {
+    return [
+      `vault-injector: the ready-file startupProbe needs the vault-injector agent image; ${spec.image} never writes ${AGENT_READY_FILE} (use agent-native-sidecar-probe: files)`,
+    ];
+  }
+  if (spec.configMap !== '') {
+    return [`vault-injector: agent-native-sidecar with agent-configmap waits for ${AGENT_READY_FILE}: the ConfigMap's config.hcl must set ready_file = "${AGENT_READY_FILE}" (vault-injector agent image)`];
+  }
+  return [];
 }
