@@ -18,6 +18,7 @@ import type {
 import { DEFAULTS, TEMPLATE_ENGINES } from './agent-config.js';
 import type { RawObject } from './config-reader.js';
 import { IssueList, blockList, checkKeys, field, isObject, labelledBlocks, objectField, singleBlock } from './config-reader.js';
+import { SUPPORTED_METHODS, checkMethodConfig } from './method-config.js';
 import {
   decodeBool,
   decodeDurationMs,
@@ -59,7 +60,6 @@ const CACHE_KEYS = new Set([
 ]);
 const PERSIST_KEYS = new Set(['type', 'path', 'keep_after_import', 'exit_on_err', 'service_account_token_file']);
 const API_PROXY_KEYS = new Set(['use_auto_auth_token', 'enforce_consistency', 'when_inconsistent']);
-const SUPPORTED_METHODS = new Set(['kubernetes', 'approle', 'jwt', 'token_file']);
 
 export class AgentConfigError extends Error {
   override readonly name = 'AgentConfigError';
@@ -187,20 +187,6 @@ function readMethod(block: RawObject, path: string, issues: IssueList): AuthMeth
     exitOnError: field(block, 'exit_on_err', decodeBool, path, issues) ?? false,
     config,
   };
-}
-
-const REQUIRED_METHOD_CONFIG: Readonly<Record<string, readonly string[]>> = {
-  kubernetes: ['role'],
-  approle: ['role_id_file_path'],
-  jwt: ['path', 'role'],
-  token_file: ['token_file_path'],
-};
-
-function checkMethodConfig(type: string, config: RawObject, path: string, issues: IssueList): void {
-  for (const key of REQUIRED_METHOD_CONFIG[type] ?? []) {
-    const value = config[key];
-    if (typeof value !== 'string' || value === '') issues.add(`${path}.${key}`, 'is required');
-  }
 }
 
 function readSink(block: RawObject, path: string, issues: IssueList): FileSinkConfig {
