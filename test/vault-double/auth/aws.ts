@@ -49,7 +49,7 @@ function parseHeaders(value: unknown): Map<string, string[]> | null {
   const headers = new Map<string, string[]>();
   for (const [name, item] of Object.entries(raw)) {
     if (typeof item === 'string') headers.set(canonical(name), [item]);
-    else if (Array.isArray(item) && item.every((entry) => typeof entry === 'string')) headers.set(canonical(name), item as string[]);
+    else if (Array.isArray(item) && item.every((entry) => typeof entry === 'string')) headers.set(canonical(name), item);
     else return null;
   }
   return headers;
@@ -225,12 +225,14 @@ async function login(core: DoubleCore, request: HandlerRequest): Promise<Outcome
   if (mount?.engine.type !== 'aws') throw new Error('aws login on another mount');
   const has = (key: string): boolean => request.body[key] !== undefined;
   const anyEc2 = has('pkcs7') || has('identity') || has('signature');
-  const anyIam = ['iam_http_request_method', 'iam_request_url', 'iam_request_body', 'iam_request_headers'].some(has);
+  const iamFields = ['iam_http_request_method', 'iam_request_url', 'iam_request_body', 'iam_request_headers'];
+  const anyIam = iamFields.some(has);
   if (anyEc2 && anyIam) return replies.badRequest('supplied auth values for both ec2 and iam auth types');
   if (anyEc2) {
     if (!(has('identity') && has('signature'))) return replies.badRequest('supplied some of the auth values for the ec2 auth type but not all');
     return ec2Login(core, request, mount, mount.engine.aws);
   }
+  if (anyIam && !iamFields.every(has)) return replies.badRequest('supplied some of the auth values for the iam auth type but not all');
   if (anyIam) return iamLogin(core, request, mount, mount.engine.aws);
   return replies.badRequest("didn't supply required authentication values");
 }

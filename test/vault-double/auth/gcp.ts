@@ -52,7 +52,7 @@ function login(core: DoubleCore, request: HandlerRequest): Outcome {
     {
       mount,
       settings: role,
-      metadata: { role: roleName, service_account_email: account, ...(role.type === 'gce' ? { project_id: project, instance_name: String(compute['instance_name'] ?? '') } : {}) },
+      metadata: { role: roleName, service_account_email: account, ...(role.type === 'gce' ? { project_id: project, instance_name: typeof compute['instance_name'] === 'string' ? compute['instance_name'] : '' } : {}) },
       displayName: account,
     },
     request.nowMs,

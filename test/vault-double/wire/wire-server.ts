@@ -65,7 +65,8 @@ export async function startWireServer(listener: RequestListener, tls: VaultDoubl
     if (transport instanceof TLSSocket) {
       transport.once('secure', () => {
         const peer = transport.getPeerCertificate();
-        if (peer.raw !== undefined && peer.raw.length > 0) adapter.peerCertificate = peer.raw;
+        // No certificate: Node gives an empty object, without raw.
+        if ((peer as { raw?: Buffer }).raw !== undefined) adapter.peerCertificate = peer.raw;
       });
     }
     httpServer.emit('connection', adapter);
