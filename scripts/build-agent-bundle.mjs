@@ -4,7 +4,8 @@
 // Runs after tsc (`npm run build`): the code cache is made with the compiled
 // dist/agent/src/bundle/code-cache-builder.js (beside code-cached-script.js, which consumes it).
 // Packages that load only on some configs stay outside, required from node_modules when needed:
-// handlebars (engine = "handlebars"), js-hcl-parser (HCL configs, run in a child process) and yaml.
+// handlebars (engine = "handlebars"), js-hcl-parser (HCL configs, run in a child process), yaml, and
+// the AWS SDK packages the aws auth method signs with (agent/src/auth/aws-iam-request.ts).
 import { build } from 'esbuild';
 import { mkdirSync, rmSync, writeFileSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
@@ -45,7 +46,7 @@ mkdirSync(outDir, { recursive: true });
 
 const agent = await bundleText({
   entryPoints: [`${root}agent/src/bundle/agent-cli.ts`],
-  external: ['handlebars', 'js-hcl-parser', 'yaml'],
+  external: ['handlebars', 'js-hcl-parser', 'yaml', '@smithy/*', '@aws-sdk/*'],
 });
 if (/\bimport\(/.test(agent.replace(/\/\/.*$/gm, ''))) throw new Error('the agent bundle still contains import(): it could not run under vm.Script');
 const agentFile = `${outDir}/${AGENT_BUNDLE_FILE}`;

@@ -41,6 +41,8 @@ export interface HandlerRequest {
   readonly token: TokenRecord | null;
   /** The token string presented, if any. */
   readonly presentedToken: string | null;
+  /** DER of the TLS client certificate the connection presented (cert auth), else null. */
+  readonly peerCertificate: Buffer | null;
   readonly nowMs: number;
 }
 

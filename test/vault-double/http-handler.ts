@@ -11,7 +11,7 @@ import { resolveRoute, type Resolution } from './router.js';
 import type { TokenRecord } from './state/token-store.js';
 import { trimSlashes } from './state/mount-table.js';
 import { parseTtlInput } from './ttl.js';
-import { ORIGINAL_METHOD_HEADER } from './wire/list-method-adapter.js';
+import { ListMethodAdapter, ORIGINAL_METHOD_HEADER } from './wire/list-method-adapter.js';
 
 export interface PipelineDeps {
   readonly core: DoubleCore;
@@ -25,6 +25,7 @@ interface ParsedRequest {
   readonly query: Record<string, string>;
   readonly headers: Record<string, string>;
   readonly bodyText: string;
+  readonly peerCertificate: Buffer | null;
 }
 
 interface Answer {
@@ -144,6 +145,7 @@ async function answer(deps: PipelineDeps, request: ParsedRequest, nowMs: number)
     headers: request.headers,
     token,
     presentedToken: presented,
+    peerCertificate: request.peerCertificate,
     nowMs,
   };
   let outcome: Outcome;
@@ -209,6 +211,7 @@ export function createRequestListener(deps: PipelineDeps): (request: IncomingMes
         query: Object.fromEntries(url.searchParams),
         headers,
         bodyText: await readBody(request),
+        peerCertificate: request.socket instanceof ListMethodAdapter ? request.socket.peerCertificate : null,
       };
       const result = await answer(deps, parsed, atMs);
       if (slowMs > 0) await delay(slowMs);

@@ -10,6 +10,10 @@ import { routeTransit } from './engines/transit.js';
 import { routeKubernetes } from './auth/kubernetes.js';
 import { routeAppRole } from './auth/approle.js';
 import { routeJwt } from './auth/jwt.js';
+import { routeAws } from './auth/aws.js';
+import { routeGcp } from './auth/gcp.js';
+import { routeAzure } from './auth/azure.js';
+import { routeCert } from './auth/cert.js';
 
 export type Resolution =
   | { readonly kind: 'route'; readonly route: Route; readonly mount: Mount | null; readonly subPath: string }
@@ -34,6 +38,14 @@ function routeMount(mount: Mount, subPath: string): Route | undefined {
       return routeAppRole(mount, subPath);
     case 'jwt':
       return routeJwt(mount, subPath);
+    case 'aws':
+      return routeAws(mount, subPath);
+    case 'gcp':
+      return routeGcp(mount, subPath);
+    case 'azure':
+      return routeAzure(mount, subPath);
+    case 'cert':
+      return routeCert(mount, subPath);
   }
 }
 

@@ -11,6 +11,7 @@ import type {
   MountOptions,
   PkiMountOptions,
   PkiRoleOptions,
+  RoleTokenSettings,
 } from './vault-double-api.js';
 import type { DoubleCore } from './core.js';
 import { createOperatorToken } from './auth/login.js';
@@ -31,11 +32,11 @@ function requireMount(core: DoubleCore, path: string, type: EngineType, namespac
   return mount;
 }
 
-function mountOrCreate(core: DoubleCore, path: string, create: () => MountEngine, namespace = ''): Mount {
+export function mountOrCreate(core: DoubleCore, path: string, create: () => MountEngine, namespace = ''): Mount {
   return core.mounts.get(namespace, path) ?? core.mounts.add(path, create(), { namespace });
 }
 
-function authPath(mount: string): string {
+export function authPath(mount: string): string {
   const trimmed = trimSlashes(mount);
   return trimmed.startsWith('auth/') ? trimmed : `auth/${trimmed}`;
 }
@@ -97,7 +98,7 @@ function newAuthEngine(type: 'kubernetes' | 'approle' | 'jwt'): MountEngine {
   }
 }
 
-function checkRoleSettings(label: string, options: KubernetesRoleOptions | AppRoleOptions | JwtRoleOptions): void {
+export function checkRoleSettings(label: string, options: RoleTokenSettings): void {
   requireNonNegative(label, {
     tokenTtlSeconds: options.tokenTtlSeconds,
     tokenMaxTtlSeconds: options.tokenMaxTtlSeconds,

@@ -7,6 +7,7 @@ import { createRequestListener } from './http-handler.js';
 import { cryptoIdSource, serviceTokenId } from './ids.js';
 import { RequestLog } from './request-log.js';
 import * as seed from './seeding.js';
+import * as cloudSeed from './seeding-cloud-auth.js';
 import { LeaseStore } from './state/lease-store.js';
 import { MountTable } from './state/mount-table.js';
 import { PolicyStore } from './state/policy-store.js';
@@ -110,6 +111,13 @@ export async function startVaultDouble(options: StartVaultDoubleOptions = {}): P
     addKubernetesRole: (mount, role, roleOptions) => { seed.addKubernetesRole(core, mount, role, roleOptions); },
     addAppRole: (mount, role, roleOptions) => { seed.addAppRole(core, mount, role, roleOptions); },
     addJwtRole: (mount, role, roleOptions) => { seed.addJwtRole(core, mount, role, roleOptions); },
+    configureAwsAuth: (mount, config) => { cloudSeed.configureAwsAuth(core, mount, config); },
+    addAwsRole: (mount, role, roleOptions) => { cloudSeed.addAwsRole(core, mount, role, roleOptions); },
+    configureGcpAuth: (mount, config) => { cloudSeed.configureGcpAuth(core, mount, config); },
+    addGcpRole: (mount, role, roleOptions) => { cloudSeed.addGcpRole(core, mount, role, roleOptions); },
+    configureAzureAuth: (mount, config) => { cloudSeed.configureAzureAuth(core, mount, config); },
+    addAzureRole: (mount, role, roleOptions) => { cloudSeed.addAzureRole(core, mount, role, roleOptions); },
+    addCertRole: (mount, role, roleOptions) => { cloudSeed.addCertRole(core, mount, role, roleOptions); },
     createToken: (tokenOptions) => seed.createToken(core, tokenOptions),
     enableDatabase: (path, mountOptions) => { seed.enableDatabase(core, path, mountOptions); },
     addDatabaseRole: (mount, role, roleOptions) => { seed.addDatabaseRole(core, mount, role, roleOptions); },

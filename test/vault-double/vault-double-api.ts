@@ -91,6 +91,65 @@ export interface JwtRoleOptions extends RoleTokenSettings {
   readonly metadata?: Readonly<Record<string, string>>;
 }
 
+/** auth/<aws mount>/config/client (and certificate): what Vault needs to check a login. */
+export interface AwsAuthConfig {
+  /** sts_endpoint: where the double forwards the signed GetCallerIdentity (the loopback STS fake). */
+  readonly stsEndpoint?: string;
+  /** iam_server_id_header_value: X-Vault-AWS-IAM-Server-ID must carry it and be signed. */
+  readonly iamServerIdHeaderValue?: string;
+  /** allowed_sts_header_values: X-Amz-* headers allowed beyond Vault's defaults. */
+  readonly allowedStsHeaderValues?: readonly string[];
+  /** config/certificate: public key (PEM) that checks ec2 identity-document signatures. */
+  readonly ec2PublicKeyPem?: string;
+  readonly namespace?: string;
+}
+
+export interface AwsRoleOptions extends RoleTokenSettings {
+  readonly authType: 'iam' | 'ec2';
+  /** bound_iam_principal_arn: exact ARNs or prefixes ending in `*` (compared with the canonical ARN). */
+  readonly boundIamPrincipalArns?: readonly string[];
+  readonly boundAmiIds?: readonly string[];
+  readonly boundAccountIds?: readonly string[];
+}
+
+/** What Vault's gcp method checks JWTs with: the issuers' public keys by kid. */
+export interface GcpAuthConfig {
+  readonly publicKeys: Readonly<Record<string, string>>;
+  readonly namespace?: string;
+}
+
+export interface GcpRoleOptions extends RoleTokenSettings {
+  readonly type: 'iam' | 'gce';
+  /** bound_service_accounts (iam: the JWT's sub; gce: its email claim). */
+  readonly boundServiceAccounts?: readonly string[];
+  /** bound_projects (gce: google.compute_engine.project_id). */
+  readonly boundProjects?: readonly string[];
+  /** max_jwt_exp in seconds for iam JWTs (Vault's default 15 min). */
+  readonly maxJwtExpSeconds?: Seconds;
+}
+
+/** auth/<azure mount>/config: tenant, resource (the tokens' audience) and the tenant's signing keys. */
+export interface AzureAuthConfig {
+  readonly tenantId: string;
+  readonly resource: string;
+  readonly publicKeys: Readonly<Record<string, string>>;
+  readonly namespace?: string;
+}
+
+export interface AzureRoleOptions extends RoleTokenSettings {
+  /** bound_service_principal_ids (the token's oid). */
+  readonly boundServicePrincipalIds?: readonly string[];
+  readonly boundSubscriptionIds?: readonly string[];
+  readonly boundResourceGroups?: readonly string[];
+}
+
+export interface CertRoleOptions extends RoleTokenSettings {
+  /** certificate: the CA (PEM) a client certificate must be issued by. */
+  readonly certificatePem: string;
+  /** allowed_common_names (exact). */
+  readonly allowedCommonNames?: readonly string[];
+}
+
 export interface CreateTokenOptions {
   /** Token id to use (default a fresh `hvs.`/`hvb.` token). */
   readonly id?: string;
@@ -171,6 +230,10 @@ export const VAULT_ENDPOINTS = [
   'approle.role-id',
   'approle.secret-id',
   'jwt.login',
+  'aws.login',
+  'gcp.login',
+  'azure.login',
+  'cert.login',
   'token.lookup-self',
   'token.renew-self',
   'token.revoke-self',
@@ -381,6 +444,15 @@ export interface VaultDouble {
   addKubernetesRole(mount: string, role: string, options: KubernetesRoleOptions): void;
   addAppRole(mount: string, role: string, options: AppRoleOptions): void;
   addJwtRole(mount: string, role: string, options: JwtRoleOptions): void;
+  /** Mounts aws at auth/<mount> if needed and sets its client config. */
+  configureAwsAuth(mount: string, config: AwsAuthConfig): void;
+  addAwsRole(mount: string, role: string, options: AwsRoleOptions): void;
+  configureGcpAuth(mount: string, config: GcpAuthConfig): void;
+  addGcpRole(mount: string, role: string, options: GcpRoleOptions): void;
+  configureAzureAuth(mount: string, config: AzureAuthConfig): void;
+  addAzureRole(mount: string, role: string, options: AzureRoleOptions): void;
+  /** cert login needs the double on TLS (it asks every client for a certificate). */
+  addCertRole(mount: string, role: string, options: CertRoleOptions): void;
   /** A token as an operator would hand one out (token_file auth, root tokens). */
   createToken(options?: CreateTokenOptions): CreatedToken;
   enableDatabase(path: string, options?: MountOptions): void;

@@ -1,15 +1,17 @@
 // An auth method only describes a login from local inputs (files); the authenticator performs it.
 // Methods re-read their credential files on every login so rotated tokens just work.
-import type { VaultRequest, VaultResponse } from '../vault/vault-client.js';
+import type { ClientTlsOverride, VaultRequest, VaultResponse } from '../vault/vault-client.js';
 
 export type LoginPlan =
-  /** PUT/POST the body to the method's login path. */
-  | { readonly kind: 'login'; readonly path: string; readonly body: Readonly<Record<string, string>> }
+  /** PUT/POST the body to the method's login path (over a connection with `tls` when given: cert auth). */
+  | { readonly kind: 'login'; readonly path: string; readonly body: Readonly<Record<string, string>>; readonly tls?: ClientTlsOverride }
   /** token_file: no login; look up this token and use it. */
   | { readonly kind: 'lookup-self'; readonly token: string };
 
 /** What a method may ask of Vault while preparing a login (AppRole's wrapped secret IDs). */
 export interface MethodVaultAccess {
+  /** The Vault address the agent talks to (gcp gce puts it in the token's audience). */
+  readonly address: string;
   request(request: VaultRequest): Promise<VaultResponse>;
 }
 

@@ -8,12 +8,12 @@ import type { AgentLogger } from '../log.js';
 import { watchLifetime } from '../lease/lifetime-watcher.js';
 import { nextBackoff, startBackoff } from '../supervisor/backoff.js';
 import { isAborted } from '../supervisor/sleep.js';
-import type { VaultClient } from '../vault/vault-client.js';
+import type { VaultClient, VaultRequest, VaultResponse } from '../vault/vault-client.js';
 import { numberField } from '../vault/vault-client.js';
 import { coerceError, isRetryableVaultError } from '../vault/vault-error.js';
 import type { FileSink } from '../sink/file-sink.js';
 import { wrapInfoJson } from '../sink/token-wrapper.js';
-import type { AuthMethod, MethodVaultAccess } from './auth-method.js';
+import type { AuthMethod, LoginPlan, MethodVaultAccess } from './auth-method.js';
 import { AuthMethodError } from './auth-method.js';
 
 export interface AgentToken {
@@ -129,6 +129,7 @@ export class Authenticator {
     const { client, config } = this.#deps;
     const namespace = config.namespace;
     return {
+      address: client.address,
       request: (request) => client.request({ ...request, signal, ...(namespace === undefined ? {} : { namespace }) }),
     };
   }
@@ -150,13 +151,7 @@ export class Authenticator {
     const vault = this.#methodVault(signal);
     const plan = await method.planLogin(vault);
     if (plan.kind === 'lookup-self') return this.#lookupSelf(plan.token, vault);
-    const response = await vault.request({
-      method: 'PUT',
-      path: plan.path,
-      body: plan.body,
-      retries: 0,
-      ...(config.wrapTtl === undefined ? {} : { wrapTtl: config.wrapTtl }),
-    });
+    const response = await this.#sendLogin(plan, vault, signal);
     const body = (response.body ?? {}) as {
       auth?: { client_token?: unknown; lease_duration?: unknown; renewable?: unknown } | null;
       wrap_info?: Record<string, unknown> | null;
@@ -178,6 +173,25 @@ export class Authenticator {
       renewable: auth.renewable === true,
       wrapped: false,
     };
+  }
+
+  async #sendLogin(plan: Extract<LoginPlan, { kind: 'login' }>, vault: MethodVaultAccess, signal: AbortSignal): Promise<VaultResponse> {
+    const { config } = this.#deps;
+    const request: VaultRequest = {
+      method: 'PUT',
+      path: plan.path,
+      body: plan.body,
+      retries: 0,
+      ...(config.wrapTtl === undefined ? {} : { wrapTtl: config.wrapTtl }),
+    };
+    if (plan.tls === undefined) return vault.request(request);
+    // cert auth with its own client certificate: a connection of its own for this one request.
+    const tlsClient = this.#deps.client.withClientTls(plan.tls);
+    try {
+      return await tlsClient.request({ ...request, signal, ...(config.namespace === undefined ? {} : { namespace: config.namespace }) });
+    } finally {
+      tlsClient.close();
+    }
   }
 
   /** Writes every sink (retrying each every 1–3 s until it succeeds), then tells the agent. */

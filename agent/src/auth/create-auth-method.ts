@@ -1,6 +1,6 @@
 import { readFile, unlink } from 'node:fs/promises';
 import type { AuthMethodConfig } from '../config/agent-config.js';
-import type { AuthMethod } from './auth-method.js';
+import type { AuthMethod, LoginPlan, MethodVaultAccess } from './auth-method.js';
 import { AuthMethodError } from './auth-method.js';
 import { createAppRoleMethod } from './approle.js';
 import { createJwtMethod } from './jwt.js';
@@ -9,16 +9,40 @@ import { createTokenFileMethod } from './token-file.js';
 
 const files = { readFile: (path: string) => readFile(path, 'utf8'), remove: (path: string) => unlink(path) };
 
-export function createAuthMethod(config: AuthMethodConfig): AuthMethod {
+/**
+ * The cloud and certificate methods load on their first login: an agent on kubernetes auth never
+ * evaluates them, nor the vendor SDKs they import (see docs/agent.md, "Auth methods").
+ */
+function lazyMethod(type: string, load: () => Promise<AuthMethod>): AuthMethod {
+  let loaded: Promise<AuthMethod> | undefined;
+  return {
+    type,
+    async planLogin(vault: MethodVaultAccess): Promise<LoginPlan> {
+      loaded ??= load();
+      return (await loaded).planLogin(vault);
+    },
+  };
+}
+
+export function createAuthMethod(config: AuthMethodConfig, env: NodeJS.ProcessEnv = process.env): AuthMethod {
+  const { mountPath } = config;
   switch (config.type) {
     case 'kubernetes':
-      return createKubernetesMethod(config.mountPath, config.config, files.readFile);
+      return createKubernetesMethod(mountPath, config.config, files.readFile);
     case 'approle':
-      return createAppRoleMethod(config.mountPath, config.config, files);
+      return createAppRoleMethod(mountPath, config.config, files);
     case 'jwt':
-      return createJwtMethod(config.mountPath, config.config, files);
+      return createJwtMethod(mountPath, config.config, files);
     case 'token_file':
       return createTokenFileMethod(config.config, files.readFile);
+    case 'aws':
+      return lazyMethod('aws', async () => (await import('./aws.js')).createAwsMethod(mountPath, config.config, { env }));
+    case 'gcp':
+      return lazyMethod('gcp', async () => (await import('./gcp.js')).createGcpMethod(mountPath, config.config, { env, now: Date.now }));
+    case 'azure':
+      return lazyMethod('azure', async () => (await import('./azure.js')).createAzureMethod(mountPath, config.config, { env, readFile: files.readFile }));
+    case 'cert':
+      return lazyMethod('cert', async () => (await import('./cert.js')).createCertMethod(mountPath, config.config));
     default:
       throw new AuthMethodError(`auth method "${config.type}" is not implemented by this agent (implemented: kubernetes, approle, jwt, token_file)`);
   }

@@ -29,6 +29,7 @@ import type {
 import { keysOf } from '../../../common/src/agent-config-document.js';
 import type { RawObject } from './config-reader.js';
 import { IssueList, blockList, checkKeys, field, isObject, labelledBlocks, objectField, singleBlock } from './config-reader.js';
+import { checkMethodConfig } from './method-config.js';
 import {
   decodeBool,
   decodeDurationMs,
@@ -227,20 +228,6 @@ function readMethod(block: RawObject, path: string, issues: IssueList): AuthMeth
     exitOnError: field(block, 'exit_on_err', decodeBool, path, issues) ?? false,
     config,
   };
-}
-
-const REQUIRED_METHOD_CONFIG: Readonly<Record<string, readonly string[]>> = {
-  kubernetes: ['role'],
-  approle: ['role_id_file_path'],
-  jwt: ['path', 'role'],
-  token_file: ['token_file_path'],
-};
-
-function checkMethodConfig(type: string, config: RawObject, path: string, issues: IssueList): void {
-  for (const key of REQUIRED_METHOD_CONFIG[type] ?? []) {
-    const value = config[key];
-    if (typeof value !== 'string' || value === '') issues.add(`${path}.${key}`, 'is required');
-  }
 }
 
 function readSink(block: RawObject, path: string, issues: IssueList): FileSinkConfig {

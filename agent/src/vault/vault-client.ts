@@ -46,6 +46,13 @@ export interface RawResponse {
   readonly body: Buffer;
 }
 
+/** TLS client credentials that replace the connection's for one purpose (files read when connecting). */
+export interface ClientTlsOverride {
+  readonly certFile?: string | undefined;
+  readonly keyFile?: string | undefined;
+  readonly caCertFile?: string | undefined;
+}
+
 export interface VaultClientOptions {
   readonly maxConnectionsPerHost?: number;
   readonly random?: () => number;
@@ -72,6 +79,20 @@ export class VaultClient {
 
   get address(): string {
     return this.#connection.address;
+  }
+
+  /**
+   * A client to the same Vault with other TLS client credentials (cert auth's own client_cert,
+   * client_key and ca_cert), its own connections; close it after use.
+   */
+  withClientTls(tls: ClientTlsOverride): VaultClient {
+    const connection: VaultConnection = {
+      ...this.#connection,
+      ...(tls.certFile === undefined ? {} : { clientCertFile: tls.certFile }),
+      ...(tls.keyFile === undefined ? {} : { clientKeyFile: tls.keyFile }),
+      ...(tls.caCertFile === undefined ? {} : { caCertFile: tls.caCertFile, caCertPem: undefined, caPath: undefined }),
+    };
+    return new VaultClient(connection, { maxConnectionsPerHost: 1, random: this.#random, userAgent: this.#userAgent });
   }
 
   /** Sends a request; statuses ≥ 400 throw VaultResponseError unless accepted. */

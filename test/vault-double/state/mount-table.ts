@@ -10,6 +10,10 @@ import type { TransitState } from '../engines/transit.js';
 import type { KubernetesState } from '../auth/kubernetes.js';
 import type { AppRoleState } from '../auth/approle.js';
 import type { JwtState } from '../auth/jwt.js';
+import type { AwsState } from '../auth/aws.js';
+import type { GcpState } from '../auth/gcp.js';
+import type { AzureState } from '../auth/azure.js';
+import type { CertState } from '../auth/cert.js';
 
 export type MountEngine =
   | { readonly type: 'kv'; readonly kv: KvState }
@@ -18,7 +22,11 @@ export type MountEngine =
   | { readonly type: 'transit'; readonly transit: TransitState }
   | { readonly type: 'kubernetes'; readonly kubernetes: KubernetesState }
   | { readonly type: 'approle'; readonly approle: AppRoleState }
-  | { readonly type: 'jwt'; readonly jwt: JwtState };
+  | { readonly type: 'jwt'; readonly jwt: JwtState }
+  | { readonly type: 'aws'; readonly aws: AwsState }
+  | { readonly type: 'gcp'; readonly gcp: GcpState }
+  | { readonly type: 'azure'; readonly azure: AzureState }
+  | { readonly type: 'cert'; readonly cert: CertState };
 
 export interface Mount {
   /** With trailing slash: "secret/", "auth/kubernetes/". */
@@ -46,7 +54,7 @@ export function trimSlashes(path: string): string {
 }
 
 export function isAuthEngine(engine: MountEngine): boolean {
-  return engine.type === 'kubernetes' || engine.type === 'approle' || engine.type === 'jwt';
+  return ['kubernetes', 'approle', 'jwt', 'aws', 'gcp', 'azure', 'cert'].includes(engine.type);
 }
 
 export class MountTable {

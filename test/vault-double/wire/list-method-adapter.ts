@@ -22,6 +22,9 @@ export function rewriteListRequestLine(chunk: Buffer): Buffer {
 
 /** A socket-like duplex the HTTP server can take through `emit('connection', …)`. */
 export class ListMethodAdapter extends Duplex {
+  /** DER of the TLS client certificate, when the connection presented one. */
+  peerCertificate: Buffer | null = null;
+
   constructor(private readonly inner: Socket) {
     super();
     inner.on('data', (chunk: Buffer) => {

@@ -58,9 +58,18 @@ export async function startWireServer(listener: RequestListener, tls: VaultDoubl
     }
     open.add(raw);
     raw.on('close', () => open.delete(raw));
-    const transport = secureContext ? new TLSSocket(raw, { isServer: true, secureContext }) : raw;
+    // Every TLS client is asked for a certificate (cert auth); none is required.
+    const transport = secureContext ? new TLSSocket(raw, { isServer: true, secureContext, requestCert: true, rejectUnauthorized: false }) : raw;
     transport.on('error', () => undefined);
-    httpServer.emit('connection', new ListMethodAdapter(transport));
+    const adapter = new ListMethodAdapter(transport);
+    if (transport instanceof TLSSocket) {
+      transport.once('secure', () => {
+        const peer = transport.getPeerCertificate();
+        // No certificate: Node gives an empty object, without raw.
+        if ((peer as { raw?: Buffer }).raw !== undefined) adapter.peerCertificate = peer.raw;
+      });
+    }
+    httpServer.emit('connection', adapter);
   });
 
   const port = await listen(netServer, 0);
