@@ -1,11 +1,19 @@
 // Parser-level checks of Dockerfile.webhook and Dockerfile.agent (no Docker engine here): the
-// multi-stage recipe, pinned Node 20 base, numeric non-root user, health check stated, and that
+// multi-stage recipe, pinned Node LTS base (the major package.json's engines names), numeric non-root user, health check stated, and that
 // every COPY source exists and the build copies everything tsconfig.build.json compiles.
 import { existsSync, readFileSync, statSync } from 'node:fs';
 
 import { flagOf, instructionsOf, parseDockerfile, REPO_ROOT, wordsOf, type ParsedDockerfile, type Stage } from './parse-dockerfile.js';
 
 const DOCKERFILES = ['Dockerfile.webhook', 'Dockerfile.agent'] as const;
+// Node 24 "Krypton": LTS since 2025-10-28, end of life 2028-04-30 (https://github.com/nodejs/Release).
+// Node 20 reached end of life on 2026-04-30 and Node 22 ends on 2027-04-30.
+const LTS_MAJOR = 24;
+
+test('package.json engines names the images\' Node major', () => {
+  const pkg = JSON.parse(readFileSync(`${REPO_ROOT}/package.json`, 'utf8')) as { engines: { node: string } };
+  expect(pkg.engines.node).toBe(`>=${LTS_MAJOR}`);
+});
 
 function stageNamed(parsed: ParsedDockerfile, name: string): Stage {
   const stage = parsed.stages.find((candidate) => candidate.name === name);
@@ -43,9 +51,9 @@ describe.each(DOCKERFILES)('%s', (file) => {
     expect(copies).toContainEqual({ from: undefined, words: ['package.json', './'] });
   });
 
-  test('every stage is a pinned Node 20 slim image (no latest, full version)', () => {
+  test('every stage is a pinned Node LTS slim image, the major engines names (no latest, full version)', () => {
     for (const stage of parsed.stages) {
-      expect(stage.image).toMatch(/^node:20\.\d+\.\d+-[a-z]+-slim(@sha256:[0-9a-f]{64})?$/);
+      expect(stage.image).toMatch(new RegExp(String.raw`^node:${LTS_MAJOR}\.\d+\.\d+-[a-z]+-slim(@sha256:[0-9a-f]{64})?$`));
       expect(stage.image).not.toMatch(/latest/);
     }
     expect(parsed.text).not.toMatch(/:latest\b/);

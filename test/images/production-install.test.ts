@@ -16,8 +16,8 @@ import { NAMESPACE, SERVICE_ACCOUNT, seedWebhookConfiguration, startFakeCluster,
 import { REPO_ROOT } from './parse-dockerfile.js';
 import { startVaultDouble } from '../vault-double/index.js';
 
-// Run the npm the image runs: node:20 images bundle npm 10 (this machine may have another).
-const IMAGE_NPM = 'npm@10.8.2';
+// Run the npm the image runs: node:24.22.3 images bundle npm 11.19.1 (this machine may have another).
+const IMAGE_NPM = 'npm@11.19.1';
 
 let app: string;
 let api: FakeKubeApi;
