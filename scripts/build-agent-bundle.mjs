@@ -3,10 +3,15 @@
 // agent starts without resolving and compiling ~90 ES modules (issue 5: init-mode start-up).
 // Runs after tsc (`npm run build`): the code cache is made with the compiled
 // dist/agent/src/bundle/code-cache-builder.js (beside code-cached-script.js, which consumes it).
-// Packages that load only on some configs stay outside, required from node_modules when needed:
-// handlebars (engine = "handlebars"), js-hcl-parser (HCL configs, run in a child process) and yaml.
+// Packages that load only on some configs stay outside the bundle, loaded when needed: handlebars
+// (engine = "handlebars"), js-hcl-parser (HCL configs, run in a child process) and yaml. Each is
+// also written as one file into dist/agent-bundle/vendor/, so the agent image carries no
+// node_modules: its `vault` shim puts vendor/ on NODE_PATH (https://nodejs.org/api/modules.html#loading-from-the-global-folders),
+// which Node consults after the node_modules folders (a development checkout keeps using node_modules).
+// VERSION holds package.json's version for `vault version` (the image has no package.json).
 import { build } from 'esbuild';
-import { mkdirSync, rmSync, writeFileSync } from 'node:fs';
+import { copyFileSync, mkdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { createRequire } from 'node:module';
 import { fileURLToPath } from 'node:url';
 
 const root = fileURLToPath(new URL('..', import.meta.url));
@@ -62,3 +67,16 @@ const launcher = await bundleText({
   },
 });
 writeFileSync(`${outDir}/main.cjs`, launcher);
+
+const requireFromRoot = createRequire(`${root}package.json`);
+mkdirSync(`${outDir}/vendor`);
+// dist/package.json says "type": "module"; these .js files are CommonJS (Node resolves the names
+// handlebars, yaml, js-hcl-parser to NAME.js on NODE_PATH, never to NAME.cjs).
+writeFileSync(`${outDir}/vendor/package.json`, '{ "type": "commonjs" }\n');
+for (const name of ['handlebars', 'yaml']) {
+  const text = await bundleText({ entryPoints: [requireFromRoot.resolve(name)], minifyWhitespace: true, logLevel: 'error' });
+  writeFileSync(`${outDir}/vendor/${name}.js`, text);
+}
+// One self-contained file already (GopherJS output, no require()): copied as published.
+copyFileSync(requireFromRoot.resolve('js-hcl-parser'), `${outDir}/vendor/js-hcl-parser.js`);
+writeFileSync(`${outDir}/VERSION`, `${JSON.parse(readFileSync(`${root}package.json`, 'utf8')).version}\n`);
