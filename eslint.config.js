@@ -9,7 +9,7 @@ const restrict = (...patterns) => ({ 'no-restricted-imports': ['error', { patter
 
 function layoutRules() {
   return [
-    { files: ['**/*.ts'], ignores: ['template/**', 'test/template/**'], rules: restrict(TEMPLATE_INTERNALS) },
+    { files: ['**/*.ts'], ignores: ['template/**', 'test/template/**', 'test/differential/**'], rules: restrict(TEMPLATE_INTERNALS) },
     {
       files: ['webhook/**/*.ts'],
       rules: restrict(TEMPLATE_INTERNALS, { regex: String.raw`(^|/)agent/`, message: 'webhook/ must not import agent/: share through common/ or template/' }),

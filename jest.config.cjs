@@ -9,6 +9,7 @@ module.exports = {
     '^.+\\.ts$': ['ts-jest', { useESM: true, isolatedModules: true, diagnostics: false }],
   },
   testMatch: ['<rootDir>/{webhook,agent,common,cli,template}/**/*.test.ts', '<rootDir>/test/**/*.test.ts'],
-  testPathIgnorePatterns: ['/node_modules/', '/dist/'],
+  // test/differential/ spawns Go's reference renderer: `npm run test:differential` (jest.differential.config.cjs).
+  testPathIgnorePatterns: ['/node_modules/', '/dist/', '<rootDir>/test/differential/'],
   testTimeout: 60000,
 };

@@ -2,8 +2,11 @@
 // fixed allowed AdmissionReview, on the same AdmissionReview bytes (a 3-container pod with 10
 // secrets) and the same autocannon client, each server in its own process. Prints req/s, p50, p99
 // and the ratios (targets: throughput ≥ 0.85× no-op, p99 ≤ 2× no-op), then in-process admit()
-// calls per second for a 1-container and a 20-container pod.
+// calls per second for a 1-container and a 20-container pod, and the sizing figures of the webhook
+// process (/proc: idle RSS, peak RSS under load, CPU per request and cores used) that
+// docs/operations.md's requests/limits come from.
 import autocannon from 'autocannon';
+import { readFileSync } from 'node:fs';
 import { spawn } from 'node:child_process';
 import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -123,13 +126,37 @@ function row(measured: Measured): string {
   return `${measured.label.padEnd(22)} ${measured.requestsPerSecond.toFixed(0).padStart(8)} req/s   p50 ${String(measured.p50).padStart(4)} ms   p99 ${String(measured.p99).padStart(4)} ms   non-2xx ${measured.non2xx}   errors ${measured.errors}`;
 }
 
+function procMemoryMiB(pid: number): { rss: number; peak: number } {
+  const status = readFileSync(`/proc/${pid}/status`, 'utf8');
+  const kib = (field: string): number => Number(new RegExp(`^${field}:\\s+(\\d+) kB`, 'm').exec(status)?.[1] ?? 'NaN');
+  return { rss: kib('VmRSS') / 1024, peak: kib('VmHWM') / 1024 };
+}
+
+/** utime + stime of a process, in seconds (clock ticks of 1/100 s on Linux). */
+function procCpuSeconds(pid: number): number {
+  const fields = readFileSync(`/proc/${pid}/stat`, 'utf8').replace(/^.*\) /, '').split(' ');
+  return (Number(fields[11]) + Number(fields[12])) / 100;
+}
+
 async function main(): Promise<void> {
   const certDir = mkdtempSync(join(tmpdir(), 'bench-certs-'));
   const { certFile, keyFile } = await writeTestCertificates(certDir);
-  const webhook = await startWebhook({ flags: { 'log-level': 'warn' } });
+  const webhook = await startWebhook({ flags: { 'log-level': 'warn', 'telemetry-path': '/metrics' } });
   let ours: Measured;
+  let sizing: string;
   try {
+    await new Promise((resolve) => setTimeout(resolve, 2000));
+    const idle = procMemoryMiB(webhook.pid);
+    const cpuBefore = procCpuSeconds(webhook.pid);
+    const started = performance.now();
     ours = await load('vault-injector /mutate', webhook.port);
+    const seconds = (performance.now() - started) / 1000;
+    const cpu = procCpuSeconds(webhook.pid) - cpuBefore;
+    const loaded = procMemoryMiB(webhook.pid);
+    const requests = ours.requestsPerSecond * (DURATION_S + 2);
+    sizing =
+      `webhook sizing: idle RSS ${idle.rss.toFixed(1)} MiB; under load RSS ${loaded.rss.toFixed(1)} MiB, peak ${loaded.peak.toFixed(1)} MiB; ` +
+      `CPU ${((cpu / seconds) * 1000).toFixed(0)} millicores at ${ours.requestsPerSecond.toFixed(0)} req/s (${((cpu * 1000) / requests).toFixed(2)} ms CPU per review)`;
   } finally {
     await webhook.stop();
   }
@@ -152,6 +179,7 @@ async function main(): Promise<void> {
       `p99 ratio        ${p99.toFixed(3)} (target <= 2: ${p99 <= 2 ? 'met' : 'MISSED'})`,
       `admit() in-process, 1 container:   ${callsPerSecond(1).toFixed(0)} calls/s`,
       `admit() in-process, 20 containers: ${callsPerSecond(20).toFixed(0)} calls/s`,
+      sizing,
       '',
     ].join('\n'),
   );

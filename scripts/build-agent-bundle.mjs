@@ -3,13 +3,21 @@
 // agent starts without resolving and compiling ~90 ES modules (issue 5: init-mode start-up).
 // Runs after tsc (`npm run build`): the code cache is made with the compiled
 // dist/agent/src/bundle/code-cache-builder.js (beside code-cached-script.js, which consumes it).
-// Packages that load only on some configs stay outside, required from node_modules when needed:
-// handlebars (engine = "handlebars"), js-hcl-parser (HCL configs, run in a child process), yaml, and
-// the AWS SDK packages the aws auth method signs with (agent/src/auth/aws-iam-request.ts).
+// Packages that load only on some configs stay outside the bundle, loaded when needed: handlebars
+// (engine = "handlebars"), js-hcl-parser (HCL configs, run in a child process), yaml and the AWS SDK
+// packages the aws auth method signs with (agent/src/auth/aws-iam-request.ts). Each is
+// also written as one file into dist/agent-bundle/vendor/, so the agent image carries no
+// node_modules: its `vault` shim puts vendor/ on NODE_PATH (https://nodejs.org/api/modules.html#loading-from-the-global-folders),
+// which Node consults after the node_modules folders (a development checkout keeps using node_modules).
+// VERSION holds package.json's version for `vault version` (the image has no package.json).
 import { build } from 'esbuild';
-import { mkdirSync, rmSync, writeFileSync } from 'node:fs';
+import { copyFileSync, mkdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { createRequire } from 'node:module';
+import { dirname } from 'node:path';
 import { fileURLToPath } from 'node:url';
 
+// Loaded only by the aws auth method, at its first login.
+const AWS_PACKAGES = ['@smithy/signature-v4', '@smithy/hash-node', '@aws-sdk/credential-provider-node'];
 const root = fileURLToPath(new URL('..', import.meta.url));
 const outDir = `${root}dist/agent-bundle`;
 const { toBundleFileText, createCodeCache } = await import(`${root}dist/agent/src/bundle/code-cache-builder.js`);
@@ -46,7 +54,7 @@ mkdirSync(outDir, { recursive: true });
 
 const agent = await bundleText({
   entryPoints: [`${root}agent/src/bundle/agent-cli.ts`],
-  external: ['handlebars', 'js-hcl-parser', 'yaml', '@smithy/*', '@aws-sdk/*'],
+  external: ['handlebars', 'js-hcl-parser', 'yaml', ...AWS_PACKAGES],
 });
 if (/\bimport\(/.test(agent.replace(/\/\/.*$/gm, ''))) throw new Error('the agent bundle still contains import(): it could not run under vm.Script');
 const agentFile = `${outDir}/${AGENT_BUNDLE_FILE}`;
@@ -63,3 +71,17 @@ const launcher = await bundleText({
   },
 });
 writeFileSync(`${outDir}/main.cjs`, launcher);
+
+const requireFromRoot = createRequire(`${root}package.json`);
+mkdirSync(`${outDir}/vendor`);
+// dist/package.json says "type": "module"; these .js files are CommonJS (Node resolves the names
+// handlebars, yaml, js-hcl-parser to NAME.js on NODE_PATH, never to NAME.cjs).
+writeFileSync(`${outDir}/vendor/package.json`, '{ "type": "commonjs" }\n');
+for (const name of ['handlebars', 'yaml', ...AWS_PACKAGES]) {
+  const text = await bundleText({ entryPoints: [requireFromRoot.resolve(name)], minifyWhitespace: true, logLevel: 'error' });
+  mkdirSync(dirname(`${outDir}/vendor/${name}.js`), { recursive: true });
+  writeFileSync(`${outDir}/vendor/${name}.js`, text);
+}
+// One self-contained file already (GopherJS output, no require()): copied as published.
+copyFileSync(requireFromRoot.resolve('js-hcl-parser'), `${outDir}/vendor/js-hcl-parser.js`);
+writeFileSync(`${outDir}/VERSION`, `${JSON.parse(readFileSync(`${root}package.json`, 'utf8')).version}\n`);

@@ -17,6 +17,8 @@ import { FileSink } from './sink/file-sink.js';
 import { createTokenWrapper } from './sink/token-wrapper.js';
 import { Authenticator } from './auth/authenticator.js';
 import { createAuthMethod } from './auth/create-auth-method.js';
+import { methodConfigProblems } from './config/method-config.js';
+import { AgentConfigError } from './config/validate-agent-config.js';
 import type { PreparedTemplate } from './render/template-runner.js';
 import { TemplateRunner } from './render/template-runner.js';
 import { prepareTemplates } from './render/prepare-templates.js';
@@ -74,6 +76,8 @@ async function prepareStart(config: AgentConfig, deps: AgentDependencies): Promi
   }
   let authMethod: ReturnType<typeof createAuthMethod>;
   try {
+    const methodProblems = methodConfigProblems(autoAuth.method.type, autoAuth.method.config);
+    if (methodProblems.length > 0) throw new AgentConfigError(methodProblems);
     authMethod = createAuthMethod(autoAuth.method);
   } catch (error) {
     // A Vault Agent method this agent does not implement: the config is valid, the agent cannot run it.

@@ -1,7 +1,7 @@
 // Compatibility: every VAULT_CONFIG the sample injector cases produce loads, unchanged, as our AgentConfig.
 import { readFileSync } from 'node:fs';
-import { fileURLToPath } from 'node:url';
 import { validateAgentConfig } from '../../agent/src/config/validate-agent-config.js';
+import { SAMPLE_CASES_FILE } from '../helpers/repo-paths.js';
 
 interface SampleCase {
   readonly id: string;
@@ -9,8 +9,7 @@ interface SampleCase {
   readonly expect_sidecar_config?: Record<string, unknown>;
 }
 
-const samplePath = fileURLToPath(new URL('../../../shared/spec/vault-k8s-cases.sample.json', import.meta.url));
-const cases = JSON.parse(readFileSync(samplePath, 'utf8')) as SampleCase[];
+const cases = JSON.parse(readFileSync(SAMPLE_CASES_FILE, 'utf8')) as SampleCase[];
 const configs = cases.flatMap((sample) =>
   (['expect_init_config', 'expect_sidecar_config'] as const)
     .filter((key) => sample[key] !== undefined)

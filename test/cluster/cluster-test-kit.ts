@@ -11,7 +11,7 @@ import type { EventLogger } from '../../webhook/src/cluster/event-logger.js';
 
 export const NAMESPACE = 'vault-injector';
 export const SERVICE_ACCOUNT = `system:serviceaccount:${NAMESPACE}:vault-injector`;
-export const WEBHOOK_CONFIGURATION = 'vault-agent-injector-cfg';
+export const WEBHOOK_CONFIGURATION = 'vault-injector-cfg';
 export const FAST_BACKOFF = { initialMs: 10, maxMs: 200, jitter: 0.2 } as const;
 
 export interface LogEvent {

@@ -107,19 +107,19 @@ describe('webhook → agent config contract', () => {
 describe('a Vault Agent method this agent does not implement', () => {
   it('loads, and the agent refuses it at start with exit 1 naming the method', async () => {
     const { spawnSync } = await import('node:child_process');
-    const file = join(scratch, 'aws.json');
+    const file = join(scratch, 'kerberos.json');
     const document: AgentConfigDocument = {
-      auto_auth: { method: { type: 'aws', mount_path: 'auth/aws', config: { role: 'r' } }, sink: [{ type: 'file', config: { path: join(scratch, 'token') } }] },
+      auto_auth: { method: { type: 'kerberos', mount_path: 'auth/kerberos', config: { role: 'r' } }, sink: [{ type: 'file', config: { path: join(scratch, 'token') } }] },
       exit_after_auth: true,
       pid_file: '',
       vault: { address: 'http://127.0.0.1:1' },
       template_config: { exit_on_retry_failure: true },
     };
     writeFileSync(file, JSON.stringify(document));
-    await expect(loadAgentConfig([file])).resolves.toMatchObject({ autoAuth: { method: { type: 'aws' } } });
+    await expect(loadAgentConfig([file])).resolves.toMatchObject({ autoAuth: { method: { type: 'kerberos' } } });
     const cli = fileURLToPath(new URL('../../dist/cli/main.js', import.meta.url));
     const run = spawnSync(process.execPath, [cli, 'agent', `-config=${file}`], { encoding: 'utf8', timeout: 30_000 });
     expect(run.status).toBe(1);
-    expect(run.stderr + run.stdout).toContain('auth method \\"aws\\" is not implemented by this agent');
+    expect(run.stderr + run.stdout).toContain('auth method \\"kerberos\\" is not implemented by this agent');
   });
 });

@@ -1,5 +1,5 @@
-// The upstream-derived vault-k8s cases (shared/spec/vault-k8s-cases.sample.json, format in
-// vault-k8s-spec.md §10) as data: load them, group them by injector flags, turn a case into an
+// The upstream-derived vault-k8s cases (test/fixtures/vault-k8s-cases.sample.json, format in
+// test/fixtures/README.md) as data: load them, group them by injector flags, turn a case into an
 // AdmissionReview, and check a response against every expectation the case states.
 import { readFileSync } from 'node:fs';
 import { Buffer } from 'node:buffer';

@@ -1,11 +1,19 @@
 // Parser-level checks of Dockerfile.webhook and Dockerfile.agent (no Docker engine here): the
-// multi-stage recipe, pinned Node 20 base, numeric non-root user, health check stated, and that
+// multi-stage recipe, pinned Node LTS base (the major package.json's engines names), numeric non-root user, health check stated, and that
 // every COPY source exists and the build copies everything tsconfig.build.json compiles.
 import { existsSync, readFileSync, statSync } from 'node:fs';
 
 import { flagOf, instructionsOf, parseDockerfile, REPO_ROOT, wordsOf, type ParsedDockerfile, type Stage } from './parse-dockerfile.js';
 
 const DOCKERFILES = ['Dockerfile.webhook', 'Dockerfile.agent'] as const;
+// Node 24 "Krypton": LTS since 2025-10-28, end of life 2028-04-30 (https://github.com/nodejs/Release).
+// Node 20 reached end of life on 2026-04-30 and Node 22 ends on 2027-04-30.
+const LTS_MAJOR = 24;
+
+test('package.json engines names the images\' Node major', () => {
+  const pkg = JSON.parse(readFileSync(`${REPO_ROOT}/package.json`, 'utf8')) as { engines: { node: string } };
+  expect(pkg.engines.node).toBe(`>=${LTS_MAJOR}`);
+});
 
 function stageNamed(parsed: ParsedDockerfile, name: string): Stage {
   const stage = parsed.stages.find((candidate) => candidate.name === name);
@@ -26,26 +34,17 @@ function execForm(parsed: ParsedDockerfile, keyword: string): string[] {
 describe.each(DOCKERFILES)('%s', (file) => {
   const parsed = parseDockerfile(file);
 
-  test('multi-stage: npm ci → build, npm ci --omit=dev, then a runtime stage', () => {
-    expect(parsed.stages.map((stage) => stage.name)).toEqual(['build', 'production-dependencies', undefined]);
+  test('multi-stage: the first stage runs npm ci (with dev dependencies) and npm run build', () => {
     const build = runLines(stageNamed(parsed, 'build'));
+    expect(parsed.stages[0]!.name).toBe('build');
     expect(build[0]).toMatch(/^npm ci\b/);
     expect(build[0]).not.toMatch(/--omit=dev/);
     expect(build).toContain('npm run build');
-    expect(runLines(stageNamed(parsed, 'production-dependencies'))).toEqual([expect.stringMatching(/^npm ci --omit=dev\b/)]);
   });
 
-  test('the runtime stage takes node_modules from the production install and dist/ from the build', () => {
-    const copies = instructionsOf(parsed.finalStage, 'COPY').map((copy) => ({ from: flagOf(copy, 'from'), words: wordsOf(copy) }));
-    expect(copies).toContainEqual({ from: 'production-dependencies', words: ['/src/node_modules', './node_modules'] });
-    expect(copies).toContainEqual({ from: 'build', words: ['/src/dist', './dist'] });
-    expect(copies.filter((copy) => copy.from === 'build').flatMap((copy) => copy.words)).not.toContain('/src/node_modules');
-    expect(copies).toContainEqual({ from: undefined, words: ['package.json', './'] });
-  });
-
-  test('every stage is a pinned Node 20 slim image (no latest, full version)', () => {
-    for (const stage of parsed.stages) {
-      expect(stage.image).toMatch(/^node:20\.\d+\.\d+-[a-z]+-slim(@sha256:[0-9a-f]{64})?$/);
+  test('every stage is a pinned Node LTS slim image, the major engines names (no latest, full version), or scratch', () => {
+    for (const stage of parsed.stages.filter((candidate) => candidate.image !== 'scratch')) {
+      expect(stage.image).toMatch(new RegExp(String.raw`^node:${LTS_MAJOR}\.\d+\.\d+-[a-z]+-slim(@sha256:[0-9a-f]{64})?$`));
       expect(stage.image).not.toMatch(/latest/);
     }
     expect(parsed.text).not.toMatch(/:latest\b/);
@@ -104,6 +103,21 @@ describe.each(DOCKERFILES)('%s', (file) => {
 describe('Dockerfile.webhook', () => {
   const parsed = parseDockerfile('Dockerfile.webhook');
 
+  test('multi-stage: npm ci → build, npm ci --omit=dev, then a runtime stage on the Node image', () => {
+    expect(parsed.stages.map((stage) => stage.name)).toEqual(['build', 'production-dependencies', undefined]);
+    expect(parsed.finalStage.image).toMatch(new RegExp(String.raw`^node:${LTS_MAJOR}\.`));
+    expect(runLines(stageNamed(parsed, 'production-dependencies'))).toEqual([expect.stringMatching(/^npm ci --omit=dev\b/)]);
+  });
+
+  test('the runtime stage takes node_modules from the production install and dist/ from the build', () => {
+    const copies = instructionsOf(parsed.finalStage, 'COPY').map((copy) => ({ from: flagOf(copy, 'from'), words: wordsOf(copy) }));
+    expect(copies).toContainEqual({ from: 'production-dependencies', words: ['/src/node_modules', './node_modules'] });
+    expect(copies).toContainEqual({ from: 'build', words: ['/src/dist', './dist'] });
+    expect(copies.filter((copy) => copy.from === 'build').flatMap((copy) => copy.words)).not.toContain('/src/node_modules');
+    expect(copies).toContainEqual({ from: undefined, words: ['package.json', './'] });
+  });
+
+
   test('the runtime stage runs nothing through a shell', () => {
     expect(instructionsOf(parsed.finalStage, 'RUN')).toEqual([]);
     expect(execForm(parsed, 'ENTRYPOINT')).toEqual(['/usr/local/bin/node', '/app/dist/cli/main.js']);
@@ -127,19 +141,38 @@ describe('Dockerfile.agent (container contract, vault-agent-spec §0.1)', () => 
   const parsed = parseDockerfile('Dockerfile.agent');
   const runs = runLines(parsed.finalStage).join('\n');
 
+  test('slim: build, the rootfs tree (scripts/agent-rootfs.sh), then FROM scratch with only that tree', () => {
+    expect(parsed.stages.map((stage) => [stage.name, stage.image])).toEqual([
+      ['build', expect.stringMatching(new RegExp(String.raw`^node:${LTS_MAJOR}\.`))],
+      ['rootfs', expect.stringMatching(new RegExp(String.raw`^node:${LTS_MAJOR}\.`))],
+      [undefined, 'scratch'],
+    ]);
+    const copies = instructionsOf(parsed.finalStage, 'COPY').map((copy) => ({ from: flagOf(copy, 'from'), chown: flagOf(copy, 'chown'), words: wordsOf(copy) }));
+    expect(copies).toEqual([
+      { from: 'rootfs', chown: undefined, words: ['/rootfs/', '/'] },
+      { from: 'rootfs', chown: '100:1000', words: ['/rootfs/home/vault', '/home/vault'] },
+    ]);
+    expect(parsed.text).not.toMatch(/node_modules \.\/node_modules|--omit=dev/);
+  });
+
   test('user 100, group 1000, home /home/vault, and HOME pointing there for any uid', () => {
-    expect(runs).toMatch(/useradd --uid 100 --gid 1000 --home-dir \/home\/vault --create-home/);
+    const rootfsScript = readFileSync(`${REPO_ROOT}/scripts/agent-rootfs.sh`, 'utf8');
+    expect(rootfsScript).toContain('vault:x:100:1000:vault:/home/vault:/bin/sh');
+    expect(rootfsScript).toContain('vault:x:1000:');
     expect(instructionsOf(parsed.finalStage, 'USER').at(-1)!.getArgumentsContent()).toBe('100:1000');
     const env = instructionsOf(parsed.finalStage, 'ENV').map((e) => e.getArgumentsContent() ?? '').join(' ');
     expect(env).toMatch(/HOME=\/home\/vault/);
   });
 
-  test('the vault shim is installed executable at /usr/bin/vault (= /bin/vault on merged-/usr bookworm)', () => {
-    const copy = instructionsOf(parsed.finalStage, 'COPY').find((c) => wordsOf(c)[0] === 'image/vault')!;
-    expect(wordsOf(copy)).toEqual(['image/vault', '/usr/bin/vault']);
+  test('the vault shim is installed executable at /bin/vault, on PATH', () => {
+    const rootfs = stageNamed(parsed, 'rootfs');
+    const copy = instructionsOf(rootfs, 'COPY').find((c) => wordsOf(c)[0] === 'image/vault')!;
+    expect(wordsOf(copy)).toEqual(['image/vault', '/rootfs/bin/vault']);
     expect(flagOf(copy, 'chmod')).toBe('0755');
     expect(statSync(`${REPO_ROOT}/image/vault`).mode & 0o111).toBe(0o111);
-    expect(parsed.stages.every((stage) => /bookworm/.test(stage.image))).toBe(true);
+    const env = instructionsOf(parsed.finalStage, 'ENV').map((e) => e.getArgumentsContent() ?? '').join(' ');
+    expect(env).toMatch(/PATH=\/bin:/);
+    expect(parsed.stages.filter((stage) => stage.image !== 'scratch').every((stage) => /bookworm/.test(stage.image))).toBe(true);
   });
 
   test('the build fails unless /bin/sh, base64, touch, /bin/sleep and /bin/vault are there', () => {

@@ -2,11 +2,13 @@
 // package.json (+ image/ files). Reproduced here in a temp dir, then both images' commands run
 // from it: the webhook (`agent-inject`, plain and with -tls-auto against the fake API server, so
 // @kubernetes/client-node must load from production dependencies) must reach ready, with the
-// image's HEALTHCHECK script agreeing; the agent image's `vault` shim must pass vault-k8s's
-// arguments to our agent and token commands (through the agent bundle, as in the image), which fail
-// cleanly without a Vault and render templates with every engine against the Vault double.
+// image's HEALTHCHECK script agreeing. The agent image's filesystem (built as Dockerfile.agent's
+// rootfs stage builds it, by scripts/image-contents.mjs: no node_modules) is entered with chroot
+// as user 100:1000, and there the `vault` shim must pass vault-k8s's arguments to our agent and
+// token commands, which fail cleanly without a Vault and render templates with every engine
+// (HCL, YAML, Handlebars from the bundle's vendor/ files) against the Vault double.
 import { spawn, spawnSync, type ChildProcess } from 'node:child_process';
-import { cpSync, existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { chmodSync, chownSync, cpSync, existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 
@@ -16,8 +18,11 @@ import { NAMESPACE, SERVICE_ACCOUNT, seedWebhookConfiguration, startFakeCluster,
 import { REPO_ROOT } from './parse-dockerfile.js';
 import { startVaultDouble } from '../vault-double/index.js';
 
-// Run the npm the image runs: node:20 images bundle npm 10 (this machine may have another).
-const IMAGE_NPM = 'npm@10.8.2';
+// Run the npm the image runs: node:24.22.3 images bundle npm 11.19.1 (this machine may have another).
+const IMAGE_NPM = 'npm@11.19.1';
+
+// Part of util-linux/coreutils on every Linux this runs on (Debian: /usr/sbin/chroot).
+const CHROOT = existsSync('/usr/sbin/chroot') ? '/usr/sbin/chroot' : 'chroot';
 
 let app: string;
 let api: FakeKubeApi;
@@ -36,7 +41,6 @@ beforeAll(async () => {
   if (install.status !== 0) throw new Error(`npm ci --omit=dev failed:\n${install.stdout}\n${install.stderr}`);
   cpSync(join(REPO_ROOT, 'dist'), join(app, 'dist'), { recursive: true });
   cpSync(join(REPO_ROOT, 'image', 'healthcheck.mjs'), join(app, 'healthcheck.mjs'));
-  cpSync(join(REPO_ROOT, 'image', 'vault'), join(app, 'vault'));
   api = await startFakeCluster([]);
   seedWebhookConfiguration(api);
 }, 330_000);
@@ -107,31 +111,46 @@ test('agent-inject -tls-auto with leader election loads client-node from the pro
   expect(await webhook.exited).toBe(0);
 });
 
-describe('the agent image shim runs our CLI from the production install', () => {
-  let home: string;
+describe('the agent image, entered with chroot as 100:1000, runs vault-k8s\'s commands', () => {
+  // Paths inside the image; `tree` is where the image's filesystem is on this machine.
+  const home = '/home/vault';
+  let tree: string;
+  const hostPath = (path: string): string => join(tree, path);
+  const chrootArgs = (command: readonly string[]): string[] => ['--userspec=100:1000', tree, ...command];
+  const imageEnv = { PATH: '/bin:/usr/local/bin', HOME: home, NODE_ENV: 'production' };
   const vault = (args: readonly string[], timeout = 30_000): { status: number | null; stdout: string; stderr: string } => {
-    const result = spawnSync('/bin/sh', [join(app, 'vault'), ...args], {
-      encoding: 'utf8',
-      timeout,
-      env: {
-        PATH: process.env.PATH ?? '',
-        HOME: home,
-        VAULT_INJECTOR_NODE: process.execPath,
-        VAULT_INJECTOR_CLI: join(app, 'dist', 'cli', 'main.js'),
-        VAULT_INJECTOR_AGENT_BUNDLE: join(app, 'dist', 'agent-bundle', 'main.cjs'),
-      },
-    });
+    const result = spawnSync(CHROOT, chrootArgs(['/bin/sh', '/bin/vault', ...args]), { encoding: 'utf8', timeout, env: imageEnv });
     return { status: result.status, stdout: result.stdout, stderr: result.stderr };
   };
 
   beforeAll(() => {
-    home = mkdtempSync(join(tmpdir(), 'home-vault-'));
-    writeFileSync(join(home, '.vault-token'), 's.secret-agent-token\n', { mode: 0o600 });
-    writeFileSync(join(home, 'sa-token'), 'service-account-jwt-value\n');
+    if (process.getuid?.() !== 0) throw new Error('these tests chroot into the agent image\'s filesystem: run them as root (CI does, as for the agent tests\' unshare -m)');
+    tree = mkdtempSync(join(tmpdir(), 'agent-image-'));
+    const built = spawnSync(process.execPath, [join(REPO_ROOT, 'scripts', 'image-contents.mjs'), '--agent-tree', tree], { encoding: 'utf8' });
+    if (built.status !== 0) throw new Error(`scripts/image-contents.mjs --agent-tree failed: ${built.stderr}`);
+    chownSync(hostPath(home), 100, 1000);
+    chmodSync(tree, 0o755);
+    writeFileSync(hostPath(`${home}/.vault-token`), 's.secret-agent-token\n', { mode: 0o600 });
+    writeFileSync(hostPath(`${home}/sa-token`), 'service-account-jwt-value\n');
+    for (const file of ['.vault-token', 'sa-token']) chownSync(hostPath(`${home}/${file}`), 100, 1000);
   });
 
   afterAll(() => {
-    rmSync(home, { recursive: true, force: true });
+    rmSync(tree, { recursive: true, force: true });
+  });
+
+  test('the annotation-mode container command: base64-decoded config, then vault agent', () => {
+    const config = Buffer.from(JSON.stringify({ auto_auth: { method: { type: 'kubernetes' } } })).toString('base64');
+    const result = spawnSync(CHROOT, chrootArgs(['/bin/sh', '-ec', 'echo ${VAULT_CONFIG?} | base64 -d > /home/vault/config.json && touch /home/vault/ready && /bin/sleep 0 && vault agent -config=/home/vault/config.json']), {
+      encoding: 'utf8',
+      env: { ...imageEnv, VAULT_CONFIG: config },
+      timeout: 30_000,
+    });
+    expect(readFileSync(hostPath(`${home}/config.json`), 'utf8')).toBe(Buffer.from(config, 'base64').toString());
+    expect(existsSync(hostPath(`${home}/ready`))).toBe(true);
+    // Our agent ran and judged the config (no Vault address, no role), as the image would.
+    expect(result.status).toBe(1);
+    expect(result.stderr).toMatch(/configuration/);
   });
 
   test('vault version', () => {
@@ -158,7 +177,7 @@ describe('the agent image shim runs our CLI from the production install', () => 
       vault: { address: 'http://127.0.0.1:1' },
       template_config: { exit_on_retry_failure: true },
     };
-    writeFileSync(join(home, 'config.json'), JSON.stringify(config));
+    writeFileSync(hostPath(`${home}/config.json`), JSON.stringify(config));
     const result = vault(['agent', `-config=${home}/config.json`, '-exit-after-auth', '-log-format=json']);
     expect(result.status).toBe(1);
     const lines = `${result.stdout}${result.stderr}`.split('\n').filter((line) => line.trim() !== '');
@@ -174,8 +193,9 @@ describe('the agent image shim runs our CLI from the production install', () => 
     expect(`${result.stdout}${result.stderr}`).not.toContain('s.secret-agent-token');
   });
 
-  test('the image has the agent bundle with its code cache', () => {
-    for (const file of ['main.cjs', 'agent.cjs', 'agent.cjs.cache']) expect([file, existsSync(join(app, 'dist', 'agent-bundle', file))]).toEqual([file, true]);
+  test('the image has the agent bundle with its code cache, and no node_modules', () => {
+    for (const file of ['main.cjs', 'agent.cjs', 'agent.cjs.cache']) expect([file, existsSync(hostPath(`/app/dist/agent-bundle/${file}`))]).toEqual([file, true]);
+    expect(existsSync(hostPath('/app/node_modules'))).toBe(false);
   });
 
   test('vault agent from the bundle: HCL config, Go (with YAML) and Handlebars templates rendered from the Vault double', async () => {
@@ -186,7 +206,7 @@ describe('the agent image shim runs our CLI from the production install', () => 
       vault.enableKv('secret', 2);
       vault.addPolicy('app', [{ path: 'secret/data/*', capabilities: ['read'] }]);
       vault.writeKv('secret/web', { username: 'web-user', password: 'bundle-password' });
-      writeFileSync(join(home, 'sa-jwt'), 'service-account-jwt-value');
+      writeFileSync(hostPath(`${home}/sa-jwt`), 'service-account-jwt-value');
       const hcl = `
 auto_auth {
   method "kubernetes" {
@@ -219,21 +239,19 @@ template {
 EOT
 }
 `;
-      writeFileSync(join(home, 'bundle.hcl'), hcl);
-      // spawnSync would block the double's event loop in this process.
-      const child = spawn('/bin/sh', [join(app, 'vault'), 'agent', `-config=${home}/bundle.hcl`], {
-        env: { PATH: process.env.PATH ?? '', HOME: home, VAULT_INJECTOR_NODE: process.execPath, VAULT_INJECTOR_AGENT_BUNDLE: join(app, 'dist', 'agent-bundle', 'main.cjs') },
-        stdio: ['ignore', 'pipe', 'pipe'],
-      });
+      writeFileSync(hostPath(`${home}/bundle.hcl`), hcl);
+      // spawnSync would block the double's event loop in this process. The chroot shares this
+      // machine's network, so the agent reaches the double on 127.0.0.1.
+      const child = spawn(CHROOT, chrootArgs(['/bin/sh', '/bin/vault', 'agent', `-config=${home}/bundle.hcl`]), { env: imageEnv, stdio: ['ignore', 'pipe', 'pipe'] });
       let output = '';
       child.stdout.on('data', (chunk: Buffer) => (output += chunk.toString()));
       child.stderr.on('data', (chunk: Buffer) => (output += chunk.toString()));
       const code = await new Promise<number | null>((resolve) => child.once('exit', resolve));
       expect([code, output]).toEqual([0, expect.stringContaining('all templates rendered')]);
-      expect(readFileSync(join(home, 'out', 'web.yaml'), 'utf8')).toBe('password: bundle-password\nusername: web-user\n');
-      expect(readFileSync(join(home, 'out', 'web.txt'), 'utf8')).toBe('user=web-user\n');
-      expect(readFileSync(join(home, 'bundle-token'), 'utf8')).toMatch(/^hvs\./);
-      for (const secret of ['service-account-jwt-value', 'bundle-password', readFileSync(join(home, 'bundle-token'), 'utf8')]) expect(output).not.toContain(secret);
+      expect(readFileSync(hostPath(`${home}/out/web.yaml`), 'utf8')).toBe('password: bundle-password\nusername: web-user\n');
+      expect(readFileSync(hostPath(`${home}/out/web.txt`), 'utf8')).toBe('user=web-user\n');
+      expect(readFileSync(hostPath(`${home}/bundle-token`), 'utf8')).toMatch(/^hvs\./);
+      for (const secret of ['service-account-jwt-value', 'bundle-password', readFileSync(hostPath(`${home}/bundle-token`), 'utf8')]) expect(output).not.toContain(secret);
     } finally {
       await vault.close();
     }

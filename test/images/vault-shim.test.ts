@@ -127,3 +127,21 @@ test('-help prints usage on stdout', () => {
   expect(result.status).toBe(0);
   expect(result.stdout).toMatch(/agent {5}Run the agent/);
 });
+
+test('the bundle runs with its vendor/ directory on NODE_PATH (the image has no node_modules), before any NODE_PATH given', () => {
+  const dir = join(root, 'env-bundle');
+  mkdirSync(dir, { recursive: true });
+  writeFileSync(join(dir, 'main.cjs'), 'process.stdout.write(process.env.NODE_PATH ?? "");\n');
+  const bundle = join(dir, 'main.cjs');
+  expect(run(['/bin/sh', SHIM, 'agent', '-config=/x'], { VAULT_INJECTOR_AGENT_BUNDLE: bundle }).stdout).toBe(`${dir}/vendor`);
+  expect(run(['/bin/sh', SHIM, 'token', 'revoke', '-self'], { VAULT_INJECTOR_AGENT_BUNDLE: bundle, NODE_PATH: '/extra' }).stdout).toBe(`${dir}/vendor:/extra`);
+});
+
+test('vault version reads the bundle\'s VERSION file when there is one (no node, no package.json needed)', () => {
+  const dir = join(root, 'versioned-bundle');
+  mkdirSync(dir, { recursive: true });
+  writeFileSync(join(dir, 'main.cjs'), '');
+  writeFileSync(join(dir, 'VERSION'), '1.2.3\n');
+  const result = run(['/bin/sh', SHIM, 'version'], { VAULT_INJECTOR_AGENT_BUNDLE: join(dir, 'main.cjs'), VAULT_INJECTOR_NODE: '/nonexistent/node' });
+  expect(result).toEqual({ status: 0, stdout: 'vault-injector agent 1.2.3\n', stderr: '' });
+});

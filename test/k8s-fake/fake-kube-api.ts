@@ -2,10 +2,15 @@
 //   get/patch  /apis/admissionregistration.k8s.io/v1/mutatingwebhookconfigurations/{name}
 //   get/update /api/v1/namespaces/{ns}/secrets/{name}, create /api/v1/namespaces/{ns}/secrets
 //   get/update /apis/coordination.k8s.io/v1/namespaces/{ns}/leases/{name}, create …/leases
+//   list/watch /api/v1/pods (and …/namespaces/{ns}/pods), get …/pods/{name}
+//   create /api/v1/namespaces/{ns}/events, create …/pods/{name}/eviction (policy/v1 Eviction)
 // with the API server's documented behaviour for them: resourceVersion on every write and 409
 // Conflict for a stale one, 409 AlreadyExists, 404/403/401/415/422 metav1.Status bodies, JSON
 // patch (application/json-patch+json) only, Secret stringData folded into data, Lease times in
-// MicroTime format. Extras for tests: bearer-token users, an optional RBAC authorizer, injected
+// MicroTime format, list pagination (limit/continue), watch streams of JSON lines
+// ({"type":"ADDED"|"MODIFIED"|"DELETED","object":…}) from a resourceVersion, eviction answering
+// 201 with a Success Status (429 when a disruption budget blocks it), dryRun=All storing nothing.
+// Extras for tests: bearer-token users, an optional RBAC authorizer, injected
 // faults (a status for the next N matching requests, or "down": connections reset) and a log of
 // every request. Listens on 127.0.0.1 only, on an ephemeral port.
 import { randomUUID } from 'node:crypto';
@@ -33,7 +38,21 @@ const RESOURCE_TYPES: readonly ResourceType[] = [
   { apiGroup: '', version: 'v1', resource: 'secrets', kind: 'Secret', namespaced: true },
   { apiGroup: 'coordination.k8s.io', version: 'v1', resource: 'leases', kind: 'Lease', namespaced: true },
   { apiGroup: 'admissionregistration.k8s.io', version: 'v1', resource: 'mutatingwebhookconfigurations', kind: 'MutatingWebhookConfiguration', namespaced: false },
+  { apiGroup: '', version: 'v1', resource: 'pods', kind: 'Pod', namespaced: true },
+  { apiGroup: '', version: 'v1', resource: 'events', kind: 'Event', namespaced: true },
 ];
+
+interface WatchEvent {
+  readonly resourceVersion: number;
+  readonly type: 'ADDED' | 'MODIFIED' | 'DELETED';
+  readonly object: JsonObject;
+}
+
+interface Watcher {
+  readonly type: ResourceType;
+  readonly namespace: string | undefined;
+  readonly response: ServerResponse;
+}
 
 export interface RequestLogEntry {
   readonly method: string;
@@ -64,6 +83,8 @@ interface ParsedPath {
   readonly type: ResourceType;
   readonly namespace: string | undefined;
   readonly name: string | undefined;
+  /** Only pods/{name}/eviction. */
+  readonly subresource?: 'eviction';
 }
 
 const MICRO_TIME = /^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}\.\d{6}(Z|[+-]\d{2}:\d{2})$/;
@@ -91,16 +112,20 @@ function parsePath(pathname: string): ParsedPath | undefined {
     tail = tail.slice(2);
   }
   const [resource, name, ...extra] = tail;
-  if (extra.length > 0) return undefined;
+  const eviction = resource === 'pods' && name !== undefined && extra.length === 1 && extra[0] === 'eviction';
+  if (extra.length > 0 && !eviction) return undefined;
   const type = RESOURCE_TYPES.find((t) => t.apiGroup === apiGroup && t.version === version && t.resource === resource);
-  if (type === undefined || type.namespaced !== (namespace !== undefined)) return undefined;
-  return { type, namespace, name };
+  if (type === undefined) return undefined;
+  // Namespaced kinds are also listed and watched across namespaces (GET /api/v1/pods).
+  const clusterWideCollection = type.namespaced && namespace === undefined && name === undefined;
+  if (type.namespaced !== (namespace !== undefined) && !clusterWideCollection) return undefined;
+  return { type, namespace, name, ...(eviction ? { subresource: 'eviction' as const } : {}) };
 }
 
-function verbOf(method: string, name: string | undefined): string {
+function verbOf(method: string, name: string | undefined, watch: boolean): string {
   switch (method) {
     case 'GET':
-      return name === undefined ? 'list' : 'get';
+      return name === undefined ? (watch ? 'watch' : 'list') : 'get';
     case 'POST':
       return 'create';
     case 'PUT':
@@ -148,6 +173,9 @@ export class FakeKubeApi {
   private readonly sockets = new Set<Socket>();
   private caPemValue = '';
   private urlValue = '';
+  private readonly history: WatchEvent[] = [];
+  private readonly watchers = new Set<Watcher>();
+  private evictionBlocked = false;
 
   /** Starts on 127.0.0.1 with a fresh CA; `url` and `caPem` are valid afterwards. */
   async start(): Promise<void> {
@@ -172,6 +200,7 @@ export class FakeKubeApi {
   }
 
   async stop(): Promise<void> {
+    this.endWatches();
     for (const socket of this.sockets) socket.destroy();
     const server = this.server;
     if (server !== undefined) {
@@ -206,6 +235,17 @@ export class FakeKubeApi {
     if (down) for (const socket of this.sockets) socket.destroy();
   }
 
+  /** Ends every open watch, as the API server does after its watch timeout. */
+  endWatches(): void {
+    for (const watcher of this.watchers) watcher.response.end();
+    this.watchers.clear();
+  }
+
+  /** While set, evictions answer 429 as when a PodDisruptionBudget allows no disruption. */
+  setEvictionBlocked(blocked: boolean): void {
+    this.evictionBlocked = blocked;
+  }
+
   injectFault(rule: FaultRule): void {
     this.faults.push({ ...rule, remaining: rule.times });
   }
@@ -221,8 +261,11 @@ export class FakeKubeApi {
     const metadata = metadataOf(object);
     const name = String(metadata.name);
     const namespace = type.namespaced ? String(metadata.namespace) : undefined;
-    const stored = this.stamp({ ...structuredClone(object), apiVersion, kind }, undefined, namespace);
-    this.objects.set(this.key(type, namespace, name), stored);
+    const key = this.key(type, namespace, name);
+    const existed = this.objects.has(key);
+    const stored = this.stamp({ ...structuredClone(object), apiVersion, kind }, this.objects.get(key), namespace);
+    this.objects.set(key, stored);
+    this.notify(type, existed ? 'MODIFIED' : 'ADDED', stored);
     return structuredClone(stored);
   }
 
@@ -237,7 +280,34 @@ export class FakeKubeApi {
   /** Deletes a stored object directly (e.g. to simulate someone removing the Secret). */
   remove(apiGroup: string, resource: string, namespace: string | undefined, name: string): void {
     const type = RESOURCE_TYPES.find((t) => t.apiGroup === apiGroup && t.resource === resource);
-    if (type !== undefined) this.objects.delete(this.key(type, namespace, name));
+    if (type === undefined) return;
+    const key = this.key(type, namespace, name);
+    const found = this.objects.get(key);
+    if (found === undefined) return;
+    this.objects.delete(key);
+    this.resourceVersion += 1;
+    this.notify(type, 'DELETED', { ...found, metadata: { ...found.metadata, resourceVersion: String(this.resourceVersion) } });
+  }
+
+  /** Stored objects of a kind (optionally in one namespace), for assertions. */
+  list(apiGroup: string, resource: string, namespace?: string): JsonObject[] {
+    const type = RESOURCE_TYPES.find((t) => t.apiGroup === apiGroup && t.resource === resource);
+    if (type === undefined) return [];
+    return [...this.objects.entries()]
+      .filter(([key]) => key.startsWith(`${type.apiGroup}/${type.resource}/${namespace ?? ''}`))
+      .map(([, object]) => structuredClone(object));
+  }
+
+  private notify(type: ResourceType, kind: WatchEvent['type'], object: JsonObject): void {
+    const event: WatchEvent = { resourceVersion: Number(object.metadata?.resourceVersion), type: kind, object: structuredClone(object) };
+    this.history.push(event);
+    for (const watcher of this.watchers) this.send(watcher, type, event);
+  }
+
+  private send(watcher: Watcher, type: ResourceType, event: WatchEvent): void {
+    if (watcher.type !== type) return;
+    if (watcher.namespace !== undefined && event.object.metadata?.namespace !== watcher.namespace) return;
+    watcher.response.write(`${JSON.stringify({ type: event.type, object: event.object })}\n`);
   }
 
   private key(type: ResourceType, namespace: string | undefined, name: string): string {
@@ -270,7 +340,9 @@ export class FakeKubeApi {
     const token = /^Bearer (.+)$/.exec(request.headers.authorization ?? '')?.[1];
     const user = (token !== undefined ? this.users.get(token) : undefined) ?? 'system:anonymous';
     const contentType = request.headers['content-type'];
-    const verb = parsed ? verbOf(method, parsed.name) : undefined;
+    const watch = url.searchParams.get('watch') === 'true' || url.searchParams.get('watch') === '1';
+    const verb = parsed ? verbOf(method, parsed.name, watch) : undefined;
+    const rbacResource = parsed === undefined ? undefined : parsed.subresource === undefined ? parsed.type.resource : `${parsed.type.resource}/${parsed.subresource}`;
     const log = (status: number | 'reset'): void => {
       this.requests.push({
         method,
@@ -278,7 +350,7 @@ export class FakeKubeApi {
         user,
         verb,
         apiGroup: parsed?.type.apiGroup,
-        resource: parsed?.type.resource,
+        resource: rbacResource,
         namespace: parsed?.namespace,
         name: parsed?.name,
         contentType,
@@ -299,11 +371,16 @@ export class FakeKubeApi {
         throw new HttpFailure(apiStatus(404, 'NotFound', 'the server could not find the requested resource'));
       }
       const { type, namespace, name } = parsed;
-      if (this.authorizer !== undefined && !this.authorizer({ user, verb, apiGroup: type.apiGroup, resource: type.resource, namespace, name })) {
-        throw new HttpFailure(forbidden(user, verb, type.resource, type.apiGroup, namespace, name));
+      if (this.authorizer !== undefined && !this.authorizer({ user, verb, apiGroup: type.apiGroup, resource: rbacResource ?? type.resource, namespace, name })) {
+        throw new HttpFailure(forbidden(user, verb, rbacResource ?? type.resource, type.apiGroup, namespace, name));
       }
-      this.takeFault(verb, type.resource, name);
-      [status, body] = this.serve(method, parsed, rawBody, contentType);
+      this.takeFault(verb, rbacResource ?? type.resource, name);
+      if (verb === 'watch') {
+        log(200);
+        this.startWatch(parsed, url.searchParams.get('resourceVersion'), response);
+        return;
+      }
+      [status, body] = this.serve(method, parsed, rawBody, contentType, url.searchParams);
     } catch (error) {
       if (!(error instanceof HttpFailure)) throw error;
       status = error.status.code;
@@ -328,8 +405,53 @@ export class FakeKubeApi {
     throw new HttpFailure(apiStatus(fault.status, reasons[fault.status] ?? 'Unknown', `injected fault: ${fault.status} for ${verb} ${resource}`));
   }
 
-  private serve(method: string, parsed: ParsedPath, rawBody: string, contentType: string | undefined): [number, unknown] {
+  private startWatch(parsed: ParsedPath, resourceVersion: string | null, response: ServerResponse): void {
+    response.writeHead(200, { 'content-type': 'application/json', 'transfer-encoding': 'chunked' });
+    const watcher: Watcher = { type: parsed.type, namespace: parsed.namespace, response };
+    const from = Number(resourceVersion ?? '0');
+    // Replays what happened after the given resourceVersion (none given: from now on).
+    if (resourceVersion !== null && resourceVersion !== '' && resourceVersion !== '0') {
+      for (const event of this.history.filter((entry) => entry.resourceVersion > from)) this.send(watcher, parsed.type, event);
+    }
+    this.watchers.add(watcher);
+    response.on('close', () => this.watchers.delete(watcher));
+  }
+
+  private listing(type: ResourceType, namespace: string | undefined, query: URLSearchParams): unknown {
+    const prefix = `${type.apiGroup}/${type.resource}/${namespace === undefined ? '' : `${namespace}/`}`;
+    const all = [...this.objects.entries()].filter(([key]) => key.startsWith(prefix)).sort(([a], [b]) => a.localeCompare(b));
+    const start = Number(query.get('continue') ?? '0');
+    const limit = Number(query.get('limit') ?? '0');
+    const page = limit > 0 ? all.slice(start, start + limit) : all.slice(start);
+    const next = limit > 0 && start + limit < all.length ? String(start + limit) : undefined;
+    return {
+      apiVersion: type.apiGroup === '' ? type.version : `${type.apiGroup}/${type.version}`,
+      kind: `${type.kind}List`,
+      metadata: { resourceVersion: String(this.resourceVersion), ...(next !== undefined ? { continue: next } : {}) },
+      items: page.map(([, object]) => object),
+    };
+  }
+
+  private evict(namespace: string, name: string, eviction: JsonObject, dryRun: boolean): [number, unknown] {
+    if (eviction.kind !== 'Eviction' || !['policy/v1', 'policy/v1beta1'].includes(String(eviction.apiVersion))) {
+      throw new HttpFailure(apiStatus(400, 'BadRequest', `the body must be a policy/v1 Eviction, got ${String(eviction.apiVersion)} ${String(eviction.kind)}`));
+    }
+    if (eviction.metadata?.name !== name) throw new HttpFailure(apiStatus(400, 'BadRequest', 'name in URL does not match name in Eviction object'));
+    const podType = RESOURCE_TYPES.find((t) => t.resource === 'pods')!;
+    if (!this.objects.has(this.key(podType, namespace, name))) throw new HttpFailure(notFound('pods', '', name));
+    if (this.evictionBlocked) throw new HttpFailure(apiStatus(429, 'TooManyRequests', "Cannot evict pod as it would violate the pod's disruption budget."));
+    if (!dryRun) this.remove('', 'pods', namespace, name);
+    return [201, { kind: 'Status', apiVersion: 'v1', metadata: {}, status: 'Success', code: 201 }];
+  }
+
+  private serve(method: string, parsed: ParsedPath, rawBody: string, contentType: string | undefined, query: URLSearchParams): [number, unknown] {
     const { type, namespace, name } = parsed;
+    const dryRun = query.getAll('dryRun').includes('All');
+    if (parsed.subresource === 'eviction' && method === 'POST' && namespace !== undefined && name !== undefined) {
+      return this.evict(namespace, name, this.parseJson(rawBody), dryRun);
+    }
+    if (parsed.subresource !== undefined) throw new HttpFailure(apiStatus(405, 'MethodNotAllowed', 'the server does not allow this method on the requested resource'));
+    if (method === 'GET' && name === undefined) return [200, this.listing(type, namespace, query)];
     if (method === 'GET' && name !== undefined) {
       const found = this.objects.get(this.key(type, namespace, name));
       if (found === undefined) throw new HttpFailure(notFound(type.resource, type.apiGroup, name));
@@ -376,6 +498,7 @@ export class FakeKubeApi {
     this.validate(type, name, object);
     const stored = this.stamp(object, undefined, namespace);
     this.objects.set(key, stored);
+    this.notify(type, 'ADDED', stored);
     return stored;
   }
 
@@ -397,6 +520,7 @@ export class FakeKubeApi {
     this.validate(type, name, object);
     const stored = this.stamp(object, current, namespace);
     this.objects.set(key, stored);
+    this.notify(type, 'MODIFIED', stored);
     return stored;
   }
 
@@ -426,6 +550,7 @@ export class FakeKubeApi {
     this.validate(type, name, patched);
     const stored = this.stamp(patched, current, namespace);
     this.objects.set(key, stored);
+    this.notify(type, 'MODIFIED', stored);
     return stored;
   }
 
@@ -458,6 +583,13 @@ export class FakeKubeApi {
           causes.push(`webhooks[${index}].clientConfig.caBundle: Invalid value: illegal base64 data`);
         }
       });
+    }
+    if (type.kind === 'Event') {
+      const involved = (object.involvedObject ?? {}) as Record<string, unknown>;
+      if (typeof involved.name !== 'string' || involved.name === '') causes.push('involvedObject.name: Required value');
+      if (involved.namespace !== undefined && involved.namespace !== object.metadata?.namespace) causes.push('involvedObject.namespace: Invalid value: does not match event.namespace');
+      if (typeof object.reason !== 'string' || object.reason === '') causes.push('reason: Required value');
+      if (!['Normal', 'Warning'].includes(String(object.type))) causes.push(`type: Unsupported value: ${JSON.stringify(object.type)}: supported values: "Normal", "Warning"`);
     }
     if (causes.length > 0) throw new HttpFailure(invalid(type.kind, name, causes));
   }

@@ -1,4 +1,5 @@
 // docs/webhook-settings.md must list every flag with its variable and default, and every metric.
+// (The README links there; the flag table lives only in docs/.)
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { ENV_ONLY, FLAG_DEFINITIONS } from '../../webhook/src/settings/flag-definitions.js';
@@ -12,6 +13,12 @@ describe('docs/webhook-settings.md', () => {
   it.each(FLAG_DEFINITIONS.map((definition) => [definition.name, definition] as const))('documents -%s', (_name, definition) => {
     const defaultText = definition.kind === 'bool' ? definition.defaultValue : `\`${definition.defaultValue === '' ? '""' : definition.defaultValue}\``;
     expect(doc).toContain(`| \`-${definition.name}\` | \`${definition.env}\` | ${defaultText} |`);
+  });
+
+  it('the README carries no flag table of its own (one table, in docs/, checked here)', () => {
+    const readme = readFileSync(join(REPO_ROOT, 'README.md'), 'utf8');
+    expect(readme).toContain('docs/webhook-settings.md');
+    expect(readme).not.toMatch(/^\| `-listen` \|/m);
   });
 
   it('documents the env-only variables and every metric', () => {

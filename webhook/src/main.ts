@@ -15,6 +15,7 @@ import { createMetrics } from './metrics.js';
 import type { WebhookMetrics } from './metrics.js';
 import { buildApp } from './app.js';
 import type { CertificateBundle, CertificateSource } from './tls/certificate-source.js';
+import type { LeaderElector } from './cluster/leader-elector.js';
 import { FileCertificateSource } from './tls/file-source.js';
 import { GeneratedCertificateSource } from './tls/generated-source.js';
 import { trapShutdownSignals, withDeadline } from './shutdown.js';
@@ -56,15 +57,15 @@ export function createCertificateSource(settings: Settings, logger: Logger): Cer
  * -use-leader-elector the Lease election and the Secret-shared CA) is loaded lazily, so a webhook
  * without -tls-auto never loads @kubernetes/client-node.
  */
-async function startCertificateSource(settings: Settings, logger: Logger, signal: AbortSignal): Promise<CertificateSource> {
+async function startCertificateSource(settings: Settings, logger: Logger, signal: AbortSignal): Promise<{ source: CertificateSource; elector?: LeaderElector }> {
   const sharedCertificates = settings.tls.autoName !== '' && settings.useLeaderElector && settings.tls.certFile === '';
   const local = sharedCertificates ? undefined : createCertificateSource(settings, logger);
   if (local !== undefined) await local.start(signal);
-  if (settings.tls.autoName === '' && local !== undefined) return local;
+  if (settings.tls.autoName === '' && local !== undefined) return { source: local };
   const { startClusterTls } = await import('./cluster/cluster-tls.js');
   const hosts = settings.tls.autoHosts.length > 0 ? settings.tls.autoHosts : defaultAutoHosts(settings.namespace);
   const cluster = await startClusterTls({ settings, hosts, logger: namedLogger(logger, 'cluster'), signal, ...(local !== undefined ? { localSource: local } : {}) });
-  return cluster.source;
+  return { source: cluster.source, ...(cluster.elector !== undefined ? { elector: cluster.elector } : {}) };
 }
 
 /** Splits -listen into what net.Server.listen wants; "" host means every interface. */
@@ -158,7 +159,7 @@ interface ProcessContext {
 async function serve(context: ProcessContext, stop: Promise<unknown>): Promise<Running | number> {
   const { settings, logger, metrics, io } = context;
   const sourceController = new AbortController();
-  const source = await startCertificateSource(settings, logger, sourceController.signal);
+  const { source, elector } = await startCertificateSource(settings, logger, sourceController.signal);
   logger.debug('waiting for the first certificate');
   const bundle = await firstBundle(source, stop);
   if (bundle === undefined) {
@@ -195,6 +196,19 @@ async function serve(context: ProcessContext, stop: Promise<unknown>): Promise<R
     return 1;
   }
   io.stdout.write(`Listening on ${JSON.stringify(displayAddress(settings, app))}...\n`);
+  if (settings.reconcileMissed !== 'off') {
+    // Loaded only with the flag: it lists and watches pods through @kubernetes/client-node.
+    const { startMissedPodReconciler } = await import('./cluster/missed-pods-start.js');
+    void startMissedPodReconciler({
+      settings,
+      mode: settings.reconcileMissed,
+      logger: namedLogger(logger, 'missed-pods'),
+      gauge: metrics.missedPods,
+      isHealthy: () => !shuttingDown && source.current() !== undefined,
+      signal: sourceController.signal,
+      ...(elector !== undefined ? { elector } : {}),
+    });
+  }
   return { app, source, sourceController };
 }
 

@@ -12,6 +12,7 @@ export const METRIC_NAMES = {
   failedInjectionsByNamespace: 'vault_agent_injector_failed_injections_by_namespace_total',
   certificateExpiry: 'vault_agent_injector_certificate_expiry_timestamp_seconds',
   buildInfo: 'vault_injector_build_info',
+  missedPods: 'vault_injector_missed_pods',
 } as const;
 
 export const PROCESSING_DURATION_BUCKETS_MS = [5, 10, 25, 50, 75, 100, 250, 500, 1000, 2500, 5000, 7500, 10000] as const;
@@ -23,6 +24,8 @@ export interface WebhookMetrics {
   readonly injectionsByNamespace: Counter<'namespace' | 'injection_type'>;
   readonly failedInjectionsByNamespace: Counter<'namespace'>;
   readonly certificateExpiry: Gauge;
+  /** Pods that opted in but were admitted without injection (-reconcile-missed, leader only). */
+  readonly missedPods: Gauge;
 }
 
 export interface MetricsOptions {
@@ -60,6 +63,11 @@ export function createMetrics(options: MetricsOptions): WebhookMetrics {
     certificateExpiry: new Gauge({
       name: METRIC_NAMES.certificateExpiry,
       help: 'Expiry time (notAfter) of the serving certificate, in seconds since the Unix epoch',
+      registers: [registry],
+    }),
+    missedPods: new Gauge({
+      name: METRIC_NAMES.missedPods,
+      help: 'Pods with agent-inject "true" and no agent-inject-status: admitted without injection (reported by the leader with -reconcile-missed)',
       registers: [registry],
     }),
   };

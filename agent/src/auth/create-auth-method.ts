@@ -44,6 +44,6 @@ export function createAuthMethod(config: AuthMethodConfig, env: NodeJS.ProcessEn
     case 'cert':
       return lazyMethod('cert', async () => (await import('./cert.js')).createCertMethod(mountPath, config.config));
     default:
-      throw new AuthMethodError(`auth method "${config.type}" is not implemented by this agent (implemented: kubernetes, approle, jwt, token_file)`);
+      throw new AuthMethodError(`auth method "${config.type}" is not implemented by this agent (implemented: kubernetes, approle, jwt, token_file, aws, gcp, azure, cert)`);
   }
 }

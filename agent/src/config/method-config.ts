@@ -3,7 +3,7 @@
 // keys a method does not know are left alone, as Vault Agent leaves them (each method reads only
 // its own keys from the map, and the injector always adds token_path).
 import type { RawObject } from './config-reader.js';
-import type { IssueList } from './config-reader.js';
+import { IssueList } from './config-reader.js';
 import { decodeBool, decodeInt } from './config-values.js';
 
 const REQUIRED: Readonly<Record<string, readonly string[]>> = {
@@ -68,4 +68,15 @@ export function checkMethodConfig(type: string, config: RawObject, path: string,
       pair('client_cert', 'client_key');
       break;
   }
+}
+
+/**
+ * Every problem of a method's `config`, checked when the agent starts (as Vault Agent's method
+ * constructors do), not when the file loads: a config the webhook renders for a pod that will
+ * fail later still loads, and the agent then exits 1 naming each problem.
+ */
+export function methodConfigProblems(type: string, config: RawObject): readonly string[] {
+  const issues = new IssueList();
+  checkMethodConfig(type, config, 'auto_auth.method.config', issues);
+  return issues.problems;
 }

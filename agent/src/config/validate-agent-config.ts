@@ -29,7 +29,6 @@ import type {
 import { keysOf } from '../../../common/src/agent-config-document.js';
 import type { RawObject } from './config-reader.js';
 import { IssueList, blockList, checkKeys, field, isObject, labelledBlocks, objectField, singleBlock } from './config-reader.js';
-import { checkMethodConfig } from './method-config.js';
 import {
   decodeBool,
   decodeDurationMs,
@@ -217,7 +216,6 @@ function readMethod(block: RawObject, path: string, issues: IssueList): AuthMeth
   const minBackoffMs = positiveOrUndefined(field(block, 'min_backoff', decodeDurationMs, path, issues));
   const maxBackoffMs = positiveOrUndefined(field(block, 'max_backoff', decodeDurationMs, path, issues));
   const config = objectField(block, 'config', path, issues);
-  checkMethodConfig(type, config, `${path}.config`, issues);
   return {
     type,
     mountPath: mountPath === '' ? `auth/${type}` : mountPath,

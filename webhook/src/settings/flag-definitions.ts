@@ -78,6 +78,8 @@ export const FLAG_DEFINITIONS: readonly FlagDefinition[] = [
   stringFlag('native-sidecar-probe-failure-threshold', 'AGENT_INJECT_NATIVE_SIDECAR_PROBE_FAILURE_THRESHOLD', '450',
     'vault-injector extension: startupProbe failureThreshold of the native sidecar (× period = the longest wait for the first render).'),
   stringFlag('tls-cipher-suites', 'AGENT_INJECT_TLS_CIPHER_SUITES', '', 'Comma-separated list of supported cipher suites for TLS 1.0-1.2 (Go names).'),
+  stringFlag('reconcile-missed', 'AGENT_INJECT_RECONCILE_MISSED', 'off',
+    'vault-injector extension: pods that opted in but were admitted without injection: "off", "report" (Event, log, gauge), "dry-run" or "evict" (also evict controller-owned ones).'),
 ];
 
 /** Environment-only settings (no flag), parsed like vault-k8s does. */

@@ -47,6 +47,7 @@ describe('defaults', () => {
       useLeaderElector: false,
       nativeSidecar: false,
       nativeSidecarProbe: { kind: 'files', periodSeconds: 2, timeoutSeconds: 5, failureThreshold: 450 },
+      reconcileMissed: 'off',
       namespace: 'default',
       podName: '',
     });

@@ -1,6 +1,7 @@
 // (argv, env) → Settings, with vault-k8s's precedence (a non-empty AGENT_INJECT_* variable beats
 // the flag) and its startup error texts (spec §3). Pure: no process access, every problem listed.
 import { NATIVE_SIDECAR_PROBE_DEFAULTS, PROBE_KINDS, parseProbeCount, parseProbeKind, type NativeSidecarProbe } from '../inject/native-sidecar-probe.js';
+import { isReconcileMode } from '../cluster/missed-pods.js';
 import { parseGoBool, parseGoFloat64, parseGoInt64 } from '../../../common/src/go-strconv.js';
 import { parseGoDuration } from '../../../common/src/go-duration.js';
 import { ENV_ONLY, FLAG_DEFINITIONS } from './flag-definitions.js';
@@ -124,6 +125,8 @@ function checkValues(values: ReadonlyMap<string, string>, problems: string[]): C
   if (listen !== undefined) problems.push(listen);
   const telemetry = telemetryProblem(get('telemetry-path'));
   if (telemetry !== undefined) problems.push(telemetry);
+  const reconcile = get('reconcile-missed');
+  if (!isReconcileMode(reconcile)) problems.push(`Invalid reconcile-missed: ${JSON.stringify(reconcile)} (off, report, dry-run or evict)`);
   return { logLevel: logLevel ?? 'info', defaultTemplate: template === 'json' ? 'json' : 'map', nativeSidecarProbe: checkProbe(get, problems) };
 }
 
@@ -195,6 +198,7 @@ function buildSettings(values: ReadonlyMap<string, string>, env: Environment, ch
     useLeaderElector: bool('use-leader-elector'),
     nativeSidecar: bool('native-sidecar'),
     nativeSidecarProbe: Object.freeze(checked.nativeSidecarProbe),
+    reconcileMissed: isReconcileMode(get('reconcile-missed')) ? (get('reconcile-missed') as Settings['reconcileMissed']) : 'off',
     namespace: nonEmpty(env[ENV_ONLY.namespace]) ?? 'default',
     podName: env[ENV_ONLY.podName] ?? '',
   };

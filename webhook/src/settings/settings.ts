@@ -79,6 +79,8 @@ export interface Settings {
   readonly nativeSidecar: boolean;
   /** vault-injector extension: defaults for the native sidecar's startupProbe (annotations override). */
   readonly nativeSidecarProbe: NativeSidecarProbe;
+  /** vault-injector extension: -reconcile-missed (webhook/src/cluster/missed-pod-reconciler.ts). */
+  readonly reconcileMissed: 'off' | 'report' | 'dry-run' | 'evict';
 
   /** The injector's own namespace (env NAMESPACE, default "default") and pod name (env POD_NAME). */
   readonly namespace: string;

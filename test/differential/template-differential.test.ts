@@ -6,7 +6,7 @@ import fc from 'fast-check';
 import { GoTemplateEngine } from '../../template/src/index.js';
 import { type CaseResult, parseCases, runCase } from '../../template/src/index.js';
 import { goQuote } from '../../common/src/go-quote.js';
-import { runOracle, sameResult } from './oracle-helpers.js';
+import { runOracle, sameResult } from '../template/oracle-helpers.js';
 
 const CASES = Number(process.env.TEMPLATE_DIFF_CASES ?? 6000);
 const BATCH = 2000;
