@@ -13,7 +13,7 @@ import type { VaultSecretEnvelope } from '../../../common/src/vault-wire.js';
 import { parseVaultJson, isJsonNumber } from '../../../common/src/vault-json.js';
 import { sleep } from '../supervisor/sleep.js';
 import { createProxyAgent } from './proxy-agent.js';
-import { VaultConnectionError, VaultResponseError, isRetryableVaultError } from './vault-error.js';
+import { VaultConnectionError, VaultRedirectError, VaultResponseError, isRetryableVaultError } from './vault-error.js';
 
 export interface VaultRequest {
   readonly method: string;
@@ -125,6 +125,13 @@ export class VaultClient {
   /**
    * One HTTP exchange (plus at most one redirect) with the raw body: used by the API proxy to pass
    * requests through unchanged, and by `request`.
+   *
+   * Redirects: Vault's Go client follows one 301/302/307 to wherever Location points, headers
+   * (X-Vault-Token) and body included, refusing only an https → http downgrade
+   * (https://github.com/hashicorp/vault/blob/main/api/client.go, RawRequestWithContext). We follow
+   * one redirect only when it stays on the configured Vault origin (scheme, host and port); a
+   * redirect anywhere else is refused with an error naming the target, so no token, JWT or request
+   * body ever reaches a host other than the configured address. See docs/agent.md, "Limits".
    */
   async raw(
     method: string,
@@ -136,9 +143,17 @@ export class VaultClient {
     const first = await this.#exchange(this.#base, method, pathWithQuery, headers, payload, signal);
     const location = first.headers.location;
     if (![301, 302, 307, 308].includes(first.status) || location === undefined) return first;
-    const target = new URL(location, this.#base);
+    let target: URL;
+    try {
+      target = new URL(location, this.#base);
+    } catch {
+      throw new VaultRedirectError(method, pathOnly(pathWithQuery), this.#base.origin, '(unparseable Location)', 'the Location header is not a URL');
+    }
     if (this.#base.protocol === 'https:' && target.protocol !== 'https:') {
-      throw new Error(`refusing redirect from https to ${target.protocol}`);
+      throw new VaultRedirectError(method, pathOnly(pathWithQuery), this.#base.origin, target.origin, 'it would downgrade https to http');
+    }
+    if (target.origin !== this.#base.origin) {
+      throw new VaultRedirectError(method, pathOnly(pathWithQuery), this.#base.origin, target.origin, 'credentials are only sent to the configured Vault address');
     }
     return this.#exchange(target, method, `${target.pathname}${target.search}`, headers, payload, signal);
   }
@@ -249,8 +264,13 @@ function loadHttp(): typeof HttpModule {
   return requireBuiltin('node:http') as typeof HttpModule;
 }
 
+function pathOnly(pathWithQuery: string): string {
+  const end = pathWithQuery.indexOf('?');
+  return end === -1 ? pathWithQuery : pathWithQuery.slice(0, end);
+}
+
 function toConnectionError(error: unknown, request: VaultRequest): Error {
-  if (error instanceof VaultResponseError || error instanceof VaultConnectionError) return error;
+  if (error instanceof VaultResponseError || error instanceof VaultConnectionError || error instanceof VaultRedirectError) return error;
   const code = typeof (error as { code?: unknown }).code === 'string' ? (error as { code: string }).code : 'ERR_CONNECTION';
   const detail = error instanceof Error ? error.message : 'connection failed';
   return new VaultConnectionError(request.method, request.path, code, detail);
