@@ -5,6 +5,7 @@ import type { AuthMethodConfig, PersistConfig } from '../config/agent-config.js'
 import type { AgentLogger } from '../log.js';
 import type { SecretRecord } from '../render/dependency-tracker.js';
 import { coerceError } from '../vault/vault-error.js';
+import { secretRegistry } from '../log/redaction.js';
 import type { PersistedCache, PersistedToken } from './cache-contents.js';
 import { authIdentityOf, keyFileFor, readPersistentCache, writePersistentCache } from './persistent-cache.js';
 
@@ -41,6 +42,9 @@ export async function restoreHandoff(context: HandoffContext): Promise<HandoffRe
     log.warn({ path: persist.path, reason: outcome.reason, removed: outcome.removed }, 'persistent cache discarded; logging in');
     return { kind: 'none' };
   }
+  // Learnt from the file, not from Vault: registered for redaction like everything the client sees.
+  secretRegistry.add(outcome.cache.token.token);
+  for (const secret of outcome.cache.secrets) secretRegistry.addAll([secret.envelope.data, secret.envelope.auth?.client_token, secret.envelope.auth?.accessor]);
   log.info(
     { path: persist.path, secrets: outcome.cache.secrets.map((secret) => secret.id), removed: outcome.removed },
     'restored the persistent cache',
