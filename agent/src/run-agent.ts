@@ -11,6 +11,7 @@ import type { Environment, VaultConnection } from './config/vault-environment.js
 import { resolveVaultConnection } from './config/vault-environment.js';
 import type { AgentLogger } from './log.js';
 import type { TemplateEngine } from '../../template/src/index.js';
+import { templateLimitsFrom } from './render/template-limits.js';
 import { VaultClient } from './vault/vault-client.js';
 import { coerceError } from './vault/vault-error.js';
 import { FileSink } from './sink/file-sink.js';
@@ -85,7 +86,7 @@ async function prepareStart(config: AgentConfig, deps: AgentDependencies): Promi
   const sinks = autoAuth.sinks.map((sink) => new FileSink(sink, createTokenWrapper(client)));
   let templates: PreparedTemplate[];
   try {
-    [templates] = await Promise.all([prepareTemplates(config, deps.loadEngine), ...sinks.map((sink) => sink.checkWritable())]);
+    [templates] = await Promise.all([prepareTemplates(config, deps.loadEngine, templateLimitsFrom(deps.env)), ...sinks.map((sink) => sink.checkWritable())]);
   } catch (error) {
     log.error({ err: coerceError(error) }, 'agent cannot start');
     return 1;

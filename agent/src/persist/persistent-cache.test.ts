@@ -1,9 +1,9 @@
-import { mkdtempSync, openSync, readFileSync, readdirSync, readSync, rmSync, statSync, writeFileSync, closeSync } from 'node:fs';
+import { mkdtempSync, openSync, readFileSync, readdirSync, readSync, rmSync, statSync, symlinkSync, truncateSync, writeFileSync, closeSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { AuthMethodConfig, PersistConfig } from '../config/agent-config.js';
 import type { PersistedCache } from './cache-contents.js';
-import { CACHE_FILE_NAME, authIdentityOf, cacheFilePath, keyFileFor, readPersistentCache, writePersistentCache } from './persistent-cache.js';
+import { CACHE_FILE_NAME, MAX_CACHE_FILE_BYTES, authIdentityOf, cacheFilePath, keyFileFor, readPersistentCache, writePersistentCache } from './persistent-cache.js';
 
 const method: AuthMethodConfig = {
   type: 'kubernetes',
@@ -127,5 +127,21 @@ describe('persistent cache file', () => {
     expect(keyFileFor(persist, method)).toBe('/var/run/secrets/vault.hashicorp.com/serviceaccount/token');
     expect(keyFileFor(persist, { ...method, type: 'approle', config: { role_id_file_path: '/r' } })).toBe('/var/run/secrets/kubernetes.io/serviceaccount/token');
     expect(cacheFilePath(persist)).toBe(join(dir, CACHE_FILE_NAME));
+  });
+
+  it('sizes the file with fstat before reading: a 100 MB garbage file or a link to /dev/zero is refused, not read', async () => {
+    const path = cacheFilePath(persist);
+    const handle = openSync(path, 'w');
+    closeSync(handle);
+    truncateSync(path, 100 * 1024 * 1024);
+    const before = process.memoryUsage().rss;
+    const outcome = await readPersistentCache({ persist, keyFile, expected: expected() });
+    expect(outcome).toMatchObject({ kind: 'failed', removed: false });
+    expect(outcome.kind === 'failed' ? outcome.reason : '').toContain(`is ${100 * 1024 * 1024} bytes, more than the ${MAX_CACHE_FILE_BYTES} allowed`);
+    expect(process.memoryUsage().rss - before).toBeLessThan(50 * 1024 * 1024);
+    rmSync(path);
+    symlinkSync('/dev/zero', path);
+    const linked = await readPersistentCache({ persist, keyFile, expected: expected() });
+    expect(linked.kind === 'failed' ? linked.reason : '').toContain('ELOOP');
   });
 });

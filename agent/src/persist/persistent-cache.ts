@@ -5,6 +5,7 @@
 // mixed through HKDF with a per-file salt (cache-cipher.ts).
 import { randomBytes as cryptoRandomBytes } from 'node:crypto';
 import { readFile, unlink } from 'node:fs/promises';
+import { readFileBounded } from '../fs/read-bounded.js';
 import { join } from 'node:path';
 import type { AuthMethodConfig, PersistConfig } from '../config/agent-config.js';
 import { DEFAULTS } from '../config/agent-config.js';
@@ -17,6 +18,8 @@ import { CacheContentsError, decodeCacheContents, encodeCacheContents } from './
 /** Not Vault Agent's `vault-agent-cache.db` (an encrypted bolt DB): a different format, never confused with it. */
 export const CACHE_FILE_NAME = 'vault-injector-agent-cache';
 const CACHE_FILE_MODE = 0o600;
+/** A token and a few hundred leased secrets take kilobytes; anything this large is not ours. */
+export const MAX_CACHE_FILE_BYTES = 16 * 1024 * 1024;
 
 export function cacheFilePath(persist: PersistConfig): string {
   return join(persist.path, CACHE_FILE_NAME);
@@ -91,11 +94,12 @@ export async function readPersistentCache(options: ReadCacheOptions): Promise<Re
   const path = cacheFilePath(options.persist);
   let sealed: Buffer;
   try {
-    sealed = await readFile(path);
+    sealed = await readFileBounded(path, MAX_CACHE_FILE_BYTES);
   } catch (error) {
     const code = (error as NodeJS.ErrnoException).code;
     if (code === 'ENOENT') return { kind: 'absent' };
-    return { kind: 'failed', reason: `cannot read ${path}: ${code ?? coerceError(error).message}`, removed: false };
+    const reason = `cannot read ${path}: ${code === undefined || code === 'ENOTREG' ? coerceError(error).message : code}`;
+    return { kind: 'failed', reason, removed: false };
   }
   const outcome = await decodeSealed(sealed, options);
   const keep = options.persist.keepAfterImport || (outcome.kind === 'failed' && options.persist.exitOnError);

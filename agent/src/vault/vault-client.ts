@@ -9,13 +9,14 @@ import { readFileSync, readdirSync } from 'node:fs';
 import { join } from 'node:path';
 import { createRequire } from 'node:module';
 import type { VaultConnection } from '../config/vault-environment.js';
+import { DEFAULTS } from '../config/agent-config.js';
 import type { VaultSecretEnvelope } from '../../../common/src/vault-wire.js';
 import { parseVaultJson, isJsonNumber } from '../../../common/src/vault-json.js';
 import { sleep } from '../supervisor/sleep.js';
 import { safeText, secretRegistry } from '../log/redaction.js';
 import type { SecretRegistry } from '../log/redaction.js';
 import { createProxyAgent } from './proxy-agent.js';
-import { VaultConnectionError, VaultRedirectError, VaultResponseError, isRetryableVaultError } from './vault-error.js';
+import { VaultConnectionError, VaultRedirectError, VaultResponseError, VaultResponseTooLargeError, isRetryableVaultError } from './vault-error.js';
 
 export interface VaultRequest {
   readonly method: string;
@@ -186,6 +187,7 @@ export class VaultClient {
   ): Promise<RawResponse> {
     const transport = this.#ensureTransport();
     const timeoutMs = this.#connection.timeoutMs;
+    const maxBytes = this.#connection.maxResponseBytes ?? DEFAULTS.maxResponseBytes;
     const options: RequestOptions = {
       method,
       host: base.hostname.replace(/^\[|\]$/g, ''),
@@ -207,7 +209,22 @@ export class VaultClient {
       };
       const outgoing = transport.request(options, (response) => {
         const chunks: Buffer[] = [];
-        response.on('data', (chunk: Buffer) => chunks.push(chunk));
+        let received = 0;
+        const tooLarge = (): void => {
+          finish(new VaultResponseTooLargeError(method, pathOnly(pathWithQuery), maxBytes));
+          response.destroy();
+          outgoing.destroy();
+        };
+        // Refused before reading when the server announces it, else cut while streaming.
+        if (Number(response.headers['content-length'] ?? 0) > maxBytes) {
+          tooLarge();
+          return;
+        }
+        response.on('data', (chunk: Buffer) => {
+          received += chunk.length;
+          if (received > maxBytes) tooLarge();
+          else chunks.push(chunk);
+        });
         response.on('end', () => { finish(undefined, { status: response.statusCode ?? 0, headers: response.headers, body: Buffer.concat(chunks) }); });
         response.on('error', (error) => { finish(error); });
       });
@@ -288,7 +305,7 @@ function pathOnly(pathWithQuery: string): string {
 }
 
 function toConnectionError(error: unknown, request: VaultRequest): Error {
-  if (error instanceof VaultResponseError || error instanceof VaultConnectionError || error instanceof VaultRedirectError) return error;
+  if (error instanceof VaultResponseError || error instanceof VaultConnectionError || error instanceof VaultRedirectError || error instanceof VaultResponseTooLargeError) return error;
   const code = typeof (error as { code?: unknown }).code === 'string' ? (error as { code: string }).code : 'ERR_CONNECTION';
   const detail = error instanceof Error ? error.message : 'connection failed';
   return new VaultConnectionError(request.method, request.path, code, detail);

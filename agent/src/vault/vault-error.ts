@@ -40,6 +40,18 @@ export class VaultRedirectError extends Error {
   }
 }
 
+/** A response body larger than the configured maximum; cut while streaming. Not retried. */
+export class VaultResponseTooLargeError extends Error {
+  override readonly name = 'VaultResponseTooLargeError';
+  constructor(
+    readonly method: string,
+    readonly path: string,
+    readonly limitBytes: number,
+  ) {
+    super(`${method} ${path}: the response body is larger than ${limitBytes} bytes (vault.max_response_bytes / VAULT_AGENT_MAX_RESPONSE_BYTES); refused`);
+  }
+}
+
 // Vault's multierror strings: "1 error occurred:\n\t* permission denied\n\n".
 function oneLine(message: string): string {
   return message.replace(/^\d+ errors? occurred:\s*/, '').replace(/\s*\n\t\*\s*/g, ' ').replace(/\s+/g, ' ').trim();
