@@ -5,6 +5,7 @@ import { open, rename, unlink } from 'node:fs/promises';
 import { unlinkSync } from 'node:fs';
 import { randomBytes } from 'node:crypto';
 import { basename, dirname, join } from 'node:path';
+import { assertNoLinkedParents } from '../fs/no-follow.js';
 
 const pendingTempFiles = new Set<string>();
 
@@ -19,6 +20,9 @@ export interface AtomicWriteOptions {
 }
 
 export async function writeFileAtomic(destination: string, content: string | Uint8Array, options: AtomicWriteOptions): Promise<void> {
+  // The temp file is created O_EXCL (never through a link) and renamed over the destination, which
+  // replaces a link there rather than writing through it; a linked parent directory is refused.
+  await assertNoLinkedParents(destination);
   const temp = tempPathFor(destination);
   pendingTempFiles.add(temp);
   try {
