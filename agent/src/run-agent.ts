@@ -92,7 +92,7 @@ async function prepareStart(config: AgentConfig, deps: AgentDependencies): Promi
     return 1;
   }
   const handoff: HandoffContext | undefined =
-    config.persist === undefined ? undefined : { persist: config.persist, method: autoAuth.method, vaultAddress: connection.address, log: log.child({ component: 'persist' }) };
+    config.persist === undefined ? undefined : { persist: config.persist, method: autoAuth.method, vaultAddress: connection.address, log: log.child({ component: 'persist' }), client };
   const restore = await restoreForSidecar(config, handoff);
   if (restore.kind === 'fatal') {
     log.error({ err: restore.error }, 'persistent cache restore failed and exit_on_err is set');

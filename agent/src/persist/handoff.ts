@@ -8,6 +8,8 @@ import { coerceError } from '../vault/vault-error.js';
 import { secretRegistry } from '../log/redaction.js';
 import type { PersistedCache, PersistedToken } from './cache-contents.js';
 import { authIdentityOf, keyFileFor, readPersistentCache, writePersistentCache } from './persistent-cache.js';
+import type { VaultClient } from '../vault/vault-client.js';
+import { vaultKeyCustodian } from './cache-key.js';
 
 export interface HandoffContext {
   readonly persist: PersistConfig;
@@ -15,6 +17,8 @@ export interface HandoffContext {
   /** The resolved Vault address the agent talks to. */
   readonly vaultAddress: string;
   readonly log: AgentLogger;
+  /** Keeps the cache key in Vault (wrap at write, unwrap at read). */
+  readonly client: VaultClient;
 }
 
 export type HandoffRestore =
@@ -29,6 +33,7 @@ export async function restoreHandoff(context: HandoffContext): Promise<HandoffRe
   const outcome = await readPersistentCache({
     persist,
     keyFile: keyFileFor(persist, method),
+    custodian: vaultKeyCustodian(context.client, { namespace: method.namespace }),
     expected: { vaultAddress: context.vaultAddress, authIdentity: authIdentityOf(method) },
   });
   if (outcome.kind === 'absent') {
@@ -65,6 +70,7 @@ export async function writeHandoff(context: HandoffContext, write: HandoffWrite)
     const path = await writePersistentCache({
       persist,
       keyFile: keyFileFor(persist, method),
+      custodian: vaultKeyCustodian(context.client, { token: write.token.token, namespace: method.namespace }),
       contents: {
         createdAtMs: write.nowMs,
         vaultAddress: context.vaultAddress,

@@ -1,8 +1,8 @@
 // The init → sidecar hand-off file (cache.persist, type "kubernetes"): where it lives, what keys
 // it, and reading and writing it. The init agent writes it once everything is rendered; the
-// sidecar reads it on start and removes it unless keep_after_import. The key comes from the
-// service-account token (both containers mount it, the cache volume alone does not hold it),
-// mixed through HKDF with a per-file salt (cache-cipher.ts).
+// sidecar reads it on start and removes it unless keep_after_import. It is sealed with a random
+// key held by Vault behind a single-use wrapping token (cache-key.ts); the service-account token
+// is additional authenticated data (cache-cipher.ts).
 import { randomBytes as cryptoRandomBytes } from 'node:crypto';
 import { readFile, unlink } from 'node:fs/promises';
 import { readFileBounded } from '../fs/read-bounded.js';
@@ -11,7 +11,9 @@ import type { AuthMethodConfig, PersistConfig } from '../config/agent-config.js'
 import { DEFAULTS } from '../config/agent-config.js';
 import { writeFileAtomic } from '../sink/atomic-file.js';
 import { coerceError } from '../vault/vault-error.js';
-import { CacheSealError, openCache, sealCache } from './cache-cipher.js';
+import { CacheSealError, KEY_BYTES, openCache, retrievalTokenOf, sealCache } from './cache-cipher.js';
+import type { CacheKeyCustodian } from './cache-key.js';
+import { CacheKeyError } from './cache-key.js';
 import type { PersistedCache } from './cache-contents.js';
 import { CacheContentsError, decodeCacheContents, encodeCacheContents } from './cache-contents.js';
 
@@ -26,7 +28,7 @@ export function cacheFilePath(persist: PersistConfig): string {
 }
 
 /**
- * The file whose contents key the cache: `service_account_token_file`, else the kubernetes
+ * The file whose contents authenticate the cache (AAD): `service_account_token_file`, else the kubernetes
  * method's `token_path` (the injector may mount the token elsewhere), else the default SA path.
  */
 export function keyFileFor(persist: PersistConfig, method: AuthMethodConfig): string {
@@ -61,13 +63,19 @@ export interface WriteCacheOptions {
   readonly persist: PersistConfig;
   readonly keyFile: string;
   readonly contents: PersistedCache;
+  /** Keeps the random key (in Vault) and hands back the retrieval token written into the file. */
+  readonly custodian: CacheKeyCustodian;
   readonly randomBytes?: (size: number) => Uint8Array;
 }
 
 /** Seals and writes the cache file atomically (mode 0600); returns its path. */
 export async function writePersistentCache(options: WriteCacheOptions): Promise<string> {
-  const keyMaterial = await readKeyMaterial(options.keyFile);
-  const sealed = sealCache(Buffer.from(encodeCacheContents(options.contents), 'utf8'), keyMaterial, options.randomBytes ?? cryptoRandomBytes);
+  const aad = await readKeyMaterial(options.keyFile);
+  const random = options.randomBytes ?? cryptoRandomBytes;
+  const key = Buffer.from(random(KEY_BYTES));
+  const retrievalToken = await options.custodian.store(key);
+  const sealed = sealCache(Buffer.from(encodeCacheContents(options.contents), 'utf8'), retrievalToken, { key, aad }, random);
+  key.fill(0);
   const path = cacheFilePath(options.persist);
   await writeFileAtomic(path, sealed, { mode: CACHE_FILE_MODE });
   return path;
@@ -82,6 +90,8 @@ export type RestoreOutcome =
 export interface ReadCacheOptions {
   readonly persist: PersistConfig;
   readonly keyFile: string;
+  /** Gives back the key behind the file's retrieval token (once). */
+  readonly custodian: CacheKeyCustodian;
   readonly expected: { readonly vaultAddress: string; readonly authIdentity: string };
 }
 
@@ -113,9 +123,15 @@ async function decodeSealed(
 ): Promise<{ kind: 'restored'; cache: PersistedCache } | { kind: 'failed'; reason: string }> {
   let cache: PersistedCache;
   try {
-    cache = decodeCacheContents(openCache(sealed, await readKeyMaterial(options.keyFile)).toString('utf8'));
+    const aad = await readKeyMaterial(options.keyFile);
+    const key = await options.custodian.retrieve(retrievalTokenOf(sealed));
+    try {
+      cache = decodeCacheContents(openCache(sealed, { key, aad }).toString('utf8'));
+    } finally {
+      key.fill(0);
+    }
   } catch (error) {
-    if (!(error instanceof CacheSealError || error instanceof CacheContentsError || error instanceof PersistError)) throw error;
+    if (!(error instanceof CacheSealError || error instanceof CacheContentsError || error instanceof PersistError || error instanceof CacheKeyError)) throw error;
     return { kind: 'failed', reason: error.message };
   }
   if (cache.vaultAddress !== options.expected.vaultAddress) return { kind: 'failed', reason: 'the cache was written for another Vault address' };

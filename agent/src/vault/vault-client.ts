@@ -324,7 +324,7 @@ function errorStrings(body: unknown, registry: SecretRegistry): string[] {
 }
 
 /** Request fields that carry credentials (logins, wraps, unwraps). */
-const CREDENTIAL_FIELDS = new Set(['jwt', 'token', 'secret_id', 'role_id', 'password', 'client_token']);
+const CREDENTIAL_FIELDS = new Set(['jwt', 'token', 'secret_id', 'role_id', 'password', 'client_token', 'key']);
 
 function registerRequestCredentials(registry: SecretRegistry, body: unknown): void {
   if (typeof body !== 'object' || body === null) return;
