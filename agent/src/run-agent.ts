@@ -99,6 +99,13 @@ async function prepareStart(config: AgentConfig, deps: AgentDependencies): Promi
     client.close();
     return 1;
   }
+  // A SIGKILLed predecessor leaves its temp files (no exit handler runs then): remove them first.
+  const { removeStaleTempFiles } = await import('./sink/atomic-file.js');
+  const stale = await removeStaleTempFiles([
+    ...config.templates.map((template) => template.destination),
+    ...autoAuth.sinks.map((sink) => sink.path),
+  ]);
+  if (stale > 0) log.info({ removed: stale }, 'removed temp files left by an interrupted write');
   if (config.pidFile !== undefined) await writePidFile(config.pidFile, log);
   return { connection, autoAuth, client, sinks, templates, authMethod, handoff, restored: restore.kind === 'restored' ? restore.cache : undefined };
 }
@@ -172,6 +179,7 @@ async function runPrepared(config: AgentConfig, deps: AgentDependencies, start: 
   client.close();
   if (config.pidFile !== undefined) await removePidFile(config.pidFile);
   const exitCode = lifecycle.exitCode;
+  if (exitCode !== 0 && !lifecycle.state.failed) log.error('init stopped before the token was written and every template rendered; exiting 1');
   log.info({ exit_code: exitCode }, 'agent stopped');
   return exitCode;
 }

@@ -148,6 +148,10 @@ export class TemplateRunner {
     let anyMissing = false;
     const commands = new Map<string, PreparedTemplate>();
     for (const [index, template] of templates.entries()) {
+      // Renders are synchronous: yield between templates so a SIGTERM (or a new token) is handled
+      // promptly; one render is bounded by the template step budget.
+      await new Promise<void>((resolve) => setImmediate(resolve));
+      if (generation !== this.#generation) return;
       let result: RenderResult;
       try {
         result = template.compiled.render({ store: tracker, env: this.#options.env, destination: template.config.destination, sideEffects: fileSideEffects });
