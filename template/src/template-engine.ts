@@ -82,7 +82,7 @@ export interface CompileOptions {
 /**
  * What one render may cost. A template is code from a pod's annotations: without bounds
  * `{{ range loop 2000000000 }}` never ends. Exceeding a limit fails the render with an error naming
- * the template and the limit. docs/templates.md and docs/agent.md ("Limits") list the defaults.
+ * the template and the limit. docs/agent.md ("Limits") lists the defaults and how to change them.
  */
 export interface TemplateLimits {
   /** Evaluation steps (nodes walked, range iterations, loop items) per render. */
