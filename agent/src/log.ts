@@ -1,9 +1,12 @@
 // The agent's logger: pino, on stderr, in Vault's "standard" text format or JSON
-// (VAULT_LOG_FORMAT / log_format). Code never hands secret values, tokens, JWTs or rendered
-// contents to the logger; the redact list is a second line of defence for field names that
-// would carry them.
+// (VAULT_LOG_FORMAT / log_format). Every finished line passes through the redaction layer
+// (log/redaction.ts), which replaces every token, accessor, JWT, secret ID and secret value the
+// agent has learnt; code also never hands such values to the logger on purpose, and the redact
+// list below blanks fields whose names would carry them.
 import { pino } from 'pino';
 import type { Logger } from 'pino';
+import { secretRegistry } from './log/redaction.js';
+import type { SecretRegistry } from './log/redaction.js';
 
 export type AgentLogger = Logger;
 
@@ -23,6 +26,8 @@ export interface LoggerOptions {
   readonly format?: string | undefined;
   /** Where lines go (default: stderr). */
   readonly write?: (line: string) => void;
+  /** The values to redact from every line (default: the process-wide registry). */
+  readonly redaction?: SecretRegistry;
 }
 
 export function normaliseLogLevel(level: string | undefined): string | undefined {
@@ -31,7 +36,9 @@ export function normaliseLogLevel(level: string | undefined): string | undefined
 
 export function createAgentLogger(options: LoggerOptions = {}): AgentLogger {
   const level = normaliseLogLevel(options.level) ?? 'info';
-  const write = options.write ?? ((line: string) => process.stderr.write(line));
+  const sink = options.write ?? ((line: string) => process.stderr.write(line));
+  const redaction = options.redaction ?? secretRegistry;
+  const write = (line: string): void => { sink(redaction.redact(line)); };
   const json = options.format?.toLowerCase() === 'json';
   return pino(
     {

@@ -11,6 +11,7 @@ import type { Environment, VaultConnection } from './config/vault-environment.js
 import { resolveVaultConnection } from './config/vault-environment.js';
 import type { AgentLogger } from './log.js';
 import type { TemplateEngine } from '../../template/src/index.js';
+import { templateLimitsFrom } from './render/template-limits.js';
 import { VaultClient } from './vault/vault-client.js';
 import { coerceError } from './vault/vault-error.js';
 import { FileSink } from './sink/file-sink.js';
@@ -89,19 +90,26 @@ async function prepareStart(config: AgentConfig, deps: AgentDependencies): Promi
   const sinks = autoAuth.sinks.map((sink) => new FileSink(sink, createTokenWrapper(client)));
   let templates: PreparedTemplate[];
   try {
-    [templates] = await Promise.all([prepareTemplates(config, deps.loadEngine), ...sinks.map((sink) => sink.checkWritable())]);
+    [templates] = await Promise.all([prepareTemplates(config, deps.loadEngine, templateLimitsFrom(deps.env)), ...sinks.map((sink) => sink.checkWritable())]);
   } catch (error) {
     log.error({ err: coerceError(error) }, 'agent cannot start');
     return 1;
   }
   const handoff: HandoffContext | undefined =
-    config.persist === undefined ? undefined : { persist: config.persist, method: autoAuth.method, vaultAddress: connection.address, log: log.child({ component: 'persist' }) };
+    config.persist === undefined ? undefined : { persist: config.persist, method: autoAuth.method, vaultAddress: connection.address, log: log.child({ component: 'persist' }), client };
   const restore = await restoreForSidecar(config, handoff);
   if (restore.kind === 'fatal') {
     log.error({ err: restore.error }, 'persistent cache restore failed and exit_on_err is set');
     client.close();
     return 1;
   }
+  // A SIGKILLed predecessor leaves its temp files (no exit handler runs then): remove them first.
+  const { removeStaleTempFiles } = await import('./sink/atomic-file.js');
+  const stale = await removeStaleTempFiles([
+    ...config.templates.map((template) => template.destination),
+    ...autoAuth.sinks.map((sink) => sink.path),
+  ]);
+  if (stale > 0) log.info({ removed: stale }, 'removed temp files left by an interrupted write');
   if (config.pidFile !== undefined) await writePidFile(config.pidFile, log);
   return { connection, autoAuth, client, sinks, templates, authMethod, handoff, restored: restore.kind === 'restored' ? restore.cache : undefined };
 }
@@ -175,6 +183,7 @@ async function runPrepared(config: AgentConfig, deps: AgentDependencies, start: 
   client.close();
   if (config.pidFile !== undefined) await removePidFile(config.pidFile);
   const exitCode = lifecycle.exitCode;
+  if (exitCode !== 0 && !lifecycle.state.failed) log.error('init stopped before the token was written and every template rendered; exiting 1');
   log.info({ exit_code: exitCode }, 'agent stopped');
   return exitCode;
 }

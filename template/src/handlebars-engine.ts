@@ -14,6 +14,7 @@ import {
   type TemplateDependency,
   type TemplateEngine,
   TemplateError,
+  DEFAULT_TEMPLATE_LIMITS,
 } from './template-engine.js';
 import { hashPairs } from './go/functions.js';
 import { marshalJson } from './go/json.js';
@@ -204,7 +205,10 @@ function helpers(): Record<string, (...args: unknown[]) => unknown> {
 const KNOWN_HELPERS = Object.fromEntries(Object.keys(helpers()).map((name) => [name, true]));
 
 class HandlebarsCompiledTemplate implements CompiledTemplate {
-  constructor(private readonly template: (context: unknown, options: { data: { vault: RenderState } }) => string) {}
+  constructor(
+    private readonly template: (context: unknown, options: { data: { vault: RenderState } }) => string,
+    private readonly maxOutputBytes: number,
+  ) {}
 
   render(input: RenderInput): RenderResult {
     const state: RenderState = {
@@ -223,6 +227,10 @@ class HandlebarsCompiledTemplate implements CompiledTemplate {
     }
     const dependencies = [...state.used.values()];
     if (state.missing.size > 0) return { output: undefined, dependencies, missing: [...state.missing.values()] };
+    // Handlebars has no loop helper: iteration is bounded by the data; only the output needs a cap.
+    if (Buffer.byteLength(output, 'utf8') > this.maxOutputBytes) {
+      throw new TemplateError(`handlebars: output limit exceeded (more than ${this.maxOutputBytes} bytes; TemplateLimits.maxOutputBytes)`, 'exec');
+    }
     return { output, dependencies, missing: [] };
   }
 }
@@ -246,6 +254,9 @@ export class HandlebarsTemplateEngine implements TemplateEngine {
     } catch (error) {
       throw new TemplateError(`handlebars: ${error instanceof Error ? error.message : String(error)}`, 'parse');
     }
-    return new HandlebarsCompiledTemplate(this.env.compile(source, compileOptions) as never);
+    return new HandlebarsCompiledTemplate(
+      this.env.compile(source, compileOptions) as never,
+      options.limits?.maxOutputBytes ?? DEFAULT_TEMPLATE_LIMITS.maxOutputBytes,
+    );
   }
 }

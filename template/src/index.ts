@@ -49,6 +49,8 @@ export type {
   RenderResult,
   TemplateDependency,
   TemplateEngine,
+  TemplateLimits,
   TemplateSideEffects,
   VaultSecretEnvelope,
 } from './template-engine.js';
+export { DEFAULT_TEMPLATE_LIMITS } from './template-engine.js';

@@ -75,7 +75,30 @@ export interface CompileOptions {
   readonly errorOnMissingKey?: boolean;
   /** Functions refused at parse time (consul-template's function_denylist). */
   readonly functionDenylist?: readonly string[];
+  /** Execution budgets per render (defaults: DEFAULT_TEMPLATE_LIMITS). */
+  readonly limits?: TemplateLimits;
 }
+
+/**
+ * What one render may cost. A template is code from a pod's annotations: without bounds
+ * `{{ range loop 2000000000 }}` never ends. Exceeding a limit fails the render with an error naming
+ * the template and the limit. docs/agent.md ("Limits") lists the defaults and how to change them.
+ */
+export interface TemplateLimits {
+  /** Evaluation steps (nodes walked, range iterations, loop items) per render. */
+  readonly maxSteps?: number;
+  /** Bytes of output per render. */
+  readonly maxOutputBytes?: number;
+}
+
+/**
+ * Generous: real templates take thousands of steps (a 1,000-key range of 20 nodes each: 20,000) and
+ * kilobytes of output; 2,000,000 steps run in about a second.
+ */
+export const DEFAULT_TEMPLATE_LIMITS: Required<TemplateLimits> = {
+  maxSteps: 2_000_000,
+  maxOutputBytes: 4 * 1024 * 1024,
+};
 
 export interface CompiledTemplate {
   /** Runs one pass. Throws TemplateError with phase "exec" on an execution error. */

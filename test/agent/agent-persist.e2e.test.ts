@@ -7,10 +7,13 @@ import { chmodSync, existsSync, readFileSync, readdirSync, statSync, writeFileSy
 import { join } from 'node:path';
 import { startAgentInPod, POD_PATHS, POD_UID } from './helpers/pod-sandbox.js';
 import type { PodSandbox } from './helpers/pod-sandbox.js';
-import { createScenario, freePort, injectorConfig, leakedSecrets } from './helpers/agent-scenario.js';
+import { SERVICE_ACCOUNT_JWT, createScenario, freePort, injectorConfig, leakedSecrets } from './helpers/agent-scenario.js';
 import type { Scenario } from './helpers/agent-scenario.js';
 import type { VaultDouble } from '../vault-double/index.js';
 import { CACHE_FILE_NAME } from '../../agent/src/persist/persistent-cache.js';
+import { openCache, retrievalTokenOf } from '../../agent/src/persist/cache-cipher.js';
+import { callVault } from '../vault-double/vault-http.js';
+import { createHash, hkdfSync } from 'node:crypto';
 
 let scenario: Scenario | undefined;
 
@@ -169,6 +172,45 @@ describe('persistent cache hand-off (init → sidecar, real processes, Vault dou
     expect(existsSync(cacheFile)).toBe(false);
     lenient.signal('SIGTERM');
     expect(await lenient.exited).toBe(0);
+  }, 40_000);
+
+  it('the key is not in the file: the SA token and the file decrypt nothing, the kept file is dead after the import', async () => {
+    const { vault, sandbox, config } = await podWithDynamicSecrets({ keep_after_import: true });
+    await runInit(sandbox, config(true));
+    const wrap = vault.requests().find((request) => request.endpoint === 'sys.wrapping.wrap');
+    expect(wrap?.wrapTtlSeconds).toBe(900);
+    const cacheFile = join(sandbox.agentCacheDir, CACHE_FILE_NAME);
+    const sealed = readFileSync(cacheFile);
+    const aad = Buffer.from(SERVICE_ACCOUNT_JWT);
+    // What the old scheme derived from the SA token, and the SA token itself, open nothing.
+    for (const key of [createHash('sha256').update(SERVICE_ACCOUNT_JWT).digest(), Buffer.from(hkdfSync('sha256', aad, sealed.subarray(5, 37), Buffer.from('vault-injector agent persistent cache v1'), 32))]) {
+      expect(() => openCache(sealed, { key, aad })).toThrow(/integrity check/);
+    }
+    const sidecar = startAgentInPod({ sandbox: sandbox.container('sidecar'), config: config(false) });
+    scenario!.agents.push(sidecar);
+    await vault.waitFor(() => sidecar.output().includes('all templates rendered'), 15_000, 'the sidecar render');
+    expect(sidecar.output()).toContain('restored the persistent cache');
+    expect(vault.count('kubernetes.login')).toBe(1);
+    // keep_after_import left the file, but its key was unwrapped once, by the sidecar: nobody gets it now.
+    expect(existsSync(cacheFile)).toBe(true);
+    const late = await callVault(vault.address, 'POST', 'sys/wrapping/unwrap', { token: retrievalTokenOf(readFileSync(cacheFile)) });
+    expect(late.status).toBe(400);
+    sidecar.signal('SIGTERM');
+    expect(await sidecar.exited).toBe(0);
+  }, 40_000);
+
+  it('someone who unwraps the key before the sidecar is noticed: the sidecar discards the cache and logs in itself', async () => {
+    const { vault, sandbox, config } = await podWithDynamicSecrets();
+    await runInit(sandbox, config(true));
+    const early = await callVault(vault.address, 'POST', 'sys/wrapping/unwrap', { token: retrievalTokenOf(readFileSync(join(sandbox.agentCacheDir, CACHE_FILE_NAME))) });
+    expect(early.status).toBe(200);
+    const sidecar = startAgentInPod({ sandbox: sandbox.container('sidecar'), config: config(false) });
+    scenario!.agents.push(sidecar);
+    await vault.waitFor(() => sidecar.output().includes('all templates rendered'), 15_000, 'the sidecar render');
+    expect(sidecar.output()).toMatch(/persistent cache discarded; logging in.*already unwrapped by someone else/s);
+    expect(vault.count('kubernetes.login')).toBe(2);
+    sidecar.signal('SIGTERM');
+    expect(await sidecar.exited).toBe(0);
   }, 40_000);
 
   it('a rotated service-account token between init and sidecar makes the file unreadable: discarded, fresh login', async () => {

@@ -131,6 +131,29 @@ describe('fail5xx', () => {
   });
 });
 
+describe('echoRequest', () => {
+  it('answers with an error text that echoes the token, the path and the body; rules stack and run out', async () => {
+    vault.faults.echoRequest({ path: 'secret/data/app', count: 1 });
+    vault.faults.echoRequest({ path: /^sys\/wrapping/, status: 500, padBytes: 4096 });
+    const echoed = await readSecret();
+    expect(echoed.status).toBe(400);
+    const text = JSON.stringify(echoed.body);
+    expect(text).toContain(token);
+    expect(text).toContain('/v1/secret/data/app');
+    expect((await readSecret()).status).toBe(200);
+    const wrap = await callVault(vault.address, 'POST', 'sys/wrapping/wrap', { token, body: { payload: 'body-value' } });
+    expect(wrap.status).toBe(500);
+    const [message] = (asRecord(wrap.body)['errors'] as string[]);
+    expect(message).toContain('body-value');
+    expect(message?.length).toBeGreaterThanOrEqual(4096);
+    vault.faults.echoRequest();
+    expect((await readSecret()).status).toBe(400);
+    await vault.faults.clear();
+    expect((await readSecret()).status).toBe(200);
+    expect(() => { vault.faults.echoRequest({ status: 200 }); }).toThrow('echoRequest status must be 400–599, got 200');
+  });
+});
+
 describe('token and lease faults', () => {
   it('forbidToken answers 403 permission denied (or the invalid-token pair) for that token only', async () => {
     const other = vault.createToken({ policies: ['app'] }).token;

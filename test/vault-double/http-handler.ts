@@ -113,6 +113,11 @@ async function answer(deps: PipelineDeps, request: ParsedRequest, nowMs: number)
   if (core.sealed && endpoint !== 'sys.health' && endpoint !== 'sys.seal-status') return answered(replies.sealed());
   const injected = faults.takeFailure(path);
   if (injected !== null) return answered(replies.injected(injected));
+  const echo = faults.takeEcho(path);
+  if (echo !== null) {
+    const text = `echo: ${request.method} ${request.path} query=${JSON.stringify(request.query)} headers=${JSON.stringify(request.headers)} body=${request.bodyText}`;
+    return answered(errorReply(echo.status, [text.length >= echo.padBytes ? text : `${text} ${'x'.repeat(echo.padBytes - text.length)}`]));
+  }
   if (operation === null) return answered(replies.unsupportedOperation());
   const body = parseBody(request.bodyText);
   if (typeof body === 'string') return answered(replies.badRequest(body));

@@ -67,6 +67,9 @@ export async function startVaultDouble(options: StartVaultDoubleOptions = {}): P
     fail5xx(count, status = 500, failOptions = {}) {
       faultState.setFailures(count, status, failOptions);
     },
+    echoRequest(echoOptions = {}) {
+      faultState.addEcho(echoOptions);
+    },
     forbidToken(token, kind = 'permission-denied') {
       faultState.forbiddenTokens.set(token, kind);
     },

@@ -393,6 +393,17 @@ export interface Fail5xxOptions {
   readonly path?: string | RegExp;
 }
 
+export interface EchoRequestOptions {
+  /** Only requests whose path (after /v1/) matches. */
+  readonly path?: string | RegExp;
+  /** How many requests (default 'always'). */
+  readonly count?: number | 'always';
+  /** Status of the reply (default 400; 400–599). */
+  readonly status?: number;
+  /** Pad the error text to at least this many bytes (a huge error body). */
+  readonly padBytes?: number;
+}
+
 export interface VaultDoubleFaults {
   /** Every connection is reset (default) or refused until up(). Open keep-alive sockets are destroyed. */
   down(mode?: DownMode): Promise<void>;
@@ -403,6 +414,12 @@ export interface VaultDoubleFaults {
   slow(ms: number): void;
   /** The next `count` requests (or all, 'always'; 0 clears) answer `status` (default 500). */
   fail5xx(count: number | 'always', status?: number, options?: Fail5xxOptions): void;
+  /**
+   * Matching requests get an error whose text echoes the whole request: method, path, query, every
+   * header (X-Vault-Token included) and the body (a login's JWT) — as a careless or hostile server
+   * might. Rules stack; the first matching one with uses left answers.
+   */
+  echoRequest(options?: EchoRequestOptions): void;
   /** Requests with this token get 403 (default "permission denied"; or the invalid-token pair). */
   forbidToken(token: string, kind?: ForbiddenKind): void;
   allowToken(token: string): void;
@@ -411,7 +428,7 @@ export interface VaultDoubleFaults {
   /** Expire a token now: it is revoked along with its leases and child tokens. */
   expireToken(token: string): void;
   revokeToken(token: string): void;
-  /** Undo down/sealed/slow/fail5xx/forbidToken. */
+  /** Undo down/sealed/slow/fail5xx/forbidToken/echoRequest. */
   clear(): Promise<void>;
 }
 

@@ -42,6 +42,8 @@ export interface VaultConnectionConfig {
   readonly tlsServerName: string | undefined;
   readonly namespace: string | undefined;
   readonly retry: RetryConfig;
+  /** Largest Vault response body accepted (ours: `max_response_bytes`; default DEFAULTS.maxResponseBytes). */
+  readonly maxResponseBytes?: number | undefined;
 }
 
 export const TEMPLATE_ENGINES = ['go', 'handlebars'] as const;
@@ -129,6 +131,7 @@ export interface AgentConfig {
 
 export const DEFAULTS = {
   vaultAddress: 'https://127.0.0.1:8200',
+  maxResponseBytes: 32 * 1024 * 1024,
   sinkMode: 0o640,
   commandTimeoutMs: 30_000,
   staticSecretRenderIntervalMs: 5 * 60_000,

@@ -72,7 +72,8 @@ const AUTO_AUTH_KEYS = new Set([...RENDERED.autoAuth, 'sinks', 'enable_reauth_on
 const METHOD_KEYS = new Set([...RENDERED.method, 'wrap_ttl']);
 const SINK_KEYS = new Set([...RENDERED.sink, 'wrap_ttl', 'dh_type', 'dh_path', 'derive_key', 'aad', 'aad_env_var']);
 const SINK_CONFIG_KEYS = new Set([...RENDERED.sinkConfig, 'mode', 'owner', 'group']);
-const VAULT_KEYS = new Set([...RENDERED.vault, 'namespace', 'retry']);
+// max_response_bytes is ours, not Vault Agent's (docs/agent.md, "Limits").
+const VAULT_KEYS = new Set([...RENDERED.vault, 'namespace', 'retry', 'max_response_bytes']);
 const TEMPLATE_KEYS = new Set([
   ...RENDERED.template, 'create_dest_dirs', 'backup', 'command_timeout', 'exec', 'wait', 'sandbox_path', 'function_denylist',
   'user', 'group', 'uid', 'gid', 'error_fatal',
@@ -264,7 +265,14 @@ function readVault(block: RawObject | undefined, issues: IssueList): VaultConnec
     namespace: text('namespace'),
     // Vault: 0 means the default (12), −1 means no retries.
     retry: { numRetries: numRetries === 0 ? DEFAULTS.numRetries : Math.max(numRetries, 0) },
+    maxResponseBytes: positiveInt(field(vault, 'max_response_bytes', decodeInt, 'vault', issues), 'vault.max_response_bytes', issues),
   };
+}
+
+function positiveInt(value: number | undefined, path: string, issues: IssueList): number | undefined {
+  if (value === undefined || value > 0) return value;
+  issues.add(path, `must be a positive number of bytes, got ${value}`);
+  return undefined;
 }
 
 function readTemplate(block: RawObject, path: string, issues: IssueList): TemplateConfig {

@@ -24,6 +24,11 @@ export interface VaultConnection {
   readonly maxRetries: number;
   /** Forward proxy (VAULT_PROXY_ADDR / VAULT_HTTP_PROXY, else HTTPS_PROXY/HTTP_PROXY honouring NO_PROXY). */
   readonly proxy: string | undefined;
+  /**
+   * Largest response body read from Vault, enforced while it streams (ours: VAULT_AGENT_MAX_RESPONSE_BYTES
+   * beats `vault { max_response_bytes }`; default 32 MiB). A larger body fails the request.
+   */
+  readonly maxResponseBytes?: number;
 }
 
 export interface ConnectionOverrides {
@@ -66,6 +71,13 @@ export function resolveVaultConnection(
     if (decoded.ok && decoded.value >= 0) maxRetries = decoded.value;
     else problems.push(`VAULT_MAX_RETRIES: ${decoded.ok ? 'must not be negative' : decoded.error}`);
   }
+  const maxBytesText = text('VAULT_AGENT_MAX_RESPONSE_BYTES');
+  let maxResponseBytes = config?.maxResponseBytes ?? DEFAULTS.maxResponseBytes;
+  if (maxBytesText !== undefined) {
+    const decoded = decodeInt(maxBytesText);
+    if (decoded.ok && decoded.value > 0) maxResponseBytes = decoded.value;
+    else problems.push(`VAULT_AGENT_MAX_RESPONSE_BYTES: ${decoded.ok ? 'must be positive' : decoded.error}`);
+  }
   const address = overrides.address ?? text('VAULT_ADDR') ?? config?.address ?? DEFAULTS.vaultAddress;
   try {
     const url = new URL(address);
@@ -86,6 +98,7 @@ export function resolveVaultConnection(
     timeoutMs,
     maxRetries,
     proxy: proxyFor(address, env),
+    maxResponseBytes,
   };
   return { connection, problems };
 }

@@ -91,7 +91,7 @@ export class AgentLifecycle {
 
   /** 0, or 1 once a failure ended the agent. */
   get exitCode(): number {
-    return exitCodeOf(this.#state);
+    return exitCodeOf(this.#state, this.#settings);
   }
 
   /** Auto-auth: every sink holds a new token. */

@@ -43,6 +43,13 @@ describe('lifecycle state machine', () => {
     expect(exitCodeOf(state)).toBe(0);
   });
 
+  it('init stopped early (a signal) exits 1 until the token and every template are written; the sidecar does not', () => {
+    expect(exitCodeOf(run(INIT, []).state, INIT)).toBe(1);
+    expect(exitCodeOf(run(INIT, [{ kind: 'token-written', token: token('t1') }]).state, INIT)).toBe(1);
+    expect(exitCodeOf(run(INIT, [{ kind: 'token-written', token: token('t1') }, { kind: 'all-rendered' }]).state, INIT)).toBe(0);
+    expect(exitCodeOf(run(SIDECAR, [{ kind: 'token-written', token: token('t1') }]).state, SIDECAR)).toBe(0);
+  });
+
   it('is not ready before every template rendered, nor before a token reached the sinks', () => {
     expect(kinds(run(SIDECAR, [{ kind: 'token-written', token: token('t1') }]).effects)).toEqual(['start-runner']);
     expect(run(SIDECAR, [{ kind: 'all-rendered' }]).effects).toEqual([]);

@@ -91,9 +91,14 @@ export function initialLifecycleState<Seed>(settings: LifecycleSettings, restore
   };
 }
 
-/** 1 once a failure ended the agent, else 0. */
-export function exitCodeOf(state: LifecycleState<unknown>): number {
-  return state.failed ? 1 : 0;
+/**
+ * 1 once a failure ended the agent; 1 too when an init agent stops (a signal, the quit endpoint)
+ * before the token and every template were written, so the app never starts without its secrets;
+ * else 0.
+ */
+export function exitCodeOf(state: LifecycleState<unknown>, settings?: Pick<LifecycleSettings, 'exitAfterAuth'>): number {
+  if (state.failed) return 1;
+  return settings?.exitAfterAuth === true && !(state.tokenWritten && state.allRendered) ? 1 : 0;
 }
 
 export function transition<Seed>(

@@ -35,6 +35,13 @@ export async function startListeners(configs: readonly ListenerConfig[], options
   const addresses: string[] = [];
   try {
     for (const config of configs) {
+      if (!isLoopbackListener(config)) {
+        // Anything that reaches this port gets requests sent with the agent's own token (use_auto_auth_token).
+        options.log.warn(
+          { address: config.address },
+          'WARNING: the listener is not bound to a loopback address: every host that can reach it can use this agent\'s Vault token; bind it to 127.0.0.1 unless that is really meant',
+        );
+      }
       const server = createListenerServer(config, options);
       servers.push(server);
       addresses.push(await listen(server, config));
@@ -66,8 +73,12 @@ function createListenerServer(config: ListenerConfig, options: ApiProxyOptions):
 }
 
 async function handle(config: ListenerConfig, options: ApiProxyOptions, request: IncomingMessage, response: ServerResponse): Promise<void> {
-  const url = request.url ?? '/';
-  const path = url.split('?')[0] ?? '/';
+  const normalised = normaliseProxyPath(request.url ?? '/');
+  if (normalised === undefined) {
+    sendErrors(response, 400, ['invalid request path: dot segments and malformed escapes are refused']);
+    return;
+  }
+  const { path, url } = normalised;
   if (path === '/agent/v1/quit') {
     if (!config.enableQuit) { sendErrors(response, 404, []); return; }
     if (request.method !== 'POST') { sendErrors(response, 405, ['method not allowed']); return; }
@@ -102,6 +113,41 @@ async function handle(config: ListenerConfig, options: ApiProxyOptions, request:
     if (value !== undefined && !HOP_BY_HOP.has(name)) responseHeaders[name] = value;
   }
   response.writeHead(upstream.status, responseHeaders).end(upstream.body);
+}
+
+/**
+ * The request target as forwarded: repeated slashes collapsed; undefined (→ 400) when any segment
+ * is `.` or `..` once percent-decoded (`/v1/../sys/raw`, `/v1/%2e%2e/sys/raw`), contains an encoded
+ * slash or backslash, or holds a malformed escape. Vault would resolve such a path against its own
+ * root, outside the `/v1/` prefix and the policy path the client meant.
+ */
+export function normaliseProxyPath(target: string): { readonly path: string; readonly url: string } | undefined {
+  const queryAt = target.indexOf('?');
+  const rawPath = queryAt === -1 ? target : target.slice(0, queryAt);
+  const query = queryAt === -1 ? '' : target.slice(queryAt);
+  if (!rawPath.startsWith('/')) return undefined;
+  const segments = rawPath.split('/');
+  for (const segment of segments) {
+    let decoded: string;
+    try {
+      decoded = decodeURIComponent(segment);
+    } catch {
+      return undefined;
+    }
+    if (decoded === '.' || decoded === '..' || decoded.includes('/') || decoded.includes('\\')) return undefined;
+  }
+  const path = rawPath.replace(/\/{2,}/g, '/');
+  return { path, url: `${path}${query}` };
+}
+
+/** True for addresses only this host can reach: 127.0.0.0/8, ::1, localhost (and unix sockets). */
+export function isLoopbackListener(config: ListenerConfig): boolean {
+  if (config.type === 'unix') return true;
+  const separator = config.address.lastIndexOf(':');
+  const host = config.address.slice(0, separator).replace(/^\[|\]$/g, '').toLowerCase();
+  // An empty host binds 127.0.0.1 (see listen below).
+  if (host === '' || host === 'localhost' || host === '::1' || host === '0:0:0:0:0:0:0:1') return true;
+  return /^127\.\d{1,3}\.\d{1,3}\.\d{1,3}$/.test(host) || /^::ffff:127\./.test(host);
 }
 
 async function readBody(request: IncomingMessage): Promise<Buffer> {

@@ -5,8 +5,11 @@ import type { AuthMethodConfig, PersistConfig } from '../config/agent-config.js'
 import type { AgentLogger } from '../log.js';
 import type { SecretRecord } from '../render/dependency-tracker.js';
 import { coerceError } from '../vault/vault-error.js';
+import { secretRegistry } from '../log/redaction.js';
 import type { PersistedCache, PersistedToken } from './cache-contents.js';
 import { authIdentityOf, keyFileFor, readPersistentCache, writePersistentCache } from './persistent-cache.js';
+import type { VaultClient } from '../vault/vault-client.js';
+import { vaultKeyCustodian } from './cache-key.js';
 
 export interface HandoffContext {
   readonly persist: PersistConfig;
@@ -14,6 +17,8 @@ export interface HandoffContext {
   /** The resolved Vault address the agent talks to. */
   readonly vaultAddress: string;
   readonly log: AgentLogger;
+  /** Keeps the cache key in Vault (wrap at write, unwrap at read). */
+  readonly client: VaultClient;
 }
 
 export type HandoffRestore =
@@ -28,6 +33,7 @@ export async function restoreHandoff(context: HandoffContext): Promise<HandoffRe
   const outcome = await readPersistentCache({
     persist,
     keyFile: keyFileFor(persist, method),
+    custodian: vaultKeyCustodian(context.client, { namespace: method.namespace }),
     expected: { vaultAddress: context.vaultAddress, authIdentity: authIdentityOf(method) },
   });
   if (outcome.kind === 'absent') {
@@ -41,6 +47,9 @@ export async function restoreHandoff(context: HandoffContext): Promise<HandoffRe
     log.warn({ path: persist.path, reason: outcome.reason, removed: outcome.removed }, 'persistent cache discarded; logging in');
     return { kind: 'none' };
   }
+  // Learnt from the file, not from Vault: registered for redaction like everything the client sees.
+  secretRegistry.add(outcome.cache.token.token);
+  for (const secret of outcome.cache.secrets) secretRegistry.addAll([secret.envelope.data, secret.envelope.auth?.client_token, secret.envelope.auth?.accessor]);
   log.info(
     { path: persist.path, secrets: outcome.cache.secrets.map((secret) => secret.id), removed: outcome.removed },
     'restored the persistent cache',
@@ -61,6 +70,7 @@ export async function writeHandoff(context: HandoffContext, write: HandoffWrite)
     const path = await writePersistentCache({
       persist,
       keyFile: keyFileFor(persist, method),
+      custodian: vaultKeyCustodian(context.client, { token: write.token.token, namespace: method.namespace }),
       contents: {
         createdAtMs: write.nowMs,
         vaultAddress: context.vaultAddress,

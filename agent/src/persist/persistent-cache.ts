@@ -1,29 +1,34 @@
 // The init → sidecar hand-off file (cache.persist, type "kubernetes"): where it lives, what keys
 // it, and reading and writing it. The init agent writes it once everything is rendered; the
-// sidecar reads it on start and removes it unless keep_after_import. The key comes from the
-// service-account token (both containers mount it, the cache volume alone does not hold it),
-// mixed through HKDF with a per-file salt (cache-cipher.ts).
+// sidecar reads it on start and removes it unless keep_after_import. It is sealed with a random
+// key held by Vault behind a single-use wrapping token (cache-key.ts); the service-account token
+// is additional authenticated data (cache-cipher.ts).
 import { randomBytes as cryptoRandomBytes } from 'node:crypto';
 import { readFile, unlink } from 'node:fs/promises';
+import { readFileBounded } from '../fs/read-bounded.js';
 import { join } from 'node:path';
 import type { AuthMethodConfig, PersistConfig } from '../config/agent-config.js';
 import { DEFAULTS } from '../config/agent-config.js';
 import { writeFileAtomic } from '../sink/atomic-file.js';
 import { coerceError } from '../vault/vault-error.js';
-import { CacheSealError, openCache, sealCache } from './cache-cipher.js';
+import { CacheSealError, KEY_BYTES, openCache, retrievalTokenOf, sealCache } from './cache-cipher.js';
+import type { CacheKeyCustodian } from './cache-key.js';
+import { CacheKeyError } from './cache-key.js';
 import type { PersistedCache } from './cache-contents.js';
 import { CacheContentsError, decodeCacheContents, encodeCacheContents } from './cache-contents.js';
 
 /** Not Vault Agent's `vault-agent-cache.db` (an encrypted bolt DB): a different format, never confused with it. */
 export const CACHE_FILE_NAME = 'vault-injector-agent-cache';
 const CACHE_FILE_MODE = 0o600;
+/** A token and a few hundred leased secrets take kilobytes; anything this large is not ours. */
+export const MAX_CACHE_FILE_BYTES = 16 * 1024 * 1024;
 
 export function cacheFilePath(persist: PersistConfig): string {
   return join(persist.path, CACHE_FILE_NAME);
 }
 
 /**
- * The file whose contents key the cache: `service_account_token_file`, else the kubernetes
+ * The file whose contents authenticate the cache (AAD): `service_account_token_file`, else the kubernetes
  * method's `token_path` (the injector may mount the token elsewhere), else the default SA path.
  */
 export function keyFileFor(persist: PersistConfig, method: AuthMethodConfig): string {
@@ -58,13 +63,19 @@ export interface WriteCacheOptions {
   readonly persist: PersistConfig;
   readonly keyFile: string;
   readonly contents: PersistedCache;
+  /** Keeps the random key (in Vault) and hands back the retrieval token written into the file. */
+  readonly custodian: CacheKeyCustodian;
   readonly randomBytes?: (size: number) => Uint8Array;
 }
 
 /** Seals and writes the cache file atomically (mode 0600); returns its path. */
 export async function writePersistentCache(options: WriteCacheOptions): Promise<string> {
-  const keyMaterial = await readKeyMaterial(options.keyFile);
-  const sealed = sealCache(Buffer.from(encodeCacheContents(options.contents), 'utf8'), keyMaterial, options.randomBytes ?? cryptoRandomBytes);
+  const aad = await readKeyMaterial(options.keyFile);
+  const random = options.randomBytes ?? cryptoRandomBytes;
+  const key = Buffer.from(random(KEY_BYTES));
+  const retrievalToken = await options.custodian.store(key);
+  const sealed = sealCache(Buffer.from(encodeCacheContents(options.contents), 'utf8'), retrievalToken, { key, aad }, random);
+  key.fill(0);
   const path = cacheFilePath(options.persist);
   await writeFileAtomic(path, sealed, { mode: CACHE_FILE_MODE });
   return path;
@@ -79,6 +90,8 @@ export type RestoreOutcome =
 export interface ReadCacheOptions {
   readonly persist: PersistConfig;
   readonly keyFile: string;
+  /** Gives back the key behind the file's retrieval token (once). */
+  readonly custodian: CacheKeyCustodian;
   readonly expected: { readonly vaultAddress: string; readonly authIdentity: string };
 }
 
@@ -91,11 +104,12 @@ export async function readPersistentCache(options: ReadCacheOptions): Promise<Re
   const path = cacheFilePath(options.persist);
   let sealed: Buffer;
   try {
-    sealed = await readFile(path);
+    sealed = await readFileBounded(path, MAX_CACHE_FILE_BYTES);
   } catch (error) {
     const code = (error as NodeJS.ErrnoException).code;
     if (code === 'ENOENT') return { kind: 'absent' };
-    return { kind: 'failed', reason: `cannot read ${path}: ${code ?? coerceError(error).message}`, removed: false };
+    const reason = `cannot read ${path}: ${code === undefined || code === 'ENOTREG' ? coerceError(error).message : code}`;
+    return { kind: 'failed', reason, removed: false };
   }
   const outcome = await decodeSealed(sealed, options);
   const keep = options.persist.keepAfterImport || (outcome.kind === 'failed' && options.persist.exitOnError);
@@ -109,9 +123,15 @@ async function decodeSealed(
 ): Promise<{ kind: 'restored'; cache: PersistedCache } | { kind: 'failed'; reason: string }> {
   let cache: PersistedCache;
   try {
-    cache = decodeCacheContents(openCache(sealed, await readKeyMaterial(options.keyFile)).toString('utf8'));
+    const aad = await readKeyMaterial(options.keyFile);
+    const key = await options.custodian.retrieve(retrievalTokenOf(sealed));
+    try {
+      cache = decodeCacheContents(openCache(sealed, { key, aad }).toString('utf8'));
+    } finally {
+      key.fill(0);
+    }
   } catch (error) {
-    if (!(error instanceof CacheSealError || error instanceof CacheContentsError || error instanceof PersistError)) throw error;
+    if (!(error instanceof CacheSealError || error instanceof CacheContentsError || error instanceof PersistError || error instanceof CacheKeyError)) throw error;
     return { kind: 'failed', reason: error.message };
   }
   if (cache.vaultAddress !== options.expected.vaultAddress) return { kind: 'failed', reason: 'the cache was written for another Vault address' };

@@ -2,13 +2,15 @@
 // All compile errors are reported together, each naming its destination.
 import { readFile } from 'node:fs/promises';
 import type { AgentConfig, TemplateEngineName } from '../config/agent-config.js';
-import type { TemplateEngine } from '../../../template/src/index.js';
+import type { TemplateEngine, TemplateLimits } from '../../../template/src/index.js';
 import { coerceError } from '../vault/vault-error.js';
 import type { PreparedTemplate } from './template-runner.js';
 
 export async function prepareTemplates(
   config: AgentConfig,
   loadEngine: (name: TemplateEngineName) => Promise<TemplateEngine>,
+  /** Execution budgets (render/template-limits.ts); the engine's defaults when omitted. */
+  limits: TemplateLimits = {},
 ): Promise<PreparedTemplate[]> {
   const engines = new Map<TemplateEngineName, Promise<TemplateEngine>>();
   const problems: string[] = [];
@@ -27,6 +29,7 @@ export async function prepareTemplates(
           rightDelimiter: template.rightDelimiter,
           errorOnMissingKey: template.errorOnMissingKey,
           functionDenylist: template.functionDenylist,
+          limits,
         });
         return { config: template, compiled };
       } catch (error) {

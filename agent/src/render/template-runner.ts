@@ -14,7 +14,7 @@ import { SecretFetcher } from './secret-fetcher.js';
 import { describeCommand, runTemplateCommand } from './run-command.js';
 import { writeRenderedFile } from './write-rendered-file.js';
 import { fileSideEffects } from './write-to-file.js';
-import { redactValues, secretStrings } from './redact.js';
+import { safeText, secretRegistry } from '../log/redaction.js';
 
 export interface PreparedTemplate {
   readonly config: TemplateConfig;
@@ -148,11 +148,15 @@ export class TemplateRunner {
     let anyMissing = false;
     const commands = new Map<string, PreparedTemplate>();
     for (const [index, template] of templates.entries()) {
+      // Renders are synchronous: yield between templates so a SIGTERM (or a new token) is handled
+      // promptly; one render is bounded by the template step budget.
+      await new Promise<void>((resolve) => setImmediate(resolve));
+      if (generation !== this.#generation) return;
       let result: RenderResult;
       try {
         result = template.compiled.render({ store: tracker, env: this.#options.env, destination: template.config.destination, sideEffects: fileSideEffects });
       } catch (error) {
-        this.#failRedacted(generation, tracker, `template ${template.config.destination}`, error);
+        this.#failRedacted(generation, `template ${template.config.destination}`, error);
         return;
       }
       for (const dependency of result.dependencies) {
@@ -167,7 +171,7 @@ export class TemplateRunner {
       try {
         changed = await writeRenderedFile(template.config, result.output);
       } catch (error) {
-        this.#failRedacted(generation, tracker, `writing ${template.config.destination}`, error);
+        this.#failRedacted(generation, `writing ${template.config.destination}`, error);
         return;
       }
       if (generation !== this.#generation) return;
@@ -189,7 +193,7 @@ export class TemplateRunner {
         await runTemplateCommand(command, this.#commandAbort.signal);
         log.info({ destination: template.config.destination, command: describeCommand(command.command) }, 'ran template command');
       } catch (error) {
-        this.#failRedacted(generation, tracker, `template ${template.config.destination}`, error);
+        this.#failRedacted(generation, `template ${template.config.destination}`, error);
         return;
       }
     }
@@ -199,10 +203,13 @@ export class TemplateRunner {
     }
   }
 
-  /** Error texts can quote values (e.g. a failed parseInt); replace every secret string first. */
-  #failRedacted(generation: number, tracker: DependencyTracker, context: string, error: unknown): void {
+  /**
+   * Error texts can quote values (e.g. a failed parseInt): every registered secret is replaced
+   * (the Vault client registered everything the tracker holds) and the text is bounded.
+   */
+  #failRedacted(generation: number, context: string, error: unknown): void {
     if (generation !== this.#generation) return;
-    const message = redactValues(coerceError(error).message, secretStrings(tracker));
+    const message = safeText(coerceError(error).message, secretRegistry, 4096);
     this.#fail(new Error(`${context}: ${message}`));
   }
 }

@@ -1,37 +1,99 @@
 // consul-template's writeToFile side effect: writes (or appends to) a side file during rendering.
-// It refuses symlinks, creates parents, applies the mode, and leaves identical files alone.
-import { appendFileSync, chmodSync, chownSync, lstatSync, mkdirSync, readFileSync, renameSync, writeFileSync } from 'node:fs';
+// It refuses symlinks (at the path and among its parent directories, fs/no-follow.ts), creates
+// parents, applies the mode through its own descriptor, and leaves identical files alone without
+// reading more than the new content's size.
+import { closeSync, constants, fchmodSync, fchownSync, fstatSync, lstatSync, mkdirSync, openSync, readSync, renameSync, unlinkSync, writeSync } from 'node:fs';
 import { dirname } from 'node:path';
 import type { TemplateSideEffects } from '../../../template/src/index.js';
 import { tempPathFor } from '../sink/atomic-file.js';
+import { assertNoLinkedParentsSync } from '../fs/no-follow.js';
 
 export const fileSideEffects: TemplateSideEffects = {
   writeToFile(request) {
     const existing = lstatOrUndefined(request.path);
     if (existing?.isSymbolicLink() === true) throw new Error(`writeToFile: refusing to write through symlink ${request.path}`);
-    const content = request.newline && !request.content.endsWith('\n') ? `${request.content}\n` : request.content;
+    assertNoLinkedParentsSync(request.path);
+    const content = Buffer.from(request.newline && !request.content.endsWith('\n') ? `${request.content}\n` : request.content);
     const mode = request.perms === '' ? 0o644 : Number.parseInt(request.perms, 8);
     mkdirSync(dirname(request.path), { recursive: true, mode: 0o755 });
-    if (request.append) {
-      appendFileSync(request.path, content, { mode });
-    } else {
-      if (existing !== undefined && readFileSync(request.path, 'utf8') === content) return;
-      const temp = tempPathFor(request.path);
-      writeFileSync(temp, content, { mode });
-      renameSync(temp, request.path);
-    }
-    chmodSync(request.path, mode);
+    assertNoLinkedParentsSync(request.path);
     const uid = numericId(request.user);
     const gid = numericId(request.group);
-    if (uid !== undefined || gid !== undefined) {
-      try {
-        chownSync(request.path, uid ?? -1, gid ?? -1);
-      } catch {
-        // Without CAP_CHOWN (the injector drops it) ownership stays the agent's.
+    const finish = (fd: number): void => {
+      fchmodSync(fd, mode);
+      if (uid !== undefined || gid !== undefined) {
+        try {
+          fchownSync(fd, uid ?? -1, gid ?? -1);
+        } catch {
+          // Without CAP_CHOWN (the injector drops it) ownership stays the agent's.
+        }
       }
+    };
+    if (request.append) {
+      // O_NOFOLLOW: a link swapped in after the lstat above fails the open instead of being followed.
+      const fd = openSync(request.path, constants.O_WRONLY | constants.O_APPEND | constants.O_CREAT | constants.O_NOFOLLOW | constants.O_NONBLOCK, mode);
+      try {
+        if (!fstatSync(fd).isFile()) throw new Error(`writeToFile: ${request.path} is not a regular file`);
+        writeAll(fd, content);
+        finish(fd);
+      } finally {
+        closeSync(fd);
+      }
+      return;
     }
+    if (existing?.isFile() === true && sameContent(request.path, content)) {
+      const fd = openSync(request.path, constants.O_RDONLY | constants.O_NOFOLLOW | constants.O_NONBLOCK);
+      try {
+        finish(fd);
+      } finally {
+        closeSync(fd);
+      }
+      return;
+    }
+    const temp = tempPathFor(request.path);
+    const fd = openSync(temp, constants.O_WRONLY | constants.O_CREAT | constants.O_EXCL | constants.O_NOFOLLOW, mode);
+    try {
+      writeAll(fd, content);
+      finish(fd);
+    } catch (error) {
+      closeSync(fd);
+      unlinkSync(temp);
+      throw error;
+    }
+    closeSync(fd);
+    renameSync(temp, request.path);
   },
 };
+
+function writeAll(fd: number, content: Buffer): void {
+  let offset = 0;
+  while (offset < content.length) offset += writeSync(fd, content, offset, content.length - offset);
+}
+
+/** Same bytes, read through no link and never more than the new content's size. */
+function sameContent(path: string, content: Buffer): boolean {
+  let fd: number;
+  try {
+    fd = openSync(path, constants.O_RDONLY | constants.O_NOFOLLOW | constants.O_NONBLOCK);
+  } catch {
+    return false;
+  }
+  try {
+    const stats = fstatSync(fd);
+    if (!stats.isFile() || stats.size !== content.length) return false;
+    const buffer = Buffer.alloc(content.length + 1);
+    let offset = 0;
+    for (;;) {
+      const read = readSync(fd, buffer, offset, buffer.length - offset, offset);
+      if (read === 0) break;
+      offset += read;
+      if (offset === buffer.length) return false;
+    }
+    return offset === content.length && buffer.subarray(0, offset).equals(content);
+  } finally {
+    closeSync(fd);
+  }
+}
 
 function lstatOrUndefined(path: string): ReturnType<typeof lstatSync> | undefined {
   try {

@@ -9,11 +9,14 @@ import { readFileSync, readdirSync } from 'node:fs';
 import { join } from 'node:path';
 import { createRequire } from 'node:module';
 import type { VaultConnection } from '../config/vault-environment.js';
+import { DEFAULTS } from '../config/agent-config.js';
 import type { VaultSecretEnvelope } from '../../../common/src/vault-wire.js';
 import { parseVaultJson, isJsonNumber } from '../../../common/src/vault-json.js';
 import { sleep } from '../supervisor/sleep.js';
+import { safeText, secretRegistry } from '../log/redaction.js';
+import type { SecretRegistry } from '../log/redaction.js';
 import { createProxyAgent } from './proxy-agent.js';
-import { VaultConnectionError, VaultResponseError, isRetryableVaultError } from './vault-error.js';
+import { VaultConnectionError, VaultRedirectError, VaultResponseError, VaultResponseTooLargeError, isRetryableVaultError } from './vault-error.js';
 
 export interface VaultRequest {
   readonly method: string;
@@ -57,6 +60,8 @@ export interface VaultClientOptions {
   readonly maxConnectionsPerHost?: number;
   readonly random?: () => number;
   readonly userAgent?: string;
+  /** Where learnt credentials and secret values are registered for redaction (default: the process-wide one). */
+  readonly registry?: SecretRegistry;
 }
 
 type RequestFunction = (options: RequestOptions, callback: (response: IncomingMessage) => void) => ClientRequest;
@@ -68,6 +73,7 @@ export class VaultClient {
   readonly #userAgent: string;
   #transport: { request: RequestFunction; agent: HttpAgent } | undefined;
   readonly #maxSockets: number;
+  readonly #registry: SecretRegistry;
 
   constructor(connection: VaultConnection, options: VaultClientOptions = {}) {
     this.#connection = connection;
@@ -75,6 +81,7 @@ export class VaultClient {
     this.#random = options.random ?? Math.random;
     this.#userAgent = options.userAgent ?? 'vault-injector-agent';
     this.#maxSockets = options.maxConnectionsPerHost ?? 10;
+    this.#registry = options.registry ?? secretRegistry;
   }
 
   get address(): string {
@@ -116,6 +123,8 @@ export class VaultClient {
     const namespace = request.namespace ?? this.#connection.namespace;
     if (namespace !== undefined && namespace !== '') headers['X-Vault-Namespace'] = namespace;
     if (request.wrapTtl !== undefined) headers['X-Vault-Wrap-TTL'] = request.wrapTtl;
+    this.#registry.add(request.token);
+    registerRequestCredentials(this.#registry, request.body);
     let payload: Buffer | undefined;
     if (request.body !== undefined) {
       payload = Buffer.from(JSON.stringify(request.body));
@@ -129,16 +138,20 @@ export class VaultClient {
       throw toConnectionError(error, request);
     }
     const text = raw.body.toString('utf8');
+    const failed = raw.status >= 400 && !(request.acceptStatuses ?? []).includes(raw.status);
     let body: unknown;
     if (text.trim() !== '') {
       try {
-        body = parseVaultJson(text);
+        // An error body is only read for its `errors` strings: the plain parser is ~100× faster
+        // than the lossless one on a multi-megabyte body.
+        body = failed ? JSON.parse(text) : parseVaultJson(text);
       } catch {
         body = undefined;
       }
     }
-    if (raw.status >= 400 && !(request.acceptStatuses ?? []).includes(raw.status)) {
-      throw new VaultResponseError(request.method, request.path, raw.status, errorStrings(body));
+    if (!failed) registerResponseSecrets(this.#registry, request.path, body);
+    if (failed) {
+      throw new VaultResponseError(request.method, request.path, raw.status, errorStrings(body, this.#registry));
     }
     return { status: raw.status, body };
   }
@@ -146,6 +159,13 @@ export class VaultClient {
   /**
    * One HTTP exchange (plus at most one redirect) with the raw body: used by the API proxy to pass
    * requests through unchanged, and by `request`.
+   *
+   * Redirects: Vault's Go client follows one 301/302/307 to wherever Location points, headers
+   * (X-Vault-Token) and body included, refusing only an https → http downgrade
+   * (https://github.com/hashicorp/vault/blob/main/api/client.go, RawRequestWithContext). We follow
+   * one redirect only when it stays on the configured Vault origin (scheme, host and port); a
+   * redirect anywhere else is refused with an error naming the target, so no token, JWT or request
+   * body ever reaches a host other than the configured address. See docs/agent.md, "Limits".
    */
   async raw(
     method: string,
@@ -154,12 +174,26 @@ export class VaultClient {
     payload: Buffer | undefined,
     signal?: AbortSignal,
   ): Promise<RawResponse> {
+    for (const [name, value] of Object.entries(headers)) {
+      const lower = name.toLowerCase();
+      // The proxy forwards clients' own tokens: they are credentials the agent has seen too.
+      if (lower === 'x-vault-token') this.#registry.add(String(value));
+      else if (lower === 'authorization') this.#registry.add(/^Bearer\s+(.+)$/i.exec(String(value))?.[1]);
+    }
     const first = await this.#exchange(this.#base, method, pathWithQuery, headers, payload, signal);
     const location = first.headers.location;
     if (![301, 302, 307, 308].includes(first.status) || location === undefined) return first;
-    const target = new URL(location, this.#base);
+    let target: URL;
+    try {
+      target = new URL(location, this.#base);
+    } catch {
+      throw new VaultRedirectError(method, pathOnly(pathWithQuery), this.#base.origin, '(unparseable Location)', 'the Location header is not a URL');
+    }
     if (this.#base.protocol === 'https:' && target.protocol !== 'https:') {
-      throw new Error(`refusing redirect from https to ${target.protocol}`);
+      throw new VaultRedirectError(method, pathOnly(pathWithQuery), this.#base.origin, target.origin, 'it would downgrade https to http');
+    }
+    if (target.origin !== this.#base.origin) {
+      throw new VaultRedirectError(method, pathOnly(pathWithQuery), this.#base.origin, target.origin, 'credentials are only sent to the configured Vault address');
     }
     return this.#exchange(target, method, `${target.pathname}${target.search}`, headers, payload, signal);
   }
@@ -174,6 +208,7 @@ export class VaultClient {
   ): Promise<RawResponse> {
     const transport = this.#ensureTransport();
     const timeoutMs = this.#connection.timeoutMs;
+    const maxBytes = this.#connection.maxResponseBytes ?? DEFAULTS.maxResponseBytes;
     const options: RequestOptions = {
       method,
       host: base.hostname.replace(/^\[|\]$/g, ''),
@@ -195,7 +230,22 @@ export class VaultClient {
       };
       const outgoing = transport.request(options, (response) => {
         const chunks: Buffer[] = [];
-        response.on('data', (chunk: Buffer) => chunks.push(chunk));
+        let received = 0;
+        const tooLarge = (): void => {
+          finish(new VaultResponseTooLargeError(method, pathOnly(pathWithQuery), maxBytes));
+          response.destroy();
+          outgoing.destroy();
+        };
+        // Refused before reading when the server announces it, else cut while streaming.
+        if (Number(response.headers['content-length'] ?? 0) > maxBytes) {
+          tooLarge();
+          return;
+        }
+        response.on('data', (chunk: Buffer) => {
+          received += chunk.length;
+          if (received > maxBytes) tooLarge();
+          else chunks.push(chunk);
+        });
         response.on('end', () => { finish(undefined, { status: response.statusCode ?? 0, headers: response.headers, body: Buffer.concat(chunks) }); });
         response.on('error', (error) => { finish(error); });
       });
@@ -270,17 +320,73 @@ function loadHttp(): typeof HttpModule {
   return requireBuiltin('node:http') as typeof HttpModule;
 }
 
+function pathOnly(pathWithQuery: string): string {
+  const end = pathWithQuery.indexOf('?');
+  return end === -1 ? pathWithQuery : pathWithQuery.slice(0, end);
+}
+
 function toConnectionError(error: unknown, request: VaultRequest): Error {
-  if (error instanceof VaultResponseError || error instanceof VaultConnectionError) return error;
+  if (error instanceof VaultResponseError || error instanceof VaultConnectionError || error instanceof VaultRedirectError || error instanceof VaultResponseTooLargeError) return error;
   const code = typeof (error as { code?: unknown }).code === 'string' ? (error as { code: string }).code : 'ERR_CONNECTION';
   const detail = error instanceof Error ? error.message : 'connection failed';
   return new VaultConnectionError(request.method, request.path, code, detail);
 }
 
-function errorStrings(body: unknown): string[] {
+/**
+ * Vault's `errors` strings, redacted then cut so that together they stay within MAX_ERROR_TEXT: a
+ * hostile or broken Vault can echo the request (token, JWT) or send megabytes.
+ */
+function errorStrings(body: unknown, registry: SecretRegistry): string[] {
   if (typeof body !== 'object' || body === null) return [];
   const errors = (body as { errors?: unknown }).errors;
-  return Array.isArray(errors) ? errors.filter((item): item is string => typeof item === 'string') : [];
+  if (!Array.isArray(errors)) return [];
+  const strings = errors.filter((item): item is string => typeof item === 'string').slice(0, 8);
+  return strings.map((message) => safeText(message, registry, Math.floor(1024 / strings.length)));
+}
+
+/** Request fields that carry credentials (logins, wraps, unwraps). */
+const CREDENTIAL_FIELDS = new Set(['jwt', 'token', 'secret_id', 'role_id', 'password', 'client_token', 'key']);
+
+function registerRequestCredentials(registry: SecretRegistry, body: unknown): void {
+  if (typeof body !== 'object' || body === null) return;
+  for (const [key, value] of Object.entries(body as Record<string, unknown>)) {
+    if (CREDENTIAL_FIELDS.has(key) && typeof value === 'string') registry.add(value);
+  }
+}
+
+/**
+ * What a response teaches: its token and accessor, any wrapping token, and every string of `data`
+ * (secret values). A token lookup's data is metadata (policies, paths): only its id and accessor.
+ * Other sys/ answers (mount tables, health, lease renewals) hold no secret values, only names that
+ * would blank ordinary log text ("secret/"); an unwrap's data is the wrapped secret.
+ */
+function registerResponseSecrets(registry: SecretRegistry, path: string, body: unknown): void {
+  if (typeof body !== 'object' || body === null) return;
+  const { auth, wrap_info: wrapInfo, data } = body as { auth?: unknown; wrap_info?: unknown; data?: unknown };
+  if (typeof auth === 'object' && auth !== null) {
+    const fields = auth as Record<string, unknown>;
+    registry.add(stringOrUndefined(fields.client_token));
+    registry.add(stringOrUndefined(fields.accessor));
+  }
+  if (typeof wrapInfo === 'object' && wrapInfo !== null) {
+    const fields = wrapInfo as Record<string, unknown>;
+    registry.add(stringOrUndefined(fields.token));
+    registry.add(stringOrUndefined(fields.accessor));
+    registry.add(stringOrUndefined(fields.wrapped_accessor));
+  }
+  if (typeof data !== 'object' || data === null) return;
+  if (path.startsWith('sys/') && !path.startsWith('sys/wrapping/unwrap')) return;
+  if (/^auth\/token\/lookup/.test(path)) {
+    const fields = data as Record<string, unknown>;
+    registry.add(stringOrUndefined(fields.id));
+    registry.add(stringOrUndefined(fields.accessor));
+    return;
+  }
+  registry.addAll(data);
+}
+
+function stringOrUndefined(value: unknown): string | undefined {
+  return typeof value === 'string' ? value : undefined;
 }
 
 function toNumber(value: unknown): number | undefined {

@@ -25,6 +25,33 @@ export class VaultConnectionError extends Error {
   }
 }
 
+/** Vault answered with a redirect the client will not follow (another host, or a downgrade). Not retried. */
+export class VaultRedirectError extends Error {
+  override readonly name = 'VaultRedirectError';
+  constructor(
+    readonly method: string,
+    /** The path, without the query. */
+    readonly path: string,
+    readonly from: string,
+    readonly to: string,
+    reason: string,
+  ) {
+    super(`${method} ${path}: refusing the redirect from ${from} to ${to}: ${reason}`);
+  }
+}
+
+/** A response body larger than the configured maximum; cut while streaming. Not retried. */
+export class VaultResponseTooLargeError extends Error {
+  override readonly name = 'VaultResponseTooLargeError';
+  constructor(
+    readonly method: string,
+    readonly path: string,
+    readonly limitBytes: number,
+  ) {
+    super(`${method} ${path}: the response body is larger than ${limitBytes} bytes (vault.max_response_bytes / VAULT_AGENT_MAX_RESPONSE_BYTES); refused`);
+  }
+}
+
 // Vault's multierror strings: "1 error occurred:\n\t* permission denied\n\n".
 function oneLine(message: string): string {
   return message.replace(/^\d+ errors? occurred:\s*/, '').replace(/\s*\n\t\*\s*/g, ' ').replace(/\s+/g, ' ').trim();

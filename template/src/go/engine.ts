@@ -8,9 +8,11 @@ import {
   type TemplateDependency,
   type TemplateEngine,
   TemplateError,
+  type TemplateLimits,
+  DEFAULT_TEMPLATE_LIMITS,
 } from '../template-engine.js';
 import { builtinFunctions } from './builtins.js';
-import { ExecError, FuncError, type FunctionTable, type MissingKeyMode, State } from './exec.js';
+import { ExecBudget, ExecError, FuncError, type FunctionTable, type MissingKeyMode, State } from './exec.js';
 import { type FunctionContext, consulTemplateFunctions } from './functions.js';
 import { ParseError, parseTemplate } from './parser.js';
 import { GoBytes, type Value } from './values.js';
@@ -59,14 +61,13 @@ function functionTable(): FunctionTable<FunctionContext> {
   return sharedFunctions;
 }
 
-const DEFAULT_MAX_OUTPUT = 16 << 20;
-
 export class GoCompiledTemplate implements CompiledTemplate {
   constructor(
     private readonly source: string,
     private readonly name: string,
     private readonly trees: ReadonlyMap<string, ListNode>,
     private readonly missingKey: MissingKeyMode,
+    private readonly limits: Required<TemplateLimits> = DEFAULT_TEMPLATE_LIMITS,
   ) {}
 
   render(input: RenderInput): RenderResult {
@@ -77,13 +78,15 @@ export class GoCompiledTemplate implements CompiledTemplate {
     const used = new Map<string, TemplateDependency>();
     const missing = new Map<string, TemplateDependency>();
     const functions = functionTable();
+    const budget = new ExecBudget(this.limits.maxSteps);
     const execOptions = {
       source: this.source,
       parseName: this.name,
       trees: this.trees,
       functions,
       missingKey: this.missingKey,
-      maxOutputBytes: extras.maxOutputBytes ?? DEFAULT_MAX_OUTPUT,
+      maxOutputBytes: extras.maxOutputBytes ?? this.limits.maxOutputBytes,
+      budget,
     };
     const ctx: FunctionContext = {
       store: input.store,
@@ -96,6 +99,7 @@ export class GoCompiledTemplate implements CompiledTemplate {
       markMissing: (dependency) => {
         if (!missing.has(dependency.id)) missing.set(dependency.id, dependency);
       },
+      budget,
       missingSecret: extras.missingSecret ?? 'missing',
       exactPaths: extras.exactPaths ?? false,
       now: extras.now ?? (() => new Date()),
@@ -141,7 +145,8 @@ export class GoTemplateEngine implements TemplateEngine {
     const right = options.rightDelimiter ?? '';
     const denied = [...(options.functionDenylist ?? [])].sort();
     const only = options.onlyFunctions === undefined ? null : [...options.onlyFunctions].sort();
-    const key = JSON.stringify([source, name, left, right, missingKey, denied, only]);
+    const limits = resolveLimits(options.limits);
+    const key = JSON.stringify([source, name, left, right, missingKey, denied, only, limits]);
     const cached = this.cache.get(key);
     if (cached !== undefined) {
       this.cache.delete(key);
@@ -163,9 +168,21 @@ export class GoTemplateEngine implements TemplateEngine {
       if (error instanceof ParseError) throw new TemplateError(error.message, 'parse');
       throw error;
     }
-    const compiled = new GoCompiledTemplate(source, name, trees, missingKey);
+    const compiled = new GoCompiledTemplate(source, name, trees, missingKey, limits);
     this.cache.set(key, compiled);
     if (this.cache.size > CACHE_LIMIT) this.cache.delete(this.cache.keys().next().value as string);
     return compiled;
   }
+}
+
+function resolveLimits(limits: TemplateLimits | undefined): Required<TemplateLimits> {
+  const pick = (value: number | undefined, fallback: number, name: string): number => {
+    if (value === undefined) return fallback;
+    if (!Number.isSafeInteger(value) || value <= 0) throw new TemplateError(`template limit ${name} must be a positive integer, got ${String(value)}`, 'parse');
+    return value;
+  };
+  return {
+    maxSteps: pick(limits?.maxSteps, DEFAULT_TEMPLATE_LIMITS.maxSteps, 'maxSteps'),
+    maxOutputBytes: pick(limits?.maxOutputBytes, DEFAULT_TEMPLATE_LIMITS.maxOutputBytes, 'maxOutputBytes'),
+  };
 }

@@ -79,9 +79,26 @@ export interface ExecOptions<Ctx> {
   readonly functions: FunctionTable<Ctx>;
   readonly missingKey: MissingKeyMode;
   readonly maxOutputBytes: number;
+  /** Shared by every State of one render (nested template calls included). */
+  readonly budget: ExecBudget;
 }
 
 const MAX_EXEC_DEPTH = 100000;
+
+/** The step budget of one render (TemplateLimits.maxSteps). */
+export class ExecBudget {
+  steps = 0;
+  constructor(readonly maxSteps: number) {}
+
+  /** Whether `count` more steps fit (loop checks before it builds its items). */
+  fits(count: number | bigint): boolean {
+    return BigInt(this.steps) + BigInt(count) <= BigInt(this.maxSteps);
+  }
+
+  describe(): string {
+    return `step budget exceeded (more than ${this.maxSteps} steps; TemplateLimits.maxSteps)`;
+  }
+}
 
 function canBeNil(type: GoType): boolean {
   switch (type.kind) {
@@ -247,7 +264,7 @@ export class State<Ctx> {
     const size = typeof chunk === 'string' ? Buffer.byteLength(chunk, 'utf8') : chunk.bytes.length;
     this.outBytes += size;
     if (this.outBytes > this.options.maxOutputBytes) {
-      throw new ExecError(`output limit exceeded (${this.options.maxOutputBytes} bytes)`);
+      this.errorf(`output limit exceeded (more than ${this.options.maxOutputBytes} bytes; TemplateLimits.maxOutputBytes)`);
     }
     if (typeof chunk === 'string') this.out.write(chunk);
     else this.out.writeBytes(chunk.bytes);
@@ -265,8 +282,15 @@ export class State<Ctx> {
     }
   }
 
+  private step(): void {
+    const budget = this.options.budget;
+    budget.steps += 1;
+    if (budget.steps > budget.maxSteps) this.errorf(budget.describe());
+  }
+
   private walk(dot: Value, node: Node): Control {
     this.at(node);
+    this.step();
     switch (node.type) {
       case 'action': {
         const val = this.evalPipeline(dot, node.pipe);
@@ -325,6 +349,8 @@ export class State<Ctx> {
       const decl = r.pipe.decl.length;
       // Returns false when the range must stop (break).
       const oneIteration = (index: Value, elem: Value): boolean => {
+        this.at(r);
+        this.step();
         if (decl > 0) this.setTopVar(1, elem);
         if (decl > 1) this.setTopVar(2, index);
         try {

@@ -6,7 +6,7 @@ import type {
   TemplateDependency,
   TemplateSideEffects,
 } from '../template-engine.js';
-import { FuncError, type GoFunction } from './exec.js';
+import { type ExecBudget, FuncError, type GoFunction } from './exec.js';
 import { marshalJson, unmarshalJson } from './json.js';
 import { goQuote } from '../../../common/src/go-quote.js';
 import { toYaml, parseYamlValue } from './yaml.js';
@@ -42,6 +42,8 @@ import { pemFromData, secretFromEnvelope, SECRET_PTR } from './vault-types.js';
 /** What the Vault-backed functions need during one render pass. */
 export interface FunctionContext {
   readonly store: DependencyStore;
+  /** The render's step budget: loop refuses to build more items than it has left. */
+  readonly budget?: ExecBudget;
   readonly env: (name: string) => string | undefined;
   readonly destination: string;
   readonly sideEffects: TemplateSideEffects | undefined;
@@ -468,7 +470,7 @@ function divide(name: string) {
 
 // --- misc ----------------------------------------------------------------------------------------
 
-function loop(args: Value[]): Value {
+function loop(args: Value[], ctx: FunctionContext): Value {
   const to64 = (value: Dyn | null): bigint => {
     if (value !== null) {
       const kind = typeOf(value).kind;
@@ -484,6 +486,7 @@ function loop(args: Value[]): Value {
     start = to64(anyOf(args[0]));
     stop = to64(anyOf(args[1]));
   } else throw new FuncError(`loop: wrong number of arguments, expected 1 or 2, but got ${args.length}`);
+  if (stop > start && ctx.budget !== undefined && !ctx.budget.fits(stop - start)) throw new FuncError(`loop: ${stop - start} iterations: ${ctx.budget.describe()}`);
   const items: Typed[] = [];
   for (let i = start; i < stop; i += 1n) items.push(new Typed(T.int64, i));
   return new Typed(LOOP_CHANNEL, items);

@@ -1,0 +1,50 @@
+// Reading a file the agent does not fully trust (the persistent cache, an existing destination):
+// never through a symlink (O_NOFOLLOW), only regular files, and sized with fstat before a byte is
+// read, so a planted link to /dev/zero or a 100 MB garbage file costs nothing.
+import { constants } from 'node:fs';
+import { open } from 'node:fs/promises';
+
+export class FileTooLargeError extends Error {
+  override readonly name = 'FileTooLargeError';
+  constructor(
+    readonly path: string,
+    readonly sizeBytes: number,
+    readonly limitBytes: number,
+  ) {
+    super(`${path} is ${sizeBytes} bytes, more than the ${limitBytes} allowed`);
+  }
+}
+
+export class NotRegularFileError extends Error {
+  override readonly name = 'NotRegularFileError';
+  readonly code = 'ENOTREG';
+  constructor(readonly path: string) {
+    super(`${path} is not a regular file`);
+  }
+}
+
+/**
+ * The file's bytes, or throws: ELOOP (a symlink), NotRegularFileError, FileTooLargeError, or the
+ * open error (ENOENT…). O_NONBLOCK keeps a FIFO planted at the path from blocking the open.
+ */
+export async function readFileBounded(path: string, maxBytes: number): Promise<Buffer> {
+  const handle = await open(path, constants.O_RDONLY | constants.O_NOFOLLOW | constants.O_NONBLOCK);
+  try {
+    const stats = await handle.stat();
+    if (!stats.isFile()) throw new NotRegularFileError(path);
+    if (stats.size > maxBytes) throw new FileTooLargeError(path, stats.size, maxBytes);
+    const buffer = Buffer.alloc(stats.size);
+    let offset = 0;
+    // Reads what fstat saw, plus one probe byte to notice a file that grew meanwhile.
+    while (offset < buffer.length) {
+      const { bytesRead } = await handle.read(buffer, offset, buffer.length - offset, offset);
+      if (bytesRead === 0) break;
+      offset += bytesRead;
+    }
+    const probe = await handle.read(Buffer.alloc(1), 0, 1, offset);
+    if (probe.bytesRead > 0) throw new FileTooLargeError(path, offset + 1, Math.min(maxBytes, offset));
+    return buffer.subarray(0, offset);
+  } finally {
+    await handle.close();
+  }
+}
