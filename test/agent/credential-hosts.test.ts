@@ -96,7 +96,7 @@ describe('Vault client redirects', () => {
 
     // A kubernetes login: the JWT travels in the body.
     const method = createKubernetesMethod('auth/kubernetes', { role: 'app', token_path: '/sa/token' }, () => Promise.resolve(`${JWT}\n`));
-    const plan = await method.planLogin({ request: (request) => client.request(request) });
+    const plan = await method.planLogin({ address: vault.origin, request: (request) => client.request(request) });
     expect(plan.kind).toBe('login');
     if (plan.kind !== 'login') return;
     await expect(client.request({ method: 'POST', path: plan.path, body: plan.body, retries: 0 })).rejects.toBeInstanceOf(VaultRedirectError);
