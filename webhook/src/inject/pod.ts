@@ -2,6 +2,8 @@
 // when vault-k8s decodes the admission object into a corev1.Pod. Everything else in the pod is
 // left exactly as received: we never re-serialise the user's objects.
 import type { V1Container, V1EnvVar, V1Volume, V1VolumeMount } from '@kubernetes/client-node';
+import { GO_BOOL, GO_INT64, GO_STRING, goArray, goMap, goUnmarshalError } from '../../../common/src/go-json-unmarshal.js';
+import type { GoJsonType } from '../../../common/src/go-json-unmarshal.js';
 
 /** client-node's model classes as plain JSON object types (we never instantiate the classes). */
 type Wire<T> = T extends Date
@@ -34,193 +36,48 @@ export interface K8sPod {
   readonly status?: { readonly phase?: string | null } | null;
 }
 
-type JsonKind = 'object' | 'array' | 'string' | 'number' | 'bool' | 'null';
-type Shape =
-  | { readonly kind: 'string' | 'bool' | 'int64' | 'any' }
-  | { readonly kind: 'map'; readonly goType: string }
-  | { readonly kind: 'array'; readonly goType: string; readonly element: Shape }
-  | {
-      readonly kind: 'struct';
-      readonly goType: string;
-      readonly fields: Readonly<Record<string, Shape>>;
-      /** Fields the API server requires; checked so later code can rely on them. */
-      readonly required?: readonly string[];
-    };
+/** A corev1 struct: named in errors without the package, as Go's UnmarshalTypeError.Struct is. */
+function struct(name: string, fields: Readonly<Record<string, GoJsonType>>, required?: readonly string[]): GoJsonType {
+  return { kind: 'struct', go: `v1.${name}`, name, fields, ...(required === undefined ? {} : { required }) };
+}
 
-const STRING: Shape = { kind: 'string' };
-const BOOL: Shape = { kind: 'bool' };
-const INT64: Shape = { kind: 'int64' };
-
-const VOLUME_MOUNT: Shape = {
-  kind: 'struct',
-  goType: 'VolumeMount',
-  fields: { name: STRING, mountPath: STRING, readOnly: BOOL, subPath: STRING },
-  required: ['name', 'mountPath'],
-};
-const ENV_VAR: Shape = { kind: 'struct', goType: 'EnvVar', fields: { name: STRING, value: STRING }, required: ['name'] };
-const CONTAINER: Shape = {
-  kind: 'struct',
-  goType: 'Container',
-  required: ['name'],
-  fields: {
-    name: STRING,
-    image: STRING,
-    volumeMounts: { kind: 'array', goType: '[]v1.VolumeMount', element: VOLUME_MOUNT },
-    env: { kind: 'array', goType: '[]v1.EnvVar', element: ENV_VAR },
-    securityContext: { kind: 'struct', goType: 'SecurityContext', fields: { runAsUser: INT64 } },
+// Only the fields the injector reads (or relies on the API server having checked) are listed;
+// Go ignores the rest and so do we.
+const VOLUME_MOUNT = struct('VolumeMount', { name: GO_STRING, mountPath: GO_STRING, readOnly: GO_BOOL, subPath: GO_STRING }, ['name', 'mountPath']);
+const ENV_VAR = struct('EnvVar', { name: GO_STRING, value: GO_STRING }, ['name']);
+const CONTAINER = struct(
+  'Container',
+  {
+    name: GO_STRING,
+    image: GO_STRING,
+    volumeMounts: goArray('[]v1.VolumeMount', VOLUME_MOUNT),
+    env: goArray('[]v1.EnvVar', ENV_VAR),
+    securityContext: struct('SecurityContext', { runAsUser: GO_INT64 }),
   },
-};
-const VOLUME: Shape = {
-  kind: 'struct',
-  goType: 'Volume',
-  required: ['name'],
-  fields: {
-    name: STRING,
-    projected: {
-      kind: 'struct',
-      goType: 'ProjectedVolumeSource',
-      fields: {
-        sources: {
-          kind: 'array',
-          goType: '[]v1.VolumeProjection',
-          element: {
-            kind: 'struct',
-            goType: 'VolumeProjection',
-            fields: {
-              serviceAccountToken: { kind: 'struct', goType: 'ServiceAccountTokenProjection', fields: { path: STRING } },
-            },
-          },
-        },
-      },
-    },
-  },
-};
-const POD: Shape = {
-  kind: 'struct',
-  goType: 'v1.Pod',
-  fields: {
-    metadata: {
-      kind: 'struct',
-      goType: 'ObjectMeta',
-      fields: {
-        name: STRING,
-        generateName: STRING,
-        namespace: STRING,
-        annotations: { kind: 'map', goType: 'map[string]string' },
-        labels: { kind: 'map', goType: 'map[string]string' },
-      },
-    },
-    spec: {
-      kind: 'struct',
-      goType: 'PodSpec',
-      fields: {
-        containers: { kind: 'array', goType: '[]v1.Container', element: CONTAINER },
-        initContainers: { kind: 'array', goType: '[]v1.Container', element: CONTAINER },
-        volumes: { kind: 'array', goType: '[]v1.Volume', element: VOLUME },
-        shareProcessNamespace: BOOL,
-      },
-    },
-    status: { kind: 'struct', goType: 'PodStatus', fields: { phase: STRING } },
-  },
-};
-
-function jsonKind(value: unknown): JsonKind {
-  if (value === null) return 'null';
-  if (Array.isArray(value)) return 'array';
-  switch (typeof value) {
-    case 'string':
-      return 'string';
-    case 'number':
-      return 'number';
-    case 'boolean':
-      return 'bool';
-    default:
-      return 'object';
-  }
-}
-
-function goTypeOf(shape: Shape): string {
-  switch (shape.kind) {
-    case 'string':
-      return 'string';
-    case 'bool':
-      return 'bool';
-    case 'int64':
-      return 'int64';
-    case 'any':
-      return 'interface {}';
-    case 'struct':
-      return shape.goType.startsWith('v1.') ? shape.goType : `v1.${shape.goType}`;
-    default:
-      return shape.goType;
-  }
-}
-
-interface Location {
-  readonly struct: string;
-  readonly path: readonly string[];
-}
-
-function mismatch(value: unknown, shape: Shape, at: Location | undefined): string {
-  const where = at === undefined ? 'Go value' : `Go struct field ${at.struct}.${at.path.join('.')}`;
-  return `json: cannot unmarshal ${jsonKind(value)} into ${where} of type ${goTypeOf(shape)}`;
-}
-
-function checkScalar(value: unknown, shape: Shape, at: Location | undefined): string | undefined {
-  const kind = jsonKind(value);
-  if (shape.kind === 'string' && kind !== 'string') return mismatch(value, shape, at);
-  if (shape.kind === 'bool' && kind !== 'bool') return mismatch(value, shape, at);
-  if (shape.kind === 'int64' && (kind !== 'number' || !Number.isInteger(value))) return mismatch(value, shape, at);
-  return undefined;
-}
-
-function checkMap(value: unknown, shape: Shape & { kind: 'map' }, at: Location | undefined): string | undefined {
-  if (jsonKind(value) !== 'object') return mismatch(value, shape, at);
-  for (const entry of Object.values(value as Record<string, unknown>)) {
-    if (typeof entry !== 'string' && entry !== null) return mismatch(entry, STRING, at);
-  }
-  return undefined;
-}
-
-/** Returns Go's decode error for the first field of the wrong JSON type, or undefined. */
-function check(value: unknown, shape: Shape, at: Location | undefined): string | undefined {
-  if (value === null || shape.kind === 'any') return undefined; // null decodes to the zero value in Go
-  switch (shape.kind) {
-    case 'map':
-      return checkMap(value, shape, at);
-    case 'array': {
-      if (!Array.isArray(value)) return mismatch(value, shape, at);
-      for (const element of value) {
-        if (element === null && shape.element.kind === 'struct') return `invalid pod: null entry in ${at?.path.join('.') ?? 'array'}`;
-        const problem = check(element, shape.element, at);
-        if (problem !== undefined) return problem;
-      }
-      return undefined;
-    }
-    case 'struct': {
-      if (jsonKind(value) !== 'object') return mismatch(value, shape, at);
-      const record = value as Record<string, unknown>;
-      const missing = (shape.required ?? []).find((field) => record[field] === undefined || record[field] === null);
-      if (missing !== undefined) return `invalid pod: ${shape.goType.replace(/^v1\./, '')} without required field "${missing}" in ${at?.path.join('.') ?? 'pod'}`;
-      for (const [field, fieldShape] of Object.entries(shape.fields)) {
-        if (!(field in record)) continue;
-        const path = at === undefined ? [field] : [...at.path, field];
-        const problem = check(record[field], fieldShape, { struct: shape.goType.replace(/^v1\./, ''), path });
-        if (problem !== undefined) return problem;
-      }
-      return undefined;
-    }
-    default:
-      return checkScalar(value, shape, at);
-  }
-}
+  ['name'],
+);
+const PROJECTED = struct('ProjectedVolumeSource', {
+  sources: goArray('[]v1.VolumeProjection', struct('VolumeProjection', { serviceAccountToken: struct('ServiceAccountTokenProjection', { path: GO_STRING }) })),
+});
+const VOLUME = struct('Volume', { name: GO_STRING, projected: PROJECTED }, ['name']);
+const STRING_MAP = goMap('map[string]string', GO_STRING);
+const POD = struct('Pod', {
+  metadata: struct('ObjectMeta', { name: GO_STRING, generateName: GO_STRING, namespace: GO_STRING, annotations: STRING_MAP, labels: STRING_MAP }),
+  spec: struct('PodSpec', {
+    containers: goArray('[]v1.Container', CONTAINER),
+    initContainers: goArray('[]v1.Container', CONTAINER),
+    volumes: goArray('[]v1.Volume', VOLUME),
+    shareProcessNamespace: GO_BOOL,
+  }),
+  status: struct('PodStatus', { phase: GO_STRING }),
+});
 
 export type PodDecodeResult = { readonly ok: true; readonly pod: K8sPod } | { readonly ok: false; readonly error: string };
 
 /** Checks the admission object as vault-k8s's json.Unmarshal into corev1.Pod would. */
 export function decodePod(object: unknown): PodDecodeResult {
   if (object === undefined) return { ok: false, error: 'unexpected end of JSON input' };
-  const problem = check(object, POD, undefined);
+  const problem = goUnmarshalError(object, POD, { validate: 'pod' });
   if (problem !== undefined) return { ok: false, error: problem };
   return { ok: true, pod: object === null ? {} : (object) };
 }

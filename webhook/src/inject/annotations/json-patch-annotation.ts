@@ -1,7 +1,12 @@
 // agent-json-patch / agent-init-json-patch: decoded at defaulting time (as vault-k8s does into
 // jsonpatch.Patch), so a malformed value is reported with Go's error text before anything else.
 import type { Operation } from 'fast-json-patch';
-import { goJsonKind, goJsonSyntaxError } from '../../../../common/src/go-json-syntax.js';
+import { goJsonSyntaxError } from '../../../../common/src/go-json-syntax.js';
+import { GO_ANY, goArray, goMap, goUnmarshalError } from '../../../../common/src/go-json-unmarshal.js';
+
+// jsonpatch.Patch is []jsonpatch.Operation, and an Operation is map[string]*json.RawMessage:
+// https://github.com/evanphx/json-patch/blob/v5.6.0/patch.go
+const PATCH = goArray('jsonpatch.Patch', goMap('jsonpatch.Operation', GO_ANY));
 
 export type JsonPatchDecodeResult = { readonly ok: true; readonly operations: Operation[] } | { readonly ok: false; readonly error: string };
 
@@ -15,15 +20,9 @@ export function decodeJsonPatchAnnotation(annotationKey: string, text: string): 
   const syntaxError = goJsonSyntaxError(text);
   if (syntaxError !== undefined) return fail(syntaxError);
   const decoded = JSON.parse(text) as unknown;
-  if (decoded === null) return { ok: true, operations: [] };
-  if (!Array.isArray(decoded)) return fail(`json: cannot unmarshal ${goJsonKind(decoded)} into Go value of type jsonpatch.Patch`);
-  const operations: Operation[] = [];
-  for (const element of decoded as unknown[]) {
-    if (element === null) continue;
-    if (typeof element !== 'object' || Array.isArray(element)) {
-      return fail(`json: cannot unmarshal ${goJsonKind(element)} into Go value of type jsonpatch.Operation`);
-    }
-    operations.push(element as Operation);
-  }
+  const problem = goUnmarshalError(decoded, PATCH);
+  if (problem !== undefined) return fail(problem);
+  // Null entries are dropped here (a null Operation has no "op").
+  const operations = decoded === null ? [] : (decoded as readonly (Operation | null)[]).filter((element) => element !== null);
   return { ok: true, operations };
 }

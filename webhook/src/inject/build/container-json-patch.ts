@@ -3,40 +3,44 @@
 // vault-k8s uses (evanphx/json-patch), and the result is decoded back as a corev1.Container would
 // be: unknown fields dropped, mistyped fields rejected.
 import fastJsonPatch, { type Operation } from 'fast-json-patch';
-import { goJsonKind } from '../../../../common/src/go-json-syntax.js';
+import { GO_BOOL, GO_STRING, goArray, goString, goUnmarshalError } from '../../../../common/src/go-json-unmarshal.js';
+import type { GoJsonType } from '../../../../common/src/go-json-unmarshal.js';
 import type { K8sContainer } from '../pod.js';
 
 const { applyPatch, JsonPatchError } = fastJsonPatch;
 
-type FieldKind = 'string' | 'strings' | 'array' | 'object' | 'bool';
+const object = (go: string): GoJsonType => ({ kind: 'struct', go, fields: {} });
+const objects = (go: string): GoJsonType => goArray(`[]${go}`, object(go));
+const STRINGS = goArray('[]string', GO_STRING);
 
-/** corev1.Container's JSON fields and their Go types. */
-const CONTAINER_FIELDS: Readonly<Record<string, readonly [FieldKind, string]>> = {
-  name: ['string', 'string'],
-  image: ['string', 'string'],
-  command: ['strings', '[]string'],
-  args: ['strings', '[]string'],
-  workingDir: ['string', 'string'],
-  ports: ['array', '[]v1.ContainerPort'],
-  envFrom: ['array', '[]v1.EnvFromSource'],
-  env: ['array', '[]v1.EnvVar'],
-  resources: ['object', 'v1.ResourceRequirements'],
-  resizePolicy: ['array', '[]v1.ContainerResizePolicy'],
-  restartPolicy: ['string', 'v1.ContainerRestartPolicy'],
-  volumeMounts: ['array', '[]v1.VolumeMount'],
-  volumeDevices: ['array', '[]v1.VolumeDevice'],
-  livenessProbe: ['object', 'v1.Probe'],
-  readinessProbe: ['object', 'v1.Probe'],
-  startupProbe: ['object', 'v1.Probe'],
-  lifecycle: ['object', 'v1.Lifecycle'],
-  terminationMessagePath: ['string', 'string'],
-  terminationMessagePolicy: ['string', 'v1.TerminationMessagePolicy'],
-  imagePullPolicy: ['string', 'v1.PullPolicy'],
-  securityContext: ['object', 'v1.SecurityContext'],
-  stdin: ['bool', 'bool'],
-  stdinOnce: ['bool', 'bool'],
-  tty: ['bool', 'bool'],
+/** corev1.Container's JSON fields and their Go types (nested structs are not looked into). */
+const CONTAINER_FIELDS: Readonly<Record<string, GoJsonType>> = {
+  name: GO_STRING,
+  image: GO_STRING,
+  command: STRINGS,
+  args: STRINGS,
+  workingDir: GO_STRING,
+  ports: objects('v1.ContainerPort'),
+  envFrom: objects('v1.EnvFromSource'),
+  env: objects('v1.EnvVar'),
+  resources: object('v1.ResourceRequirements'),
+  resizePolicy: objects('v1.ContainerResizePolicy'),
+  restartPolicy: goString('v1.ContainerRestartPolicy'),
+  volumeMounts: objects('v1.VolumeMount'),
+  volumeDevices: objects('v1.VolumeDevice'),
+  livenessProbe: object('v1.Probe'),
+  readinessProbe: object('v1.Probe'),
+  startupProbe: object('v1.Probe'),
+  lifecycle: object('v1.Lifecycle'),
+  terminationMessagePath: GO_STRING,
+  terminationMessagePolicy: goString('v1.TerminationMessagePolicy'),
+  imagePullPolicy: goString('v1.PullPolicy'),
+  securityContext: object('v1.SecurityContext'),
+  stdin: GO_BOOL,
+  stdinOnce: GO_BOOL,
+  tty: GO_BOOL,
 };
+const CONTAINER: GoJsonType = { kind: 'struct', go: 'v1.Container', name: 'Container', fields: CONTAINER_FIELDS };
 
 export type ContainerPatchResult = { readonly ok: true; readonly container: K8sContainer } | { readonly ok: false; readonly error: string };
 
@@ -65,43 +69,15 @@ function describeFailure(error: InstanceType<typeof JsonPatchError>): string {
   }
 }
 
-function isObject(value: unknown): boolean {
-  return typeof value === 'object' && value !== null && !Array.isArray(value);
-}
-
-function fitsKind(kind: FieldKind, value: unknown): boolean {
-  switch (kind) {
-    case 'string':
-      return typeof value === 'string';
-    case 'bool':
-      return typeof value === 'boolean';
-    case 'object':
-      return isObject(value);
-    case 'array':
-      return Array.isArray(value) && value.every((item) => item === null || isObject(item));
-    case 'strings':
-      return Array.isArray(value) && value.every((item) => typeof item === 'string');
-  }
-}
-
-function typeMismatch(field: string, kind: FieldKind, goType: string, value: unknown): string {
-  // For []string Go names the offending element, not the array.
-  const elementProblem = kind === 'strings' && Array.isArray(value);
-  const shown: unknown = elementProblem ? (value as unknown[]).find((item) => typeof item !== 'string') : value;
-  return `json: cannot unmarshal ${goJsonKind(shown)} into Go struct field Container.${field} of type ${elementProblem ? 'string' : goType}`;
-}
-
 function decodeContainer(patched: unknown): ContainerPatchResult {
-  if (!isObject(patched)) {
-    return { ok: false, error: `json: cannot unmarshal ${goJsonKind(patched)} into Go value of type v1.Container` };
-  }
+  // A patch replacing the whole container with null is refused (Go would decode an empty
+  // Container, which the API server then rejects for its missing name).
+  const problem = patched === null ? 'json: cannot unmarshal null into Go value of type v1.Container' : goUnmarshalError(patched, CONTAINER);
+  if (problem !== undefined) return { ok: false, error: problem };
+  // Unknown fields are dropped and nulls read as absent, as decoding into corev1.Container does.
   const container: Record<string, unknown> = {};
   for (const [field, value] of Object.entries(patched as Record<string, unknown>)) {
-    const spec = CONTAINER_FIELDS[field];
-    if (spec === undefined || value === null) continue;
-    const [kind, goType] = spec;
-    if (!fitsKind(kind, value)) return { ok: false, error: typeMismatch(field, kind, goType, value) };
-    container[field] = value;
+    if (Object.hasOwn(CONTAINER_FIELDS, field) && value !== null) container[field] = value;
   }
   return { ok: true, container: container as unknown as K8sContainer };
 }
