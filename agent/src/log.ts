@@ -7,6 +7,7 @@ import { pino } from 'pino';
 import type { Logger } from 'pino';
 import { secretRegistry } from './log/redaction.js';
 import type { SecretRegistry } from './log/redaction.js';
+import { formatHclogLine } from '../../common/src/hclog-line.js';
 
 export type AgentLogger = Logger;
 
@@ -52,10 +53,6 @@ export function createAgentLogger(options: LoggerOptions = {}): AgentLogger {
   );
 }
 
-const STANDARD_LEVEL: Readonly<Record<string, string>> = {
-  trace: '[TRACE]', debug: '[DEBUG]', info: '[INFO] ', warn: '[WARN] ', error: '[ERROR]', fatal: '[ERROR]',
-};
-
 /** `2024-01-01T00:00:00.000Z [INFO]  agent.auth: message: key=value` like hclog's standard output. */
 export function toStandardLine(jsonLine: string): string {
   let record: Record<string, unknown>;
@@ -66,20 +63,18 @@ export function toStandardLine(jsonLine: string): string {
   }
   const { time, level, msg, component, err, ...rest } = record;
   const text = (value: unknown): string => (typeof value === 'string' ? value : stringifyOrEmpty(value));
-  const name = component === undefined ? 'agent' : `agent.${text(component)}`;
-  const parts = [`${text(time)} ${STANDARD_LEVEL[text(level)] ?? '[INFO] '} ${name}: ${msg === undefined ? '' : text(msg)}`];
   if (typeof err === 'object' && err !== null) rest.error = (err as { message?: unknown }).message;
-  const pairs = Object.entries(rest).map(([key, value]) => `${key}=${typeof value === 'string' ? quoteIfNeeded(value) : JSON.stringify(value)}`);
-  if (pairs.length > 0) parts.push(pairs.join(' '));
-  return `${parts.join(': ')}\n`;
+  return formatHclogLine({
+    time: text(time),
+    level: text(level),
+    name: component === undefined ? 'agent' : `agent.${text(component)}`,
+    message: msg === undefined ? '' : text(msg),
+    fields: Object.entries(rest),
+  });
 }
 
 /** JSON.stringify returns undefined for undefined and functions, whatever its type says. */
 function stringifyOrEmpty(value: unknown): string {
   const json: unknown = JSON.stringify(value);
   return typeof json === 'string' ? json : '';
-}
-
-function quoteIfNeeded(value: string): string {
-  return /[\s"=]/.test(value) || value === '' ? JSON.stringify(value) : value;
 }

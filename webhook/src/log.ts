@@ -4,6 +4,7 @@
 // Callers log identifiers and decisions only: never tokens, secrets or template bodies.
 import { pino } from 'pino';
 import type { DestinationStream, Logger } from 'pino';
+import { formatHclogLine } from '../../common/src/hclog-line.js';
 import type { LogLevel } from './settings/settings.js';
 
 export type { Logger } from 'pino';
@@ -20,25 +21,19 @@ export interface LoggerOptions {
 const MESSAGE_KEY = '@message';
 const RESERVED_KEYS = new Set(['@timestamp', '@level', '@module', MESSAGE_KEY]);
 
-function formatValue(value: unknown): string {
-  if (typeof value === 'string') return /^[^\s"=]*$/.test(value) && value !== '' ? value : JSON.stringify(value);
-  return value === undefined ? 'null' : JSON.stringify(value);
-}
-
 function text(value: unknown, fallback: string): string {
   return typeof value === 'string' ? value : fallback;
 }
 
 /** One hclog "standard" line from one pino JSON record. */
 export function formatStandardLine(record: Readonly<Record<string, unknown>>): string {
-  const level = `[${text(record['@level'], 'info').toUpperCase()}]`.padEnd(7);
-  const module = typeof record['@module'] === 'string' ? `${record['@module']}: ` : '';
-  const fields = Object.entries(record)
-    .filter(([key]) => !RESERVED_KEYS.has(key))
-    .map(([key, value]) => `${key}=${formatValue(value)}`);
-  const message = text(record[MESSAGE_KEY], '');
-  const tail = fields.length > 0 ? `${message}: ${fields.join(' ')}` : message;
-  return `${text(record['@timestamp'], '')} ${level} ${module}${tail}\n`;
+  return formatHclogLine({
+    time: text(record['@timestamp'], ''),
+    level: text(record['@level'], 'info'),
+    name: typeof record['@module'] === 'string' ? record['@module'] : undefined,
+    message: text(record[MESSAGE_KEY], ''),
+    fields: Object.entries(record).filter(([key]) => !RESERVED_KEYS.has(key)),
+  });
 }
 
 function standardStream(out: { write(line: string): unknown }): DestinationStream {
