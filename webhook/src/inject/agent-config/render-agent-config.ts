@@ -8,13 +8,13 @@ import type {
   AgentConfigDocumentListener,
   AgentConfigDocumentTemplate,
 } from '../../../../common/src/agent-config-document.js';
+import { AGENT_CACHE_PATH, usesPersistentCache } from '../persistent-cache.js';
 import type { InjectionSpec, SecretSpec } from '../spec.js';
 
 export type AgentRole = 'init' | 'sidecar';
 
 export const AGENT_TOKEN_SINK_PATH = '/home/vault/.vault-token';
 export const AGENT_PID_FILE = '/home/vault/.pid';
-export const AGENT_CACHE_PATH = '/vault/agent-cache';
 /** Written by our agent once every template and sink was written; the ready-file startupProbe waits for it. */
 export const AGENT_READY_FILE = '/home/vault/.vault-agent-ready';
 
@@ -77,7 +77,7 @@ function renderVault(spec: InjectionSpec): AgentConfigDocument['vault'] {
 function renderCache(spec: InjectionSpec, role: AgentRole): Pick<AgentConfigDocument, 'listener' | 'cache'> {
   const { cache } = spec;
   const listenerAddress = `127.0.0.1:${cache.listenerPort}`;
-  const persist = cache.enabled && spec.injectInitContainer && spec.injectSidecar;
+  const persist = usesPersistentCache(spec);
   const sidecarOnlyCache = cache.enabled && !spec.injectInitContainer && role === 'sidecar';
   let listener: AgentConfigDocumentListener[] | undefined;
   let rendered: AgentConfigDocumentCache | undefined;

@@ -1,6 +1,7 @@
 // The volumes the injection adds, grouped as vault-k8s emits them (spec §4.2, §4.11), and the
 // mounts each container gets.
 import type { K8sVolume, K8sVolumeMount } from '../pod.js';
+import { AGENT_CACHE_PATH, AGENT_CACHE_VOLUME, usesPersistentCache } from '../persistent-cache.js';
 import type { InjectionSpec } from '../spec.js';
 
 export const VOLUME_NAMES = {
@@ -10,7 +11,7 @@ export const VOLUME_NAMES = {
   config: 'vault-config',
   extraSecrets: 'extra-secrets',
   tlsSecrets: 'vault-tls-secrets',
-  agentCache: 'vault-agent-cache',
+  agentCache: AGENT_CACHE_VOLUME,
 } as const;
 
 export const MOUNT_PATHS = {
@@ -18,7 +19,7 @@ export const MOUNT_PATHS = {
   configs: '/vault/configs',
   extraSecrets: '/vault/custom',
   tls: '/vault/tls',
-  agentCache: '/vault/agent-cache',
+  agentCache: AGENT_CACHE_PATH,
 } as const;
 
 function memoryVolume(name: string): K8sVolume {
@@ -27,11 +28,6 @@ function memoryVolume(name: string): K8sVolume {
 
 export function customVolumeName(index: number): string {
   return `${VOLUME_NAMES.secrets}-custom-${index}`;
-}
-
-/** The persistent cache is used only when both agent containers run (spec §5.4). */
-export function usesPersistentCache(spec: InjectionSpec): boolean {
-  return spec.cache.enabled && spec.injectInitContainer && spec.injectSidecar;
 }
 
 /** Volume groups in patch order; each group is one "append" in vault-k8s's patch. */
