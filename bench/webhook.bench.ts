@@ -15,7 +15,7 @@ import { performance } from 'node:perf_hooks';
 import { startWebhook, writeTestCertificates, REPO_ROOT } from '../test/helpers/webhook-process.js';
 import { admit } from '../webhook/src/inject/admit.js';
 import { parseSettings } from '../webhook/src/settings/parse-settings.js';
-import type { AdmissionRequest } from '../webhook/src/http/admission-review.js';
+import type { AdmissionRequest } from '../webhook/src/inject/admission-review.js';
 
 const DURATION_S = Number(process.env['BENCH_DURATION_S'] ?? 10);
 const CONNECTIONS = 16;

@@ -8,7 +8,7 @@ import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import fc from 'fast-check';
 import { admit } from '../../webhook/src/inject/admit.js';
-import type { AdmissionRequest } from '../../webhook/src/http/admission-review.js';
+import type { AdmissionRequest } from '../../webhook/src/inject/admission-review.js';
 import { parseSettings } from '../../webhook/src/settings/parse-settings.js';
 import type { Settings } from '../../webhook/src/settings/settings.js';
 import { loadAgentConfig } from '../../agent/src/config/load-agent-config.js';

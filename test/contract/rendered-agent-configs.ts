@@ -1,7 +1,7 @@
 // The agent configuration documents an admission produced: the decoded VAULT_CONFIG of every agent
 // container the patch added (vault-agent-init, vault-agent — wherever it sits), as text.
 import { Buffer } from 'node:buffer';
-import type { AdmissionResponse } from '../../webhook/src/http/admission-review.js';
+import type { AdmissionResponse } from '../../webhook/src/inject/admission-review.js';
 import { applyPodPatch } from '../helpers/api-server-validator.js';
 import { decodePatch } from '../helpers/vault-k8s-cases.js';
 

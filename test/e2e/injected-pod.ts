@@ -3,7 +3,7 @@
 // the webhook injected with this project's agent image.
 import type { Operation } from 'fast-json-patch';
 import { admit } from '../../webhook/src/inject/admit.js';
-import type { AdmissionRequest, AdmissionResponse } from '../../webhook/src/http/admission-review.js';
+import type { AdmissionRequest, AdmissionResponse } from '../../webhook/src/inject/admission-review.js';
 import { parseSettings } from '../../webhook/src/settings/parse-settings.js';
 import { startVaultDouble, type VaultDouble } from '../vault-double/index.js';
 import { SERVICE_ACCOUNT_JWT } from '../agent/helpers/agent-scenario.js';

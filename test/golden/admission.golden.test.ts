@@ -9,7 +9,7 @@ import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import YAML from 'yaml';
 import type { Operation } from 'fast-json-patch';
-import type { AdmissionRequest, AdmissionResponse } from '../../webhook/src/http/admission-review.js';
+import type { AdmissionRequest, AdmissionResponse } from '../../webhook/src/inject/admission-review.js';
 import { startWebhook, type WebhookProcess } from '../helpers/webhook-process.js';
 import { applyPodPatch, validatePod } from '../helpers/api-server-validator.js';
 import { compareGolden } from '../helpers/golden.js';

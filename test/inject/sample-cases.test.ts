@@ -2,7 +2,7 @@
 // test/admission/ runs the same cases over real HTTPS against the webhook process.
 import { admit } from '../../webhook/src/inject/admit.js';
 import { parseSettings } from '../../webhook/src/settings/parse-settings.js';
-import type { AdmissionRequest } from '../../webhook/src/http/admission-review.js';
+import type { AdmissionRequest } from '../../webhook/src/inject/admission-review.js';
 import { fileURLToPath } from 'node:url';
 import { problemsAddedByPatch } from '../helpers/api-server-validator.js';
 import { caseInvocation, casePod, caseReview, checkCase, checkExtras, loadCases, loadExtraChecks } from '../helpers/vault-k8s-cases.js';

@@ -8,7 +8,7 @@ import { createLogger } from './log.js';
 import { parseSettings } from './settings/parse-settings.js';
 import type { Settings } from './settings/settings.js';
 import type { AdmissionOutcome } from './inject/admit.js';
-import type { AdmissionRequest } from './http/admission-review.js';
+import type { AdmissionRequest } from './inject/admission-review.js';
 import type { AddressInfo } from 'node:net';
 
 function settings(): Settings {

@@ -4,7 +4,7 @@
 // type for a known field fails the whole decode with Go's encoding/json wording (HTTP 500).
 import { GO_ANY, GO_BOOL, GO_STRING, goArray, goMap, goString, goUnmarshalError } from '../../../common/src/go-json-unmarshal.js';
 import type { GoJsonType } from '../../../common/src/go-json-unmarshal.js';
-import type { AdmissionRequest } from './admission-review.js';
+import type { AdmissionRequest } from '../inject/admission-review.js';
 
 export const DEFAULT_API_VERSION = 'admission.k8s.io/v1';
 export const REVIEW_KIND = 'AdmissionReview';

@@ -1,7 +1,7 @@
 // The reply AdmissionReview, serialised with Go's field order (TypeMeta kind before apiVersion;
 // AdmissionResponse uid, allowed, status, patch, patchType, warnings) so diffs against vault-k8s
 // output stay readable. The API server reads it by field name, not order.
-import type { AdmissionResponse } from './admission-review.js';
+import type { AdmissionResponse } from '../inject/admission-review.js';
 
 /**
  * The JSON after the uid for an injected response, by patch. Replies to pods from one template

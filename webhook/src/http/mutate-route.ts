@@ -3,7 +3,7 @@
 // and one log line. No injection logic lives here.
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import { goQuote } from '../../../common/src/go-quote.js';
-import type { AdmissionRequest, AdmissionResponse } from './admission-review.js';
+import type { AdmissionRequest, AdmissionResponse } from '../inject/admission-review.js';
 import type { AdmissionOutcome, AdmitFunction, InjectionType } from '../inject/admit.js';
 import type { Settings } from '../settings/settings.js';
 import type { Logger } from '../log.js';

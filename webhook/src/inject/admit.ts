@@ -2,7 +2,7 @@
 // decode the pod → decide → parse annotations into an InjectionSpec → plan → JSON Patch.
 // No clock, randomness, env or I/O in here or below.
 import { Buffer } from 'node:buffer';
-import type { AdmissionRequest, AdmissionResponse } from '../http/admission-review.js';
+import type { AdmissionRequest, AdmissionResponse } from './admission-review.js';
 import type { Settings } from '../settings/settings.js';
 import { parseInjectionSpec } from './annotations/parse-annotations.js';
 import { planInjection } from './build/injection-plan.js';

@@ -1,7 +1,7 @@
 import { admit } from './admit.js';
 import { memoizeAdmit } from './memoize-admit.js';
 import { parseSettings } from '../settings/parse-settings.js';
-import type { AdmissionRequest } from '../http/admission-review.js';
+import type { AdmissionRequest } from './admission-review.js';
 import type { Settings } from '../settings/settings.js';
 
 function settings(): Settings {

@@ -1,5 +1,6 @@
 // Our own AdmissionReview wire types (admission.k8s.io/v1 and v1beta1 share the shape);
-// @kubernetes/client-node has no model for them because they are not REST resources.
+// @kubernetes/client-node has no model for them because they are not REST resources. The pure
+// core (admit.ts) owns them; http/ decodes into and encodes from them.
 
 export const ADMISSION_API_VERSIONS = ['admission.k8s.io/v1', 'admission.k8s.io/v1beta1'] as const;
 export type AdmissionApiVersion = (typeof ADMISSION_API_VERSIONS)[number];
