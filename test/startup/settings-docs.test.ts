@@ -2,9 +2,8 @@
 // (The README links there; the flag table lives only in docs/.)
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { ENV_ONLY, FLAG_DEFINITIONS } from '../../webhook/src/settings/flag-definitions.js';
+import { ENV_ONLY, FLAG_DEFINITIONS, SHUTDOWN_TIMEOUT_ENV } from '../../webhook/src/settings/flag-definitions.js';
 import { METRIC_NAMES } from '../../webhook/src/metrics.js';
-import { SHUTDOWN_TIMEOUT_ENV } from '../../webhook/src/main.js';
 import { REPO_ROOT } from '../helpers/webhook-process.js';
 
 const doc = readFileSync(join(REPO_ROOT, 'docs', 'webhook-settings.md'), 'utf8');

@@ -3,7 +3,6 @@
 // setSecureContext, and shuts down in two stages on SIGTERM/SIGINT.
 import type { Server as HttpsServer, ServerOptions } from 'node:https';
 import type { FastifyInstance } from 'fastify';
-import { parseGoDuration } from '../../common/src/go-duration.js';
 import { parseSettings, settingsUsage } from './settings/parse-settings.js';
 import type { Environment } from './settings/parse-settings.js';
 import type { Settings } from './settings/settings.js';
@@ -16,16 +15,10 @@ import type { WebhookMetrics } from './metrics.js';
 import { buildApp } from './app.js';
 import type { CertificateBundle, CertificateSource } from './tls/certificate-source.js';
 import type { LeaderElector } from './cluster/leader-elector.js';
-import { FileCertificateSource } from './tls/file-source.js';
-import { GeneratedCertificateSource } from './tls/generated-source.js';
+import { createLocalCertificateSource, planCertificates } from './tls/certificate-plan.js';
+import type { LocalCertificates } from './tls/certificate-plan.js';
 import { trapShutdownSignals, withDeadline } from './shutdown.js';
 import type { ShutdownSignal } from './shutdown.js';
-
-/** Extension (not a vault-k8s setting): how long a graceful stop may take, as a Go duration. */
-export const SHUTDOWN_TIMEOUT_ENV = 'VAULT_INJECTOR_SHUTDOWN_TIMEOUT';
-const DEFAULT_SHUTDOWN_TIMEOUT_MS = 20_000;
-/** The Service name the manifests use; the default SANs when -tls-auto-hosts is empty. */
-export const DEFAULT_SERVICE_NAME = 'vault-agent-injector-svc';
 
 export interface ProcessIo {
   readonly env: Environment;
@@ -35,37 +28,24 @@ export interface ProcessIo {
   readonly exit: (code: number) => never;
 }
 
-export function defaultAutoHosts(namespace: string): string[] {
-  return [DEFAULT_SERVICE_NAME, `${DEFAULT_SERVICE_NAME}.${namespace}`, `${DEFAULT_SERVICE_NAME}.${namespace}.svc`];
-}
-
-export function createCertificateSource(settings: Settings, logger: Logger): CertificateSource {
-  if (settings.tls.certFile !== '') {
-    return new FileCertificateSource({
-      certFile: settings.tls.certFile,
-      keyFile: settings.tls.keyFile,
-      caFile: settings.tls.caCertFile,
-      logger: namedLogger(logger, 'certs'),
-    });
-  }
-  const hosts = settings.tls.autoHosts.length > 0 ? settings.tls.autoHosts : defaultAutoHosts(settings.namespace);
-  return new GeneratedCertificateSource({ hosts, logger: namedLogger(logger, 'auto-tls') });
-}
-
 /**
  * Starts the certificate source. With -tls-auto the Kubernetes side (caBundle updater, and with
  * -use-leader-elector the Lease election and the Secret-shared CA) is loaded lazily, so a webhook
  * without -tls-auto never loads @kubernetes/client-node.
  */
 async function startCertificateSource(settings: Settings, logger: Logger, signal: AbortSignal): Promise<{ source: CertificateSource; elector?: LeaderElector }> {
-  const sharedCertificates = settings.tls.autoName !== '' && settings.useLeaderElector && settings.tls.certFile === '';
-  const local = sharedCertificates ? undefined : createCertificateSource(settings, logger);
-  if (local !== undefined) await local.start(signal);
-  if (settings.tls.autoName === '' && local !== undefined) return { source: local };
+  const plan = planCertificates(settings);
+  if (plan.cluster === undefined) return { source: await startLocalSource(plan.local, logger, signal) };
+  const local = plan.local === undefined ? undefined : await startLocalSource(plan.local, logger, signal);
   const { startClusterTls } = await import('./cluster/cluster-tls.js');
-  const hosts = settings.tls.autoHosts.length > 0 ? settings.tls.autoHosts : defaultAutoHosts(settings.namespace);
-  const cluster = await startClusterTls({ settings, hosts, logger: namedLogger(logger, 'cluster'), signal, ...(local !== undefined ? { localSource: local } : {}) });
+  const cluster = await startClusterTls({ settings, hosts: plan.cluster.hosts, logger: namedLogger(logger, 'cluster'), signal, ...(local !== undefined ? { localSource: local } : {}) });
   return { source: cluster.source, ...(cluster.elector !== undefined ? { elector: cluster.elector } : {}) };
+}
+
+async function startLocalSource(local: LocalCertificates, logger: Logger, signal: AbortSignal): Promise<CertificateSource> {
+  const source = createLocalCertificateSource(local, logger);
+  await source.start(signal);
+  return source;
 }
 
 /** Splits -listen into what net.Server.listen wants; "" host means every interface. */
@@ -73,14 +53,6 @@ export function listenAddress(listen: string): { host: string; port: number } {
   const separator = listen.lastIndexOf(':');
   const host = listen.slice(0, separator).replace(/^\[(.*)\]$/, '$1');
   return { host, port: Number(listen.slice(separator + 1)) };
-}
-
-function shutdownTimeoutMs(env: Environment): number | string {
-  const text = env[SHUTDOWN_TIMEOUT_ENV];
-  if (text === undefined || text === '') return DEFAULT_SHUTDOWN_TIMEOUT_MS;
-  const parsed = parseGoDuration(text);
-  if (!parsed.ok || parsed.value <= 0) return `Invalid ${SHUTDOWN_TIMEOUT_ENV}: ${parsed.ok ? 'must be positive' : parsed.error}`;
-  return parsed.value / 1e6;
 }
 
 function secureContextOptions(settings: Settings, bundle: CertificateBundle): ServerOptions {
@@ -233,10 +205,8 @@ export async function runWebhook(args: readonly string[], io: ProcessIo): Promis
     io.stdout.write(settingsUsage());
     return 0;
   }
-  const timeout = shutdownTimeoutMs(io.env);
-  const problems = [...(parsed.kind === 'problems' ? parsed.problems : []), ...(typeof timeout === 'string' ? [timeout] : [])];
-  if (parsed.kind === 'problems' || typeof timeout === 'string') {
-    for (const problem of problems) io.stderr.write(`${problem}\n`);
+  if (parsed.kind === 'problems') {
+    for (const problem of parsed.problems) io.stderr.write(`${problem}\n`);
     return 1;
   }
   const settings = parsed.settings;
@@ -254,7 +224,7 @@ export async function runWebhook(args: readonly string[], io: ProcessIo): Promis
     const running = await serve({ settings, logger, metrics, io }, stop);
     if (typeof running === 'number') return running;
     await stop;
-    return await stopGracefully(running, logger, timeout);
+    return await stopGracefully(running, logger, settings.shutdownTimeoutMs);
   } finally {
     trap.dispose();
   }

@@ -7,7 +7,7 @@ export type FlagKind = (typeof FLAG_KINDS)[keyof typeof FLAG_KINDS];
 export interface FlagDefinition {
   /** Flag name without dashes, as vault-k8s spells it. */
   readonly name: string;
-  /** The AGENT_INJECT_* variable that overrides the flag when set and non-empty. */
+  /** The AGENT_INJECT_* (VAULT_INJECTOR_* for our own additions) variable that overrides the flag when set and non-empty. */
   readonly env: string;
   readonly kind: FlagKind;
   /** Default as the flag package sees it (a Go string; bools as "true"/"false"). */
@@ -24,6 +24,8 @@ function boolFlag(name: string, env: string, defaultValue: boolean, usage: strin
 }
 
 export const DEFAULT_VAULT_IMAGE = 'hashicorp/vault:2.0.4';
+/** vault-injector extension (no vault-k8s counterpart): how long a graceful stop may take. */
+export const SHUTDOWN_TIMEOUT_ENV = 'VAULT_INJECTOR_SHUTDOWN_TIMEOUT';
 
 export const FLAG_DEFINITIONS: readonly FlagDefinition[] = [
   stringFlag('listen', 'AGENT_INJECT_LISTEN', ':8080', 'Address to bind listener to.'),
@@ -80,6 +82,8 @@ export const FLAG_DEFINITIONS: readonly FlagDefinition[] = [
   stringFlag('tls-cipher-suites', 'AGENT_INJECT_TLS_CIPHER_SUITES', '', 'Comma-separated list of supported cipher suites for TLS 1.0-1.2 (Go names).'),
   stringFlag('reconcile-missed', 'AGENT_INJECT_RECONCILE_MISSED', 'off',
     'vault-injector extension: pods that opted in but were admitted without injection: "off", "report" (Event, log, gauge), "dry-run" or "evict" (also evict controller-owned ones).'),
+  stringFlag('shutdown-timeout', SHUTDOWN_TIMEOUT_ENV, '20s',
+    'vault-injector extension: how long a graceful stop may take before open connections are closed (Go duration).'),
 ];
 
 /** Environment-only settings (no flag), parsed like vault-k8s does. */

@@ -48,6 +48,7 @@ describe('defaults', () => {
       nativeSidecar: false,
       nativeSidecarProbe: { kind: 'files', periodSeconds: 2, timeoutSeconds: 5, failureThreshold: 450 },
       reconcileMissed: 'off',
+      shutdownTimeoutMs: 20_000,
       namespace: 'default',
       podName: '',
     });
@@ -111,12 +112,12 @@ describe('Go flag syntax', () => {
 });
 
 // Flags whose values are checked or mapped, so a free-form marker value cannot pass through.
-const VALIDATED = ['log-level', 'log-format', 'default-template', 'tls-min-version', 'tls-cipher-suites', 'listen', 'telemetry-path', 'auth-min-backoff', 'auth-max-backoff'];
+const VALIDATED = ['log-level', 'log-format', 'default-template', 'tls-min-version', 'tls-cipher-suites', 'listen', 'telemetry-path', 'auth-min-backoff', 'auth-max-backoff', 'shutdown-timeout'];
 
 describe('environment', () => {
-  it('every flag has its AGENT_INJECT_* variable, and a non-empty one beats the flag', () => {
+  it('every flag has its AGENT_INJECT_* (or, for our additions, VAULT_INJECTOR_*) variable, and a non-empty one beats the flag', () => {
     for (const definition of FLAG_DEFINITIONS) {
-      expect(definition.env).toMatch(/^AGENT_INJECT_[A-Z_]+$/);
+      expect(definition.env).toMatch(/^(AGENT_INJECT|VAULT_INJECTOR)_[A-Z_]+$/);
       if (definition.kind !== 'string' || VALIDATED.includes(definition.name)) continue;
       const text = JSON.stringify(parseSettings([VAULT, `-${definition.name}=from-flag`], { [definition.env]: 'from-env' }));
       expect({ flag: definition.name, env: text.includes('from-env'), flagValue: text.includes('from-flag') }).toEqual({
@@ -228,6 +229,14 @@ describe('startup checks', () => {
     expect(problemsOf([VAULT, '-listen=8080'])[0]).toMatch(/^Error listening: listen tcp: address 8080/);
     expect(problemsOf([VAULT, '-telemetry-path=metrics'])).toEqual(['Invalid telemetry path "metrics": must start with "/"']);
     expect(settingsOf([VAULT, '-telemetry-path=/metrics']).telemetryPath).toBe('/metrics');
+  });
+
+  it('shutdown timeout: 20s by default, a positive Go duration from the flag or VAULT_INJECTOR_SHUTDOWN_TIMEOUT', () => {
+    expect(settingsOf([VAULT]).shutdownTimeoutMs).toBe(20_000);
+    expect(settingsOf([VAULT, '-shutdown-timeout=1m30s']).shutdownTimeoutMs).toBe(90_000);
+    expect(settingsOf([VAULT, '-shutdown-timeout=1m'], { VAULT_INJECTOR_SHUTDOWN_TIMEOUT: '500ms' }).shutdownTimeoutMs).toBe(500);
+    expect(problemsOf([VAULT], { VAULT_INJECTOR_SHUTDOWN_TIMEOUT: 'soon' })).toEqual(['Invalid VAULT_INJECTOR_SHUTDOWN_TIMEOUT: time: invalid duration "soon"']);
+    expect(problemsOf([VAULT, '-shutdown-timeout=0s'])).toEqual(['Invalid -shutdown-timeout: must be positive']);
   });
 
   it('reports every problem at once', () => {

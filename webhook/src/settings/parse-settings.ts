@@ -4,7 +4,7 @@ import { NATIVE_SIDECAR_PROBE_DEFAULTS, PROBE_KINDS, parseProbeCount, parseProbe
 import { isReconcileMode } from '../cluster/missed-pods.js';
 import { parseGoBool, parseGoFloat64, parseGoInt64 } from '../../../common/src/go-strconv.js';
 import { parseGoDuration } from '../../../common/src/go-duration.js';
-import { ENV_ONLY, FLAG_DEFINITIONS } from './flag-definitions.js';
+import { ENV_ONLY, FLAG_DEFINITIONS, SHUTDOWN_TIMEOUT_ENV } from './flag-definitions.js';
 import type { FlagKind } from './flag-definitions.js';
 import { parseGoFlags } from './go-flags.js';
 import { cipherSuitesProblem, isTlsMinVersion, splitCipherList } from './tls-options.js';
@@ -97,6 +97,14 @@ function telemetryProblem(path: string): string | undefined {
   return undefined;
 }
 
+/** The graceful stop deadline in milliseconds; a problem names where the bad value came from. */
+function shutdownTimeoutMs(value: string, fromEnv: boolean, problems: string[]): number {
+  const parsed = parseGoDuration(value);
+  if (parsed.ok && parsed.value > 0) return parsed.value / 1e6;
+  problems.push(`Invalid ${fromEnv ? SHUTDOWN_TIMEOUT_ENV : '-shutdown-timeout'}: ${parsed.ok ? 'must be positive' : parsed.error}`);
+  return 0;
+}
+
 interface Checked {
   readonly logLevel: LogLevel;
   readonly defaultTemplate: DefaultTemplate;
@@ -146,7 +154,13 @@ function checkProbe(get: (name: string) => string, problems: string[]): NativeSi
   };
 }
 
-function buildSettings(values: ReadonlyMap<string, string>, env: Environment, checked: Checked, numbers: readonly [number, number]): Settings {
+interface Numbers {
+  readonly maxConnections: number;
+  readonly leaseThreshold: number;
+  readonly shutdownTimeoutMs: number;
+}
+
+function buildSettings(values: ReadonlyMap<string, string>, env: Environment, checked: Checked, numbers: Numbers): Settings {
   const get = (name: string): string => values.get(name) ?? '';
   const bool = (name: string): boolean => get(name) === 'true';
   const minVersion = get('tls-min-version');
@@ -178,8 +192,8 @@ function buildSettings(values: ReadonlyMap<string, string>, env: Environment, ch
     templateConfig: Object.freeze({
       exitOnRetryFailure: bool('template-config-exit-on-retry-failure'),
       staticSecretRenderInterval: get('template-static-secret-render-interval'),
-      maxConnectionsPerHost: numbers[0],
-      leaseRenewalThreshold: numbers[1],
+      maxConnectionsPerHost: numbers.maxConnections,
+      leaseRenewalThreshold: numbers.leaseThreshold,
     }),
     authMinBackoff: get('auth-min-backoff'),
     authMaxBackoff: get('auth-max-backoff'),
@@ -199,6 +213,7 @@ function buildSettings(values: ReadonlyMap<string, string>, env: Environment, ch
     nativeSidecar: bool('native-sidecar'),
     nativeSidecarProbe: Object.freeze(checked.nativeSidecarProbe),
     reconcileMissed: isReconcileMode(get('reconcile-missed')) ? (get('reconcile-missed') as Settings['reconcileMissed']) : 'off',
+    shutdownTimeoutMs: numbers.shutdownTimeoutMs,
     namespace: nonEmpty(env[ENV_ONLY.namespace]) ?? 'default',
     podName: env[ENV_ONLY.podName] ?? '',
   };
@@ -218,8 +233,9 @@ export function parseSettings(args: readonly string[], env: Environment): Settin
   const maxConnections = envNumber(env[ENV_ONLY.maxConnectionsPerHost], parseGoInt64, problems);
   const leaseThreshold = envNumber(env[ENV_ONLY.leaseRenewalThreshold], parseGoFloat64, problems);
   const checked = checkValues(values, problems);
+  const shutdownTimeout = shutdownTimeoutMs(values.get('shutdown-timeout') ?? '', nonEmpty(env[SHUTDOWN_TIMEOUT_ENV]) !== undefined, problems);
   if (problems.length > 0) return { kind: 'problems', problems };
-  return { kind: 'settings', settings: buildSettings(values, env, checked, [maxConnections, leaseThreshold]) };
+  return { kind: 'settings', settings: buildSettings(values, env, checked, { maxConnections, leaseThreshold, shutdownTimeoutMs: shutdownTimeout }) };
 }
 
 /** Usage text in the shape of Go's flag.PrintDefaults. */

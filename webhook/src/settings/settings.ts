@@ -82,6 +82,9 @@ export interface Settings {
   /** vault-injector extension: -reconcile-missed (webhook/src/cluster/missed-pod-reconciler.ts). */
   readonly reconcileMissed: 'off' | 'report' | 'dry-run' | 'evict';
 
+  /** -shutdown-timeout / VAULT_INJECTOR_SHUTDOWN_TIMEOUT (extension), in milliseconds: the graceful stop deadline. */
+  readonly shutdownTimeoutMs: number;
+
   /** The injector's own namespace (env NAMESPACE, default "default") and pod name (env POD_NAME). */
   readonly namespace: string;
   readonly podName: string;
