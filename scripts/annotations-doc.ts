@@ -1,11 +1,11 @@
-// Renders docs/annotations.md from the annotation registry, so it cannot drift:
-// test/docs/annotations-doc.test.ts fails when stale. (The flag table lives in
+// Renders docs/annotations.md from the annotation registry (webhook/src/inject/annotations/registry.ts),
+// so it cannot drift: test/docs/annotations-doc.test.ts fails when stale. (The flag table lives in
 // docs/webhook-settings.md, checked by test/startup/settings-docs.test.ts.)
 // Regenerate with: node --import tsx scripts/annotations-doc.ts --write
 import { writeFileSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
-import { FAMILY_DOCS, POD_ANNOTATION_DOCS } from '../webhook/src/inject/annotations/annotation-reference.js';
-import { ANNOTATION_PREFIX } from '../webhook/src/inject/annotations/keys.js';
+import { ANNOTATION_FAMILY_TABLE, ANNOTATION_PREFIX, POD_ANNOTATION_TABLE, shownDefault } from '../webhook/src/inject/annotations/registry.js';
+import type { AnnotationFamily, PodAnnotation } from '../webhook/src/inject/annotations/registry.js';
 
 export const ANNOTATIONS_DOC = fileURLToPath(new URL('../docs/annotations.md', import.meta.url));
 
@@ -26,13 +26,16 @@ export function renderAnnotationsDoc(): string {
     '',
     '| annotation | default | meaning |',
     '| --- | --- | --- |',
-    ...POD_ANNOTATION_DOCS.map((doc) => `| \`${doc.name}\` | ${cell(doc.defaultValue)} | ${cell(doc.description)} |`),
+    ...Object.values<PodAnnotation>(POD_ANNOTATION_TABLE).map((entry) => `| \`${entry.name}\` | ${cell(shownDefault(entry))} | ${cell(entry.description)} |`),
     '',
     '## Per-secret and keyed annotation families',
     '',
     '| annotation | default | meaning |',
     '| --- | --- | --- |',
-    ...FAMILY_DOCS.map((doc) => `| \`${doc.name}\` | ${cell(doc.defaultValue === '' ? '""' : doc.defaultValue)} | ${cell(doc.description)} |`),
+    ...Object.values<AnnotationFamily>(ANNOTATION_FAMILY_TABLE).map((entry) => {
+      const shown = shownDefault(entry);
+      return `| \`${entry.prefix}${entry.placeholder}\` | ${cell(shown === '' ? '""' : shown)} | ${cell(entry.description)} |`;
+    }),
     '',
   ];
   return lines.join('\n');

@@ -1,7 +1,7 @@
 // Should this pod get agents? Read from the original annotations only (spec §4.1); the answer
 // carries its reason so logs explain every pod left alone.
 import { parseBoolAnnotation } from './annotations/annotation-reader.js';
-import { POD_ANNOTATIONS, annotationKey } from './annotations/keys.js';
+import { POD_ANNOTATIONS, annotationKey } from './annotations/registry.js';
 import { STATUS_INJECTED } from './build/injection-plan.js';
 import type { InjectionIssue } from './issues.js';
 import type { K8sPod } from './pod.js';

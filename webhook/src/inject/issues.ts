@@ -2,7 +2,7 @@
 // wraps it with a stage prefix; we keep every problem, each rendered with vault-k8s's exact
 // wording (so its text still appears verbatim) followed by the annotation and value at fault.
 import { goQuote } from '../../../common/src/go-quote.js';
-import { annotationKey } from './annotations/keys.js';
+import { annotationKey } from './annotations/registry.js';
 
 export const STAGE_PREFIXES = {
   inject: 'error checking if should inject agent: ',

@@ -3,7 +3,7 @@
 // column. vault-k8s admits such pods and the agent fails inside the pod later; we still admit them
 // (a denial would break compatibility) but the user sees the problem at `kubectl apply`.
 import { GoTemplateEngine, TemplateError } from '../../../template/src/index.js';
-import { ANNOTATION_FAMILIES, annotationKey } from './annotations/keys.js';
+import { ANNOTATION_FAMILIES, annotationKey } from './annotations/registry.js';
 import type { SecretSpec } from './spec.js';
 
 let engine: GoTemplateEngine | undefined;

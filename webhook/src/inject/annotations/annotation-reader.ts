@@ -1,7 +1,7 @@
 // Typed access to one pod's annotations with vault-k8s's parse rules (spec §2.1). Every getter
 // takes the default to use when the annotation is absent; a key present with "" counts as set.
 import { parseGoBool, parseGoFloat64, parseGoInt64, parseGoUint64 } from '../../../../common/src/go-strconv.js';
-import { ANNOTATION_PREFIX } from './keys.js';
+import { ANNOTATION_PREFIX } from './registry.js';
 import type { IssueList, IssueStage } from '../issues.js';
 
 export class AnnotationReader {

@@ -1,29 +1,23 @@
 // The one place annotations become an InjectionSpec: every vault.hashicorp.com/* value is parsed
-// here with vault-k8s's rules and defaults (Settings supply the injector-level ones), and every
-// problem is collected rather than stopping at the first.
+// here with vault-k8s's rules, falling back to the registry's defaults (registry.ts; Settings
+// supply the injector-level ones), and every problem is collected rather than stopping at the first.
 import { parseGoDuration } from '../../../../common/src/go-duration.js';
 import { parseGoBool } from '../../../../common/src/go-strconv.js';
 import type { Settings } from '../../settings/settings.js';
-import { DEFAULT_VAULT_IMAGE } from '../../settings/flag-definitions.js';
 import { IssueList, type InjectionIssue } from '../issues.js';
 import type { K8sPod } from '../pod.js';
 import { canonicalQuantity } from '../quantity.js';
 import { findServiceAccountToken } from '../service-account.js';
 import type { AgentSecurityContext, AutoAuthSpec, InjectionSpec, QuantitySet, ServiceAccountTokenMount } from '../spec.js';
-import { AnnotationReader } from './annotation-reader.js';
+import { AnnotationReader, parseBoolAnnotation } from './annotation-reader.js';
 import { decodeJsonPatchAnnotation } from './json-patch-annotation.js';
-import { ANNOTATION_FAMILIES, POD_ANNOTATIONS as A, annotationKey } from './keys.js';
+import { ANNOTATION_FAMILIES, POD_ANNOTATIONS as A, POD_ANNOTATION_TABLE, SYSTEM_AUTH_TYPE, annotationKey, defaultText } from './registry.js';
+import type { PodAnnotationId } from './registry.js';
 import { customVolumePaths, parseSecrets, type DefaultTemplateKind } from './secret-families.js';
 import { parseTelemetry } from './telemetry.js';
 import { awsIrsa, copiedVolumeMounts } from './pod-derived.js';
 import { PROBE_KINDS, parseProbeCount, parseProbeKind, type NativeSidecarProbe } from '../native-sidecar-probe.js';
 
-export const DEFAULT_SECRET_VOLUME_PATH = '/vault/secrets';
-const DEFAULT_RUN_AS_USER = '100';
-const DEFAULT_RUN_AS_GROUP = '1000';
-const DEFAULT_REVOKE_GRACE = '5';
-const DEFAULT_CACHE_LISTENER_PORT = '8200';
-const SYSTEM_AUTH_TYPE = 'kubernetes';
 
 /** The spec (problem values replaced by their defaults) and every problem found; usable only when `issues` is empty. */
 export interface ParseResult {
@@ -39,6 +33,22 @@ interface ParseContext {
   readonly requestNamespace: string;
 }
 
+/** The registry's default for an absent annotation, as annotation text. */
+function fallback(context: ParseContext, id: PodAnnotationId): string {
+  const text = defaultText(POD_ANNOTATION_TABLE[id], context.settings);
+  if (text === undefined) throw new Error(`annotation ${A[id]} has no fixed default: the parser must derive it`);
+  return text;
+}
+
+function text(context: ParseContext, id: PodAnnotationId): string {
+  return context.reader.string(A[id], fallback(context, id));
+}
+
+function flag(context: ParseContext, id: PodAnnotationId, orElse = false): boolean {
+  const byDefault = parseBoolAnnotation(fallback(context, id));
+  return context.reader.bool(A[id], (byDefault.ok && byDefault.value) || orElse);
+}
+
 function checkInjectorDefaults(context: ParseContext): void {
   const { settings, issues, requestNamespace } = context;
   if (settings.vaultAddress === '') issues.add({ stage: 'defaults', message: 'address for Vault required' });
@@ -46,8 +56,9 @@ function checkInjectorDefaults(context: ParseContext): void {
   if (requestNamespace === '') issues.add({ stage: 'defaults', message: 'kubernetes namespace required' });
 }
 
-function backoff(context: ParseContext, name: string, flagValue: string, label: 'min' | 'max'): string {
-  const value = context.reader.string(name, flagValue);
+function backoff(context: ParseContext, id: 'authMinBackoff' | 'authMaxBackoff', label: 'min' | 'max'): string {
+  const name = A[id];
+  const value = text(context, id);
   if (value !== '') {
     const parsed = parseGoDuration(value);
     if (!parsed.ok) {
@@ -68,7 +79,7 @@ function jsonPatch(context: ParseContext, name: string): InjectionSpec['sidecarJ
 }
 
 function serviceAccount(context: ParseContext): ServiceAccountTokenMount {
-  const volumeName = context.reader.string(A.serviceAccountTokenVolumeName, '');
+  const volumeName = text(context, 'serviceAccountTokenVolumeName');
   const found = findServiceAccountToken(context.pod, volumeName);
   if (found.ok) return found.mount;
   const issue: InjectionIssue =
@@ -97,23 +108,23 @@ function runAsSameUser(context: ParseContext): number | undefined {
 }
 
 function securityContext(context: ParseContext): AgentSecurityContext | undefined {
-  const { reader, settings } = context;
-  const runAsUser = reader.int64(A.runAsUser, settings.runAsUser || DEFAULT_RUN_AS_USER);
-  const runAsGroup = reader.int64(A.runAsGroup, settings.runAsGroup || DEFAULT_RUN_AS_GROUP);
-  const sameUser = reader.bool(A.runAsSameUser, settings.runAsSameUser);
+  const { reader } = context;
+  const runAsUser = reader.int64(A.runAsUser, fallback(context, 'runAsUser'));
+  const runAsGroup = reader.int64(A.runAsGroup, fallback(context, 'runAsGroup'));
+  const sameUser = flag(context, 'runAsSameUser');
   const sameUserId = sameUser ? runAsSameUser(context) : undefined;
   // vault-k8s's flip: with the flag off and no explicit annotation, asking for a user/group turns it on.
   const asksForUser = reader.has(A.runAsUser) || reader.has(A.runAsGroup) || reader.has(A.runAsSameUser);
-  const fallback = settings.setSecurityContext || asksForUser;
-  const enabled = reader.bool(A.setSecurityContext, fallback);
+  const enabled = flag(context, 'setSecurityContext', asksForUser);
   if (!enabled) return undefined;
   return { runAsUser: sameUserId ?? runAsUser, runAsGroup };
 }
 
-function quantities(context: ParseContext, entries: readonly (readonly [keyof QuantitySet, string, string])[]): QuantitySet {
+function quantities(context: ParseContext, entries: readonly (readonly [keyof QuantitySet, PodAnnotationId])[]): QuantitySet {
   const set: Partial<Record<keyof QuantitySet, string>> = {};
-  for (const [resource, name, flagValue] of entries) {
-    const value = context.reader.string(name, flagValue);
+  for (const [resource, id] of entries) {
+    const name = A[id];
+    const value = text(context, id);
     if (value === '') continue;
     const parsed = canonicalQuantity(value);
     if (parsed.ok) set[resource] = parsed.canonical;
@@ -123,23 +134,22 @@ function quantities(context: ParseContext, entries: readonly (readonly [keyof Qu
 }
 
 function resources(context: ParseContext): InjectionSpec['resources'] {
-  const r = context.settings.resources;
   return {
     limits: quantities(context, [
-      ['cpu', A.limitsCpu, r.cpuLimit],
-      ['memory', A.limitsMem, r.memoryLimit],
-      ['ephemeral-storage', A.limitsEphemeral, r.ephemeralLimit],
+      ['cpu', 'limitsCpu'],
+      ['memory', 'limitsMem'],
+      ['ephemeral-storage', 'limitsEphemeral'],
     ]),
     requests: quantities(context, [
-      ['cpu', A.requestsCpu, r.cpuRequest],
-      ['memory', A.requestsMem, r.memoryRequest],
-      ['ephemeral-storage', A.requestsEphemeral, r.ephemeralRequest],
+      ['cpu', 'requestsCpu'],
+      ['memory', 'requestsMem'],
+      ['ephemeral-storage', 'requestsEphemeral'],
     ]),
   };
 }
 
 function defaultTemplateKind(context: ParseContext): DefaultTemplateKind {
-  const value = context.reader.string(A.defaultTemplate, context.settings.defaultTemplate);
+  const value = text(context, 'defaultTemplate');
   const lower = value.toLowerCase();
   if (lower === 'map' || lower === 'json') return lower;
   context.issues.add({ stage: 'parse', message: `invalid default template type: ${lower}`, annotation: A.defaultTemplate, value });
@@ -147,20 +157,20 @@ function defaultTemplateKind(context: ParseContext): DefaultTemplateKind {
 }
 
 function autoAuth(context: ParseContext, tokenPath: string, minBackoff: string, maxBackoff: string): AutoAuthSpec {
-  const { reader, settings } = context;
+  const { reader } = context;
   const config: Record<string, string> = { token_path: tokenPath };
   for (const { suffix, value } of reader.family(ANNOTATION_FAMILIES.authConfig)) {
     if (suffix !== '') config[suffix.replaceAll('-', '_')] = value;
   }
-  const role = reader.string(A.role, '');
+  const role = text(context, 'role');
   if (role !== '') config['role'] = role;
   return {
-    type: reader.string(A.authType, settings.vaultAuthType || SYSTEM_AUTH_TYPE),
-    mountPath: reader.string(A.authPath, settings.vaultAuthPath),
-    namespace: reader.string(A.namespace, settings.vaultNamespace),
+    type: text(context, 'authType'),
+    mountPath: text(context, 'authPath'),
+    namespace: text(context, 'namespace'),
     minBackoff,
     maxBackoff,
-    exitOnErr: reader.bool(A.autoAuthExitOnErr, false),
+    exitOnErr: flag(context, 'autoAuthExitOnErr'),
     config,
   };
 }
@@ -191,96 +201,96 @@ function validate(context: ParseContext, spec: InjectionSpec, serviceAccountFoun
 function buildSpec(context: ParseContext): { spec: InjectionSpec; serviceAccountFound: boolean } {
   const { reader, settings, pod, issues } = context;
   checkInjectorDefaults(context);
-  const minBackoff = backoff(context, A.authMinBackoff, settings.authMinBackoff, 'min');
-  const maxBackoff = backoff(context, A.authMaxBackoff, settings.authMaxBackoff, 'max');
+  const minBackoff = backoff(context, 'authMinBackoff', 'min');
+  const maxBackoff = backoff(context, 'authMaxBackoff', 'max');
   const sidecarJsonPatch = jsonPatch(context, A.jsonPatch);
   const initJsonPatch = jsonPatch(context, A.initJsonPatch);
 
   const sa = serviceAccount(context);
-  const secretVolumePath = reader.string(A.secretVolumePath, DEFAULT_SECRET_VOLUME_PATH);
-  const preserveSecretCase = reader.bool(A.preserveSecretCase, false);
+  const secretVolumePath = text(context, 'secretVolumePath');
+  const preserveSecretCase = flag(context, 'preserveSecretCase');
   // Per-secret problems (error-on-missing-key) come first among parse errors, as in vault-k8s;
   // the default template kind is validated later in order but needed now.
   const templateKindIssues = new IssueList();
   const kind = defaultTemplateKind({ ...context, issues: templateKindIssues });
   const secrets = parseSecrets(reader, { secretVolumePath, preserveSecretCase, defaultTemplate: kind }, issues);
 
-  const prePopulate = reader.bool(A.prePopulate, true);
-  const initFirst = reader.bool(A.initFirst, false);
-  const prePopulateOnly = reader.bool(A.prePopulateOnly, false);
+  const prePopulate = flag(context, 'prePopulate');
+  const initFirst = flag(context, 'initFirst');
+  const prePopulateOnly = flag(context, 'prePopulateOnly');
   // A native sidecar gates the app on its first render itself, so it replaces vault-agent-init.
-  const nativeSidecar = reader.bool(A.nativeSidecar, settings.nativeSidecar) && !prePopulateOnly;
+  const nativeSidecar = flag(context, 'nativeSidecar') && !prePopulateOnly;
   const injectInitContainer = prePopulate && !nativeSidecar;
-  const nativeSidecarProbe = parseNativeSidecarProbe(reader, settings, issues);
-  const revokeOnShutdown = reader.bool(A.revokeOnShutdown, settings.revokeOnShutdown);
-  const revokeGrace = reader.uint64(A.revokeGrace, DEFAULT_REVOKE_GRACE);
-  const tlsSkipVerify = reader.bool(A.tlsSkipVerify, false);
+  const nativeSidecarProbe = parseNativeSidecarProbe(context);
+  const revokeOnShutdown = flag(context, 'revokeOnShutdown');
+  const revokeGrace = reader.uint64(A.revokeGrace, fallback(context, 'revokeGrace'));
+  const tlsSkipVerify = flag(context, 'tlsSkipVerify');
   const agentSecurityContext = securityContext(context);
   const shareProcessNamespace = reader.has(A.shareProcessNamespace) ? parseShareProcessNamespace(context) : undefined;
-  const cacheEnabled = reader.bool(A.cacheEnable, false);
-  const cacheExitOnErr = reader.bool(A.cacheExitOnErr, false);
+  const cacheEnabled = flag(context, 'cacheEnable');
+  const cacheExitOnErr = flag(context, 'cacheExitOnErr');
   for (const issue of templateKindIssues.items) issues.add(issue);
-  const injectToken = reader.bool(A.injectToken, false);
-  const exitOnRetryFailure = reader.bool(A.templateExitOnRetryFailure, settings.templateConfig.exitOnRetryFailure);
-  const maxConnectionsPerHost = reader.int64(A.templateMaxConnectionsPerHost, String(settings.templateConfig.maxConnectionsPerHost));
-  const leaseRenewalThreshold = reader.float64(A.templateLeaseRenewalThreshold, 0);
-  const enableQuit = reader.bool(A.enableQuit, false);
+  const injectToken = flag(context, 'injectToken');
+  const exitOnRetryFailure = flag(context, 'templateExitOnRetryFailure');
+  const maxConnectionsPerHost = reader.int64(A.templateMaxConnectionsPerHost, fallback(context, 'templateMaxConnectionsPerHost'));
+  const leaseRenewalThreshold = reader.float64(A.templateLeaseRenewalThreshold, Number(fallback(context, 'templateLeaseRenewalThreshold')));
+  const enableQuit = flag(context, 'enableQuit');
 
   const spec: InjectionSpec = {
-    image: reader.string(A.image, settings.vaultImage || DEFAULT_VAULT_IMAGE),
+    image: text(context, 'image'),
     injectInitContainer,
     injectSidecar: !prePopulateOnly,
     nativeSidecar,
     nativeSidecarProbe,
     initFirst,
     injectContainers: reader.string(A.injectContainers, (pod.spec?.containers ?? []).map((container) => container.name).join(',')).split(','),
-    configMap: reader.string(A.configMap, ''),
-    extraSecret: reader.string(A.extraSecret, ''),
-    tlsSecret: reader.string(A.tlsSecret, ''),
+    configMap: text(context, 'configMap'),
+    extraSecret: text(context, 'extraSecret'),
+    tlsSecret: text(context, 'tlsSecret'),
     secretVolumePath,
     customSecretVolumePaths: customVolumePaths(secrets, secretVolumePath),
     secrets,
     serviceAccount: sa,
     awsIrsa: undefined,
-    copiedVolumeMounts: copiedVolumeMounts(pod, reader.string(A.copyVolumeMounts, '')),
+    copiedVolumeMounts: copiedVolumeMounts(pod, text(context, 'copyVolumeMounts')),
     securityContext: agentSecurityContext,
     resources: injectInitContainer || !prePopulateOnly ? resources(context) : { limits: {}, requests: {} },
     revokeGraceSeconds: revokeOnShutdown ? revokeGrace : undefined,
     vault: {
-      address: reader.string(A.service, settings.vaultAddress),
-      caCert: reader.string(A.caCert, ''),
-      caPath: reader.string(A.caKey, ''),
-      clientCert: reader.string(A.clientCert, ''),
-      clientKey: reader.string(A.clientKey, ''),
+      address: text(context, 'service'),
+      caCert: text(context, 'caCert'),
+      caPath: text(context, 'caKey'),
+      clientCert: text(context, 'clientCert'),
+      clientKey: text(context, 'clientKey'),
       tlsSkipVerify,
-      tlsServerName: reader.string(A.tlsServerName, ''),
+      tlsServerName: text(context, 'tlsServerName'),
     },
     env: {
-      goMaxProcs: reader.string(A.goMaxProcs, ''),
-      clientTimeout: reader.string(A.clientTimeout, ''),
-      clientMaxRetries: reader.string(A.clientMaxRetries, ''),
-      logLevel: reader.string(A.logLevel, 'info'),
-      logFormat: reader.string(A.logFormat, 'standard'),
-      proxyAddress: reader.string(A.proxyAddress, settings.proxyAddress),
+      goMaxProcs: text(context, 'goMaxProcs'),
+      clientTimeout: text(context, 'clientTimeout'),
+      clientMaxRetries: text(context, 'clientMaxRetries'),
+      logLevel: text(context, 'logLevel'),
+      logFormat: text(context, 'logFormat'),
+      proxyAddress: text(context, 'proxyAddress'),
       vaultCACertBytes: settings.vaultCACertBytes,
     },
     autoAuth: autoAuth(context, sa.tokenPath, minBackoff, maxBackoff),
     injectToken,
     cache: {
       enabled: cacheEnabled,
-      useAutoAuthToken: reader.string(A.cacheUseAutoAuthToken, 'true'),
-      listenerPort: reader.string(A.cacheListenerPort, DEFAULT_CACHE_LISTENER_PORT),
+      useAutoAuthToken: text(context, 'cacheUseAutoAuthToken'),
+      listenerPort: text(context, 'cacheListenerPort'),
       exitOnErr: cacheExitOnErr,
     },
     enableQuit,
     templateConfig: {
       exitOnRetryFailure,
-      staticSecretRenderInterval: reader.string(A.templateStaticSecretRenderInterval, settings.templateConfig.staticSecretRenderInterval),
+      staticSecretRenderInterval: text(context, 'templateStaticSecretRenderInterval'),
       maxConnectionsPerHost,
       leaseRenewalThreshold,
     },
-    disableIdleConnections: commaList(reader.string(A.disableIdleConnections, settings.disableIdleConnections)),
-    disableKeepAlives: commaList(reader.string(A.disableKeepAlives, settings.disableKeepAlives)),
+    disableIdleConnections: commaList(text(context, 'disableIdleConnections')),
+    disableKeepAlives: commaList(text(context, 'disableKeepAlives')),
     telemetry: parseTelemetry(reader),
     shareProcessNamespace,
     sidecarJsonPatch,
@@ -316,24 +326,24 @@ export function parseInjectionSpec(pod: K8sPod, requestNamespace: string, settin
 
 
 /** The native sidecar's startupProbe settings: each annotation overrides its flag; bad values name the annotation. */
-function parseNativeSidecarProbe(reader: AnnotationReader, settings: Settings, issues: IssueList): NativeSidecarProbe {
-  const defaults = settings.nativeSidecarProbe;
+function parseNativeSidecarProbe(context: ParseContext): NativeSidecarProbe {
+  const { reader, issues } = context;
+  const defaults = context.settings.nativeSidecarProbe;
   const kindText = reader.raw(A.nativeSidecarProbe);
-  const kind = kindText === undefined ? defaults.kind : parseProbeKind(kindText);
+  const kind = parseProbeKind(text(context, 'nativeSidecarProbe'));
   if (kind === undefined) {
     issues.add({ stage: 'parse', message: `expected ${PROBE_KINDS.join(' or ')}`, annotation: annotationKey(A.nativeSidecarProbe), value: kindText ?? '' });
   }
-  const count = (name: string, fallback: number): number => {
-    const text = reader.raw(name);
-    if (text === undefined) return fallback;
-    const parsed = parseProbeCount(text);
-    if (parsed === undefined) issues.add({ stage: 'parse', message: 'expected a whole number from 1 to 86400', annotation: annotationKey(name), value: text });
-    return parsed ?? fallback;
+  const count = (id: 'nativeSidecarProbePeriod' | 'nativeSidecarProbeTimeout' | 'nativeSidecarProbeFailureThreshold', orElse: number): number => {
+    const value = reader.raw(A[id]);
+    const parsed = parseProbeCount(text(context, id));
+    if (parsed === undefined) issues.add({ stage: 'parse', message: 'expected a whole number from 1 to 86400', annotation: annotationKey(A[id]), value: value ?? '' });
+    return parsed ?? orElse;
   };
   return {
     kind: kind ?? defaults.kind,
-    periodSeconds: count(A.nativeSidecarProbePeriod, defaults.periodSeconds),
-    timeoutSeconds: count(A.nativeSidecarProbeTimeout, defaults.timeoutSeconds),
-    failureThreshold: count(A.nativeSidecarProbeFailureThreshold, defaults.failureThreshold),
+    periodSeconds: count('nativeSidecarProbePeriod', defaults.periodSeconds),
+    timeoutSeconds: count('nativeSidecarProbeTimeout', defaults.timeoutSeconds),
+    failureThreshold: count('nativeSidecarProbeFailureThreshold', defaults.failureThreshold),
   };
 }

@@ -3,15 +3,16 @@
 import { posix } from 'node:path';
 import type { AnnotationReader } from './annotation-reader.js';
 import { parseBoolAnnotation } from './annotation-reader.js';
-import { ANNOTATION_FAMILIES } from './keys.js';
+import { ANNOTATION_FAMILIES, familyDefault } from './registry.js';
 import type { IssueList } from '../issues.js';
 import type { SecretSpec, TemplateEngineName } from '../spec.js';
 
 /** Prefixes that declare a secret, tried in this order for each annotation. */
 const DECLARING_PREFIXES = [ANNOTATION_FAMILIES.secret, ANNOTATION_FAMILIES.templateFile, ANNOTATION_FAMILIES.template];
 
-const DEFAULT_LEFT_DELIMITER = '{{';
-const DEFAULT_RIGHT_DELIMITER = '}}';
+const DEFAULT_LEFT_DELIMITER = familyDefault('leftDelimiter');
+const DEFAULT_RIGHT_DELIMITER = familyDefault('rightDelimiter');
+const DEFAULT_ENGINE = familyDefault('templateEngine');
 
 export type DefaultTemplateKind = 'map' | 'json';
 
@@ -54,7 +55,7 @@ function preserveCase(reader: AnnotationReader, rawName: string, globalValue: bo
 function templateEngine(reader: AnnotationReader, rawName: string, issues: IssueList): TemplateEngineName {
   const key = `${ANNOTATION_FAMILIES.templateEngine}${rawName}`;
   const value = reader.raw(key);
-  if (value === undefined || value === '' || value === 'go') return 'go';
+  if (value === undefined || value === '' || value === DEFAULT_ENGINE) return 'go';
   if (value === 'handlebars') return 'handlebars';
   issues.add({ stage: 'parse', message: `invalid template engine "${value}": must be "go" or "handlebars"`, annotation: key, value });
   return 'go';
@@ -68,7 +69,7 @@ function buildSecret(reader: AnnotationReader, rawName: string, defaults: Secret
   const mountPath = get(ANNOTATION_FAMILIES.secretVolumePath) || defaults.secretVolumePath;
   const name = preserveCase(reader, rawName, defaults.preserveSecretCase) ? rawName : rawName.toLowerCase();
   const file = get(ANNOTATION_FAMILIES.file);
-  const errorOnMissingKey = reader.bool(`${ANNOTATION_FAMILIES.errorOnMissingKey}${rawName}`, false);
+  const errorOnMissingKey = reader.bool(`${ANNOTATION_FAMILIES.errorOnMissingKey}${rawName}`, familyDefault('errorOnMissingKey') === 'true');
   let contents: string | undefined;
   if (template !== '') contents = template;
   else if (templateFile === '') contents = defaultTemplate(defaults.defaultTemplate, vaultPath);

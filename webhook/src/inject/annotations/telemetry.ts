@@ -1,7 +1,7 @@
 // agent-telemetry-* annotations → the agent config's telemetry stanza (spec §5.6). vault-k8s
 // decodes the values into a fixed struct; a value of the wrong JSON type drops the whole stanza.
 import type { AnnotationReader } from './annotation-reader.js';
-import { ANNOTATION_FAMILIES } from './keys.js';
+import { ANNOTATION_FAMILIES } from './registry.js';
 
 type FieldType = 'string' | 'int' | 'bool' | 'strings';
 

@@ -1,6 +1,4 @@
 import { unknownAnnotationWarnings } from './unknown-annotations.js';
-import { POD_ANNOTATION_DOCS, FAMILY_DOCS } from './annotation-reference.js';
-import { ANNOTATION_FAMILIES, POD_ANNOTATIONS } from './keys.js';
 
 describe('unknownAnnotationWarnings', () => {
   it('ignores known annotations, families and foreign prefixes', () => {
@@ -23,12 +21,5 @@ describe('unknownAnnotationWarnings', () => {
 
   it('warns about a family prefix with no name', () => {
     expect(unknownAnnotationWarnings(['vault.hashicorp.com/agent-inject-secret-'])).toHaveLength(1);
-  });
-});
-
-describe('annotation reference', () => {
-  it('documents every annotation and family the parser reads', () => {
-    expect(POD_ANNOTATION_DOCS.map((doc) => doc.name).sort()).toEqual(Object.values(POD_ANNOTATIONS).sort());
-    expect(FAMILY_DOCS.map((doc) => doc.name.replace(/(NAME|KEY)$/, '')).sort()).toEqual(Object.values(ANNOTATION_FAMILIES).sort());
   });
 });

@@ -1,6 +1,6 @@
 // vault.hashicorp.com/* keys the injector does not understand, reported as admission warnings
 // (kubectl prints them) with a "did you mean" suggestion: vault-k8s silently ignores typos.
-import { ANNOTATION_FAMILIES, ANNOTATION_PREFIX, POD_ANNOTATIONS } from './keys.js';
+import { ANNOTATION_FAMILIES, ANNOTATION_PREFIX, POD_ANNOTATIONS } from './registry.js';
 
 const KNOWN = new Set<string>(Object.values(POD_ANNOTATIONS));
 const FAMILIES: readonly string[] = Object.values(ANNOTATION_FAMILIES);

@@ -7,7 +7,7 @@ import type { InjectionIssue } from '../issues.js';
 import { buildInitContainer, buildSidecarContainer } from './containers.js';
 import { patchContainer } from './container-json-patch.js';
 import { secretMounts, volumeGroups } from './volumes.js';
-import { POD_ANNOTATIONS, annotationKey } from '../annotations/keys.js';
+import { POD_ANNOTATIONS, annotationKey } from '../annotations/registry.js';
 import { AGENT_READY_FILE } from '../agent-config/render-agent-config.js';
 
 export const STATUS_ANNOTATION = annotationKey(POD_ANNOTATIONS.status);
