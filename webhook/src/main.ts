@@ -49,7 +49,7 @@ async function startLocalSource(local: LocalCertificates, logger: Logger, signal
 }
 
 /** Splits -listen into what net.Server.listen wants; "" host means every interface. */
-export function listenAddress(listen: string): { host: string; port: number } {
+function listenAddress(listen: string): { host: string; port: number } {
   const separator = listen.lastIndexOf(':');
   const host = listen.slice(0, separator).replace(/^\[(.*)\]$/, '$1');
   return { host, port: Number(listen.slice(separator + 1)) };

@@ -15,7 +15,7 @@ export const METRIC_NAMES = {
   missedPods: 'vault_injector_missed_pods',
 } as const;
 
-export const PROCESSING_DURATION_BUCKETS_MS = [5, 10, 25, 50, 75, 100, 250, 500, 1000, 2500, 5000, 7500, 10000] as const;
+const PROCESSING_DURATION_BUCKETS_MS = [5, 10, 25, 50, 75, 100, 250, 500, 1000, 2500, 5000, 7500, 10000] as const;
 
 export interface WebhookMetrics {
   readonly registry: Registry;

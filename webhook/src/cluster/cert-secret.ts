@@ -16,7 +16,7 @@ export interface StoredCertificates {
 }
 
 /** Below this fraction of its lifetime left, a certificate is renewed (vault-k8s: 10 %). */
-export const RENEW_FRACTION = 0.1;
+const RENEW_FRACTION = 0.1;
 
 export function decodeCertSecret(data: Readonly<Record<string, string>>): StoredCertificates {
   const pair = (cert: string, key: string): PemPair | undefined => {

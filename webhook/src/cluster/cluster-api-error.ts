@@ -53,7 +53,7 @@ function statusBody(body: unknown): StatusBody {
 }
 
 /** Kind of an HTTP failure from its status code and the Status object's reason. */
-export function kindOfStatus(status: number, reason: string | undefined): ClusterErrorKind {
+function kindOfStatus(status: number, reason: string | undefined): ClusterErrorKind {
   if (status === 404) return 'not-found';
   if (status === 409) return reason === 'AlreadyExists' ? 'already-exists' : 'conflict';
   if (status === 401) return 'unauthorized';

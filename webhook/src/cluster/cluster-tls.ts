@@ -31,7 +31,7 @@ export interface ClusterTiming {
   readonly leafValidityMs?: number;
 }
 
-export const DEFAULT_CLUSTER_TIMING: ClusterTiming = {
+const DEFAULT_CLUSTER_TIMING: ClusterTiming = {
   leaseDurationMs: 15_000,
   renewDeadlineMs: 10_000,
   retryPeriodMs: 2_000,

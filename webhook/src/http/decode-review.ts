@@ -6,8 +6,8 @@ import { GO_ANY, GO_BOOL, GO_STRING, goArray, goMap, goString, goUnmarshalError 
 import type { GoJsonType } from '../../../common/src/go-json-unmarshal.js';
 import type { AdmissionRequest } from '../inject/admission-review.js';
 
-export const DEFAULT_API_VERSION = 'admission.k8s.io/v1';
-export const REVIEW_KIND = 'AdmissionReview';
+const DEFAULT_API_VERSION = 'admission.k8s.io/v1';
+const REVIEW_KIND = 'AdmissionReview';
 
 export type DecodedReview =
   | { readonly ok: true; readonly apiVersion: string; readonly kind: string; readonly request: AdmissionRequest | undefined }

@@ -37,7 +37,7 @@ function clip(text: string): string {
  * a template or a token pasted into the wrong annotation. The log keeps the reason's shape and the
  * annotation names but drops every quoted value; the API server still gets the full message.
  */
-export function redactQuotedValues(text: string): string {
+function redactQuotedValues(text: string): string {
   return text.replace(/"(?:[^"\\]|\\.)*"/g, '"…"');
 }
 

@@ -49,8 +49,8 @@ export function readBody(request: IncomingMessage, limit: number): Promise<BodyR
 }
 
 /** How much of a refused body is read and dropped, and for how long, before the socket is cut. */
-export const DISCARD_LIMIT_BYTES = 2 * MAX_BODY_BYTES;
-export const DISCARD_TIMEOUT_MS = 5000;
+const DISCARD_LIMIT_BYTES = 2 * MAX_BODY_BYTES;
+const DISCARD_TIMEOUT_MS = 5000;
 
 /**
  * Reads and drops the rest of a refused body, so the client (still sending) gets to read our

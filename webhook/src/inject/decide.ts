@@ -6,7 +6,7 @@ import { STATUS_INJECTED } from './build/injection-plan.js';
 import type { InjectionIssue } from './issues.js';
 import type { K8sPod } from './pod.js';
 
-export const SYSTEM_NAMESPACES: readonly string[] = ['kube-system', 'kube-public'];
+const SYSTEM_NAMESPACES: readonly string[] = ['kube-system', 'kube-public'];
 
 export type InjectDecision =
   | { readonly inject: true }

@@ -4,7 +4,7 @@
 import { goQuote } from '../../../common/src/go-quote.js';
 import { annotationKey } from './annotations/registry.js';
 
-export const STAGE_PREFIXES = {
+const STAGE_PREFIXES = {
   inject: 'error checking if should inject agent: ',
   namespace: 'error with request namespace: ',
   defaults: 'error adding default annotations: ',
@@ -35,7 +35,7 @@ function describeValue(value: string): string {
 }
 
 /** One issue as text: `<stage prefix><message> (annotation <key>=<value>)`. */
-export function formatIssue(issue: InjectionIssue): string {
+function formatIssue(issue: InjectionIssue): string {
   const base = `${STAGE_PREFIXES[issue.stage]}${issue.message}`;
   if (issue.annotation === undefined) return base;
   const value = issue.value === undefined ? '' : `=${describeValue(issue.value)}`;

@@ -3,7 +3,7 @@
 // Values are exact rationals n × 10^-scale held in BigInt; nothing is rounded except at nano
 // precision, which is where the API itself rounds (away from zero).
 
-export const QUANTITY_PATTERN_TEXT = '^([+-]?[0-9.]+)([eEinumkKMGTP]*[-+]?[0-9]*)$';
+const QUANTITY_PATTERN_TEXT = '^([+-]?[0-9.]+)([eEinumkKMGTP]*[-+]?[0-9]*)$';
 const QUANTITY_PATTERN = new RegExp(QUANTITY_PATTERN_TEXT);
 
 export const QUANTITY_REGEX_ERROR = `quantities must match the regular expression '${QUANTITY_PATTERN_TEXT}'`;

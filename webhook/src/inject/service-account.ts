@@ -5,7 +5,7 @@ import type { K8sPod, K8sVolume } from './pod.js';
 import type { ServiceAccountTokenMount } from './spec.js';
 
 /** Where a named projected volume is mounted when no app container mounts it. */
-export const PROJECTED_TOKEN_MOUNT_PATH = '/var/run/secrets/vault.hashicorp.com/serviceaccount';
+const PROJECTED_TOKEN_MOUNT_PATH = '/var/run/secrets/vault.hashicorp.com/serviceaccount';
 
 export type ServiceAccountResult =
   | { readonly ok: true; readonly mount: ServiceAccountTokenMount }

@@ -1,7 +1,7 @@
 // The vault-k8s `agent-inject` flags and their AGENT_INJECT_* environment variables (spec §3),
 // as one table: the parser iterates it and docs/webhook-settings.md mirrors it.
 
-export const FLAG_KINDS = { string: 'string', bool: 'bool' } as const;
+const FLAG_KINDS = { string: 'string', bool: 'bool' } as const;
 export type FlagKind = (typeof FLAG_KINDS)[keyof typeof FLAG_KINDS];
 
 export interface FlagDefinition {

@@ -80,7 +80,7 @@ export function decodeIfStandardBase64(value: string): string {
 }
 
 /** Go's net.SplitHostPort plus a numeric port check: the listener must be bindable. */
-export function listenProblem(listen: string): string | undefined {
+function listenProblem(listen: string): string | undefined {
   const match = /^(?:\[([^\]]*)\]|([^:[\]]*)):([0-9]{1,5})$/.exec(listen);
   if (match === null || Number(match[3]) > 65535) {
     return `Error listening: listen tcp: address ${listen}: invalid listen address (want host:port)`;

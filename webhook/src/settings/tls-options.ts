@@ -5,7 +5,7 @@ import type { SecureVersion } from 'node:tls';
 import { goQuote } from '../../../common/src/go-quote.js';
 import type { TlsMinVersion } from './settings.js';
 
-export const TLS_MIN_VERSIONS: Readonly<Record<TlsMinVersion, SecureVersion>> = {
+const TLS_MIN_VERSIONS: Readonly<Record<TlsMinVersion, SecureVersion>> = {
   tls10: 'TLSv1',
   tls11: 'TLSv1.1',
   tls12: 'TLSv1.2',

@@ -10,7 +10,7 @@ import type { Clock, Scheduler } from './scheduler.js';
 import type { Logger } from '../log.js';
 
 /** vault-k8s: "roughly 10 %" of the leaf lifetime before expiry. */
-export const ROTATE_WITHIN_FRACTION = 0.1;
+const ROTATE_WITHIN_FRACTION = 0.1;
 /** vault-k8s's cert-source loop waits this long after a failure. */
 export const RETRY_AFTER_ERROR_MS = 5000;
 /** Upper bound between checks, so a suspended host or a changed clock cannot skip a rotation. */
@@ -27,7 +27,7 @@ export interface GeneratedSourceOptions {
 }
 
 /** When a leaf with this notAfter should be replaced. */
-export function leafRotationTime(notAfter: Date, validityMs: number): Date {
+function leafRotationTime(notAfter: Date, validityMs: number): Date {
   return new Date(notAfter.getTime() - validityMs * ROTATE_WITHIN_FRACTION);
 }
 

@@ -10,7 +10,7 @@ export const CA_VALIDITY_MS = 10 * 365 * 24 * 60 * 60 * 1000;
 export const LEAF_VALIDITY_MS = 24 * 60 * 60 * 1000;
 /** notBefore = now − 1 minute, tolerating small clock skew between replicas and the API server. */
 export const BACKDATE_MS = 60 * 1000;
-export const DEFAULT_CERT_NAME = 'Agent Inject';
+const DEFAULT_CERT_NAME = 'Agent Inject';
 
 type CryptoKey = webcrypto.CryptoKey;
 type CryptoKeyPair = webcrypto.CryptoKeyPair;

@@ -13,7 +13,7 @@ import {
 import { nativeSidecarStartupProbe } from '../native-sidecar-probe.js';
 import { agentMounts } from './volumes.js';
 
-export const CONTAINER_NAMES = { init: 'vault-agent-init', sidecar: 'vault-agent' } as const;
+const CONTAINER_NAMES = { init: 'vault-agent-init', sidecar: 'vault-agent' } as const;
 
 const AGENT_COMMAND = ['/bin/sh', '-ec'];
 const ARGS_GENERATED_CONFIG = 'echo ${VAULT_CONFIG?} | base64 -d > /home/vault/config.json && vault agent -config=/home/vault/config.json';
@@ -42,7 +42,7 @@ function configMapEnv(spec: InjectionSpec, env: K8sEnvVar[]): void {
 }
 
 /** Environment of an agent container, in vault-k8s's order (spec §4.6). */
-export function agentEnv(spec: InjectionSpec, role: AgentRole): K8sEnvVar[] {
+function agentEnv(spec: InjectionSpec, role: AgentRole): K8sEnvVar[] {
   const env: K8sEnvVar[] = [fieldRef('NAMESPACE', 'metadata.namespace'), fieldRef('HOST_IP', 'status.hostIP'), fieldRef('POD_IP', 'status.podIP')];
   pushIfSet(env, 'GOMAXPROCS', spec.env.goMaxProcs);
   pushIfSet(env, 'VAULT_CLIENT_TIMEOUT', spec.env.clientTimeout);
@@ -92,7 +92,7 @@ function securityContext(spec: InjectionSpec): K8sContainer['securityContext'] {
 }
 
 /** The preStop hook that revokes the sidecar's token (spec §4.9). */
-export function revokeCommand(spec: InjectionSpec, graceSeconds: number): string {
+function revokeCommand(spec: InjectionSpec, graceSeconds: number): string {
   const flags = [`-address=${spec.vault.address}`];
   if (spec.vault.caCert !== '') flags.push(`-ca-cert=${spec.vault.caCert}`);
   if (spec.vault.clientCert !== '') flags.push(`-client-cert=${spec.vault.clientCert}`);

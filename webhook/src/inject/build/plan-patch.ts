@@ -5,7 +5,7 @@ import type { K8sContainer, K8sPod, K8sVolume, K8sVolumeMount } from '../pod.js'
 import { STATUS_ANNOTATION, STATUS_INJECTED, type InjectionPlan } from './injection-plan.js';
 
 /** RFC 6901 escaping of one path segment. */
-export function escapePointerSegment(segment: string): string {
+function escapePointerSegment(segment: string): string {
   return segment.replaceAll('~', '~0').replaceAll('/', '~1');
 }
 

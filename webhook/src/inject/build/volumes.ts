@@ -4,7 +4,7 @@ import type { K8sVolume, K8sVolumeMount } from '../pod.js';
 import { AGENT_CACHE_PATH, AGENT_CACHE_VOLUME, usesPersistentCache } from '../persistent-cache.js';
 import type { InjectionSpec } from '../spec.js';
 
-export const VOLUME_NAMES = {
+const VOLUME_NAMES = {
   homeInit: 'home-init',
   homeSidecar: 'home-sidecar',
   secrets: 'vault-secrets',
@@ -14,7 +14,7 @@ export const VOLUME_NAMES = {
   agentCache: AGENT_CACHE_VOLUME,
 } as const;
 
-export const MOUNT_PATHS = {
+const MOUNT_PATHS = {
   home: '/home/vault',
   configs: '/vault/configs',
   extraSecrets: '/vault/custom',
@@ -26,7 +26,7 @@ function memoryVolume(name: string): K8sVolume {
   return { name, emptyDir: { medium: 'Memory' } };
 }
 
-export function customVolumeName(index: number): string {
+function customVolumeName(index: number): string {
   return `${VOLUME_NAMES.secrets}-custom-${index}`;
 }
 
