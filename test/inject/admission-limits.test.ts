@@ -1,0 +1,77 @@
+// Admission work budgets and annotation-path checks (issue 10): every limit is a denial naming the
+// annotation and the limit, never a crash or a stall.
+import { admit, MAX_REPLY_PATCH_BYTES } from '../../webhook/src/inject/admit.js';
+import { MAX_PATCHED_CONTAINER_BYTES } from '../../webhook/src/inject/build/container-json-patch.js';
+import type { AdmissionRequest } from '../../webhook/src/http/admission-review.js';
+import { SA_MOUNT_PATH, SA_VOLUME } from '../helpers/pod-arbitraries.js';
+import { parseSettings } from '../../webhook/src/settings/parse-settings.js';
+import type { Settings } from '../../webhook/src/settings/settings.js';
+
+function settings(): Settings {
+  const result = parseSettings(['-vault-address=https://vault:8200'], {});
+  if (result.kind !== 'settings') throw new Error('bad test settings');
+  return result.settings;
+}
+
+function request(annotations: Record<string, string>, containers = 1): AdmissionRequest {
+  const pod = {
+    apiVersion: 'v1',
+    kind: 'Pod',
+    metadata: { name: 'p', namespace: 'apps', annotations: { 'vault.hashicorp.com/agent-inject': 'true', 'vault.hashicorp.com/role': 'app', ...annotations } },
+    spec: {
+      serviceAccountName: 'app',
+      volumes: [{ name: SA_VOLUME, projected: { sources: [{ serviceAccountToken: { path: 'token' } }] } }],
+      containers: Array.from({ length: containers }, (_, i) => ({
+        name: `app${i}`,
+        image: 'app',
+        volumeMounts: [{ name: SA_VOLUME, mountPath: SA_MOUNT_PATH, readOnly: true }],
+      })),
+    },
+  };
+  return {
+    uid: 'u1',
+    kind: { group: '', version: 'v1', kind: 'Pod' },
+    resource: { group: '', version: 'v1', resource: 'pods' },
+    namespace: 'apps',
+    operation: 'CREATE',
+    object: pod,
+  } as unknown as AdmissionRequest;
+}
+
+function denial(annotations: Record<string, string>, containers = 1): string {
+  const outcome = admit(request(annotations, containers), settings());
+  expect(outcome.decision).toBe('denied');
+  return outcome.response.status?.message ?? '';
+}
+
+describe('agent-json-patch amplification', () => {
+  // Each `copy` of /lifecycle into itself doubles it: 14 ops turn 1 KB into 16 MB.
+  const doubling = JSON.stringify([
+    { op: 'add', path: '/lifecycle', value: { seed: 'x'.repeat(1000) } },
+    ...Array.from({ length: 14 }, (_, i) => ({ op: 'copy', from: '/lifecycle', path: `/lifecycle/c${i}` })),
+  ]);
+
+  it.each(['agent-json-patch', 'agent-init-json-patch'])('%s with doubling copies is denied naming the annotation and the limit', (name) => {
+    const message = denial({ [`vault.hashicorp.com/${name}`]: doubling });
+    expect(message).toContain(`annotation vault.hashicorp.com/${name}=`);
+    expect(message).toContain(`limit of ${MAX_PATCHED_CONTAINER_BYTES} bytes`);
+    expect(message.length).toBeLessThan(2000);
+  });
+
+  it('a few doublings well under the limit still apply', () => {
+    const small = JSON.stringify([
+      { op: 'add', path: '/lifecycle', value: {} },
+      { op: 'add', path: '/lifecycle/seed', value: 'x' },
+      ...Array.from({ length: 3 }, (_, i) => ({ op: 'copy', from: '/lifecycle', path: `/lifecycle/c${i}` })),
+    ]);
+    const outcome = admit(request({ 'vault.hashicorp.com/agent-json-patch': small }), settings());
+    expect(outcome.decision).toBe('injected');
+  });
+
+  it('the whole reply is capped', () => {
+    // Two agent containers just under their cap, then many app containers each given a mount.
+    const near = JSON.stringify([{ op: 'add', path: '/lifecycle', value: { pad: 'y'.repeat(MAX_PATCHED_CONTAINER_BYTES - 8 * 1024) } }]);
+    const message = denial({ 'vault.hashicorp.com/agent-json-patch': near, 'vault.hashicorp.com/agent-init-json-patch': near }, 4000);
+    expect(message).toContain(`over the limit of ${MAX_REPLY_PATCH_BYTES} bytes per reply`);
+  });
+});
