@@ -108,6 +108,58 @@ describe('/mutate envelope', () => {
   });
 });
 
+describe('only POST /mutate for pods CREATE is processed (issue 10)', () => {
+  const post = { method: 'POST', url: '/mutate', headers: { 'content-type': 'application/json' } };
+  function reviewOf(request: Record<string, unknown>): string {
+    return JSON.stringify({ apiVersion: 'admission.k8s.io/v1', kind: 'AdmissionReview', request: { uid: 'u', namespace: 'ns', object: {}, ...request } });
+  }
+
+  it('other methods are 405 and never reach the core', async () => {
+    let calls = 0;
+    const { app } = build((request) => {
+      calls += 1;
+      return injected('init_and_sidecar')(request);
+    });
+    for (const method of ['GET', 'PUT', 'PATCH', 'DELETE']) {
+      const reply = await app.inject({ method, url: '/mutate', headers: { 'content-type': 'application/json' }, ...(method === 'GET' ? {} : { payload: review('ns') }) });
+      expect({ method, status: reply.statusCode }).toEqual({ method, status: 405 });
+    }
+    expect(calls).toBe(0);
+  });
+
+  it.each([
+    ['UPDATE of a pod', { operation: 'UPDATE', resource: { group: '', version: 'v1', resource: 'pods' }, kind: { group: '', version: 'v1', kind: 'Pod' } }],
+    ['CONNECT', { operation: 'CONNECT', resource: { group: '', version: 'v1', resource: 'pods' } }],
+    ['CREATE of a ConfigMap', { operation: 'CREATE', resource: { group: '', version: 'v1', resource: 'configmaps' }, kind: { group: '', version: 'v1', kind: 'ConfigMap' } }],
+    ['CREATE of pods/exec', { operation: 'CREATE', kind: { group: '', version: 'v1', kind: 'PodExecOptions' } }],
+  ])('%s is allowed unchanged, with the reason logged', async (_name, request) => {
+    let calls = 0;
+    const { app, lines } = build((r) => {
+      calls += 1;
+      return injected('init_and_sidecar')(r);
+    });
+    const reply = await app.inject({ ...post, payload: reviewOf(request) });
+    expect(JSON.parse(reply.body)).toEqual({ kind: 'AdmissionReview', apiVersion: 'admission.k8s.io/v1', response: { uid: 'u', allowed: true } });
+    expect(calls).toBe(0);
+    expect(lines.find((line) => line['@message'] === 'admission')?.['reason']).toMatch(/^not handled: /);
+  });
+
+  it('pods CREATE still reaches the core', async () => {
+    const { app } = build(injected('init_and_sidecar'));
+    const reply = await app.inject({ ...post, payload: reviewOf({ operation: 'CREATE', resource: { group: '', version: 'v1', resource: 'pods' }, kind: { group: '', version: 'v1', kind: 'Pod' } }) });
+    expect((JSON.parse(reply.body) as { response: { patch?: string } }).response.patch).toBeDefined();
+  });
+
+  it('metric label count stays bounded after many distinct-namespace reviews of another kind', async () => {
+    const { app } = build(denied);
+    for (let i = 0; i < 100; i += 1) {
+      await app.inject({ ...post, payload: reviewOf({ namespace: `ns-${i}`, operation: 'CREATE', resource: { group: '', version: 'v1', resource: 'secrets' } }) });
+    }
+    const text = (await app.inject({ method: 'GET', url: '/metrics' })).body;
+    expect(text.split('\n').filter((line) => line.includes('namespace="ns-'))).toEqual([]);
+  });
+});
+
 describe('metrics', () => {
   it('counts injections by namespace and type, failures by namespace, and times every /mutate request', async () => {
     const outcomes = [injected('init_and_sidecar'), injected('init_only'), injected('sidecar_only'), injected('init_and_sidecar'), injected(undefined), denied, skipped];
