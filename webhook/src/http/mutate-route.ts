@@ -22,6 +22,8 @@ export interface MutateRouteOptions {
   readonly metrics: WebhookMetrics;
   readonly admit: AdmitFunction;
   readonly bodyLimit: number;
+  /** How long the body may take to arrive. */
+  readonly bodyTimeoutMs: number;
   /** Monotonic milliseconds, for durations. */
   readonly now: () => number;
 }
@@ -97,7 +99,12 @@ async function handleMutate(options: MutateRouteOptions, request: FastifyRequest
     logger.warn({ code: 400, warn: message }, 'warning for request');
     return sendGoError(reply, 400, message);
   }
-  const read = await readBody(request.raw, options.bodyLimit);
+  const read = await readBody(request.raw, options.bodyLimit, options.bodyTimeoutMs);
+  if (read.kind === 'timeout') {
+    logger.warn({ code: 408, timeoutMs: options.bodyTimeoutMs }, 'request body timeout');
+    reply.raw.once('finish', () => request.raw.socket.destroy());
+    return sendGoError(reply.header('connection', 'close'), 408, `request body not received within ${options.bodyTimeoutMs} ms`);
+  }
   if (read.kind === 'too-large') {
     logger.warn({ code: 413, limit: options.bodyLimit }, 'request body too large');
     discardBody(request.raw);
