@@ -193,6 +193,16 @@ describe('webhook over HTTPS', () => {
     });
   });
 
+  describe('TLS defaults (issue 10)', () => {
+    it('TLS 1.2 accepts ECDHE + AEAD and refuses CBC-SHA1 and RSA key exchange', async () => {
+      const good = await webhook.request({ path: '/health/ready', tls: { maxVersion: 'TLSv1.2', ciphers: 'ECDHE-RSA-AES128-GCM-SHA256:ECDHE-ECDSA-AES128-GCM-SHA256' } });
+      expect(good.tls.protocol).toBe('TLSv1.2');
+      for (const cipher of ['ECDHE-RSA-AES128-SHA:ECDHE-ECDSA-AES128-SHA', 'AES256-SHA', 'AES128-GCM-SHA256']) {
+        await expect(webhook.request({ path: '/health/ready', tls: { maxVersion: 'TLSv1.2', ciphers: cipher } })).rejects.toThrow();
+      }
+    });
+  });
+
   describe('metrics', () => {
     it('serves vault-k8s metric names plus certificate expiry and process metrics', async () => {
       const before = await webhook.request({ path: '/metrics' });
