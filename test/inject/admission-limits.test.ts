@@ -75,3 +75,37 @@ describe('agent-json-patch amplification', () => {
     expect(message).toContain(`over the limit of ${MAX_REPLY_PATCH_BYTES} bytes per reply`);
   });
 });
+
+describe('paths from annotations (issue 10)', () => {
+  const secret = { 'vault.hashicorp.com/agent-inject-secret-db': 'secret/db' };
+  it.each([
+    ['vault.hashicorp.com/agent-inject-file-db', '../../etc/shadow', 'outside the secret volume'],
+    ['vault.hashicorp.com/agent-inject-file-db', '../../home/vault/.vault-token', 'outside the secret volume'],
+    ['vault.hashicorp.com/agent-inject-file-db', 'dir/', 'must not end in "/"'],
+    ['vault.hashicorp.com/secret-volume-path', '/', 'mount path "/" is not allowed'],
+    ['vault.hashicorp.com/secret-volume-path', 'relative/dir', 'must be absolute'],
+    ['vault.hashicorp.com/secret-volume-path', '/vault/agent-cache', "injector's own /vault/agent-cache"],
+    ['vault.hashicorp.com/secret-volume-path', '/home/vault/x', "injector's own /home/vault"],
+    ['vault.hashicorp.com/secret-volume-path-db', '/vault/configs', "injector's own /vault/configs"],
+    ['vault.hashicorp.com/secret-volume-path-db', '/vault/tls', "injector's own /vault/tls"],
+    ['vault.hashicorp.com/secret-volume-path-db', '/srv/../vault/tls', 'must be clean'],
+  ])('%s=%s is denied naming the annotation', (key, value, why) => {
+    const message = denial({ ...secret, [key]: value });
+    expect(message).toContain(why);
+    expect(message).toContain(`annotation ${key}=`);
+  });
+
+  it('secrets whose names differ only in case collide and are denied', () => {
+    const message = denial({ 'vault.hashicorp.com/agent-inject-secret-DB': 'secret/a', 'vault.hashicorp.com/agent-inject-secret-db': 'secret/b' });
+    expect(message).toContain('names must differ beyond case');
+    expect(message).toMatch(/annotation vault\.hashicorp\.com\/agent-inject-secret-(DB|db)=/);
+  });
+
+  it('ordinary paths are still injected, including a custom directory such as /etc/app', () => {
+    const outcome = admit(
+      request({ ...secret, 'vault.hashicorp.com/agent-inject-file-db': 'conf/db.json', 'vault.hashicorp.com/secret-volume-path-db': '/etc/app', 'vault.hashicorp.com/agent-inject-secret-other': 'secret/o' }),
+      settings(),
+    );
+    expect(outcome.decision).toBe('injected');
+  });
+});

@@ -12,6 +12,7 @@ import { findServiceAccountToken } from '../service-account.js';
 import type { AgentSecurityContext, AutoAuthSpec, InjectionSpec, QuantitySet, ServiceAccountTokenMount } from '../spec.js';
 import { AnnotationReader } from './annotation-reader.js';
 import { decodeJsonPatchAnnotation } from './json-patch-annotation.js';
+import { secretPathIssues } from './secret-paths.js';
 import { ANNOTATION_FAMILIES, POD_ANNOTATIONS as A, annotationKey } from './keys.js';
 import { customVolumePaths, parseSecrets, type DefaultTemplateKind } from './secret-families.js';
 import { parseTelemetry } from './telemetry.js';
@@ -204,6 +205,7 @@ function buildSpec(context: ParseContext): { spec: InjectionSpec; serviceAccount
   const templateKindIssues = new IssueList();
   const kind = defaultTemplateKind({ ...context, issues: templateKindIssues });
   const secrets = parseSecrets(reader, { secretVolumePath, preserveSecretCase, defaultTemplate: kind }, issues);
+  for (const issue of secretPathIssues(secrets, secretVolumePath, (rawName) => (reader.raw(`${ANNOTATION_FAMILIES.secretVolumePath}${rawName}`) ?? '') !== '')) issues.add(issue);
 
   const prePopulate = reader.bool(A.prePopulate, true);
   const initFirst = reader.bool(A.initFirst, false);
