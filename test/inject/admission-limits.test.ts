@@ -109,3 +109,15 @@ describe('paths from annotations (issue 10)', () => {
     expect(outcome.decision).toBe('injected');
   });
 });
+
+describe('integers beyond 2^53 (issue 10)', () => {
+  it.each(['agent-run-as-user', 'agent-run-as-group'])('%s: 9007199254740993 is denied naming the annotation, not rounded', (name) => {
+    const message = denial({ [`vault.hashicorp.com/${name}`]: '9007199254740993' });
+    expect(message).toContain('cannot be represented exactly');
+    expect(message).toContain(`annotation vault.hashicorp.com/${name}="9007199254740993"`);
+  });
+
+  it('9007199254740991 (2^53 - 1) is still accepted', () => {
+    expect(admit(request({ 'vault.hashicorp.com/agent-run-as-user': '9007199254740991' }), settings()).decision).toBe('injected');
+  });
+});
