@@ -121,3 +121,32 @@ describe('integers beyond 2^53 (issue 10)', () => {
     expect(admit(request({ 'vault.hashicorp.com/agent-run-as-user': '9007199254740991' }), settings()).decision).toBe('injected');
   });
 });
+
+describe('preStop revoke command quoting (issue 10)', () => {
+  it('a hostile service value stays one argument of sh -c', async () => {
+    const { execFileSync } = await import('node:child_process');
+    const { revokeCommand, shellWord } = await import('../../webhook/src/inject/build/containers.js');
+    const hostile = 'https://v:8200; touch /tmp/x #';
+    expect(shellWord(`-address=${hostile}`)).toBe(`'-address=${hostile}'`);
+    expect(shellWord("a'b c")).toBe(`'a'\\''b c'`);
+    // sh itself splits the word back into exactly the original value.
+    const out = execFileSync('/bin/sh', ['-c', `printf '%s\\n' ${shellWord(`-address=${hostile}`)} ${shellWord("x'y z")}`], { encoding: 'utf8' });
+    expect(out).toBe(`-address=${hostile}\nx'y z\n`);
+    expect(typeof revokeCommand).toBe('function');
+  });
+
+  it('ordinary values are byte-identical to vault-k8s', async () => {
+    const { shellWord } = await import('../../webhook/src/inject/build/containers.js');
+    for (const word of ['-address=https://vault.vault.svc:8200', '-ca-cert=/vault/tls/ca.crt', '-client-key=/vault/tls/tls.key']) expect(shellWord(word)).toBe(word);
+  });
+});
+
+describe('preStop revoke command from admission (issue 10)', () => {
+  it('agent-revoke-on-shutdown with a hostile service annotation quotes it', () => {
+    const hostile = 'https://v:8200; touch /tmp/x #';
+    const outcome = admit(request({ 'vault.hashicorp.com/agent-revoke-on-shutdown': 'true', 'vault.hashicorp.com/service': hostile }), settings());
+    expect(outcome.decision).toBe('injected');
+    const patch = Buffer.from(outcome.response.patch ?? '', 'base64').toString('utf8');
+    expect(patch).toContain(JSON.stringify(`/bin/vault token revoke '-address=${hostile}' -self`).slice(1, -1));
+  });
+});
