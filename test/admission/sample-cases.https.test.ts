@@ -12,6 +12,7 @@ import {
   loadCases,
   loadExtraChecks,
   type AdmissionResponseBody,
+  SECURITY_DEVIATIONS,
 } from '../helpers/vault-k8s-cases.js';
 
 const cases = loadCases('admission');
@@ -42,6 +43,12 @@ describe.each(groupByFlags(cases).map((group) => [group.length, group[0]?.id ?? 
       expect(reply.status).toBe(200);
       const review = reply.json as { apiVersion: string; kind: string; response: AdmissionResponseBody };
       expect([review.apiVersion, review.kind]).toEqual(['admission.k8s.io/v1', 'AdmissionReview']);
+      const deviation = SECURITY_DEVIATIONS[testCase.id];
+      if (deviation !== undefined) {
+        expect(review.response.allowed).toBe(false);
+      expect(review.response.status?.message ?? '').toMatch(deviation);
+        return;
+      }
       const checked = checkCase(testCase, review.response);
       expect([...checked.failures, ...checkExtras(extraChecks[testCase.id] ?? [], checked)]).toEqual([]);
       if (checked.patchedPod !== undefined) expect(problemsAddedByPatch(casePod(testCase), checked.patchedPod)).toEqual([]);

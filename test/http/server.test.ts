@@ -93,10 +93,10 @@ describe('webhook over HTTPS', () => {
       expect(result.json).toEqual({ kind: 'AdmissionReview', apiVersion: 'admission.k8s.io/v1', response: { uid: 'bare', allowed: true } });
     });
 
-    it('answers /mutate for any method, as the Go mux route does', async () => {
+    it('answers /mutate only for POST: other methods are 405 (the API server only POSTs)', async () => {
       for (const method of ['GET', 'PUT', 'PATCH', 'DELETE']) {
         const result = await webhook.request({ method, path: '/mutate?timeout=10s', body: JSON.stringify(review('admission.k8s.io/v1', { uid: method })) });
-        expect({ method, status: result.status }).toEqual({ method, status: 200 });
+        expect({ method, status: result.status }).toEqual({ method, status: 405 });
       }
     });
   });
@@ -189,6 +189,16 @@ describe('webhook over HTTPS', () => {
     it('/health/ready is 204 for any method', async () => {
       for (const method of ['GET', 'HEAD', 'POST']) {
         expect((await webhook.request({ method, path: '/health/ready' })).status).toBe(204);
+      }
+    });
+  });
+
+  describe('TLS defaults (issue 10)', () => {
+    it('TLS 1.2 accepts ECDHE + AEAD and refuses CBC-SHA1 and RSA key exchange', async () => {
+      const good = await webhook.request({ path: '/health/ready', tls: { maxVersion: 'TLSv1.2', ciphers: 'ECDHE-RSA-AES128-GCM-SHA256:ECDHE-ECDSA-AES128-GCM-SHA256' } });
+      expect(good.tls.protocol).toBe('TLSv1.2');
+      for (const cipher of ['ECDHE-RSA-AES128-SHA:ECDHE-ECDSA-AES128-SHA', 'AES256-SHA', 'AES128-GCM-SHA256']) {
+        await expect(webhook.request({ path: '/health/ready', tls: { maxVersion: 'TLSv1.2', ciphers: cipher } })).rejects.toThrow();
       }
     });
   });

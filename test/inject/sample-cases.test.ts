@@ -5,7 +5,7 @@ import { parseSettings } from '../../webhook/src/settings/parse-settings.js';
 import type { AdmissionRequest } from '../../webhook/src/inject/admission-review.js';
 import { fileURLToPath } from 'node:url';
 import { problemsAddedByPatch } from '../helpers/api-server-validator.js';
-import { caseInvocation, casePod, caseReview, checkCase, checkExtras, loadCases, loadExtraChecks } from '../helpers/vault-k8s-cases.js';
+import { caseInvocation, casePod, caseReview, checkCase, checkExtras, loadCases, loadExtraChecks, SECURITY_DEVIATIONS } from '../helpers/vault-k8s-cases.js';
 
 const cases = loadCases('admission');
 const extraChecks = loadExtraChecks(fileURLToPath(new URL('./sample-case-extra-checks.json', import.meta.url)));
@@ -21,6 +21,12 @@ describe('vault-k8s sample cases (admit, in-process)', () => {
     if (parsed.kind !== 'settings') throw new Error(`settings: ${JSON.stringify(parsed)}`);
     const review = caseReview(testCase) as { request: AdmissionRequest };
     const outcome = admit(review.request, parsed.settings);
+    const deviation = SECURITY_DEVIATIONS[testCase.id];
+    if (deviation !== undefined) {
+      expect(outcome.response.allowed).toBe(false);
+      expect(outcome.response.status?.message ?? '').toMatch(deviation);
+      return;
+    }
     const checked = checkCase(testCase, outcome.response);
     expect([...checked.failures, ...checkExtras(extraChecks[testCase.id] ?? [], checked)]).toEqual([]);
     if (checked.patchedPod !== undefined) expect(problemsAddedByPatch(casePod(testCase), checked.patchedPod)).toEqual([]);

@@ -1,7 +1,8 @@
 // The HTTP layer in-process over plain HTTP on 127.0.0.1 (fastify's inject() pulls in an ESM-only
 // `cookie` that jest cannot load on Node 20): envelope handling, metrics accounting and log lines,
 // with admit() replaced by scripted outcomes so every decision kind is reachable.
-import { buildApp } from './app.js';
+import { buildApp, type ServerLimits } from './app.js';
+import { connect } from 'node:net';
 import { buildInfo } from '../../common/src/build-info.js';
 import { createMetrics } from './metrics.js';
 import { createLogger } from './log.js';
@@ -17,7 +18,7 @@ function settings(): Settings {
   return result.settings;
 }
 
-function build(admit: (request: AdmissionRequest) => AdmissionOutcome, options: { ready?: () => boolean; bodyLimit?: number } = {}) {
+function build(admit: (request: AdmissionRequest) => AdmissionOutcome, options: { ready?: () => boolean; bodyLimit?: number; limits?: Partial<ServerLimits> } = {}) {
   const lines: Record<string, unknown>[] = [];
   const metrics = createMetrics({ processMetrics: false });
   let clock = 0;
@@ -29,6 +30,7 @@ function build(admit: (request: AdmissionRequest) => AdmissionOutcome, options: 
     admit: (request) => admit(request),
     now: () => (clock += 3),
     ...(options.bodyLimit === undefined ? {} : { bodyLimit: options.bodyLimit }),
+    ...(options.limits === undefined ? {} : { limits: options.limits }),
   });
   apps.push(app);
   const inject = async (options: { method: string; url: string; headers?: Record<string, string>; payload?: string | undefined }): Promise<{ statusCode: number; body: string }> => {
@@ -41,7 +43,11 @@ function build(admit: (request: AdmissionRequest) => AdmissionOutcome, options: 
     });
     return { statusCode: response.status, body: await response.text() };
   };
-  return { app: { inject }, lines, metrics };
+  const port = async (): Promise<number> => {
+    if (!app.server.listening) await app.listen({ port: 0, host: '127.0.0.1' });
+    return (app.server.address() as AddressInfo).port;
+  };
+  return { app: { inject, port, server: app.server }, lines, metrics };
 }
 
 const apps: { close(): Promise<unknown> }[] = [];
@@ -105,6 +111,90 @@ describe('/mutate envelope', () => {
     expect(reply.statusCode).toBe(413);
     expect(reply.body).toBe('request body too large: limit is 64 bytes\n');
     expect(calls).toBe(0);
+  });
+});
+
+describe('only POST /mutate for pods CREATE is processed (issue 10)', () => {
+  const post = { method: 'POST', url: '/mutate', headers: { 'content-type': 'application/json' } };
+  function reviewOf(request: Record<string, unknown>): string {
+    return JSON.stringify({ apiVersion: 'admission.k8s.io/v1', kind: 'AdmissionReview', request: { uid: 'u', namespace: 'ns', object: {}, ...request } });
+  }
+
+  it('other methods are 405 and never reach the core', async () => {
+    let calls = 0;
+    const { app } = build((request) => {
+      calls += 1;
+      return injected('init_and_sidecar')(request);
+    });
+    for (const method of ['GET', 'PUT', 'PATCH', 'DELETE']) {
+      const reply = await app.inject({ method, url: '/mutate', headers: { 'content-type': 'application/json' }, ...(method === 'GET' ? {} : { payload: review('ns') }) });
+      expect({ method, status: reply.statusCode }).toEqual({ method, status: 405 });
+    }
+    expect(calls).toBe(0);
+  });
+
+  it.each([
+    ['UPDATE of a pod', { operation: 'UPDATE', resource: { group: '', version: 'v1', resource: 'pods' }, kind: { group: '', version: 'v1', kind: 'Pod' } }],
+    ['CONNECT', { operation: 'CONNECT', resource: { group: '', version: 'v1', resource: 'pods' } }],
+    ['CREATE of a ConfigMap', { operation: 'CREATE', resource: { group: '', version: 'v1', resource: 'configmaps' }, kind: { group: '', version: 'v1', kind: 'ConfigMap' } }],
+    ['CREATE of pods/exec', { operation: 'CREATE', kind: { group: '', version: 'v1', kind: 'PodExecOptions' } }],
+  ])('%s is allowed unchanged, with the reason logged', async (_name, request) => {
+    let calls = 0;
+    const { app, lines } = build((r) => {
+      calls += 1;
+      return injected('init_and_sidecar')(r);
+    });
+    const reply = await app.inject({ ...post, payload: reviewOf(request) });
+    expect(JSON.parse(reply.body)).toEqual({ kind: 'AdmissionReview', apiVersion: 'admission.k8s.io/v1', response: { uid: 'u', allowed: true } });
+    expect(calls).toBe(0);
+    expect(lines.find((line) => line['@message'] === 'admission')?.['reason']).toMatch(/^not handled: /);
+  });
+
+  it('pods CREATE still reaches the core', async () => {
+    const { app } = build(injected('init_and_sidecar'));
+    const reply = await app.inject({ ...post, payload: reviewOf({ operation: 'CREATE', resource: { group: '', version: 'v1', resource: 'pods' }, kind: { group: '', version: 'v1', kind: 'Pod' } }) });
+    expect((JSON.parse(reply.body) as { response: { patch?: string } }).response.patch).toBeDefined();
+  });
+
+  it('metric label count stays bounded after many distinct-namespace reviews of another kind', async () => {
+    const { app } = build(denied);
+    for (let i = 0; i < 100; i += 1) {
+      await app.inject({ ...post, payload: reviewOf({ namespace: `ns-${i}`, operation: 'CREATE', resource: { group: '', version: 'v1', resource: 'secrets' } }) });
+    }
+    const text = (await app.inject({ method: 'GET', url: '/metrics' })).body;
+    expect(text.split('\n').filter((line) => line.includes('namespace="ns-'))).toEqual([]);
+  });
+});
+
+describe('server limits (issue 10)', () => {
+  it('cuts a slow body at the body timeout with a 408, without calling the core', async () => {
+    let calls = 0;
+    const { app } = build((request) => {
+      calls += 1;
+      return skipped(request);
+    }, { limits: { bodyTimeoutMs: 200 } });
+    const socket = connect(await app.port(), '127.0.0.1');
+    const received: Buffer[] = [];
+    socket.on('data', (chunk: Buffer) => received.push(chunk));
+    const closed = new Promise<void>((resolve) => socket.once('close', () => { resolve(); }));
+    // Announces 1000 bytes, sends 10, then trickles nothing: the server must not wait forever.
+    socket.write('POST /mutate HTTP/1.1\r\nHost: x\r\nContent-Type: application/json\r\nContent-Length: 1000\r\n\r\n{"request"');
+    await closed;
+    const text = Buffer.concat(received).toString('utf8');
+    expect(text.startsWith('HTTP/1.1 408')).toBe(true);
+    expect(text).toContain('request body not received within 200 ms');
+    expect(calls).toBe(0);
+  });
+
+  it('applies the node:http timeouts, keep-alive and connection limits', () => {
+    const { app } = build(skipped, { limits: { headersTimeoutMs: 1234, requestTimeoutMs: 5678, maxConnections: 7, maxRequestsPerSocket: 9, keepAliveTimeoutMs: 4321 } });
+    expect({
+      headersTimeout: app.server.headersTimeout,
+      requestTimeout: app.server.requestTimeout,
+      maxConnections: app.server.maxConnections,
+      maxRequestsPerSocket: app.server.maxRequestsPerSocket,
+      keepAliveTimeout: app.server.keepAliveTimeout,
+    }).toEqual({ headersTimeout: 1234, requestTimeout: 5678, maxConnections: 7, maxRequestsPerSocket: 9, keepAliveTimeout: 4321 });
   });
 });
 

@@ -27,15 +27,53 @@ export interface AppDependencies {
   readonly admit?: AdmitFunction;
   readonly bodyLimit?: number;
   readonly now?: () => number;
+  /** Overrides of SERVER_LIMITS (tests use short timeouts). */
+  readonly limits?: Partial<ServerLimits>;
 }
 
-/** Idle keep-alive sockets are kept a little over the API server's 90 s idle timeout. */
-const KEEP_ALIVE_TIMEOUT_MS = 95_000;
+export interface ServerLimits {
+  /** Whole request (headers and body) must arrive within this (node:http requestTimeout). */
+  readonly requestTimeoutMs: number;
+  /** Headers must arrive within this (node:http headersTimeout). */
+  readonly headersTimeoutMs: number;
+  /** The /mutate body must arrive within this, else 408 and the connection is cut. */
+  readonly bodyTimeoutMs: number;
+  /** Idle keep-alive sockets are kept this long. */
+  readonly keepAliveTimeoutMs: number;
+  /** Requests served on one connection before it is closed. */
+  readonly maxRequestsPerSocket: number;
+  /** Open connections; more are refused by the kernel-level accept (server.maxConnections). */
+  readonly maxConnections: number;
+}
+
+/**
+ * The API server calls with a timeout of at most 30 s (the shipped webhook uses 10 s) and keeps idle
+ * connections 90 s, so nothing legitimate is slower than these. They bound what a slow or
+ * connection-hoarding client can hold. Documented in docs/webhook-settings.md ("Limits").
+ */
+export const SERVER_LIMITS: ServerLimits = {
+  requestTimeoutMs: 30_000,
+  headersTimeoutMs: 10_000,
+  bodyTimeoutMs: 10_000,
+  keepAliveTimeoutMs: 95_000,
+  maxRequestsPerSocket: 1000,
+  maxConnections: 1000,
+};
 
 export function buildApp(deps: AppDependencies): FastifyInstance {
-  const options = { logger: false, return503OnClosing: true, forceCloseConnections: 'idle', keepAliveTimeout: KEEP_ALIVE_TIMEOUT_MS } as const;
+  const limits: ServerLimits = { ...SERVER_LIMITS, ...deps.limits };
+  const options = {
+    logger: false,
+    return503OnClosing: true,
+    forceCloseConnections: 'idle',
+    keepAliveTimeout: limits.keepAliveTimeoutMs,
+    requestTimeout: limits.requestTimeoutMs,
+    maxRequestsPerSocket: limits.maxRequestsPerSocket,
+  } as const;
   // One instance type for both transports: callers that need the https.Server narrow app.server.
   const app = (deps.https === undefined ? fastify(options) : fastify({ ...options, https: deps.https })) as unknown as FastifyInstance;
+  app.server.headersTimeout = Math.min(limits.headersTimeoutMs, limits.requestTimeoutMs);
+  app.server.maxConnections = limits.maxConnections;
 
   // Bodies are never parsed by fastify: /mutate reads its own under a streaming limit, and the
   // other paths ignore theirs.
@@ -50,6 +88,7 @@ export function buildApp(deps: AppDependencies): FastifyInstance {
     metrics: deps.metrics,
     admit: deps.admit ?? memoizeAdmit(realAdmit),
     bodyLimit: deps.bodyLimit ?? MAX_BODY_BYTES,
+    bodyTimeoutMs: limits.bodyTimeoutMs,
     now: deps.now ?? (() => performance.now()),
   });
 

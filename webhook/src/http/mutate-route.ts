@@ -1,6 +1,6 @@
-// /mutate (any method, as vault-k8s's mux route): transport checks with vault-k8s's statuses and
-// texts (spec §7.2), then admit(), the reply in the request's AdmissionReview version, metrics
-// and one log line. No injection logic lives here.
+// /mutate (POST only; vault-k8s's mux route takes any method, but the API server only POSTs):
+// transport checks with vault-k8s's statuses and texts, then admit() for pods CREATE, the reply in
+// the request's AdmissionReview version, metrics and one log line. No injection logic lives here.
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import { goQuote } from '../../../common/src/go-quote.js';
 import type { AdmissionRequest, AdmissionResponse } from '../inject/admission-review.js';
@@ -22,6 +22,8 @@ export interface MutateRouteOptions {
   readonly metrics: WebhookMetrics;
   readonly admit: AdmitFunction;
   readonly bodyLimit: number;
+  /** How long the body may take to arrive. */
+  readonly bodyTimeoutMs: number;
   /** Monotonic milliseconds, for durations. */
   readonly now: () => number;
 }
@@ -63,19 +65,46 @@ function safeAdmit(admit: AdmitFunction, request: AdmissionRequest, settings: Se
   }
 }
 
+/**
+ * Why a review is let through untouched: vault-k8s registers its webhook only for pods CREATE
+ * (https://github.com/hashicorp/vault-helm/blob/main/templates/injector-mutating-webhook.yaml),
+ * so anything else reaching /mutate is a misconfiguration or a probe, and gets no patch. Fields
+ * the review leaves out are not held against it (the API server always sets them).
+ */
+export function notPodCreate(request: AdmissionRequest): string | undefined {
+  const shown = (value: unknown): string => clip(JSON.stringify(value));
+  const operation: unknown = request.operation;
+  if (operation !== undefined && operation !== 'CREATE') return `operation ${shown(operation)} is not CREATE`;
+  const resource: unknown = request.resource?.resource;
+  if (resource !== undefined && resource !== 'pods') return `resource ${shown(resource)} is not pods`;
+  const kind: unknown = request.kind?.kind;
+  if (kind !== undefined && kind !== 'Pod') return `kind ${shown(kind)} is not Pod`;
+  return undefined;
+}
+
 function injectionTypeOf(outcome: AdmissionOutcome): InjectionType | undefined {
   return outcome.decision === 'injected' ? outcome.injectionType : undefined;
 }
 
 async function handleMutate(options: MutateRouteOptions, request: FastifyRequest, reply: FastifyReply): Promise<FastifyReply> {
   const { logger } = options;
+  if (request.method !== 'POST') {
+    logger.warn({ code: 405, method: clip(request.method) }, 'warning for request');
+    discardBody(request.raw);
+    return sendGoError(reply.header('allow', 'POST'), 405, `method ${request.method} not allowed: use POST`);
+  }
   const contentType = request.headers['content-type'] ?? '';
   if (contentType !== 'application/json') {
     const message = `Invalid content-type: ${goQuote(contentType)}`;
     logger.warn({ code: 400, warn: message }, 'warning for request');
     return sendGoError(reply, 400, message);
   }
-  const read = await readBody(request.raw, options.bodyLimit);
+  const read = await readBody(request.raw, options.bodyLimit, options.bodyTimeoutMs);
+  if (read.kind === 'timeout') {
+    logger.warn({ code: 408, timeoutMs: options.bodyTimeoutMs }, 'request body timeout');
+    reply.raw.once('finish', () => request.raw.socket.destroy());
+    return sendGoError(reply.header('connection', 'close'), 408, `request body not received within ${options.bodyTimeoutMs} ms`);
+  }
   if (read.kind === 'too-large') {
     logger.warn({ code: 413, limit: options.bodyLimit }, 'request body too large');
     discardBody(request.raw);
@@ -102,6 +131,13 @@ async function handleMutate(options: MutateRouteOptions, request: FastifyRequest
     return sendGoError(reply, 400, 'error decoding admission request: AdmissionReview has no request');
   }
   const admissionRequest = decoded.request;
+  const skip = notPodCreate(admissionRequest);
+  if (skip !== undefined) {
+    // No namespace label: only reviews really processed reach the per-namespace metrics.
+    logger.info({ uid: clip(admissionRequest.uid), decision: 'skipped', reason: `not handled: ${skip}`, allowed: true }, 'admission');
+    const response: AdmissionResponse = { uid: admissionRequest.uid, allowed: true };
+    return reply.code(200).header('content-type', 'application/json').send(encodeAdmissionReview(decoded.apiVersion, decoded.kind, response));
+  }
   const started = options.now();
   const outcome = safeAdmit(options.admit, admissionRequest, options.settings, logger);
   const response: AdmissionResponse = { ...outcome.response, uid: admissionRequest.uid };

@@ -8,16 +8,24 @@ export const MAX_BODY_BYTES = 10 * 1024 * 1024;
 export type BodyResult =
   | { readonly kind: 'body'; readonly body: Buffer }
   | { readonly kind: 'too-large' }
+  | { readonly kind: 'timeout' }
   | { readonly kind: 'error'; readonly message: string };
 
-export function readBody(request: IncomingMessage, limit: number): Promise<BodyResult> {
+/** A body still incomplete after `timeoutMs` is a 'timeout' (a trickling client holds nothing for long). */
+export function readBody(request: IncomingMessage, limit: number, timeoutMs = Number.POSITIVE_INFINITY): Promise<BodyResult> {
   const declared = Number(request.headers['content-length']);
   if (Number.isFinite(declared) && declared > limit) return Promise.resolve({ kind: 'too-large' });
   if (request.readableEnded) return Promise.resolve({ kind: 'body', body: Buffer.alloc(0) });
   return new Promise((resolve) => {
     const chunks: Buffer[] = [];
     let size = 0;
+    const timer = Number.isFinite(timeoutMs)
+      ? setTimeout(() => {
+          finish({ kind: 'timeout' });
+        }, timeoutMs)
+      : undefined;
     const finish = (result: BodyResult): void => {
+      clearTimeout(timer);
       request.off('data', onData);
       request.off('end', onEnd);
       request.off('error', onError);

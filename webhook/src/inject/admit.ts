@@ -13,6 +13,13 @@ import { decodePod } from './pod.js';
 import { unknownAnnotationWarnings } from './annotations/unknown-annotations.js';
 import { templateSyntaxWarnings } from './template-check.js';
 
+/**
+ * Largest JSON Patch (base64, as sent) one reply may carry. Each agent container is capped at
+ * MAX_PATCHED_CONTAINER_BYTES; this bounds the rest (mounts × containers). The API server itself
+ * refuses requests over 3 MiB. Documented in docs/webhook-settings.md ("Limits").
+ */
+export const MAX_REPLY_PATCH_BYTES = 3 * 1024 * 1024;
+
 export type InjectionType = 'init_and_sidecar' | 'init_only' | 'sidecar_only';
 
 /** admit()'s signature, for the HTTP layer and wrappers such as memoizeAdmit. */
@@ -53,6 +60,9 @@ export function admit(request: AdmissionRequest, settings: Settings): AdmissionO
   if (issues.length > 0 || !planned.ok) return deny(uid, formatIssues(issues), notices);
   const { plan } = planned;
   const patch = Buffer.from(JSON.stringify(planToPatch(pod, plan)), 'utf8').toString('base64');
+  if (patch.length > MAX_REPLY_PATCH_BYTES) {
+    return deny(uid, `error creating patch for agent: the patch is ${patch.length} bytes (base64), over the limit of ${MAX_REPLY_PATCH_BYTES} bytes per reply`, notices);
+  }
   const warnings = [...notices, ...plan.warnings];
   const response: AdmissionResponse =
     warnings.length > 0 ? { uid, allowed: true, patch, patchType: 'JSONPatch', warnings } : { uid, allowed: true, patch, patchType: 'JSONPatch' };

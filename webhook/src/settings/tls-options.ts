@@ -46,6 +46,21 @@ export const GO_CIPHER_TO_OPENSSL: Readonly<Record<string, string>> = {
 /** Go always offers its TLS 1.3 suites whatever CipherSuites says; Node needs them listed. */
 const TLS13_SUITES = ['TLS_AES_256_GCM_SHA384', 'TLS_CHACHA20_POLY1305_SHA256', 'TLS_AES_128_GCM_SHA256'];
 
+/**
+ * Default TLS 1.2 suites when -tls-cipher-suites is unset: ECDHE key exchange with an AEAD cipher
+ * only (Node's defaults also accept CBC-SHA1, CCM8 and ARIA suites). These are Go's own preferred
+ * suites (https://pkg.go.dev/crypto/tls#CipherSuites), so every API server can connect.
+ * An explicit -tls-cipher-suites list replaces this.
+ */
+export const DEFAULT_TLS12_SUITES = [
+  'ECDHE-ECDSA-AES128-GCM-SHA256',
+  'ECDHE-RSA-AES128-GCM-SHA256',
+  'ECDHE-ECDSA-AES256-GCM-SHA384',
+  'ECDHE-RSA-AES256-GCM-SHA384',
+  'ECDHE-ECDSA-CHACHA20-POLY1305',
+  'ECDHE-RSA-CHACHA20-POLY1305',
+];
+
 export function isTlsMinVersion(value: string): value is TlsMinVersion {
   return Object.hasOwn(TLS_MIN_VERSIONS, value);
 }
@@ -66,7 +81,7 @@ export function cipherSuitesProblem(value: string): string | undefined {
 
 export interface NodeTlsOptions {
   readonly minVersion: SecureVersion;
-  /** OpenSSL cipher string; undefined ⇒ Node's defaults. */
+  /** OpenSSL cipher string. */
   readonly ciphers: string | undefined;
 }
 
@@ -75,7 +90,8 @@ export function nodeTlsOptions(minVersion: TlsMinVersion, goCipherSuites: readon
   // OpenSSL's default security level refuses TLS 1.0/1.1, which Go still allows when asked.
   const legacy = minVersion === 'tls10' || minVersion === 'tls11';
   if (goCipherSuites.length === 0) {
-    return { minVersion: TLS_MIN_VERSIONS[minVersion], ciphers: legacy ? 'DEFAULT:@SECLEVEL=0' : undefined };
+    // TLS 1.0/1.1 have no AEAD suites: asking for them keeps OpenSSL's defaults.
+    return { minVersion: TLS_MIN_VERSIONS[minVersion], ciphers: legacy ? 'DEFAULT:@SECLEVEL=0' : [...DEFAULT_TLS12_SUITES, ...TLS13_SUITES].join(':') };
   }
   const available = new Set(getCiphers().map((name) => name.toUpperCase()));
   const tls12 = goCipherSuites

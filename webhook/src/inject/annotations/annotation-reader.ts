@@ -4,6 +4,14 @@ import { parseGoBool, parseGoFloat64, parseGoInt64, parseGoUint64 } from '../../
 import { ANNOTATION_PREFIX } from './registry.js';
 import type { IssueList, IssueStage } from '../issues.js';
 
+/**
+ * Go reads these as int64; a JS number is exact only up to 2^53 - 1, so a larger value would be
+ * silently rounded (9007199254740993 → …992). Denied instead (issue 10).
+ */
+function inexact(value: string): string {
+  return `strconv.ParseInt: parsing ${JSON.stringify(value)}: value beyond ${Number.MAX_SAFE_INTEGER} cannot be represented exactly`;
+}
+
 export class AnnotationReader {
   /** Our annotations keyed by short name (prefix removed once: lookups are the hot path). */
   private readonly byShortName = new Map<string, string>();
@@ -46,16 +54,16 @@ export class AnnotationReader {
     const value = this.raw(name) ?? fallback;
     if (value === '') return 0;
     const parsed = parseGoInt64(value);
-    if (parsed.ok) return parsed.value;
-    this.issues.add({ stage, message: parsed.error, annotation: name, value });
+    if (parsed.ok && Number.isSafeInteger(parsed.value)) return parsed.value;
+    this.issues.add({ stage, message: parsed.ok ? inexact(value) : parsed.error, annotation: name, value });
     return 0;
   }
 
   uint64(name: string, fallback: string): number {
     const value = this.raw(name) ?? fallback;
     const parsed = parseGoUint64(value);
-    if (parsed.ok) return parsed.value;
-    this.issues.add({ stage: 'parse', message: parsed.error, annotation: name, value });
+    if (parsed.ok && Number.isSafeInteger(parsed.value)) return parsed.value;
+    this.issues.add({ stage: 'parse', message: parsed.ok ? inexact(value) : parsed.error, annotation: name, value });
     return 0;
   }
 

@@ -13,6 +13,7 @@ import { AnnotationReader, parseBoolAnnotation } from './annotation-reader.js';
 import { decodeJsonPatchAnnotation } from './json-patch-annotation.js';
 import { ANNOTATION_FAMILIES, POD_ANNOTATIONS as A, POD_ANNOTATION_TABLE, SYSTEM_AUTH_TYPE, annotationKey, defaultText } from './registry.js';
 import type { PodAnnotationId } from './registry.js';
+import { secretPathIssues } from './secret-paths.js';
 import { customVolumePaths, parseSecrets, type DefaultTemplateKind } from './secret-families.js';
 import { parseTelemetry } from './telemetry.js';
 import { awsIrsa, copiedVolumeMounts } from './pod-derived.js';
@@ -214,6 +215,7 @@ function buildSpec(context: ParseContext): { spec: InjectionSpec; serviceAccount
   const templateKindIssues = new IssueList();
   const kind = defaultTemplateKind({ ...context, issues: templateKindIssues });
   const secrets = parseSecrets(reader, { secretVolumePath, preserveSecretCase, defaultTemplate: kind }, issues);
+  for (const issue of secretPathIssues(secrets, secretVolumePath, (rawName) => (reader.raw(`${ANNOTATION_FAMILIES.secretVolumePath}${rawName}`) ?? '') !== '')) issues.add(issue);
 
   const prePopulate = flag(context, 'prePopulate');
   const initFirst = flag(context, 'initFirst');

@@ -1,4 +1,4 @@
-import { unknownAnnotationWarnings } from './unknown-annotations.js';
+import { MAX_SUGGESTED_NAME_LENGTH, unknownAnnotationWarnings } from './unknown-annotations.js';
 
 describe('unknownAnnotationWarnings', () => {
   it('ignores known annotations, families and foreign prefixes', () => {
@@ -17,6 +17,24 @@ describe('unknownAnnotationWarnings', () => {
       'unknown annotation vault.hashicorp.com/agent-pre-populte-only is ignored (did you mean vault.hashicorp.com/agent-pre-populate-only?)',
     ]);
     expect(unknownAnnotationWarnings(['vault.hashicorp.com/agent-inject-secrets-db'])[0]).toContain('did you mean vault.hashicorp.com/agent-inject-secret-db?');
+  });
+
+  it('bounds the suggestion work: a 12 KB key gets a short warning and no suggestion', () => {
+    // Near a family name, so the old quadratic search found (after ~14 s) a "did you mean".
+    const key = `vault.hashicorp.com/agent-inject-secrets${'x'.repeat(12 * 1024)}`;
+    const warnings = unknownAnnotationWarnings([key, 'vault.hashicorp.com/agent-pre-populte-only']);
+    expect(warnings).toHaveLength(2);
+    expect(warnings[0]).toContain('is ignored');
+    expect(warnings[0]).not.toContain('did you mean');
+    expect(warnings[0]).toContain(`(${key.length} characters)`);
+    expect(warnings[0]?.length).toBeLessThan(300);
+    expect(warnings[1]).toContain('did you mean vault.hashicorp.com/agent-pre-populate-only?');
+  });
+
+  it('still suggests for names up to the qualified-name limit', () => {
+    const name = `agent-inject-secrets-${'a'.repeat(MAX_SUGGESTED_NAME_LENGTH - 21)}`;
+    expect(name).toHaveLength(MAX_SUGGESTED_NAME_LENGTH);
+    expect(unknownAnnotationWarnings([`vault.hashicorp.com/${name}`])[0]).toContain('did you mean');
   });
 
   it('warns about a family prefix with no name', () => {

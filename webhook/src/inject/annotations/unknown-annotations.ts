@@ -5,6 +5,16 @@ import { ANNOTATION_FAMILIES, ANNOTATION_PREFIX, POD_ANNOTATIONS } from './regis
 const KNOWN = new Set<string>(Object.values(POD_ANNOTATIONS));
 const FAMILIES: readonly string[] = Object.values(ANNOTATION_FAMILIES);
 
+/**
+ * Work budget of the suggestion: the edit distance costs length × length per candidate, so keys
+ * whose name part is longer than a Kubernetes qualified name allows (63 characters, see
+ * https://kubernetes.io/docs/concepts/overview/working-with-objects/annotations/#syntax-and-character-set)
+ * get no suggestion: no real annotation is that long, and a 12 KB key must not stall admission.
+ */
+export const MAX_SUGGESTED_NAME_LENGTH = 63;
+/** Longer keys are shown truncated in the warning, so the reply stays small. */
+const MAX_SHOWN_KEY_LENGTH = 120;
+
 function editDistance(a: string, b: string): number {
   let previous = Array.from({ length: b.length + 1 }, (_, i) => i);
   for (let i = 1; i <= a.length; i += 1) {
@@ -19,6 +29,7 @@ function editDistance(a: string, b: string): number {
 }
 
 function suggestion(shortName: string): string | undefined {
+  if (shortName.length > MAX_SUGGESTED_NAME_LENGTH) return undefined;
   const candidates = [...KNOWN, ...FAMILIES.map((family) => `${family}${shortName.split('-').pop() ?? ''}`)];
   let best: { name: string; distance: number } | undefined;
   for (const name of candidates) {
@@ -36,7 +47,8 @@ export function unknownAnnotationWarnings(keys: Iterable<string>): string[] {
     const shortName = key.slice(ANNOTATION_PREFIX.length);
     if (KNOWN.has(shortName) || FAMILIES.some((family) => shortName.startsWith(family) && shortName.length > family.length)) continue;
     const hint = suggestion(shortName);
-    warnings.push(`unknown annotation ${key} is ignored${hint === undefined ? '' : ` (did you mean ${ANNOTATION_PREFIX}${hint}?)`}`);
+    const shown = key.length > MAX_SHOWN_KEY_LENGTH ? `${key.slice(0, MAX_SHOWN_KEY_LENGTH)}… (${key.length} characters)` : key;
+    warnings.push(`unknown annotation ${shown} is ignored${hint === undefined ? '' : ` (did you mean ${ANNOTATION_PREFIX}${hint}?)`}`);
   }
   return warnings;
 }

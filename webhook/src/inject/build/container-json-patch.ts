@@ -2,12 +2,22 @@
 // (spec §4.10). fast-json-patch applies it; failures are reported in the words of the Go library
 // vault-k8s uses (evanphx/json-patch), and the result is decoded back as a corev1.Container would
 // be: unknown fields dropped, mistyped fields rejected.
+import { Buffer } from 'node:buffer';
 import fastJsonPatch, { type Operation } from 'fast-json-patch';
 import { GO_BOOL, GO_STRING, goArray, goString, goUnmarshalError } from '../../../../common/src/go-json-unmarshal.js';
 import type { GoJsonType } from '../../../../common/src/go-json-unmarshal.js';
 import type { K8sContainer } from '../pod.js';
 
-const { applyPatch, JsonPatchError } = fastJsonPatch;
+const { applyOperation, getValueByPointer, JsonPatchError } = fastJsonPatch;
+
+/**
+ * Work budget of one patched container, in bytes of JSON: the generated container plus every value
+ * the patch adds, replaces, copies or tests. `copy` of a value into itself doubles the document per
+ * operation, so a 1.5 KB annotation could otherwise grow a reply to gigabytes; a real container is a
+ * few KB. Counted before each operation is applied, so the work done never exceeds the budget.
+ * Documented in docs/webhook-settings.md ("Limits").
+ */
+export const MAX_PATCHED_CONTAINER_BYTES = 1024 * 1024;
 
 const object = (go: string): GoJsonType => ({ kind: 'struct', go, fields: {} });
 const objects = (go: string): GoJsonType => goArray(`[]${go}`, object(go));
@@ -82,13 +92,46 @@ function decodeContainer(patched: unknown): ContainerPatchResult {
   return { ok: true, container: container as unknown as K8sContainer };
 }
 
+function jsonBytes(value: unknown): number {
+  if (value === undefined) return 0;
+  return Buffer.byteLength(JSON.stringify(value), 'utf8');
+}
+
+/** Bytes an operation can add to the document (an upper bound: removals are not credited). */
+function growth(document: unknown, operation: Operation): number {
+  switch (operation.op) {
+    case 'add':
+    case 'replace':
+    case 'test':
+      return jsonBytes(operation.value);
+    case 'copy':
+      try {
+        return jsonBytes(getValueByPointer(document, operation.from));
+      } catch {
+        return 0; // unresolvable: applyOperation reports it in vault-k8s's words
+      }
+    default:
+      return 0;
+  }
+}
+
 /** Applies a user's patch to a generated container; an empty patch returns it unchanged. */
 export function patchContainer(container: K8sContainer, operations: readonly Operation[]): ContainerPatchResult {
   if (operations.length === 0) return { ok: true, container };
-  const document = structuredClone(container) as unknown as Record<string, unknown>;
+  let document: unknown = structuredClone(container);
+  let budget = MAX_PATCHED_CONTAINER_BYTES - jsonBytes(document);
   try {
-    const { newDocument } = applyPatch<unknown>(document, operations, true, true, true);
-    return decodeContainer(newDocument);
+    for (const [index, operation] of operations.entries()) {
+      budget -= growth(document, operation);
+      if (budget < 0) {
+        return {
+          ok: false,
+          error: `failed to apply JSON patch: operation ${index} (${operation.op}) would grow the container past the limit of ${MAX_PATCHED_CONTAINER_BYTES} bytes`,
+        };
+      }
+      document = applyOperation<unknown>(document, operation, true, true, true, index).newDocument;
+    }
+    return decodeContainer(document);
   } catch (error) {
     if (error instanceof JsonPatchError) return { ok: false, error: `failed to apply JSON patch: ${describeFailure(error)}` };
     throw error;

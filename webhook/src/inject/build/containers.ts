@@ -91,13 +91,23 @@ function securityContext(spec: InjectionSpec): K8sContainer['securityContext'] {
   };
 }
 
+/**
+ * One `sh -c` word: left as is when it holds only characters the shell never interprets (so
+ * ordinary URLs and paths stay byte-identical to vault-k8s, which pastes them unquoted), else
+ * single-quoted, so `service: "https://v:8200; touch /tmp/x #"` stays one argument (issue 10).
+ */
+export function shellWord(word: string): string {
+  if (/^[A-Za-z0-9_@%+=:,./-]+$/.test(word)) return word;
+  return `'${word.replaceAll("'", `'\\''`)}'`;
+}
+
 /** The preStop hook that revokes the sidecar's token (spec §4.9). */
-function revokeCommand(spec: InjectionSpec, graceSeconds: number): string {
+export function revokeCommand(spec: InjectionSpec, graceSeconds: number): string {
   const flags = [`-address=${spec.vault.address}`];
   if (spec.vault.caCert !== '') flags.push(`-ca-cert=${spec.vault.caCert}`);
   if (spec.vault.clientCert !== '') flags.push(`-client-cert=${spec.vault.clientCert}`);
   if (spec.vault.clientKey !== '') flags.push(`-client-key=${spec.vault.clientKey}`);
-  return `/bin/sleep ${graceSeconds} && /bin/vault token revoke ${flags.join(' ')} -self`;
+  return `/bin/sleep ${graceSeconds} && /bin/vault token revoke ${flags.map(shellWord).join(' ')} -self`;
 }
 
 /**

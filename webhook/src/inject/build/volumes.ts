@@ -14,7 +14,7 @@ const VOLUME_NAMES = {
   agentCache: AGENT_CACHE_VOLUME,
 } as const;
 
-const MOUNT_PATHS = {
+export const MOUNT_PATHS = {
   home: '/home/vault',
   configs: '/vault/configs',
   extraSecrets: '/vault/custom',

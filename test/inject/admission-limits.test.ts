@@ -1,0 +1,152 @@
+// Admission work budgets and annotation-path checks (issue 10): every limit is a denial naming the
+// annotation and the limit, never a crash or a stall.
+import { admit, MAX_REPLY_PATCH_BYTES } from '../../webhook/src/inject/admit.js';
+import { MAX_PATCHED_CONTAINER_BYTES } from '../../webhook/src/inject/build/container-json-patch.js';
+import type { AdmissionRequest } from '../../webhook/src/inject/admission-review.js';
+import { SA_MOUNT_PATH, SA_VOLUME } from '../helpers/pod-arbitraries.js';
+import { parseSettings } from '../../webhook/src/settings/parse-settings.js';
+import type { Settings } from '../../webhook/src/settings/settings.js';
+
+function settings(): Settings {
+  const result = parseSettings(['-vault-address=https://vault:8200'], {});
+  if (result.kind !== 'settings') throw new Error('bad test settings');
+  return result.settings;
+}
+
+function request(annotations: Record<string, string>, containers = 1): AdmissionRequest {
+  const pod = {
+    apiVersion: 'v1',
+    kind: 'Pod',
+    metadata: { name: 'p', namespace: 'apps', annotations: { 'vault.hashicorp.com/agent-inject': 'true', 'vault.hashicorp.com/role': 'app', ...annotations } },
+    spec: {
+      serviceAccountName: 'app',
+      volumes: [{ name: SA_VOLUME, projected: { sources: [{ serviceAccountToken: { path: 'token' } }] } }],
+      containers: Array.from({ length: containers }, (_, i) => ({
+        name: `app${i}`,
+        image: 'app',
+        volumeMounts: [{ name: SA_VOLUME, mountPath: SA_MOUNT_PATH, readOnly: true }],
+      })),
+    },
+  };
+  return {
+    uid: 'u1',
+    kind: { group: '', version: 'v1', kind: 'Pod' },
+    resource: { group: '', version: 'v1', resource: 'pods' },
+    namespace: 'apps',
+    operation: 'CREATE',
+    object: pod,
+  } as unknown as AdmissionRequest;
+}
+
+function denial(annotations: Record<string, string>, containers = 1): string {
+  const outcome = admit(request(annotations, containers), settings());
+  expect(outcome.decision).toBe('denied');
+  return outcome.response.status?.message ?? '';
+}
+
+describe('agent-json-patch amplification', () => {
+  // Each `copy` of /lifecycle into itself doubles it: 14 ops turn 1 KB into 16 MB.
+  const doubling = JSON.stringify([
+    { op: 'add', path: '/lifecycle', value: { seed: 'x'.repeat(1000) } },
+    ...Array.from({ length: 14 }, (_, i) => ({ op: 'copy', from: '/lifecycle', path: `/lifecycle/c${i}` })),
+  ]);
+
+  it.each(['agent-json-patch', 'agent-init-json-patch'])('%s with doubling copies is denied naming the annotation and the limit', (name) => {
+    const message = denial({ [`vault.hashicorp.com/${name}`]: doubling });
+    expect(message).toContain(`annotation vault.hashicorp.com/${name}=`);
+    expect(message).toContain(`limit of ${MAX_PATCHED_CONTAINER_BYTES} bytes`);
+    expect(message.length).toBeLessThan(2000);
+  });
+
+  it('a few doublings well under the limit still apply', () => {
+    const small = JSON.stringify([
+      { op: 'add', path: '/lifecycle', value: {} },
+      { op: 'add', path: '/lifecycle/seed', value: 'x' },
+      ...Array.from({ length: 3 }, (_, i) => ({ op: 'copy', from: '/lifecycle', path: `/lifecycle/c${i}` })),
+    ]);
+    const outcome = admit(request({ 'vault.hashicorp.com/agent-json-patch': small }), settings());
+    expect(outcome.decision).toBe('injected');
+  });
+
+  it('the whole reply is capped', () => {
+    // Two agent containers just under their cap, then many app containers each given a mount.
+    const near = JSON.stringify([{ op: 'add', path: '/lifecycle', value: { pad: 'y'.repeat(MAX_PATCHED_CONTAINER_BYTES - 8 * 1024) } }]);
+    const message = denial({ 'vault.hashicorp.com/agent-json-patch': near, 'vault.hashicorp.com/agent-init-json-patch': near }, 4000);
+    expect(message).toContain(`over the limit of ${MAX_REPLY_PATCH_BYTES} bytes per reply`);
+  });
+});
+
+describe('paths from annotations (issue 10)', () => {
+  const secret = { 'vault.hashicorp.com/agent-inject-secret-db': 'secret/db' };
+  it.each([
+    ['vault.hashicorp.com/agent-inject-file-db', '../../etc/shadow', 'outside the secret volume'],
+    ['vault.hashicorp.com/agent-inject-file-db', '../../home/vault/.vault-token', 'outside the secret volume'],
+    ['vault.hashicorp.com/agent-inject-file-db', 'dir/', 'must not end in "/"'],
+    ['vault.hashicorp.com/secret-volume-path', '/', 'mount path "/" is not allowed'],
+    ['vault.hashicorp.com/secret-volume-path', 'relative/dir', 'must be absolute'],
+    ['vault.hashicorp.com/secret-volume-path', '/vault/agent-cache', "injector's own /vault/agent-cache"],
+    ['vault.hashicorp.com/secret-volume-path', '/home/vault/x', "injector's own /home/vault"],
+    ['vault.hashicorp.com/secret-volume-path-db', '/vault/configs', "injector's own /vault/configs"],
+    ['vault.hashicorp.com/secret-volume-path-db', '/vault/tls', "injector's own /vault/tls"],
+    ['vault.hashicorp.com/secret-volume-path-db', '/srv/../vault/tls', 'must be clean'],
+  ])('%s=%s is denied naming the annotation', (key, value, why) => {
+    const message = denial({ ...secret, [key]: value });
+    expect(message).toContain(why);
+    expect(message).toContain(`annotation ${key}=`);
+  });
+
+  it('secrets whose names differ only in case collide and are denied', () => {
+    const message = denial({ 'vault.hashicorp.com/agent-inject-secret-DB': 'secret/a', 'vault.hashicorp.com/agent-inject-secret-db': 'secret/b' });
+    expect(message).toContain('names must differ beyond case');
+    expect(message).toMatch(/annotation vault\.hashicorp\.com\/agent-inject-secret-(DB|db)=/);
+  });
+
+  it('ordinary paths are still injected, including a custom directory such as /etc/app', () => {
+    const outcome = admit(
+      request({ ...secret, 'vault.hashicorp.com/agent-inject-file-db': 'conf/db.json', 'vault.hashicorp.com/secret-volume-path-db': '/etc/app', 'vault.hashicorp.com/agent-inject-secret-other': 'secret/o' }),
+      settings(),
+    );
+    expect(outcome.decision).toBe('injected');
+  });
+});
+
+describe('integers beyond 2^53 (issue 10)', () => {
+  it.each(['agent-run-as-user', 'agent-run-as-group'])('%s: 9007199254740993 is denied naming the annotation, not rounded', (name) => {
+    const message = denial({ [`vault.hashicorp.com/${name}`]: '9007199254740993' });
+    expect(message).toContain('cannot be represented exactly');
+    expect(message).toContain(`annotation vault.hashicorp.com/${name}="9007199254740993"`);
+  });
+
+  it('9007199254740991 (2^53 - 1) is still accepted', () => {
+    expect(admit(request({ 'vault.hashicorp.com/agent-run-as-user': '9007199254740991' }), settings()).decision).toBe('injected');
+  });
+});
+
+describe('preStop revoke command quoting (issue 10)', () => {
+  it('a hostile service value stays one argument of sh -c', async () => {
+    const { execFileSync } = await import('node:child_process');
+    const { revokeCommand, shellWord } = await import('../../webhook/src/inject/build/containers.js');
+    const hostile = 'https://v:8200; touch /tmp/x #';
+    expect(shellWord(`-address=${hostile}`)).toBe(`'-address=${hostile}'`);
+    expect(shellWord("a'b c")).toBe(`'a'\\''b c'`);
+    // sh itself splits the word back into exactly the original value.
+    const out = execFileSync('/bin/sh', ['-c', `printf '%s\\n' ${shellWord(`-address=${hostile}`)} ${shellWord("x'y z")}`], { encoding: 'utf8' });
+    expect(out).toBe(`-address=${hostile}\nx'y z\n`);
+    expect(typeof revokeCommand).toBe('function');
+  });
+
+  it('ordinary values are byte-identical to vault-k8s', async () => {
+    const { shellWord } = await import('../../webhook/src/inject/build/containers.js');
+    for (const word of ['-address=https://vault.vault.svc:8200', '-ca-cert=/vault/tls/ca.crt', '-client-key=/vault/tls/tls.key']) expect(shellWord(word)).toBe(word);
+  });
+});
+
+describe('preStop revoke command from admission (issue 10)', () => {
+  it('agent-revoke-on-shutdown with a hostile service annotation quotes it', () => {
+    const hostile = 'https://v:8200; touch /tmp/x #';
+    const outcome = admit(request({ 'vault.hashicorp.com/agent-revoke-on-shutdown': 'true', 'vault.hashicorp.com/service': hostile }), settings());
+    expect(outcome.decision).toBe('injected');
+    const patch = Buffer.from(outcome.response.patch ?? '', 'base64').toString('utf8');
+    expect(patch).toContain(JSON.stringify(`/bin/vault token revoke '-address=${hostile}' -self`).slice(1, -1));
+  });
+});

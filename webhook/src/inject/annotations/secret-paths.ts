@@ -1,0 +1,68 @@
+// Paths that come from annotations (secret-volume-path, secret-volume-path-NAME,
+// agent-inject-file-NAME, the secret names) are checked before they reach a mountPath or an agent
+// destination (issue 10): a pod author must not be able to point a secret at /etc/shadow, at the
+// agent's own token in /home/vault, or mount over the injector's volumes.
+// Decision: mount paths must be absolute, without `.`/`..`/empty segments, not `/`, and not equal to
+// or inside an injector path; any other directory (e.g. /etc) is the pod author's own container and
+// allowed, as a volumeMount of theirs there would be. See docs/webhook-settings.md ("Limits").
+import { posix } from 'node:path';
+import { MOUNT_PATHS } from '../build/volumes.js';
+import type { InjectionIssue } from '../issues.js';
+import type { SecretSpec } from '../spec.js';
+import { ANNOTATION_FAMILIES, POD_ANNOTATIONS } from './registry.js';
+
+const INJECTOR_PATHS: readonly string[] = Object.values(MOUNT_PATHS);
+
+function inside(path: string, directory: string): boolean {
+  return path === directory || path.startsWith(`${directory}/`);
+}
+
+/** Why `path` cannot be a secrets mount path, or undefined when it can. */
+export function mountPathProblem(path: string): string | undefined {
+  if (!path.startsWith('/')) return `mount path ${JSON.stringify(path)} must be absolute`;
+  const trimmed = path.length > 1 && path.endsWith('/') ? path.slice(0, -1) : path;
+  if (trimmed === '/') return 'mount path "/" is not allowed';
+  if (trimmed.slice(1).split('/').some((segment) => segment === '' || segment === '.' || segment === '..')) {
+    return `mount path ${JSON.stringify(path)} must be clean (no empty, "." or ".." segments)`;
+  }
+  const clash = INJECTOR_PATHS.find((injectorPath) => inside(trimmed, injectorPath));
+  if (clash !== undefined) return `mount path ${JSON.stringify(path)} is the injector's own ${clash} or inside it`;
+  return undefined;
+}
+
+/** Problems with the secrets' mount paths and destinations; each names its annotation. */
+export function secretPathIssues(secrets: readonly SecretSpec[], globalVolumePath: string, perSecretPathSet: (rawName: string) => boolean): InjectionIssue[] {
+  const issues: InjectionIssue[] = [];
+  const globalProblem = mountPathProblem(globalVolumePath);
+  if (globalProblem !== undefined) issues.push({ stage: 'validate', message: globalProblem, annotation: POD_ANNOTATIONS.secretVolumePath, value: globalVolumePath });
+  const seen = new Map<string, string>();
+  for (const secret of secrets) {
+    if (perSecretPathSet(secret.rawName)) {
+      const problem = mountPathProblem(secret.mountPath);
+      const annotation = `${ANNOTATION_FAMILIES.secretVolumePath}${secret.rawName}`;
+      if (problem !== undefined) issues.push({ stage: 'validate', message: problem, annotation, value: secret.mountPath });
+    }
+    const fileAnnotation = `${ANNOTATION_FAMILIES.file}${secret.rawName}`;
+    const nameAnnotation = `${ANNOTATION_FAMILIES.secret}${secret.rawName}`;
+    const fromFile = secret.destination !== `${secret.mountPath}/${secret.name}`;
+    const annotation = fromFile ? fileAnnotation : nameAnnotation;
+    if (fromFile && (secret.destination.endsWith('/') || /\/\.{0,2}$/.test(secret.destination))) {
+      issues.push({ stage: 'validate', message: `file name must not end in "/"`, annotation, value: secret.destination });
+      continue;
+    }
+    const volume = posix.normalize(secret.mountPath).replace(/(.)\/$/, '$1');
+    const destination = posix.normalize(secret.destination);
+    const relative = posix.relative(volume, destination);
+    if (relative === '' || relative.startsWith('..') || posix.isAbsolute(relative)) {
+      issues.push({ stage: 'validate', message: `destination ${JSON.stringify(destination)} is outside the secret volume ${volume}`, annotation, value: secret.destination });
+      continue;
+    }
+    // Two secrets writing one file (e.g. DB and db, or a/../b and b) would overwrite each other.
+    const key = destination.toLowerCase();
+    const other = seen.get(key);
+    if (other !== undefined) {
+      issues.push({ stage: 'validate', message: `secret ${JSON.stringify(secret.rawName)} writes ${destination}, as secret ${JSON.stringify(other)} does (names must differ beyond case)`, annotation, value: secret.destination });
+    } else seen.set(key, secret.rawName);
+  }
+  return issues;
+}
