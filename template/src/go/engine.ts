@@ -14,6 +14,8 @@ import {
 import { builtinFunctions } from './builtins.js';
 import { ExecBudget, ExecError, FuncError, type FunctionTable, type MissingKeyMode, State } from './exec.js';
 import { type FunctionContext, consulTemplateFunctions } from './functions.js';
+import { SPRIG_REFUSED } from './sprig.js';
+import { T } from './values.js';
 import { ParseError, parseTemplate } from './parser.js';
 import { GoBytes, type Value } from './values.js';
 import type { ListNode } from './ast.js';
@@ -61,6 +63,58 @@ function functionTable(): FunctionTable<FunctionContext> {
   return sharedFunctions;
 }
 
+/** go-glob's Glob (consul-template's denylist patterns): `*` matches any run of characters. */
+export function globMatch(pattern: string, subject: string): boolean {
+  if (pattern === '*') return true;
+  const parts = pattern.split('*');
+  if (parts.length === 1) return pattern === subject;
+  const first = parts[0] as string;
+  const last = parts[parts.length - 1] as string;
+  if (!subject.startsWith(first) || subject.length < first.length + last.length || !subject.endsWith(last)) return false;
+  let at = first.length;
+  for (const middle of parts.slice(1, -1)) {
+    const found = subject.indexOf(middle, at);
+    if (found < 0 || found + middle.length > subject.length - last.length) return false;
+    at = found + middle.length;
+  }
+  return true;
+}
+
+/** consul-template's `denied` stand-in: func(...string) (string, error) failing when called. */
+const DENIED_FUNCTION = {
+  params: [],
+  variadic: T.string,
+  result: T.string,
+  call: (): never => {
+    throw new FuncError('function is disabled');
+  },
+};
+
+const deniedTables = new Map<string, FunctionTable<FunctionContext>>();
+
+/**
+ * The function table with function_denylist applied the way consul-template applies it: every
+ * function whose name matches a pattern (`*` wildcards, e.g. `sprig_*`) still parses but fails when
+ * executed with "function is disabled". Text/template builtins are not in consul-template's map,
+ * so patterns never disable them.
+ */
+function tableWithDenylist(patterns: readonly string[]): FunctionTable<FunctionContext> {
+  const base = functionTable();
+  if (patterns.length === 0) return base;
+  const key = JSON.stringify(patterns);
+  let table = deniedTables.get(key);
+  if (table === undefined) {
+    const copy = new Map(base);
+    for (const [name, fn] of base) {
+      if (fn.builtin === true) continue;
+      if (patterns.some((p) => globMatch(p, name))) copy.set(name, DENIED_FUNCTION);
+    }
+    table = copy;
+    if (deniedTables.size < 64) deniedTables.set(key, table);
+  }
+  return table;
+}
+
 export class GoCompiledTemplate implements CompiledTemplate {
   constructor(
     private readonly source: string,
@@ -68,6 +122,7 @@ export class GoCompiledTemplate implements CompiledTemplate {
     private readonly trees: ReadonlyMap<string, ListNode>,
     private readonly missingKey: MissingKeyMode,
     private readonly limits: Required<TemplateLimits> = DEFAULT_TEMPLATE_LIMITS,
+    private readonly functions: FunctionTable<FunctionContext> = functionTable(),
   ) {}
 
   render(input: RenderInput): RenderResult {
@@ -77,7 +132,7 @@ export class GoCompiledTemplate implements CompiledTemplate {
   renderDetailed(input: RenderInput, extras: RenderExtras): DetailedRenderResult {
     const used = new Map<string, TemplateDependency>();
     const missing = new Map<string, TemplateDependency>();
-    const functions = functionTable();
+    const functions = this.functions;
     const budget = new ExecBudget(this.limits.maxSteps);
     const execOptions = {
       source: this.source,
@@ -154,7 +209,6 @@ export class GoTemplateEngine implements TemplateEngine {
       return cached;
     }
     const functions = functionTable();
-    const deniedSet = new Set(denied);
     let trees: ReadonlyMap<string, ListNode>;
     try {
       trees = parseTemplate(source, {
@@ -162,13 +216,16 @@ export class GoTemplateEngine implements TemplateEngine {
         leftDelim: left,
         rightDelim: right,
         hasFunction: (fn) => functions.has(fn) && (only === null || only.includes(fn) || functions.get(fn)?.builtin === true),
-        deniedFunction: (fn) => (deniedSet.has(fn) ? `function ${JSON.stringify(fn)} is disabled by function_denylist` : undefined),
+        deniedFunction: (fn) => {
+          const refused = fn.startsWith('sprig_') ? SPRIG_REFUSED.get(fn.slice('sprig_'.length)) : undefined;
+          return refused === undefined ? undefined : `function ${JSON.stringify(fn)} is not supported: ${refused}`;
+        },
       }).trees;
     } catch (error) {
       if (error instanceof ParseError) throw new TemplateError(error.message, 'parse');
       throw error;
     }
-    const compiled = new GoCompiledTemplate(source, name, trees, missingKey, limits);
+    const compiled = new GoCompiledTemplate(source, name, trees, missingKey, limits, tableWithDenylist(denied));
     this.cache.set(key, compiled);
     if (this.cache.size > CACHE_LIMIT) this.cache.delete(this.cache.keys().next().value as string);
     return compiled;

@@ -530,13 +530,20 @@ class Printer {
     this.printValue(arg, verb, 0);
   }
 
-  /** json.Number's String method (the only Stringer among template values). */
+  /** String methods: json.Number's, and the Stringer types Sprig returns (time.Time, *semver.Version). */
   private handleMethods(arg: Dyn, verb: string): boolean {
     if (this.erroring) return false;
     if (this.f.sharpV) return false;
     if (isJsonNumber(arg) && (verb === 'v' || verb === 's' || verb === 'x' || verb === 'X' || verb === 'q')) {
       this.fmtString(arg.toString(), verb);
       return true;
+    }
+    if (arg instanceof Typed && (verb === 'v' || verb === 's' || verb === 'x' || verb === 'X' || verb === 'q')) {
+      const stringer = arg.type.stringer ?? (arg.type.kind === 'ptr' && arg.raw !== null ? arg.type.elem?.stringer : undefined);
+      if (stringer !== undefined) {
+        this.fmtString(stringer(arg), verb);
+        return true;
+      }
     }
     return false;
   }

@@ -351,7 +351,7 @@ function mapRune(ch: string, mode: 'upper' | 'lower' | 'none'): string {
 }
 
 /** strings.ToUpper / strings.ToLower (rune by rune, no special casing). */
-function goCase(s: string, mode: 'upper' | 'lower'): string {
+export function goCase(s: string, mode: 'upper' | 'lower'): string {
   // ASCII fast path.
   if (/^[\x00-\x7f]*$/.test(s)) return mode === 'upper' ? s.toUpperCase() : s.toLowerCase();
   let out = '';
@@ -400,7 +400,7 @@ function indent(spaces: bigint, s: string): string {
 }
 
 /** Go regexp (RE2) syntax to JS: named groups and the flags JS spells differently. */
-function goRegex(pattern: string, flags = ''): RegExp {
+export function goRegex(pattern: string, flags = ''): RegExp {
   let source = pattern.replace(/\(\?P</g, '(?<');
   let extra = '';
   const inline = /^\(\?([imsU]+)\)/.exec(source);
@@ -411,8 +411,18 @@ function goRegex(pattern: string, flags = ''): RegExp {
   try {
     return new RegExp(source, `u${flags}${extra}`);
   } catch (error) {
-    throw new FuncError(`error parsing regexp: ${error instanceof Error ? error.message : String(error)}`);
+    throw new FuncError(`error parsing regexp: ${regexErrorText(pattern, error instanceof Error ? error.message : String(error))}`);
   }
+}
+
+/** Go's regexp/syntax error texts for the mistakes people make most (JS words otherwise). */
+function regexErrorText(pattern: string, jsMessage: string): string {
+  if (jsMessage.includes('Unterminated group')) return `missing closing ): \`${pattern}\``;
+  if (jsMessage.includes("Unmatched ')'")) return `unexpected ): \`${pattern}\``;
+  if (jsMessage.includes('Unterminated character class')) return `missing closing ]: \`${pattern.slice(pattern.lastIndexOf('['))}\``;
+  const repeat = /Nothing to repeat/.test(jsMessage) ? /(?:^|[^\\])([*+?]|\{[0-9,]+\})/.exec(pattern) : null;
+  if (repeat !== null) return `missing argument to repetition operator: \`${repeat[1] as string}\``;
+  return jsMessage.replace(/^Invalid regular expression: \/.*\/[a-z]*: /, '');
 }
 
 function goRegexReplacement(template: string): string {

@@ -1,4 +1,5 @@
-// Go's time.Format reference layouts (Mon Jan 2 15:04:05 MST 2006), in UTC, for `timestamp`.
+// Go's time.Format reference layouts (Mon Jan 2 15:04:05 MST 2006), for `timestamp` (UTC) and
+// Sprig's dates (any zone: the Date then holds the zone's wall clock, as if it were UTC).
 const DAYS = ['Sunday', 'Monday', 'Tuesday', 'Wednesday', 'Thursday', 'Friday', 'Saturday'];
 const MONTHS = ['January', 'February', 'March', 'April', 'May', 'June', 'July', 'August', 'September', 'October', 'November', 'December'];
 
@@ -12,7 +13,26 @@ function pad(n: number, width: number, fill = '0'): string {
   return String(n).padStart(width, fill);
 }
 
-export function formatGoTime(date: Date, layout: string): string {
+export interface FormatZone {
+  readonly name: string;
+  /** Seconds east of UTC. */
+  readonly offset: number;
+  /** Nanoseconds within the second (finer than the Date's milliseconds). */
+  readonly nanos?: number;
+}
+
+function offsetText(offset: number, colons: boolean, seconds: boolean, hoursOnly: boolean): string {
+  const sign = offset < 0 ? '-' : '+';
+  const abs = Math.abs(offset);
+  const h = pad(Math.floor(abs / 3600), 2);
+  const m = pad(Math.floor(abs / 60) % 60, 2);
+  const s = pad(abs % 60, 2);
+  if (hoursOnly) return sign + h;
+  const sep = colons ? ':' : '';
+  return sign + h + sep + m + (seconds ? sep + s : '');
+}
+
+export function formatGoTime(date: Date, layout: string, zone: FormatZone = { name: 'UTC', offset: 0 }): string {
   const y = date.getUTCFullYear();
   const mo = date.getUTCMonth();
   const d = date.getUTCDate();
@@ -26,13 +46,13 @@ export function formatGoTime(date: Date, layout: string): string {
   outer: while (i < layout.length) {
     for (const token of TOKENS) {
       if (!layout.startsWith(token, i)) continue;
-      const nanos = String(ms * 1_000_000).padStart(9, '0');
+      const nanos = String(zone.nanos ?? ms * 1_000_000).padStart(9, '0');
       switch (token) {
         case 'January': out += MONTHS[mo] ?? ''; break;
         case 'Jan': out += (MONTHS[mo] as string).slice(0, 3); break;
         case 'Monday': out += DAYS[date.getUTCDay()] ?? ''; break;
         case 'Mon': out += (DAYS[date.getUTCDay()] as string).slice(0, 3); break;
-        case 'MST': out += 'UTC'; break;
+        case 'MST': out += zone.name !== '' ? zone.name : offsetText(zone.offset, false, false, false); break;
         case '2006': out += pad(y, 4); break;
         case '06': out += pad(y % 100, 2); break;
         case '01': out += pad(mo + 1, 2); break;
@@ -51,12 +71,12 @@ export function formatGoTime(date: Date, layout: string): string {
         case '5': out += String(s); break;
         case 'PM': out += h >= 12 ? 'PM' : 'AM'; break;
         case 'pm': out += h >= 12 ? 'pm' : 'am'; break;
-        case 'Z07:00:00': case 'Z070000': case 'Z07:00': case 'Z0700': case 'Z07': out += 'Z'; break;
-        case '-07:00:00': out += '+00:00:00'; break;
-        case '-070000': out += '+000000'; break;
-        case '-07:00': out += '+00:00'; break;
-        case '-0700': out += '+0000'; break;
-        case '-07': out += '+00'; break;
+        case 'Z07:00:00': case 'Z070000': case 'Z07:00': case 'Z0700': case 'Z07':
+          out += zone.offset === 0 ? 'Z' : offsetText(zone.offset, token.includes(':'), token.length > 7 || token === 'Z070000', token === 'Z07');
+          break;
+        case '-07:00:00': case '-070000': case '-07:00': case '-0700': case '-07':
+          out += offsetText(zone.offset, token.includes(':'), token.length > 6 || token === '-070000', token === '-07');
+          break;
         default: {
           // fractional seconds: .000 (fixed) or .999 (trailing zeros trimmed)
           const digits = token.length - 1;

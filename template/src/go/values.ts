@@ -42,6 +42,8 @@ export interface GoType {
   readonly fields?: readonly StructField[];
   /** Methods callable without arguments, by name (e.g. PemEncoded.Data). */
   readonly methods?: Readonly<Record<string, { readonly result: GoType; readonly call: (receiver: Value) => Value }>>;
+  /** fmt.Stringer: how fmt prints a value of this type (time.Time, *semver.Version). */
+  readonly stringer?: (value: Dyn) => string;
 }
 
 export class Typed {
@@ -76,6 +78,8 @@ export const T = {
   int: basic('int', 'int'),
   int64: basic('int64', 'int64'),
   uint8: basic('uint8', 'uint8'),
+  /** Only Sprig's derivePassword takes one; it behaves as the other unsigned integers here. */
+  uint32: basic('uint32', 'uint64'),
   uint64: basic('uint64', 'uint64'),
   float64: basic('float64', 'float64'),
   complex128: basic('complex128', 'complex128'),
@@ -88,7 +92,7 @@ const sliceTypes = new Map<GoType, GoType>();
 const mapTypes = new Map<GoType, GoType>();
 const ptrTypes = new Map<GoType, GoType>();
 
-function sliceOf(elem: GoType): GoType {
+export function sliceOf(elem: GoType): GoType {
   let t = sliceTypes.get(elem);
   if (t === undefined) {
     t = { name: `[]${elem.name}`, kind: 'slice', elem };
