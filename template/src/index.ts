@@ -44,6 +44,7 @@ export type {
   CompiledTemplate,
   CompileOptions,
   DependencyStore,
+  FileContent,
   PkiCertificateData,
   RenderInput,
   RenderResult,

@@ -14,6 +14,8 @@ export type { PkiCertificateData, VaultSecretEnvelope };
  *   write: `vault.write(<path> -> <hash of sorted k=v pairs>)`
  *   list:  `vault.list(<path>)`
  *   pki:   `vault.pki(<path>-><destination>)`
+ *   file:  `file(<cleaned path>)` (consul-template's FileQuery), plus ` sandbox <dir>` when the
+ *          template has a sandbox_path (the agent checks the resolved path against it)
  */
 export type TemplateDependency =
   | { readonly kind: 'read'; readonly id: string; readonly path: string }
@@ -25,13 +27,19 @@ export type TemplateDependency =
       readonly path: string;
       readonly body: Readonly<Record<string, string>>;
       readonly destination: string;
-    };
+    }
+  | { readonly kind: 'file'; readonly id: string; readonly path: string; readonly sandbox?: string };
+
+/** What the store holds for a `file` dependency: the content, or why it may not be read (sandbox). */
+export type FileContent = { readonly content: string } | { readonly error: string };
 
 /** What the store holds for each dependency kind. `undefined` means "not fetched yet". */
 export interface DependencyStore {
   read(dependency: TemplateDependency & { kind: 'read' | 'write' }): VaultSecretEnvelope | undefined;
   list(dependency: TemplateDependency & { kind: 'list' }): readonly string[] | undefined;
   pki(dependency: TemplateDependency & { kind: 'pki' }): PkiCertificateData | undefined;
+  /** Local files (consul-template's `file`); a store without it makes `file` an error. */
+  file?(dependency: TemplateDependency & { kind: 'file' }): FileContent | undefined;
 }
 
 /** Side effects some consul-template functions have; the agent supplies them, tests may record them. */
@@ -55,6 +63,8 @@ export interface RenderInput {
   /** The template's destination; keys pkiCert dependencies. */
   readonly destination: string;
   readonly sideEffects?: TemplateSideEffects;
+  /** The template's sandbox_path: `file` paths must lie inside it. */
+  readonly sandboxPath?: string;
 }
 
 export interface RenderResult {

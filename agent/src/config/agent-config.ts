@@ -69,6 +69,8 @@ export interface TemplateConfig {
   readonly rightDelimiter: string;
   readonly command: TemplateCommand | undefined;
   readonly functionDenylist: readonly string[];
+  /** sandbox_path: `file` and `writeToFile` paths must resolve inside it (undefined: no sandbox). */
+  readonly sandboxPath?: string | undefined;
 }
 
 export interface TemplateRuntimeConfig {

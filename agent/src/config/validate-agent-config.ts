@@ -76,7 +76,7 @@ const SINK_CONFIG_KEYS = new Set([...RENDERED.sinkConfig, 'mode', 'owner', 'grou
 const VAULT_KEYS = new Set([...RENDERED.vault, 'namespace', 'retry', 'max_response_bytes']);
 const TEMPLATE_KEYS = new Set([
   ...RENDERED.template, 'create_dest_dirs', 'backup', 'command_timeout', 'exec', 'wait', 'sandbox_path', 'function_denylist',
-  'user', 'group', 'uid', 'gid', 'error_fatal',
+  'function_blacklist', 'user', 'group', 'uid', 'gid', 'error_fatal',
 ]);
 const TEMPLATE_CONFIG_KEYS = new Set(RENDERED.templateConfig);
 const LISTENER_KEYS = new Set([
@@ -288,7 +288,7 @@ function readTemplate(block: RawObject, path: string, issues: IssueList): Templa
   if (!(TEMPLATE_ENGINES as readonly string[]).includes(engine)) {
     issues.add(`${path}.engine`, `unknown engine ${JSON.stringify(engine)} (supported: ${TEMPLATE_ENGINES.join(', ')})`);
   }
-  for (const key of ['user', 'group', 'uid', 'gid', 'sandbox_path', 'wait']) {
+  for (const key of ['user', 'group', 'uid', 'gid', 'wait']) {
     if (block[key] !== undefined) issues.add(`${path}.${key}`, 'is not supported by this agent');
   }
   return {
@@ -303,8 +303,19 @@ function readTemplate(block: RawObject, path: string, issues: IssueList): Templa
     leftDelimiter: emptyToUndefined(text('left_delimiter')) ?? '{{',
     rightDelimiter: emptyToUndefined(text('right_delimiter')) ?? '}}',
     command: readTemplateCommand(block, path, issues),
-    functionDenylist: readStringList(block.function_denylist, `${path}.function_denylist`, issues) ?? [],
+    // function_blacklist is consul-template's older name for the same list; both may be given.
+    functionDenylist: [
+      ...(readStringList(block.function_denylist, `${path}.function_denylist`, issues) ?? []),
+      ...(readStringList(block.function_blacklist, `${path}.function_blacklist`, issues) ?? []),
+    ],
+    sandboxPath: readSandboxPath(text('sandbox_path'), `${path}.sandbox_path`, issues),
   };
+}
+
+function readSandboxPath(value: string | undefined, path: string, issues: IssueList): string | undefined {
+  const sandbox = emptyToUndefined(value);
+  if (sandbox !== undefined && !sandbox.startsWith('/')) issues.add(path, `must be an absolute path, got ${JSON.stringify(sandbox)}`);
+  return sandbox;
 }
 
 function readTemplateCommand(block: RawObject, path: string, issues: IssueList): TemplateCommand | undefined {

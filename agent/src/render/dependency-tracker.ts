@@ -6,6 +6,7 @@
 // dependency starts from the restored value and lease instead of fetching (persistent cache).
 import type {
   DependencyStore,
+  FileContent,
   PkiCertificateData,
   TemplateDependency,
   VaultSecretEnvelope,
@@ -17,6 +18,7 @@ import { isAborted } from '../supervisor/sleep.js';
 import { coerceError, isInvalidTokenError } from '../vault/vault-error.js';
 import type { AgentLogger } from '../log.js';
 import type { SecretFetcher } from './secret-fetcher.js';
+import { FILE_POLL_MS, LocalFiles } from './local-file.js';
 
 export interface DependencyTrackerOptions {
   readonly fetcher: SecretFetcher;
@@ -35,6 +37,9 @@ export interface DependencyTrackerOptions {
   readonly onInvalidToken: (token: string) => void;
   /** Secrets restored from the persistent cache, by dependency id; used instead of a first fetch. */
   readonly seeds?: readonly SecretRecord[];
+  /** Local files for `file` (default: read from disk, polled every 2 s as consul-template does). */
+  readonly files?: LocalFiles;
+  readonly filePollMs?: number;
 }
 
 /** A fetched secret with its lease state, as the persistent cache stores it. */
@@ -51,7 +56,8 @@ export interface SecretRecord {
 type StoredValue =
   | { readonly kind: 'secret'; readonly envelope: VaultSecretEnvelope }
   | { readonly kind: 'list'; readonly keys: readonly string[] }
-  | { readonly kind: 'pki'; readonly data: PkiCertificateData };
+  | { readonly kind: 'pki'; readonly data: PkiCertificateData }
+  | { readonly kind: 'file'; readonly file: FileContent };
 
 interface Entry {
   readonly dependency: TemplateDependency;
@@ -73,9 +79,11 @@ export class DependencyTracker implements DependencyStore {
   readonly #entries = new Map<string, Entry>();
   readonly #stopAll = new AbortController();
   readonly #seeds = new Map<string, Seed>();
+  readonly #files: LocalFiles;
 
   constructor(options: DependencyTrackerOptions) {
     this.#options = options;
+    this.#files = options.files ?? new LocalFiles();
     for (const record of options.seeds ?? []) {
       const first = this.#resumeStep(record);
       if (first === undefined) options.log.info({ dependency: record.id }, 'restored secret has expired; fetching it again');
@@ -103,11 +111,17 @@ export class DependencyTracker implements DependencyStore {
     return value?.kind === 'pki' ? value.data : undefined;
   }
 
+  file(dependency: TemplateDependency & { kind: 'file' }): FileContent | undefined {
+    const value = this.#entries.get(dependency.id)?.value;
+    return value?.kind === 'file' ? value.file : undefined;
+  }
+
   /** Everything fetched so far (for redacting error texts). */
   *values(): Iterable<unknown> {
     for (const entry of this.#entries.values()) {
       const value = entry.value;
       if (value?.kind === 'secret') yield [value.envelope.data, value.envelope.auth?.client_token, value.envelope.wrap_info?.token];
+      else if (value?.kind === 'file') yield 'content' in value.file ? value.file.content : undefined;
       else if (value !== undefined) yield value;
     }
     for (const seed of this.#seeds.values()) yield seed.record.envelope.data;
@@ -163,6 +177,7 @@ export class DependencyTracker implements DependencyStore {
       if (!usedIds.has(id)) {
         entry.stop.abort();
         this.#entries.delete(id);
+        this.#files.forget(id);
       }
     }
   }
@@ -236,7 +251,10 @@ export class DependencyTracker implements DependencyStore {
     const dependency = entry.dependency;
     let value: StoredValue;
     let next: NextStep;
-    if (dependency.kind === 'list') {
+    if (dependency.kind === 'file') {
+      value = { kind: 'file', file: await this.#files.read(dependency) };
+      next = { kind: 'sleep', delayMs: this.#options.filePollMs ?? FILE_POLL_MS };
+    } else if (dependency.kind === 'list') {
       value = { kind: 'list', keys: await fetcher.list(dependency, signal) };
       next = { kind: 'sleep', delayMs: this.#options.staticIntervalMs };
     } else if (dependency.kind === 'pki') {

@@ -13,7 +13,7 @@ import { DependencyTracker } from './dependency-tracker.js';
 import { SecretFetcher } from './secret-fetcher.js';
 import { describeCommand, runTemplateCommand } from './run-command.js';
 import { writeRenderedFile } from './write-rendered-file.js';
-import { fileSideEffects } from './write-to-file.js';
+import { fileSideEffects, sandboxedSideEffects } from './write-to-file.js';
 import { safeText, secretRegistry } from '../log/redaction.js';
 
 export interface PreparedTemplate {
@@ -154,7 +154,14 @@ export class TemplateRunner {
       if (generation !== this.#generation) return;
       let result: RenderResult;
       try {
-        result = template.compiled.render({ store: tracker, env: this.#options.env, destination: template.config.destination, sideEffects: fileSideEffects });
+        const sandboxPath = template.config.sandboxPath;
+        result = template.compiled.render({
+          store: tracker,
+          env: this.#options.env,
+          destination: template.config.destination,
+          sideEffects: sandboxPath === undefined ? fileSideEffects : sandboxedSideEffects(sandboxPath),
+          ...(sandboxPath === undefined ? {} : { sandboxPath }),
+        });
       } catch (error) {
         this.#failRedacted(generation, `template ${template.config.destination}`, error);
         return;

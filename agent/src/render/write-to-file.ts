@@ -2,8 +2,8 @@
 // It refuses symlinks (at the path and among its parent directories, fs/no-follow.ts), creates
 // parents, applies the mode through its own descriptor, and leaves identical files alone without
 // reading more than the new content's size.
-import { closeSync, constants, fchmodSync, fchownSync, fstatSync, lstatSync, mkdirSync, openSync, readSync, renameSync, unlinkSync, writeSync } from 'node:fs';
-import { dirname } from 'node:path';
+import { closeSync, constants, fchmodSync, fchownSync, fstatSync, lstatSync, mkdirSync, openSync, readSync, realpathSync, renameSync, unlinkSync, writeSync } from 'node:fs';
+import { dirname, isAbsolute, relative, resolve } from 'node:path';
 import type { TemplateSideEffects } from '../../../template/src/index.js';
 import { tempPathFor } from '../sink/atomic-file.js';
 import { assertNoLinkedParentsSync } from '../fs/no-follow.js';
@@ -105,4 +105,24 @@ function lstatOrUndefined(path: string): ReturnType<typeof lstatSync> | undefine
 
 function numericId(value: string): number | undefined {
   return /^[0-9]+$/.test(value) ? Number(value) : undefined;
+}
+
+/**
+ * writeToFile confined to a sandbox_path: the target's directory, once created and with symlinks
+ * resolved, must lie inside the sandbox (resolved too). consul-template does not sandbox
+ * writeToFile; a template with a sandbox_path is one whose author asked for confinement.
+ */
+export function sandboxedSideEffects(sandboxPath: string): TemplateSideEffects {
+  return {
+    writeToFile(request) {
+      const target = resolve(request.path);
+      const root = realpathSync(sandboxPath);
+      const lexical = relative(resolve(sandboxPath), target);
+      if (lexical === '..' || lexical.startsWith('../') || isAbsolute(lexical)) throw new Error(`writeToFile: '${request.path}' is outside of sandbox`);
+      mkdirSync(dirname(target), { recursive: true, mode: 0o755 });
+      const resolved = relative(root, realpathSync(dirname(target)));
+      if (resolved === '..' || resolved.startsWith('../') || isAbsolute(resolved)) throw new Error(`writeToFile: '${request.path}' is outside of sandbox`);
+      fileSideEffects.writeToFile({ ...request, path: target });
+    },
+  };
 }

@@ -148,6 +148,7 @@ export class GoCompiledTemplate implements CompiledTemplate {
       env: input.env,
       destination: input.destination,
       sideEffects: input.sideEffects,
+      sandboxPath: input.sandboxPath,
       use: (dependency) => {
         if (!used.has(dependency.id)) used.set(dependency.id, dependency);
       },

@@ -47,6 +47,8 @@ export interface FunctionContext {
   readonly env: (name: string) => string | undefined;
   readonly destination: string;
   readonly sideEffects: TemplateSideEffects | undefined;
+  /** The template's sandbox_path ("" or undefined: none). */
+  readonly sandboxPath: string | undefined;
   /** Records a dependency as used; returns it deduplicated. */
   readonly use: (dependency: TemplateDependency) => void;
   readonly markMissing: (dependency: TemplateDependency) => void;
@@ -185,6 +187,53 @@ function pkiCertFn(args: Value[], ctx: FunctionContext): Value {
     return ifaceResult(null);
   }
   return ifaceResult(pemFromData(data));
+}
+
+/**
+ * consul-template's `file`: the content of a local file, watched by the agent. The path is cleaned
+ * (filepath.Clean); with a sandbox_path it must lie inside it: checked here on the cleaned path,
+ * and by the agent again once symlinks are resolved (its answer comes back as an error).
+ */
+function fileFn([raw]: Value[], ctx: FunctionContext): Value {
+  const given = text(raw);
+  if (given === '') return '';
+  const path = cleanFilePath(goTrimSpace(given));
+  const sandbox = ctx.sandboxPath ?? '';
+  if (sandbox !== '') {
+    const root = cleanFilePath(sandbox);
+    const inside = root === '/' ? path.startsWith('/') : path === root || path.startsWith(`${root}/`);
+    if (!inside) throw new FuncError(`'${goTrimSpace(given)}' is outside of sandbox`);
+  }
+  const dependency = sandbox === '' ? ({ kind: 'file', id: `file(${path})`, path } as const) : ({ kind: 'file', id: `file(${path}) sandbox ${cleanFilePath(sandbox)}`, path, sandbox: cleanFilePath(sandbox) } as const);
+  ctx.use(dependency);
+  if (ctx.store.file === undefined) throw new FuncError('reading local files is not available here');
+  const value = ctx.store.file(dependency);
+  if (value === undefined) {
+    if (ctx.missingSecret === 'error') throw new FuncError(`file(${path}): no such file`);
+    if (ctx.missingSecret === 'missing') ctx.markMissing(dependency);
+    return '';
+  }
+  if ('error' in value) throw new FuncError(value.error);
+  return value.content;
+}
+
+/** filepath.Clean on a Unix path. */
+function cleanFilePath(p: string): string {
+  if (p === '') return '.';
+  const rooted = p.startsWith('/');
+  const parts: string[] = [];
+  for (const part of p.split('/')) {
+    if (part === '' || part === '.') continue;
+    if (part === '..') {
+      if (parts.length > 0 && parts[parts.length - 1] !== '..') parts.pop();
+      else if (!rooted) parts.push('..');
+      continue;
+    }
+    parts.push(part);
+  }
+  const joined = parts.join('/');
+  if (rooted) return `/${joined}`;
+  return joined === '' ? '.' : joined;
 }
 
 // --- lists and maps ----------------------------------------------------------------------------
@@ -590,15 +639,20 @@ function writeToFile(args: Value[], ctx: FunctionContext): Value {
   const content = rest[rest.length - 1] as string;
   if (!/^[0-7]+$/.test(perms)) throw new FuncError(`writeToFile: strconv.ParseUint: parsing ${goQuote(perms)}: invalid syntax`);
   if (ctx.sideEffects === undefined) throw new FuncError('writeToFile: not available here');
-  ctx.sideEffects.writeToFile({
-    path,
-    user,
-    group,
-    perms,
-    content,
-    append: flags.includes('append'),
-    newline: flags.includes('newline'),
-  });
+  try {
+    ctx.sideEffects.writeToFile({
+      path,
+      user,
+      group,
+      perms,
+      content,
+      append: flags.includes('append'),
+      newline: flags.includes('newline'),
+    });
+  } catch (error) {
+    // consul-template returns the failure as writeToFile's error: an execution error of the template.
+    throw new FuncError(error instanceof Error ? error.message : String(error));
+  }
   return '';
 }
 
@@ -636,6 +690,7 @@ export function consulTemplateFunctions(): Map<string, Fn> {
   t.set('secret', fn([], SECRET_PTR, secretFn, S));
   t.set('secrets', fn([S], SLICE_STRING, secretsFn));
   t.set('pkiCert', fn([], ANY, pkiCertFn, S));
+  t.set('file', fn([S], S, fileFn));
   // environment
   t.set('env', fn([S], S, ([name], ctx) => ctx.env(text(name)) ?? ''));
   t.set(

@@ -35,7 +35,7 @@ import { SLICE_STRING, type Dyn, type Value, mapRecord, sliceItems, typeOf } fro
 type ListFn = (list: (Dyn | null)[], args: Value[]) => Value;
 
 /** A list function and its must- twin: the plain one panics (an error either way in a template). */
-function listPair(t: Map<string, SprigFn>, name: string, errorText: (kind: string) => string, result: typeof SLICE_ANY | typeof ANY | typeof T.bool, body: ListFn, extra: typeof ANY[] = [], variadic?: typeof ANY): void {
+function listPair(t: Map<string, SprigFn>, name: string, errorText: (kind: string) => string, result: typeof SLICE_ANY    , body: ListFn, extra: typeof ANY[] = [], variadic?: typeof ANY): void {
   const make = (): SprigFn =>
     fn([ANY, ...extra], result, (args) => body(requireList(anyOf(args[0]), errorText), args.slice(1)), variadic);
   t.set(name, make());
@@ -152,13 +152,13 @@ export function sprigCollectionFunctions(): Map<string, SprigFn> {
   // JSON
   t.set('fromJson', fn([S], ANY, ([s]) => {
     try {
-      return iface(unmarshalJson(text(s)) as Dyn | null);
+      return iface(unmarshalJson(text(s)));
     } catch (error) {
       if (error instanceof FuncError) return iface(null);
       throw error;
     }
   }));
-  t.set('mustFromJson', fn([S], ANY, ([s]) => iface(unmarshalJson(text(s)) as Dyn | null)));
+  t.set('mustFromJson', fn([S], ANY, ([s]) => iface(unmarshalJson(text(s)))));
   const toJson = (escapeHTML: boolean, indent?: string) => ([v]: Value[]): Value => {
     try {
       return marshalJson(anyOf(v), indent === undefined ? { escapeHTML } : { escapeHTML, indent });
@@ -220,7 +220,7 @@ export function sprigCollectionFunctions(): Map<string, SprigFn> {
   };
   t.set('has', fn([ANY, ANY], T.bool, hasFn));
   t.set('mustHas', fn([ANY, ANY], T.bool, hasFn));
-  const chunkFn = ([size, list]: Value[]): Value => chunk(Number(size as bigint), requireList(anyOf(list), (k) => `Cannot chunk type ${k}`));
+  const chunkFn = ([size, list]: Value[]): Value => chunk(Number(size), requireList(anyOf(list), (k) => `Cannot chunk type ${k}`));
   t.set('chunk', fn([T.int, ANY], SLICE_SLICE_ANY, chunkFn));
   t.set('mustChunk', fn([T.int, ANY], SLICE_SLICE_ANY, chunkFn));
   t.set('slice', fn([ANY], ANY, ([list, ...indices]) => sliceList(anyOf(list), indices), ANY));
@@ -249,12 +249,12 @@ export function sprigCollectionFunctions(): Map<string, SprigFn> {
     const r = mapRecord(m as Dyn);
     if (r === null) throw new FuncError('assignment to entry in nil map');
     put(r, text(k), anyOf(v));
-    return m as Dyn;
+    return m;
   }));
   t.set('unset', fn([MAP_ANY, S], MAP_ANY, ([m, k]) => {
     const r = mapRecord(m as Dyn);
-    if (r !== null && has(r, text(k))) delete r[text(k)];
-    return m as Dyn;
+    if (r !== null && has(r, text(k))) Reflect.deleteProperty(r, text(k));
+    return m;
   }));
   t.set('hasKey', fn([MAP_ANY, S], T.bool, ([m, k]) => has(record(m), text(k))));
   t.set('pluck', fn([S], SLICE_ANY, ([k, ...dicts]) => dicts.map(record).filter((d) => has(d, text(k))).map((d) => slot(d[text(k)])), MAP_ANY));
@@ -278,7 +278,7 @@ export function sprigCollectionFunctions(): Map<string, SprigFn> {
     // pointer to the map variable), so a nil dst gets a fresh map, as in Go.
     const target = mapRecord(dst as Dyn) ?? {};
     for (const src of srcs) mergeInto(target, record(src), overwrite);
-    return iface(mapRecord(dst as Dyn) === null ? target : (dst as Dyn));
+    return iface(mapRecord(dst as Dyn) === null ? target : (dst));
   };
   t.set('merge', fn([MAP_ANY], ANY, merge(false), MAP_ANY));
   t.set('mustMerge', fn([MAP_ANY], ANY, merge(false), MAP_ANY));

@@ -23,7 +23,7 @@ function bcryptHash(input: Buffer): string {
 function randomFrom(alphabet: string, count: number): string {
   if (count <= 0) return '';
   let out = '';
-  for (let i = 0; i < count; i += 1) out += alphabet[randomInt(alphabet.length)];
+  for (let i = 0; i < count; i += 1) out += alphabet.charAt(randomInt(alphabet.length));
   return out;
 }
 
@@ -76,7 +76,7 @@ function derivePassword(counter: bigint, type: string, password: Buffer, user: B
   let out = '';
   for (let i = 0; i < template.length; i += 1) {
     const chars = TEMPLATE_CHARACTERS[template[i] as string] as string;
-    out += chars[(seed[i + 1] as number) % chars.length];
+    out += chars.charAt((seed[i + 1] as number) % chars.length);
   }
   return out;
 }

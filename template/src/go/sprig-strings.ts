@@ -125,23 +125,17 @@ function oneRune(mapped: string, original: string): string {
   return [...mapped].length === 1 ? mapped : original;
 }
 
-/** goutils.SwapCase: upper/title → lower; a lower after whitespace (or first) → title; other lower → upper. */
+/**
+ * goutils.SwapCase: upper/title → lower; lower → upper (title case after whitespace, which is the
+ * upper case for every letter but the few digraphs).
+ */
 function swapCase(str: string): string {
-  let whitespace = true;
   let out = '';
   for (const ch of str) {
-    if (isUpper(ch) || isTitleCase(ch)) {
-      out += oneRune(ch.toLowerCase(), ch);
-      whitespace = false;
-    } else if (isLower(ch)) {
-      out += oneRune(ch.toUpperCase(), ch);
-      whitespace = false;
-    } else {
-      out += ch;
-      whitespace = isSpaceRune(ch);
-    }
+    if (isUpper(ch) || isTitleCase(ch)) out += oneRune(ch.toLowerCase(), ch);
+    else if (isLower(ch)) out += oneRune(ch.toUpperCase(), ch);
+    else out += ch;
   }
-  void whitespace;
   return out;
 }
 
@@ -212,7 +206,10 @@ function pascalCase(str: string): string {
   let out = '';
   let i = 0;
   // Leading connectors stay.
-  while (i < chars.length && isConnector(chars[i] as string)) out += chars[i++];
+  while (i < chars.length && isConnector(chars[i] as string)) {
+    out += chars[i] as string;
+    i += 1;
+  }
   let upperNext = true;
   for (; i < chars.length; i += 1) {
     const ch = chars[i] as string;
@@ -360,7 +357,7 @@ function base32Encode(bytes: Buffer): string {
     let bits = 0n;
     for (let k = 0; k < 5; k += 1) bits = (bits << 8n) | BigInt(chunk[k] ?? 0);
     const chars = [0, 2, 4, 5, 7, 8][chunk.length] as number;
-    for (let k = 0; k < 8; k += 1) out += k < chars ? BASE32[Number((bits >> BigInt(35 - 5 * k)) & 31n)] : '=';
+    for (let k = 0; k < 8; k += 1) out += k < chars ? BASE32.charAt(Number((bits >> BigInt(35 - 5 * k)) & 31n)) : '=';
   }
   return out;
 }
@@ -484,9 +481,9 @@ function findAll(r: RegExp, s: string, n: number): string[] | null {
   let prevEnd = -1;
   for (const m of s.matchAll(r)) {
     // Go skips an empty match right after the previous match.
-    if ((m[0] as string) === '' && m.index === prevEnd) continue;
-    out.push(m[0] as string);
-    prevEnd = (m.index as number) + (m[0] as string).length;
+    if ((m[0]) === '' && m.index === prevEnd) continue;
+    out.push(m[0]);
+    prevEnd = (m.index) + (m[0]).length;
     if (n > 0 && out.length >= n) break;
   }
   return out.length === 0 ? null : out;
@@ -515,8 +512,8 @@ function findAllIndex(r: RegExp, s: string, n: number): [number, number][] {
   const out: [number, number][] = [];
   let prevEnd = -1;
   for (const m of s.matchAll(r)) {
-    const start = m.index as number;
-    const stop = start + (m[0] as string).length;
+    const start = m.index;
+    const stop = start + (m[0]).length;
     if (start === stop && start === prevEnd) continue;
     out.push([start, stop]);
     prevEnd = stop;
@@ -634,7 +631,7 @@ function urlJoin(d: Record<string, unknown>): string {
 
 function splitMap(parts: string[]): Typed {
   const out: Record<string, string> = {};
-  parts.forEach((part, i) => put(out, `_${i}`, part));
+  parts.forEach((part, i) => { put(out, `_${i}`, part); });
   return new Typed(MAP_STRING, out);
 }
 
@@ -680,7 +677,7 @@ function indent(spaces: number, v: string): string {
   return pad + v.split('\n').join(`\n${pad}`);
 }
 
-const N = (v: Value): number => Number(v as bigint);
+const N = (v: Value): number => Number(v);
 
 export function sprigStringFunctions(): Map<string, SprigFn> {
   const t = new Map<string, SprigFn>();

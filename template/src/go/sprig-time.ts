@@ -105,7 +105,7 @@ export function durationString(d: bigint): string {
   let out: string;
   if (u < 1_000_000_000n) {
     const [unit, scale] = u < 1_000n ? ['ns', 1n] : u < 1_000_000n ? ['µs', 1_000n] : ['ms', 1_000_000n];
-    out = fraction(u, scale as bigint) + (unit as string);
+    out = fraction(u, scale) + (unit);
   } else {
     const h = u / 3_600_000_000_000n;
     const m = (u / 60_000_000_000n) % 60n;
@@ -274,8 +274,7 @@ export const ZERO_TIME = new Typed(TIME, { ns: -62135596800000000000n, zone: UTC
 // --- the functions -------------------------------------------------------------------------------
 
 /** The time a date argument stands for: time.Time, *time.Time, int/int64 seconds; else now. */
-function dateArg(v: Dyn | null, now: () => Date, allowInt32 = true): GoTime {
-  void allowInt32;
+function dateArg(v: Dyn | null, now: () => Date): GoTime {
   if (v !== null) {
     const type = typeOf(v);
     if (type === TIME) return (v as Typed).raw as GoTime;

@@ -66,7 +66,7 @@ export function iface(v: Dyn | null | undefined): Iface {
 
 /** A slot from a []interface{} or map[string]interface{} (null/undefined = nil). */
 export function slot(v: unknown): Dyn | null {
-  return v === undefined || v === null ? null : (v as Dyn);
+  return v === undefined || v === null ? null : (v);
 }
 
 export function kindName(v: Dyn | null): string {
