@@ -29,7 +29,7 @@ const SUBCOMMANDS: Readonly<Record<string, { summary: string; load: () => Promis
     load: () => Promise.resolve(printVersion),
   },
   template: {
-    summary: 'template --in FILE: render template cases offline (gotemplate-oracle protocol)',
+    summary: 'template render FILE.tpl [--secret PATH=FILE.json] [--env K=V]: render a template offline (like consul-template -dry); template --in FILE: oracle-protocol cases',
     load: async () => (await import('../template/src/index.js')).runTemplateCommand,
   },
 };

@@ -5,9 +5,11 @@ import { readFile } from 'node:fs/promises';
 import { encodeResult, encodeResults, parseCases, runCase } from './preview.js';
 import { GoTemplateEngine } from './go/engine.js';
 
-const USAGE = `Usage: vault-injector template --in FILE [--one]
+const USAGE = `Usage: vault-injector template render FILE.tpl [--secret PATH=FILE.json]... [--env K=V]...
+       vault-injector template --in FILE [--one]
 
-Renders template cases offline (no Vault) with the agent's Go-template engine.
+\`template render\` renders one template offline, like consul-template -dry (see template render --help).
+\`template --in\` renders template cases offline (no Vault) with the agent's Go-template engine.
   --in FILE   JSON array of cases {id, template, data, secrets, env, options}; "-" reads stdin
   --one       the input is a single case object; print a single result object
   --oracle-functions
@@ -52,6 +54,10 @@ async function readInput(path: string): Promise<string> {
 }
 
 export async function runTemplateCommand(args: readonly string[]): Promise<number> {
+  if (args[0] === 'render') {
+    const { runRenderCommand } = await import('./render-command.js');
+    return runRenderCommand(args.slice(1));
+  }
   const parsed = parseArgs(args);
   if (parsed === 'help') {
     process.stdout.write(USAGE);
