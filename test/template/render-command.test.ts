@@ -15,7 +15,7 @@ beforeAll(() => {
 beforeEach(() => {
   dir = mkdtempSync(join(tmpdir(), 'render-cmd-'));
 });
-afterEach(() => rmSync(dir, { recursive: true, force: true }));
+afterEach(() => { rmSync(dir, { recursive: true, force: true }); });
 
 function write(name: string, content: string): string {
   const path = join(dir, name);
