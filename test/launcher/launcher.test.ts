@@ -163,7 +163,9 @@ describe('vault-env-launcher', () => {
   });
 
   describe('restart on change: --record and --probe', () => {
-    const generation = (token: string): void => writeValue('.generation', token);
+    const generation = (token: string): void => {
+      writeValue('.generation', token);
+    };
 
     it('records the generation at start; the probe passes until the agent writes a new one', () => {
       const state = join(root, 'state');
