@@ -38,7 +38,7 @@ function applyPodPatchForTest(input: K8sPod, base64Patch: string): K8sPod {
 }
 
 function review(input: K8sPod): AdmissionRequest {
-  return { uid: 'u1', kind: { group: '', version: 'v1', kind: 'Pod' }, resource: { group: '', version: 'v1', resource: 'pods' }, operation: 'CREATE', namespace: 'ns', object: input } as AdmissionRequest;
+  return { uid: 'u1', kind: { group: '', version: 'v1', kind: 'Pod' }, resource: { group: '', version: 'v1', resource: 'pods' }, operation: 'CREATE', namespace: 'ns', object: input };
 }
 
 function admitted(input: K8sPod): { pod: K8sPod; warnings: readonly string[] } {
