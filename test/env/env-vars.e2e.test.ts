@@ -231,7 +231,7 @@ describe('agent-env-* end to end', () => {
     expect(distroless.output()).toContain('argv:/app/show-env|exit|0');
 
     expectNoValueInLogs();
-  });
+  }, 180_000);
 
   it('restart on change: a rotation touching two variables restarts the app once, with the new values', async () => {
     const pod = await admitPod('env-e2e-2', { [`${P}agent-env-restart-on-change`]: 'true', [`${P}agent-env-containers-DB_USER`]: 'api' });
@@ -278,7 +278,7 @@ describe('agent-env-* end to end', () => {
     expect(requests.filter((line) => line.includes('/vault/env/api'))).toHaveLength(1);
     expect(requests.filter((line) => line.includes('/vault/env/distroless'))).toHaveLength(1);
     expectNoValueInLogs(['pw-Rotated-2b8e41', 'orders-user-rotated-9c']);
-  });
+  }, 180_000);
 
   it('without restart on change a rotation is rendered but nothing asks for a restart', async () => {
     const pod = await admitPod('env-e2e-3');
@@ -299,5 +299,5 @@ describe('agent-env-* end to end', () => {
     expect(sidecar.output()).not.toContain('restart requested');
     expect(spawnSync('kill', ['-0', String(app.pid)]).status).toBe(0);
     expect(readFileSync(`/proc/${app.pid}/environ`, 'utf8')).toContain(`DB_PASSWORD=${VALUES.password}`);
-  });
+  }, 180_000);
 });
