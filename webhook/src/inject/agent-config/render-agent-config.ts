@@ -150,6 +150,9 @@ export function renderAgentConfig(spec: InjectionSpec, role: AgentRole): AgentCo
   if (spec.telemetry !== undefined) config.telemetry = { ...spec.telemetry };
   // Only for the ready-file probe: the default (files) keeps the document what Vault Agent reads.
   if (spec.nativeSidecar && role === 'sidecar' && spec.nativeSidecarProbe.kind === 'ready-file') config.ready_file = AGENT_READY_FILE;
+  if (role === 'sidecar' && spec.envVars?.restartOnChange === true && spec.envVars.containers.length > 0) {
+    config.env_restart = spec.envVars.containers.map((container) => ({ directory: envDirectory(container.name) }));
+  }
   return config;
 }
 
