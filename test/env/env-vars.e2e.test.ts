@@ -5,7 +5,7 @@
 // filesystem, one in a distroless-like root holding only the launcher and a static program. The
 // kubelet's part (liveness probe → restart) is played by the test.
 import { spawn, spawnSync } from 'node:child_process';
-import { chmodSync, chownSync, copyFileSync, existsSync, mkdirSync, readFileSync, statSync } from 'node:fs';
+import { chmodSync, copyFileSync, existsSync, mkdirSync, readFileSync, statSync } from 'node:fs';
 import { join } from 'node:path';
 import { Buffer } from 'node:buffer';
 import type { Operation } from 'fast-json-patch';
@@ -95,12 +95,14 @@ function agentConfig(pod: Pod, name: string): Record<string, unknown> {
   return JSON.parse(Buffer.from(encoded, 'base64').toString('utf8')) as Record<string, unknown>;
 }
 
-/** What vault-agent-init's `cp /bin/vault-env-launcher …` does, from the launcher the image build compiles. */
-function copyLauncherIntoPod(): void {
+/** vault-agent-init's first step, `/bin/vault-env-launcher --install /vault/env/vault-env-launcher`, as the agent's user. */
+function copyLauncherIntoPod(pod: Pod): void {
+  const init = pod.spec.initContainers?.find((c) => c.name === 'vault-agent-init');
+  expect(init?.args?.[0]).toMatch(/^\/bin\/vault-env-launcher --install \/vault\/env\/vault-env-launcher && /);
   const target = join(scenario.sandbox.envDir, 'vault-env-launcher');
-  copyFileSync(launcherBinary(), target);
-  chownSync(target, POD_UID, POD_GID);
-  chmodSync(target, 0o755);
+  const installed = spawnSync('setpriv', [`--reuid=${POD_UID}`, `--regid=${POD_GID}`, '--clear-groups', launcherBinary(), '--install', target], { encoding: 'utf8' });
+  expect(installed.stderr).toBe('');
+  expect(statSync(target).uid).toBe(POD_UID);
 }
 
 async function runInit(pod: Pod): Promise<string> {
@@ -202,7 +204,7 @@ describe('agent-env-* end to end', () => {
     const podText = JSON.stringify(pod);
     for (const value of Object.values(VALUES)) expect(podText).not.toContain(value);
 
-    copyLauncherIntoPod();
+    copyLauncherIntoPod(pod);
     await runInit(pod);
     const file = join(scenario.sandbox.envDir, 'api', 'DB_PASSWORD');
     expect(readFileSync(file, 'utf8')).toBe(VALUES.password);
@@ -235,7 +237,7 @@ describe('agent-env-* end to end', () => {
 
   it('restart on change: a rotation touching two variables restarts the app once, with the new values', async () => {
     const pod = await admitPod('env-e2e-2', { [`${P}agent-env-restart-on-change`]: 'true', [`${P}agent-env-containers-DB_USER`]: 'api' });
-    copyLauncherIntoPod();
+    copyLauncherIntoPod(pod);
     await runInit(pod);
     const sidecar = startAgentInPod({ sandbox: scenario.sandbox.container('sidecar'), config: agentConfig(pod, 'vault-agent') });
     scenario.agents.push(sidecar);
@@ -284,7 +286,7 @@ describe('agent-env-* end to end', () => {
     const pod = await admitPod('env-e2e-3');
     expect(pod.spec.containers.find((c) => c.name === 'api')?.livenessProbe).toBeUndefined();
     expect(agentConfig(pod, 'vault-agent')['env_restart']).toBeUndefined();
-    copyLauncherIntoPod();
+    copyLauncherIntoPod(pod);
     await runInit(pod);
     const sidecar = startAgentInPod({ sandbox: scenario.sandbox.container('sidecar'), config: agentConfig(pod, 'vault-agent') });
     scenario.agents.push(sidecar);

@@ -2,7 +2,7 @@
 // sets exactly the named variables from their files, execs the program as the same process with
 // argv untouched, and refuses unsafe input with a message naming the file and never the value.
 import { spawn, spawnSync } from 'node:child_process';
-import { chmodSync, chownSync, copyFileSync, existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, symlinkSync, writeFileSync } from 'node:fs';
+import { chmodSync, chownSync, copyFileSync, existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, statSync, symlinkSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { compileStatic, launcherBinary } from '../helpers/launcher-binary.js';
@@ -160,6 +160,15 @@ describe('vault-env-launcher', () => {
       expect(run([envDir, 'API_KEY']).stderr).toContain('usage:');
       expect(run([envDir, 'API_KEY', showEnv]).stderr).toContain(`invalid variable name "${showEnv}"`);
     });
+  });
+
+  it('--install copies itself through a temporary file and a rename, 0755 (the agent image has no cp)', () => {
+    const destination = join(envDir, 'vault-env-launcher');
+    expect(run(['--install', destination]).status).toBe(0);
+    expect(readFileSync(destination).equals(readFileSync(launcher))).toBe(true);
+    expect(statSync(destination).mode & 0o7777).toBe(0o755);
+    expect(existsSync(`${destination}.tmp~`)).toBe(false);
+    expect(run(['--install', 'relative']).stderr).toContain('relative: the destination must be an absolute path');
   });
 
   describe('restart on change: --record and --probe', () => {

@@ -21,9 +21,8 @@ export function envStateFile(container: string): string {
 }
 
 /**
- * Shell prefix for the agent container that runs before the app: copy the launcher into the
- * shared volume under a temporary name, then rename it, so a probe running the old copy never
- * sees a half-written file (and `cp` never hits ETXTBSY).
+ * Shell prefix for the agent container that runs before the app: the launcher installs a copy of
+ * itself into the shared volume (a temporary file, then a rename, so a probe running the old copy
+ * never sees a half-written file). The slim agent image has no cp or mv.
  */
-export const COPY_LAUNCHER_COMMAND =
-  `cp ${IMAGE_LAUNCHER_PATH} ${ENV_MOUNT_PATH}/.vault-env-launcher.tmp && mv -f ${ENV_MOUNT_PATH}/.vault-env-launcher.tmp ${LAUNCHER_PATH}`;
+export const COPY_LAUNCHER_COMMAND = `${IMAGE_LAUNCHER_PATH} --install ${LAUNCHER_PATH}`;

@@ -71,8 +71,8 @@ describe('agent-env-*', () => {
     expect(byName(result.spec?.containers, 'worker')?.command).toEqual(['/vault/env/vault-env-launcher', '/vault/env/worker', 'DB_PASSWORD', 'api_key', '--', 'worker']);
     expect(result.spec?.volumes).toContainEqual({ name: 'vault-env', emptyDir: { medium: 'Memory' } });
     const init = byName(result.spec?.initContainers, 'vault-agent-init');
-    expect(init?.args?.[0]).toMatch(/^cp \/bin\/vault-env-launcher \/vault\/env\/\.vault-env-launcher\.tmp && mv -f \/vault\/env\/\.vault-env-launcher\.tmp \/vault\/env\/vault-env-launcher && echo /);
-    expect(byName(result.spec?.containers, 'vault-agent')?.args?.[0]).not.toContain('cp ');
+    expect(init?.args?.[0]).toMatch(/^\/bin\/vault-env-launcher --install \/vault\/env\/vault-env-launcher && echo /);
+    expect(byName(result.spec?.containers, 'vault-agent')?.args?.[0]).not.toContain('--install');
     for (const agent of [init, byName(result.spec?.containers, 'vault-agent')]) {
       expect(agent?.volumeMounts).toContainEqual({ name: 'vault-env', mountPath: '/vault/env' });
       const templates = agentConfig(agent)['template'] as Record<string, unknown>[];
@@ -123,9 +123,9 @@ describe('agent-env-*', () => {
     const native = admitted(pod({ [`${P}agent-env-A`]: TEMPLATE, [`${P}agent-native-sidecar`]: 'true' })).pod;
     const agent = byName(native.spec?.initContainers, 'vault-agent');
     expect(agent?.restartPolicy).toBe('Always');
-    expect(agent?.args?.[0]).toMatch(/^cp \/bin\/vault-env-launcher /);
+    expect(agent?.args?.[0]).toMatch(/^\/bin\/vault-env-launcher --install /);
     const only = admitted(pod({ [`${P}agent-env-A`]: TEMPLATE, [`${P}agent-pre-populate-only`]: 'true' })).pod;
-    expect(byName(only.spec?.initContainers, 'vault-agent-init')?.args?.[0]).toMatch(/^cp /);
+    expect(byName(only.spec?.initContainers, 'vault-agent-init')?.args?.[0]).toMatch(/^\/bin\/vault-env-launcher --install /);
     expect(byName(only.spec?.containers, 'app')?.command?.[0]).toBe('/vault/env/vault-env-launcher');
   });
 
