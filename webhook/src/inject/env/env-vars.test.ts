@@ -5,8 +5,8 @@ import { admit } from '../admit.js';
 import { parseSettings } from '../../settings/parse-settings.js';
 import type { Settings } from '../../settings/settings.js';
 import type { K8sContainer, K8sPod } from '../pod.js';
-import type { AdmissionRequest } from '../../http/admission-review.js';
-import { ANNOTATION_FAMILIES, POD_ANNOTATIONS } from '../annotations/keys.js';
+import type { AdmissionRequest } from '../admission-review.js';
+import { ANNOTATION_FAMILIES, POD_ANNOTATIONS } from '../annotations/registry.js';
 import { unknownAnnotationWarnings } from '../annotations/unknown-annotations.js';
 import fastJsonPatch, { type Operation } from 'fast-json-patch';
 
@@ -156,7 +156,7 @@ describe('agent-env-*', () => {
 
   it('cannot clash with vault-k8s: no vault-k8s key or family is a prefix of agent-env-, nor the reverse', () => {
     const env = ANNOTATION_FAMILIES.env;
-    const theirs = [...Object.values(POD_ANNOTATIONS), ...Object.values(ANNOTATION_FAMILIES).filter((family) => family !== env)];
+    const theirs: string[] = [...Object.values<string>(POD_ANNOTATIONS), ...Object.values<string>(ANNOTATION_FAMILIES).filter((family) => family !== env)];
     for (const key of theirs) {
       expect([key, key.startsWith(env) || env.startsWith(key)]).toEqual([key, false]);
     }
