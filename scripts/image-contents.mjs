@@ -52,14 +52,29 @@ export function listFiles(root, dir = root) {
 export const AGENT_TREE_COPIES = [
   { from: 'build', source: '/src/dist/agent-bundle', local: 'dist/agent-bundle', target: '/rootfs/app/dist/agent-bundle' },
   { from: undefined, source: 'image/vault', local: 'image/vault', target: '/rootfs/bin/vault' },
+  // The launcher stage's output, compiled here with the same command (docs/env-vars.md).
+  { from: 'launcher', source: '/src/vault-env-launcher', local: undefined, target: '/rootfs/bin/vault-env-launcher' },
 ];
+
+/** Dockerfile.agent's launcher stage: `gcc -static …` then `strip`, into `path`. */
+function compileLauncher(path) {
+  const source = join(REPO_ROOT, 'image', 'launcher', 'vault-env-launcher.c');
+  const flags = ['-static', '-Os', '-std=c11', '-Wall', '-Wextra', '-Werror', '-D_FORTIFY_SOURCE=2'];
+  const result = spawnSync('gcc', [...flags, '-o', path, source], { encoding: 'utf8' });
+  if (result.error !== undefined || result.status !== 0) throw new Error(`gcc failed (apt-get install gcc libc6-dev): ${result.error?.message ?? result.stderr}`);
+  spawnSync('strip', [path]);
+}
 
 /** Builds the agent image's filesystem into `dir` as Dockerfile.agent does; returns `dir`. */
 export function buildAgentTree(dir, nodeBin = process.execPath) {
   if (!existsSync(join(REPO_ROOT, 'dist', 'agent-bundle', 'main.cjs'))) throw new Error('dist/agent-bundle is missing: run `npm run build` first');
   const result = spawnSync('sh', [join(REPO_ROOT, 'scripts', 'agent-rootfs.sh'), dir], { env: { ...process.env, NODE_BIN: nodeBin }, encoding: 'utf8' });
   if (result.status !== 0) throw new Error(`scripts/agent-rootfs.sh failed (${result.status}): ${result.stderr}`);
-  for (const copy of AGENT_TREE_COPIES) cpSync(join(REPO_ROOT, copy.local), join(dir, copy.target.replace(/^\/rootfs/, '')), { recursive: true });
+  for (const copy of AGENT_TREE_COPIES) {
+    const target = join(dir, copy.target.replace(/^\/rootfs/, ''));
+    if (copy.local === undefined) compileLauncher(target);
+    else cpSync(join(REPO_ROOT, copy.local), target, { recursive: true });
+  }
   return dir;
 }
 

@@ -22,6 +22,7 @@ import { methodConfigProblems } from './config/method-config.js';
 import { AgentConfigError } from './config/validate-agent-config.js';
 import type { PreparedTemplate } from './render/template-runner.js';
 import { TemplateRunner } from './render/template-runner.js';
+import { EnvRestartScheduler } from './render/env-restart.js';
 import { prepareTemplates } from './render/prepare-templates.js';
 import type { ShutdownHandle } from './supervisor/shutdown.js';
 import { removePidFile, writePidFile } from './supervisor/pid-file.js';
@@ -144,7 +145,12 @@ async function runPrepared(config: AgentConfig, deps: AgentDependencies, start: 
     random: deps.random,
     hooks: readyHooks(config, deps),
   });
-  const runner = start.templates.length === 0 ? undefined : createRunner({ config, start, deps, lifecycle });
+  // Restart requests for env-var directories (docs/env-vars.md): only a long-running agent (the sidecar) watches.
+  const envRestart =
+    config.envRestart.length === 0 || config.exitAfterAuth
+      ? undefined
+      : new EnvRestartScheduler({ configs: config.envRestart, log: log.child({ component: 'env-restart' }), now: deps.now, sleep: deps.sleep });
+  const runner = start.templates.length === 0 ? undefined : createRunner({ config, start, deps, lifecycle, envRestart });
   const authenticator = new Authenticator({
     client,
     method: start.authMethod,
@@ -178,6 +184,7 @@ async function runPrepared(config: AgentConfig, deps: AgentDependencies, start: 
 
   // Ordered shutdown: stop accepting proxy requests, let a render pass finish, stop auth, close sockets.
   await listeners?.close();
+  envRestart?.stop();
   await runner?.stop();
   await authDone;
   client.close();
@@ -203,7 +210,9 @@ interface Wiring {
   readonly lifecycle: AgentLifecycle;
 }
 
-function createRunner({ config, start, deps, lifecycle }: Wiring & { readonly start: PreparedStart }): TemplateRunner {
+function createRunner(
+  { config, start, deps, lifecycle, envRestart }: Wiring & { readonly start: PreparedStart; readonly envRestart: EnvRestartScheduler | undefined },
+): TemplateRunner {
   const { autoAuth } = start;
   return new TemplateRunner({
     templates: start.templates,
@@ -223,6 +232,7 @@ function createRunner({ config, start, deps, lifecycle }: Wiring & { readonly st
     onAllRendered: () => { lifecycle.allRendered(); },
     onFailure: (error) => { lifecycle.runnerFailed(error); },
     onInvalidToken: (token) => { lifecycle.tokenRejected(token); },
+    ...(envRestart === undefined ? {} : { onReplaced: (destination: string) => { envRestart.noteReplaced(destination); } }),
   });
 }
 

@@ -88,6 +88,18 @@ export interface AgentConfigDocument {
    * file, atomically, once every template and token sink has been written for the first time.
    */
   ready_file?: string;
+  /**
+   * vault-injector extension (sidecar, agent-env-restart-on-change; docs/env-vars.md): when a
+   * rendered file directly in `directory` is replaced, write a new DIR/.generation token after
+   * `debounce` of quiet and at most once per `min_interval` (Go durations; defaults 5s and 30s).
+   */
+  env_restart?: AgentConfigDocumentEnvRestart[];
+}
+
+export interface AgentConfigDocumentEnvRestart {
+  directory: string;
+  debounce?: string;
+  min_interval?: string;
 }
 
 /**

@@ -3,6 +3,7 @@
 // every COPY source exists and the build copies everything tsconfig.build.json compiles.
 import { existsSync, readFileSync, statSync } from 'node:fs';
 
+import { LAUNCHER_CFLAGS } from '../helpers/launcher-binary.js';
 import { flagOf, instructionsOf, parseDockerfile, REPO_ROOT, wordsOf, type ParsedDockerfile, type Stage } from './parse-dockerfile.js';
 
 const DOCKERFILES = ['Dockerfile.webhook', 'Dockerfile.agent'] as const;
@@ -144,6 +145,7 @@ describe('Dockerfile.agent (container contract, vault-agent-spec §0.1)', () => 
   test('slim: build, the rootfs tree (scripts/agent-rootfs.sh), then FROM scratch with only that tree', () => {
     expect(parsed.stages.map((stage) => [stage.name, stage.image])).toEqual([
       ['build', expect.stringMatching(new RegExp(String.raw`^node:${LTS_MAJOR}\.`))],
+      ['launcher', expect.stringMatching(new RegExp(String.raw`^node:${LTS_MAJOR}\.`))],
       ['rootfs', expect.stringMatching(new RegExp(String.raw`^node:${LTS_MAJOR}\.`))],
       [undefined, 'scratch'],
     ]);
@@ -184,6 +186,16 @@ describe('Dockerfile.agent (container contract, vault-agent-spec §0.1)', () => 
   test('the build fails unless the agent bundle the shim runs and its code cache are there', () => {
     expect(runs).toContain('test -f /app/dist/agent-bundle/main.cjs -a -f /app/dist/agent-bundle/agent.cjs.cache');
     expect(readFileSync(`${REPO_ROOT}/image/vault`, 'utf8')).toContain('/app/dist/agent-bundle/main.cjs');
+  });
+
+  test('the env-var launcher is compiled statically with the tests\' flags and installed at /bin/vault-env-launcher', () => {
+    const build = runLines(stageNamed(parsed, 'launcher')).join('\n');
+    expect(build).toContain('apt-get install --yes --no-install-recommends gcc libc6-dev');
+    expect(build).toContain(`gcc ${LAUNCHER_CFLAGS.join(' ')} -o /src/vault-env-launcher /src/vault-env-launcher.c`);
+    const copy = instructionsOf(stageNamed(parsed, 'rootfs'), 'COPY').find((c) => flagOf(c, 'from') === 'launcher')!;
+    expect(wordsOf(copy)).toEqual(['/src/vault-env-launcher', '/rootfs/bin/vault-env-launcher']);
+    expect(flagOf(copy, 'chmod')).toBe('0755');
+    expect(runs).toContain('test -x /bin/vault-env-launcher');
   });
 
   test('entrypoint is the vault shim', () => {

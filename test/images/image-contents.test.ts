@@ -25,11 +25,11 @@ function run(args: readonly string[]): string {
 const contents = JSON.parse(run(['--json', '--list'])) as Contents;
 
 describe('agent image (Dockerfile.agent)', () => {
-  test('holds Node, the agent bundle, the vault shim and sh, base64, cat, sleep, touch with their libraries: nothing else', () => {
+  test('holds Node, the agent bundle, the vault shim, the env-var launcher and sh, base64, cat, sleep, touch with their libraries: nothing else', () => {
     const files = contents.agent.files.filter((file) => !file.endsWith('/'));
     const outsideLibraries = files.filter((file) => !/^(lib|lib64)\//.test(file));
     expect(outsideLibraries.filter((file) => !file.startsWith('app/dist/agent-bundle/'))).toEqual([
-      'bin/base64', 'bin/cat', 'bin/sh', 'bin/sleep', 'bin/touch', 'bin/vault', 'etc/group', 'etc/passwd', 'usr/local/bin/node',
+      'bin/base64', 'bin/cat', 'bin/sh', 'bin/sleep', 'bin/touch', 'bin/vault', 'bin/vault-env-launcher', 'etc/group', 'etc/passwd', 'usr/local/bin/node',
     ]);
     expect(files.filter((file) => file.startsWith('app/'))).toEqual(expect.arrayContaining([
       'app/dist/agent-bundle/main.cjs', 'app/dist/agent-bundle/agent.cjs', 'app/dist/agent-bundle/agent.cjs.cache', 'app/dist/agent-bundle/VERSION',
@@ -58,11 +58,13 @@ describe('agent image (Dockerfile.agent)', () => {
       { from: undefined, words: ['scripts/agent-rootfs.sh', '/agent-rootfs.sh'] },
       { from: 'build', words: ['/src/dist/agent-bundle', '/rootfs/app/dist/agent-bundle'] },
       { from: undefined, words: ['image/vault', '/rootfs/bin/vault'] },
+      { from: 'launcher', words: ['/src/vault-env-launcher', '/rootfs/bin/vault-env-launcher'] },
     ]);
     expect(instructionsOf(rootfs, 'RUN').map((r) => r.getArgumentsContent())).toEqual(['NODE_BIN=/usr/local/bin/node sh /agent-rootfs.sh /rootfs']);
     const script = readFileSync(`${REPO_ROOT}/scripts/image-contents.mjs`, 'utf8');
     expect(script).toContain("{ from: 'build', source: '/src/dist/agent-bundle', local: 'dist/agent-bundle', target: '/rootfs/app/dist/agent-bundle' }");
     expect(script).toContain("{ from: undefined, source: 'image/vault', local: 'image/vault', target: '/rootfs/bin/vault' }");
+    expect(script).toContain("{ from: 'launcher', source: '/src/vault-env-launcher', local: undefined, target: '/rootfs/bin/vault-env-launcher' }");
   });
 });
 

@@ -106,6 +106,18 @@ export interface PersistConfig {
   readonly serviceAccountTokenFile: string | undefined;
 }
 
+/**
+ * `env_restart` (vault-injector extension, docs/env-vars.md): when a rendered file directly in
+ * `directory` is replaced by different content, write a new token to `directory/.generation` once
+ * changes have been quiet for `debounceMs`, and no sooner than `minIntervalMs` after the last one.
+ * The launcher's liveness probe compares it with the token its container started with.
+ */
+export interface EnvRestartConfig {
+  readonly directory: string;
+  readonly debounceMs: number;
+  readonly minIntervalMs: number;
+}
+
 /** `use_auto_auth_token`: false, true, or "force" (replace any token the client sent). */
 export type UseAutoAuthToken = false | true | 'force';
 
@@ -120,6 +132,8 @@ export interface AgentConfig {
   readonly useAutoAuthToken: UseAutoAuthToken;
   readonly cacheEnabled: boolean;
   readonly persist: PersistConfig | undefined;
+  /** vault-injector extension: restart requests for env-var directories (sidecar only). */
+  readonly envRestart: readonly EnvRestartConfig[];
   readonly logLevel: string | undefined;
   readonly logFormat: string | undefined;
   /**
@@ -142,4 +156,6 @@ export const DEFAULTS = {
   numRetries: 12,
   listenerAddress: '127.0.0.1:8200',
   serviceAccountTokenFile: '/var/run/secrets/kubernetes.io/serviceaccount/token',
+  envRestartDebounceMs: 5_000,
+  envRestartMinIntervalMs: 30_000,
 } as const;

@@ -40,6 +40,18 @@ describe('validateAgentConfig', () => {
     expect(() => validateAgentConfig({ ...injectorInit, ready_file: 'ready' })).toThrow('ready_file: must be an absolute path, got "ready"');
   });
 
+  it('reads env_restart (vault-injector extension) with its defaults, and rejects a relative directory or unknown key', () => {
+    const config = validateAgentConfig({ ...injectorInit, env_restart: [{ directory: '/vault/env/app/' }, { directory: '/vault/env/w', debounce: '1s', min_interval: '2m' }] });
+    expect(config.envRestart).toEqual([
+      { directory: '/vault/env/app', debounceMs: 5_000, minIntervalMs: 30_000 },
+      { directory: '/vault/env/w', debounceMs: 1_000, minIntervalMs: 120_000 },
+    ]);
+    expect(validateAgentConfig(injectorInit).envRestart).toEqual([]);
+    expect(() => validateAgentConfig({ ...injectorInit, env_restart: [{ directory: 'env', delay: '1s' }] })).toThrow(
+      /env_restart\[0\]\.delay: unknown key[\s\S]*env_restart\[0\]\.directory: must be an absolute path/,
+    );
+  });
+
   it('defaults the mount path to auth/<type> and trims a trailing slash', () => {
     const base = { ...injectorInit, auto_auth: { ...injectorInit.auto_auth, method: { type: 'kubernetes', config: { role: 'r' } } } };
     expect(validateAgentConfig(base).autoAuth?.method.mountPath).toBe('auth/kubernetes');

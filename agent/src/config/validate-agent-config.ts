@@ -5,6 +5,7 @@ import type {
   AgentConfig,
   AuthMethodConfig,
   AutoAuthConfig,
+  EnvRestartConfig,
   FileSinkConfig,
   ListenerConfig,
   PersistConfig,
@@ -46,7 +47,7 @@ type Document = AgentConfigDocument;
 const RENDERED = {
   topLevel: keysOf<Document>()([
     'auto_auth', 'exit_after_auth', 'pid_file', 'vault', 'template', 'listener', 'cache', 'template_config',
-    'disable_idle_connections', 'disable_keep_alives', 'telemetry', 'ready_file',
+    'disable_idle_connections', 'disable_keep_alives', 'telemetry', 'ready_file', 'env_restart',
   ]),
   autoAuth: keysOf<Document['auto_auth']>()(['method', 'sink']),
   method: keysOf<AgentConfigDocumentMethod>()(['type', 'mount_path', 'min_backoff', 'max_backoff', 'namespace', 'config', 'exit_on_err']),
@@ -64,6 +65,7 @@ const RENDERED = {
   persist: keysOf<NonNullable<AgentConfigDocumentCache['persist']>>()(['type', 'path', 'exit_on_err']),
 } as const;
 
+const ENV_RESTART_KEYS = new Set(keysOf<NonNullable<Document['env_restart']>[number]>()(['directory', 'debounce', 'min_interval']));
 const TOP_LEVEL_KEYS = new Set([
   ...RENDERED.topLevel, 'api_proxy', 'log_level', 'log_format', 'log_file', 'log_rotate_bytes', 'log_rotate_duration',
   'log_rotate_max_files', 'disable_mlock', 'env_template', 'exec',
@@ -146,6 +148,7 @@ export function validateAgentConfig(raw: unknown): AgentConfig {
     useAutoAuthToken,
     cacheEnabled: cache !== undefined,
     persist,
+    envRestart: blockList(raw.env_restart, 'env_restart', issues).map((block, index) => readEnvRestart(block, `env_restart[${index}]`, issues)),
     logLevel: field(raw, 'log_level', decodeString, 'config', issues),
     logFormat: field(raw, 'log_format', decodeString, 'config', issues),
     readyFile: readReadyFile(raw, issues),
@@ -406,6 +409,19 @@ function readPersist(value: unknown, issues: IssueList): PersistConfig | undefin
     keepAfterImport: field(block, 'keep_after_import', decodeBool, path, issues) ?? false,
     exitOnError: field(block, 'exit_on_err', decodeBool, path, issues) ?? false,
     serviceAccountTokenFile: emptyToUndefined(field(block, 'service_account_token_file', decodeString, path, issues)),
+  };
+}
+
+function readEnvRestart(block: RawObject, path: string, issues: IssueList): EnvRestartConfig {
+  checkKeys(block, ENV_RESTART_KEYS, path, issues);
+  const directory = (field(block, 'directory', decodeString, path, issues) ?? '').replace(/\/+$/, '');
+  if (!directory.startsWith('/')) issues.add(`${path}.directory`, 'must be an absolute path');
+  const debounceMs = field(block, 'debounce', decodeDurationMs, path, issues);
+  const minIntervalMs = field(block, 'min_interval', decodeDurationMs, path, issues);
+  return {
+    directory,
+    debounceMs: debounceMs ?? DEFAULTS.envRestartDebounceMs,
+    minIntervalMs: minIntervalMs ?? DEFAULTS.envRestartMinIntervalMs,
   };
 }
 

@@ -12,7 +12,7 @@ import type { SecretRecord } from './dependency-tracker.js';
 import { DependencyTracker } from './dependency-tracker.js';
 import { SecretFetcher } from './secret-fetcher.js';
 import { describeCommand, runTemplateCommand } from './run-command.js';
-import { writeRenderedFile } from './write-rendered-file.js';
+import { writeRenderedFileOutcome } from './write-rendered-file.js';
 import { fileSideEffects, sandboxedSideEffects } from './write-to-file.js';
 import { safeText, secretRegistry } from '../log/redaction.js';
 
@@ -37,6 +37,8 @@ export interface TemplateRunnerOptions {
   /** A template, fetch or command failed for good; the runner has stopped itself. */
   readonly onFailure: (error: Error) => void;
   readonly onInvalidToken: (token: string) => void;
+  /** A file that existed was replaced by different content (not called for a first write). */
+  readonly onReplaced?: (destination: string) => void;
 }
 
 export class TemplateRunner {
@@ -176,7 +178,9 @@ export class TemplateRunner {
       }
       let changed: boolean;
       try {
-        changed = await writeRenderedFile(template.config, result.output);
+        const outcome = await writeRenderedFileOutcome(template.config, result.output);
+        changed = outcome !== 'unchanged';
+        if (outcome === 'replaced' && generation === this.#generation) this.#options.onReplaced?.(template.config.destination);
       } catch (error) {
         this.#failRedacted(generation, `writing ${template.config.destination}`, error);
         return;

@@ -13,8 +13,15 @@ import type { TemplateConfig } from '../config/agent-config.js';
 import { writeFileAtomic } from '../sink/atomic-file.js';
 import { assertNoLinkedParents } from '../fs/no-follow.js';
 
+/** What a write did: nothing, a new file, or different content over an existing one. */
+export type WriteOutcome = 'unchanged' | 'created' | 'replaced';
+
 /** Returns true when the file changed on disk. */
 export async function writeRenderedFile(template: TemplateConfig, content: string): Promise<boolean> {
+  return (await writeRenderedFileOutcome(template, content)) !== 'unchanged';
+}
+
+export async function writeRenderedFileOutcome(template: TemplateConfig, content: string): Promise<WriteOutcome> {
   const destination = template.destination;
   const bytes = Buffer.from(content);
   await assertNoLinkedParents(destination);
@@ -22,7 +29,7 @@ export async function writeRenderedFile(template: TemplateConfig, content: strin
   try {
     if (existing !== undefined && (await sameContent(existing.handle, existing.stats, bytes))) {
       if (template.perms !== undefined && (existing.stats.mode & 0o7777) !== template.perms) await existing.handle.chmod(template.perms);
-      return false;
+      return 'unchanged';
     }
   } finally {
     await existing?.handle.close();
@@ -36,7 +43,7 @@ export async function writeRenderedFile(template: TemplateConfig, content: strin
   const mode = template.perms ?? (existingStats === undefined ? 0o644 : existingStats.mode & 0o7777);
   if (template.backup && existingStats !== undefined) await rotateBackup(destination);
   await writeFileAtomic(destination, bytes, { mode, ...ownerOf(existingStats) });
-  return true;
+  return existing === undefined ? 'created' : 'replaced';
 }
 
 /**

@@ -36,6 +36,9 @@ export interface PodSandbox {
   readonly customDir: string;
   /** Host directory (on tmpfs) mounted at /vault/agent-cache in every container of the pod. */
   readonly agentCacheDir: string;
+  /** Host directories behind /vault/env and /vault/env-state (agent-env-*, docs/env-vars.md). */
+  readonly envDir: string;
+  readonly envStateDir: string;
   writeServiceAccountToken(jwt: string): void;
   /**
    * Another container of the same pod: the same shared volumes, its own /home/vault (the injector
@@ -65,6 +68,8 @@ export function createPodSandbox(): PodSandbox {
       serviceAccountDir: join(root, 'serviceaccount'),
       customDir: join(root, 'custom'),
       agentCacheDir: cacheRoot,
+      envDir: join(root, 'env'),
+      envStateDir: join(root, 'env-state'),
       writeServiceAccountToken(jwt: string) {
         const file = join(sandbox.serviceAccountDir, 'token');
         writeFileSync(file, jwt, { mode: 0o644 });
@@ -82,6 +87,9 @@ export function createPodSandbox(): PodSandbox {
   make('secrets', 0o1777);
   make('serviceaccount', 0o755);
   make('custom', 0o755);
+  // emptyDir volumes are world-writable.
+  make('env', 0o777);
+  make('env-state', 0o777);
   return withHome(make('home', 0o700));
 }
 
@@ -125,6 +133,7 @@ export function namespaceScript(sandbox: PodSandbox, command: readonly string[])
     'mkdir -p /vault/custom 2>/dev/null || true',
     `mount --bind ${shellQuote(sandbox.customDir)} /vault/custom 2>/dev/null || true`,
     `mount --bind ${shellQuote(sandbox.agentCacheDir)} ${POD_PATHS.agentCache}`,
+    `mount --bind ${shellQuote(sandbox.envDir)} /vault/env`,
     `cd ${POD_PATHS.home}`,
     `exec setpriv --reuid=${POD_UID} --regid=${POD_GID} --clear-groups ${command.map(shellQuote).join(' ')}`,
   ].join('\n');
@@ -135,6 +144,8 @@ export function ensureHostMountPoints(): void {
   mkdirSync('/vault/secrets', { recursive: true });
   mkdirSync('/vault/custom', { recursive: true });
   mkdirSync(POD_PATHS.agentCache, { recursive: true });
+  mkdirSync('/vault/env', { recursive: true });
+  mkdirSync('/vault/env-state', { recursive: true });
 }
 
 export function startAgentInPod(options: StartAgentOptions): AgentProcess {

@@ -11,7 +11,7 @@ import { shouldInject } from './decide.js';
 import { formatIssues } from './issues.js';
 import { decodePod } from './pod.js';
 import { unknownAnnotationWarnings } from './annotations/unknown-annotations.js';
-import { templateSyntaxWarnings } from './template-check.js';
+import { envTemplateSyntaxWarnings, templateSyntaxWarnings } from './template-check.js';
 
 /**
  * Largest JSON Patch (base64, as sent) one reply may carry. Each agent container is capped at
@@ -53,7 +53,7 @@ export function admit(request: AdmissionRequest, settings: Settings): AdmissionO
   const unknown = unknownAnnotationWarnings(Object.keys(pod.metadata?.annotations ?? {}));
 
   const parsed = parseInjectionSpec(pod, namespace, settings);
-  const notices = [...unknown, ...templateSyntaxWarnings(parsed.spec.secrets)];
+  const notices = [...unknown, ...templateSyntaxWarnings(parsed.spec.secrets), ...envTemplateSyntaxWarnings(parsed.spec.envVars?.variables ?? [])];
   // Planned even when parsing found problems, so patch-stage problems are reported too.
   const planned = planInjection(pod, parsed.spec);
   const issues = planned.ok ? parsed.issues : [...parsed.issues, ...planned.issues];

@@ -104,6 +104,34 @@ export interface AgentEnvSpec {
   readonly vaultCACertBytes: string;
 }
 
+/** One agent-env-NAME annotation (vault-injector extension, docs/env-vars.md). */
+export interface EnvVarSpec {
+  readonly name: string;
+  /** Go template whose output is the value. */
+  readonly template: string;
+  /** App containers that get it (agent-env-containers-NAME, else agent-inject-containers). */
+  readonly containers: readonly string[];
+}
+
+/** An app container started through the launcher. */
+export interface EnvContainerSpec {
+  readonly name: string;
+  /** Index in spec.containers. */
+  readonly index: number;
+  /** Its variables, in annotation order. */
+  readonly names: readonly string[];
+  /** What the launcher execs: the container's command, or agent-env-command-NAME. */
+  readonly command: readonly string[];
+}
+
+export interface EnvVarsSpec {
+  readonly variables: readonly EnvVarSpec[];
+  /** Wrapped app containers in pod order (containers with at least one variable). */
+  readonly containers: readonly EnvContainerSpec[];
+  /** agent-env-restart-on-change: the sidecar requests a restart when a container's values change. */
+  readonly restartOnChange: boolean;
+}
+
 export interface InjectionSpec {
   readonly image: string;
   /** agent-pre-populate: add vault-agent-init. */
@@ -152,4 +180,6 @@ export interface InjectionSpec {
   readonly shareProcessNamespace: boolean | undefined;
   readonly sidecarJsonPatch: readonly Operation[];
   readonly initJsonPatch: readonly Operation[];
+  /** agent-env-* (our extension); undefined when the pod has none. */
+  readonly envVars: EnvVarsSpec | undefined;
 }

@@ -4,7 +4,7 @@
 // (a denial would break compatibility) but the user sees the problem at `kubectl apply`.
 import { GoTemplateEngine, TemplateError } from '../../../template/src/index.js';
 import { ANNOTATION_FAMILIES, annotationKey } from './annotations/registry.js';
-import type { SecretSpec } from './spec.js';
+import type { EnvVarSpec, SecretSpec } from './spec.js';
 
 let engine: GoTemplateEngine | undefined;
 
@@ -21,6 +21,22 @@ export function templateSyntaxWarnings(secrets: readonly SecretSpec[]): string[]
       const family = secret.usesDefaultTemplate ? ANNOTATION_FAMILIES.secret : ANNOTATION_FAMILIES.template;
       const source = secret.usesDefaultTemplate ? 'the default template built from' : 'the template in';
       warnings.push(`${source} ${annotationKey(`${family}${secret.rawName}`)} does not parse, the agent will fail to render it: ${error.message}`);
+    }
+  }
+  return warnings;
+}
+
+/** The same check for agent-env-NAME templates (our extension; always Go, default delimiters). */
+export function envTemplateSyntaxWarnings(variables: readonly EnvVarSpec[]): string[] {
+  const warnings: string[] = [];
+  for (const variable of variables) {
+    engine ??= new GoTemplateEngine();
+    try {
+      engine.compile(variable.template, { leftDelimiter: '{{', rightDelimiter: '}}' });
+    } catch (error) {
+      if (!(error instanceof TemplateError)) throw error;
+      const key = annotationKey(`${ANNOTATION_FAMILIES.env}${variable.name}`);
+      warnings.push(`the template in ${key} does not parse, the agent will fail to render it: ${error.message}`);
     }
   }
   return warnings;

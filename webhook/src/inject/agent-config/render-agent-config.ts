@@ -10,6 +10,7 @@ import type {
 } from '../../../../common/src/agent-config-document.js';
 import { AGENT_CACHE_PATH, usesPersistentCache } from '../persistent-cache.js';
 import type { InjectionSpec, SecretSpec } from '../spec.js';
+import { ENV_FILE_PERMS, envDirectory } from '../env/env-paths.js';
 
 export type AgentRole = 'init' | 'sidecar';
 
@@ -40,6 +41,26 @@ function renderTemplate(secret: SecretSpec): AgentConfigDocumentTemplate {
   setIfPresent(template, 'error_on_missing_key', secret.errorOnMissingKey ? true : undefined);
   if (secret.engine === 'handlebars') template.engine = 'handlebars';
   return template;
+}
+
+/**
+ * One template per variable per wrapped container (docs/env-vars.md): the file's bytes are the
+ * value, 0440, and a missing key fails the render rather than starting the app with "<no value>".
+ */
+function envTemplates(spec: InjectionSpec): AgentConfigDocumentTemplate[] {
+  const env = spec.envVars;
+  if (env === undefined) return [];
+  const byName = new Map(env.variables.map((variable) => [variable.name, variable.template]));
+  return env.containers.flatMap((container) =>
+    container.names.map((name) => ({
+      destination: posix.join(envDirectory(container.name), name),
+      contents: byName.get(name) ?? '',
+      left_delimiter: '{{',
+      right_delimiter: '}}',
+      perms: ENV_FILE_PERMS,
+      error_on_missing_key: true,
+    })),
+  );
 }
 
 function renderAutoAuth(spec: InjectionSpec): AgentConfigDocument['auto_auth'] {
@@ -119,7 +140,8 @@ export function renderAgentConfig(spec: InjectionSpec, role: AgentRole): AgentCo
     pid_file: AGENT_PID_FILE,
     vault: renderVault(spec),
   } as AgentConfigDocument;
-  if (spec.secrets.length > 0) config.template = spec.secrets.map(renderTemplate);
+  const templates = [...spec.secrets.map(renderTemplate), ...envTemplates(spec)];
+  if (templates.length > 0) config.template = templates;
   if (listener !== undefined) config.listener = listener;
   if (cache !== undefined) config.cache = cache;
   config.template_config = renderTemplateConfig(spec);
@@ -128,6 +150,9 @@ export function renderAgentConfig(spec: InjectionSpec, role: AgentRole): AgentCo
   if (spec.telemetry !== undefined) config.telemetry = { ...spec.telemetry };
   // Only for the ready-file probe: the default (files) keeps the document what Vault Agent reads.
   if (spec.nativeSidecar && role === 'sidecar' && spec.nativeSidecarProbe.kind === 'ready-file') config.ready_file = AGENT_READY_FILE;
+  if (role === 'sidecar' && spec.envVars?.restartOnChange === true && spec.envVars.containers.length > 0) {
+    config.env_restart = spec.envVars.containers.map((container) => ({ directory: envDirectory(container.name) }));
+  }
   return config;
 }
 

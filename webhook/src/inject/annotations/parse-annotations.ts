@@ -16,6 +16,7 @@ import type { PodAnnotationId } from './registry.js';
 import { secretPathIssues } from './secret-paths.js';
 import { customVolumePaths, parseSecrets, type DefaultTemplateKind } from './secret-families.js';
 import { parseTelemetry } from './telemetry.js';
+import { parseEnvVars, validateEnvVars } from '../env/parse-env.js';
 import { awsIrsa, copiedVolumeMounts } from './pod-derived.js';
 import { PROBE_KINDS, parseProbeCount, parseProbeKind, type NativeSidecarProbe } from '../native-sidecar-probe.js';
 
@@ -192,6 +193,7 @@ function validate(context: ParseContext, spec: InjectionSpec, serviceAccountFoun
     fail('no service account token volume name, mount path or token path found');
   }
   if (spec.image === '') fail('no Vault image found', A.image);
+  if (spec.envVars !== undefined) validateEnvVars(spec.envVars, spec, context.pod, issues);
   if (spec.configMap !== '') return;
   if (spec.autoAuth.type === '') fail('no Vault Auth Type found', A.authType);
   if (spec.autoAuth.type === SYSTEM_AUTH_TYPE && spec.autoAuth.config['role'] === undefined) fail('no Vault role found', A.role);
@@ -238,6 +240,9 @@ function buildSpec(context: ParseContext): { spec: InjectionSpec; serviceAccount
   const leaseRenewalThreshold = reader.float64(A.templateLeaseRenewalThreshold, Number(fallback(context, 'templateLeaseRenewalThreshold')));
   const enableQuit = flag(context, 'enableQuit');
 
+  const injectContainers = reader.string(A.injectContainers, (pod.spec?.containers ?? []).map((container) => container.name).join(',')).split(',');
+  const envVars = parseEnvVars({ reader, pod, issues, injectContainers });
+
   const spec: InjectionSpec = {
     image: text(context, 'image'),
     injectInitContainer,
@@ -245,7 +250,7 @@ function buildSpec(context: ParseContext): { spec: InjectionSpec; serviceAccount
     nativeSidecar,
     nativeSidecarProbe,
     initFirst,
-    injectContainers: reader.string(A.injectContainers, (pod.spec?.containers ?? []).map((container) => container.name).join(',')).split(','),
+    injectContainers,
     configMap: text(context, 'configMap'),
     extraSecret: text(context, 'extraSecret'),
     tlsSecret: text(context, 'tlsSecret'),
@@ -297,6 +302,7 @@ function buildSpec(context: ParseContext): { spec: InjectionSpec; serviceAccount
     shareProcessNamespace,
     sidecarJsonPatch,
     initJsonPatch,
+    envVars,
   };
   const withIrsa: InjectionSpec = spec.autoAuth.type === 'aws' ? { ...spec, awsIrsa: awsIrsa(pod, spec.autoAuth.config['region']) } : spec;
   return { spec: withIrsa, serviceAccountFound: sa.volumeName !== '' || sa.mountPath !== '' };

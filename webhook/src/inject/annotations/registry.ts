@@ -158,6 +158,14 @@ export const ANNOTATION_FAMILY_TABLE = {
   errorOnMissingKey: { prefix: 'error-on-missing-key-', placeholder: 'NAME', default: value('false'), description: '`error_on_missing_key` for this template.' },
   authConfig: { prefix: 'auth-config-', placeholder: 'KEY', default: none(), description: 'auto_auth method config KEY (dashes become underscores).' },
   telemetry: { prefix: 'agent-telemetry-', placeholder: 'KEY', default: none(), description: 'Agent telemetry KEY (value decoded as JSON when possible).' },
+  // No vault-k8s key or family prefix starts with agent-env- or is started by it (docs/env-vars.md).
+  env: {
+    prefix: 'agent-env-',
+    placeholder: 'NAME',
+    default: none(),
+    description:
+      'vault-injector extension ([env-vars.md](env-vars.md)): Go template whose output becomes environment variable NAME of the app containers, set by a launcher that execs their `command` (values never in the pod spec). Settings under the same prefix (names with a `-`): `agent-env-containers-NAME` (comma list of containers, default `agent-inject-containers`), `agent-env-command-CONTAINER` (JSON list, for a container without `command`; otherwise the pod is denied), `agent-env-restart-on-change` (restart a container via its liveness probe when its values change). Needs the vault-injector agent image and vault-agent-init or the native sidecar.',
+  },
 } as const satisfies Readonly<Record<string, AnnotationFamily>>;
 
 export type FamilyId = keyof typeof ANNOTATION_FAMILY_TABLE;

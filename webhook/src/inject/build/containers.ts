@@ -11,7 +11,8 @@ import {
   type AgentRole,
 } from '../agent-config/render-agent-config.js';
 import { nativeSidecarStartupProbe } from '../native-sidecar-probe.js';
-import { agentMounts } from './volumes.js';
+import { agentMounts, usesEnvVars } from './volumes.js';
+import { COPY_LAUNCHER_COMMAND } from '../env/env-paths.js';
 
 const CONTAINER_NAMES = { init: 'vault-agent-init', sidecar: 'vault-agent' } as const;
 
@@ -61,13 +62,22 @@ function agentEnv(spec: InjectionSpec, role: AgentRole): K8sEnvVar[] {
   return env;
 }
 
+/** The agent container that runs before the app copies the env-var launcher into the pod first. */
+function copiesLauncher(spec: InjectionSpec, role: AgentRole): boolean {
+  if (!usesEnvVars(spec)) return false;
+  return role === 'init' ? spec.injectInitContainer : spec.nativeSidecar;
+}
+
 function args(spec: InjectionSpec, role: AgentRole, native: boolean): string[] {
   // vault-k8s's commands, byte for byte, except for a native sidecar (our extension): there the
   // agent is exec'ed so it is the container's PID 1 and gets the kubelet's SIGTERM itself (a shell
   // that does not exec its last command — dash — would ignore it as PID 1, holding a Job until the
   // grace period ends).
   const run = native ? 'exec vault agent' : 'vault agent';
-  if (spec.configMap === '') return [ARGS_GENERATED_CONFIG.replace('vault agent', run)];
+  if (spec.configMap === '') {
+    const command = ARGS_GENERATED_CONFIG.replace('vault agent', run);
+    return [copiesLauncher(spec, role) ? `${COPY_LAUNCHER_COMMAND} && ${command}` : command];
+  }
   return [`touch ${AGENT_TOKEN_SINK_PATH} && ${run} -config=${CONFIGMAP_CONFIG_FILES[role]}`];
 }
 

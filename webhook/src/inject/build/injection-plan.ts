@@ -6,7 +6,9 @@ import type { InjectionSpec } from '../spec.js';
 import type { InjectionIssue } from '../issues.js';
 import { buildInitContainer, buildSidecarContainer } from './containers.js';
 import { patchContainer } from './container-json-patch.js';
-import { secretMounts, volumeGroups } from './volumes.js';
+import { envAppMounts, secretMounts, usesEnvVars, volumeGroups } from './volumes.js';
+import { IMAGE_LAUNCHER_PATH } from '../env/env-paths.js';
+import { launcherCommand, restartProbe } from '../env/launch-command.js';
 import { POD_ANNOTATIONS, annotationKey } from '../annotations/registry.js';
 import { AGENT_READY_FILE } from '../agent-config/render-agent-config.js';
 
@@ -18,11 +20,20 @@ export interface ContainerMounts {
   readonly mounts: readonly K8sVolumeMount[];
 }
 
+/** An app container started through the env-var launcher: its new command and, for restart on change, a liveness probe. */
+export interface ContainerLaunch {
+  readonly index: number;
+  readonly command: readonly string[];
+  readonly livenessProbe: K8sContainer['livenessProbe'] | undefined;
+}
+
 export interface InjectionPlan {
   /** Groups of new volumes, in patch order (volumes the pod already has are not re-added). */
   readonly volumeGroups: readonly (readonly K8sVolume[])[];
   /** Secret mounts for selected app containers, by original index. */
   readonly appContainerMounts: readonly ContainerMounts[];
+  /** App containers whose command the env-var launcher wraps (our extension). */
+  readonly appContainerLaunches: readonly ContainerLaunch[];
   /** Secret mounts for the pod's own init containers, by original index. */
   readonly initContainerMounts: readonly ContainerMounts[];
   /** The agent container that goes into spec.initContainers: vault-agent-init, or a native vault-agent. */
@@ -86,10 +97,25 @@ export function planInjection(pod: K8sPod, spec: InjectionSpec): PlanResult {
     )
     .filter((group) => group.length > 0);
   warnings.push(...nativeSidecarWarnings(spec));
+  if (usesEnvVars(spec) && /(^|\/)hashicorp\/vault([:@]|$)/.test(spec.image)) {
+    warnings.push(`vault-injector: agent-env-* needs the vault-injector agent image; ${spec.image} has no ${IMAGE_LAUNCHER_PATH} to copy into the pod`);
+  }
   const wanted = secretMounts(spec);
-  const appContainerMounts = (pod.spec?.containers ?? []).flatMap((container, index) =>
-    spec.injectContainers.includes(container.name) ? [{ index, mounts: mountsFor(container, wanted, issues) }] : [],
-  );
+  const envContainers = spec.envVars?.containers ?? [];
+  const envMounts = usesEnvVars(spec) ? envAppMounts(spec) : [];
+  const appContainerMounts = (pod.spec?.containers ?? []).flatMap((container, index) => {
+    const mounts = [...(spec.injectContainers.includes(container.name) ? wanted : []), ...(envContainers.some((env) => env.index === index) ? envMounts : [])];
+    return mounts.length > 0 ? [{ index, mounts: mountsFor(container, mounts, issues) }] : [];
+  });
+  const env = spec.envVars;
+  const appContainerLaunches: ContainerLaunch[] =
+    env === undefined
+      ? []
+      : env.containers.map((container) => ({
+          index: container.index,
+          command: launcherCommand(env, container),
+          livenessProbe: env.restartOnChange ? restartProbe(container) : undefined,
+        }));
   // An agent joins spec.initContainers as vault-agent-init, or as a native vault-agent sidecar.
   const agentAmongInitContainers = spec.injectInitContainer || spec.nativeSidecar;
   const initContainerMounts = agentAmongInitContainers
@@ -105,6 +131,7 @@ export function planInjection(pod: K8sPod, spec: InjectionSpec): PlanResult {
   const plan = {
     volumeGroups: groups,
     appContainerMounts: appContainerMounts.filter((entry) => entry.mounts.length > 0),
+    appContainerLaunches,
     initContainerMounts: initContainerMounts.filter((entry) => entry.mounts.length > 0),
     initContainer,
     initFirst: spec.initFirst,

@@ -67,6 +67,11 @@ export function planToPatch(pod: K8sPod, plan: InjectionPlan): Operation[] {
   for (const group of plan.volumeGroups) ops.push(...appendOps('/spec/volumes', volumesEmpty, group, addedVolumes));
   const containers = pod.spec?.containers ?? [];
   for (const { index, mounts } of plan.appContainerMounts) ops.push(...mountOps('containers', containers, index, index, mounts));
+  for (const { index, command, livenessProbe } of plan.appContainerLaunches) {
+    // "add" on an existing member replaces it (RFC 6902 §4.1).
+    ops.push({ op: 'add', path: `/spec/containers/${index}/command`, value: [...command] });
+    if (livenessProbe !== undefined) ops.push({ op: 'add', path: `/spec/containers/${index}/livenessProbe`, value: structuredClone(livenessProbe) });
+  }
   ops.push(...initContainerOps(pod, plan));
   if (plan.sidecar !== undefined) ops.push(...appendOps('/spec/containers', containers.length === 0, [plan.sidecar], []));
   ops.push(statusOp(pod));
@@ -80,13 +85,23 @@ function withMounts(containers: readonly K8sContainer[], additions: InjectionPla
   });
 }
 
+function withLaunches(containers: readonly K8sContainer[], launches: InjectionPlan['appContainerLaunches']): K8sContainer[] {
+  return containers.map((container, index) => {
+    const launch = launches.find((entry) => entry.index === index);
+    if (launch === undefined) return container;
+    const changed: K8sContainer = { ...container, command: [...launch.command] };
+    if (launch.livenessProbe !== undefined) changed.livenessProbe = structuredClone(launch.livenessProbe);
+    return changed;
+  });
+}
+
 /** The pod after the injection, built directly from the plan (never mutates its input). */
 export function applyPlan(pod: K8sPod, plan: InjectionPlan): K8sPod {
   const mutated = structuredClone(pod) as { -readonly [K in keyof K8sPod]: K8sPod[K] } & Record<string, unknown>;
   const spec: Record<string, unknown> = { ...(mutated.spec ?? {}) };
   const newVolumes = plan.volumeGroups.flat();
   if (newVolumes.length > 0) spec['volumes'] = [...(pod.spec?.volumes ?? []), ...newVolumes];
-  let containers = withMounts(mutated.spec?.containers ?? [], plan.appContainerMounts);
+  let containers = withLaunches(withMounts(mutated.spec?.containers ?? [], plan.appContainerMounts), plan.appContainerLaunches);
   if (plan.initContainer !== undefined) {
     const ownInit = withMounts(mutated.spec?.initContainers ?? [], plan.initContainerMounts);
     spec['initContainers'] = plan.initFirst ? [plan.initContainer, ...ownInit] : [...ownInit, plan.initContainer];

@@ -3,6 +3,7 @@
 import type { K8sVolume, K8sVolumeMount } from '../pod.js';
 import { AGENT_CACHE_PATH, AGENT_CACHE_VOLUME, usesPersistentCache } from '../persistent-cache.js';
 import type { InjectionSpec } from '../spec.js';
+import { ENV_MOUNT_PATH, ENV_STATE_MOUNT_PATH } from '../env/env-paths.js';
 
 const VOLUME_NAMES = {
   homeInit: 'home-init',
@@ -12,6 +13,10 @@ const VOLUME_NAMES = {
   extraSecrets: 'extra-secrets',
   tlsSecrets: 'vault-tls-secrets',
   agentCache: AGENT_CACHE_VOLUME,
+  /** agent-env-* (our extension): the launcher and the value files. */
+  env: 'vault-env',
+  /** agent-env-restart-on-change: the generation each container started with. */
+  envState: 'vault-env-state',
 } as const;
 
 export const MOUNT_PATHS = {
@@ -30,6 +35,18 @@ function customVolumeName(index: number): string {
   return `${VOLUME_NAMES.secrets}-custom-${index}`;
 }
 
+/** Some app container is started through the env-var launcher. */
+export function usesEnvVars(spec: InjectionSpec): boolean {
+  return (spec.envVars?.containers.length ?? 0) > 0;
+}
+
+/** Mounts a wrapped app container gets: the launcher and values read-only, its state file's volume when restarting. */
+export function envAppMounts(spec: InjectionSpec): K8sVolumeMount[] {
+  const mounts: K8sVolumeMount[] = [{ name: VOLUME_NAMES.env, readOnly: true, mountPath: ENV_MOUNT_PATH }];
+  if (spec.envVars?.restartOnChange === true) mounts.push({ name: VOLUME_NAMES.envState, mountPath: ENV_STATE_MOUNT_PATH });
+  return mounts;
+}
+
 /** Volume groups in patch order; each group is one "append" in vault-k8s's patch. */
 export function volumeGroups(spec: InjectionSpec): K8sVolume[][] {
   const home: K8sVolume[] = [];
@@ -41,6 +58,9 @@ export function volumeGroups(spec: InjectionSpec): K8sVolume[][] {
   if (spec.extraSecret !== '') groups.push([{ name: VOLUME_NAMES.extraSecrets, secret: { secretName: spec.extraSecret } }]);
   if (spec.tlsSecret !== '') groups.push([{ name: VOLUME_NAMES.tlsSecrets, secret: { secretName: spec.tlsSecret } }]);
   if (usesPersistentCache(spec)) groups.push([memoryVolume(VOLUME_NAMES.agentCache)]);
+  if (usesEnvVars(spec)) {
+    groups.push(spec.envVars?.restartOnChange === true ? [memoryVolume(VOLUME_NAMES.env), memoryVolume(VOLUME_NAMES.envState)] : [memoryVolume(VOLUME_NAMES.env)]);
+  }
   return groups.filter((group) => group.length > 0);
 }
 
@@ -69,6 +89,7 @@ export function agentMounts(spec: InjectionSpec, role: 'init' | 'sidecar'): K8sV
   if (spec.configMap !== '') mounts.push(readOnly(VOLUME_NAMES.config, MOUNT_PATHS.configs));
   if (spec.tlsSecret !== '') mounts.push(readOnly(VOLUME_NAMES.tlsSecrets, MOUNT_PATHS.tls));
   if (usesPersistentCache(spec)) mounts.push({ name: VOLUME_NAMES.agentCache, mountPath: MOUNT_PATHS.agentCache });
+  if (usesEnvVars(spec)) mounts.push({ name: VOLUME_NAMES.env, mountPath: ENV_MOUNT_PATH });
   return dedupeByMountPath(mounts);
 }
 
