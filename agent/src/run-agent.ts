@@ -64,6 +64,7 @@ interface PreparedStart {
 /** Start-up checks (connection, auto_auth, templates, sinks, persistent cache); an exit code when the agent cannot start. */
 async function prepareStart(config: AgentConfig, deps: AgentDependencies): Promise<PreparedStart | number> {
   const { log } = deps;
+  for (const warning of config.warnings) log.warn(warning);
   for (const key of config.ignored) log.warn({ setting: key }, 'setting accepted but not acted on by this agent');
   const { connection, problems } = resolveVaultConnection(config.vault, deps.env);
   if (problems.length > 0) {
