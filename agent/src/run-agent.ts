@@ -31,6 +31,8 @@ import type { HandoffContext } from './persist/handoff.js';
 import type { LifecycleHooks } from './lifecycle/agent-lifecycle.js';
 import { AgentLifecycle } from './lifecycle/agent-lifecycle.js';
 import { writeReadyFile } from './lifecycle/ready-file.js';
+import type { ExecSupervisor } from './exec/exec-supervisor.js';
+import { DEFAULTS } from './config/agent-config.js';
 
 export interface AgentDependencies {
   readonly env: Environment;
@@ -132,7 +134,10 @@ function readyHooks(config: AgentConfig, deps: AgentDependencies): LifecycleHook
 async function runPrepared(config: AgentConfig, deps: AgentDependencies, start: PreparedStart): Promise<number> {
   const { log, shutdown } = deps;
   const { autoAuth, client, restored } = start;
-  const lifecycle = new AgentLifecycle({
+  // Process-supervisor mode; Vault Agent does not run the child with exit_after_auth.
+  let supervisor: ExecSupervisor | undefined;
+  const ready = readyHooks(config, deps);
+  const lifecycle: AgentLifecycle = new AgentLifecycle({
     exitAfterAuth: config.exitAfterAuth,
     exitOnRetryFailure: config.templateConfig.exitOnRetryFailure,
     hasTemplates: start.templates.length > 0,
@@ -143,9 +148,15 @@ async function runPrepared(config: AgentConfig, deps: AgentDependencies, start: 
     now: deps.now,
     sleep: deps.sleep,
     random: deps.random,
-    hooks: readyHooks(config, deps),
+    hooks: {
+      onReady: () => {
+        ready.onReady?.();
+        supervisor?.start();
+      },
+    },
   });
-  const runner = start.templates.length === 0 ? undefined : createRunner({ config, start, deps, lifecycle });
+  supervisor = await createSupervisor(config, deps, lifecycle);
+  const runner = start.templates.length === 0 ? undefined : createRunner({ config, start, deps, lifecycle, supervisor });
   const authenticator = new Authenticator({
     client,
     method: start.authMethod,
@@ -177,7 +188,9 @@ async function runPrepared(config: AgentConfig, deps: AgentDependencies, start: 
     else shutdown.signal.addEventListener('abort', () => { resolve(); }, { once: true });
   });
 
-  // Ordered shutdown: stop accepting proxy requests, let a render pass finish, stop auth, close sockets.
+  // Ordered shutdown: the child first (it may still be using its secrets), then stop accepting
+  // proxy requests, let a render pass finish, stop auth, close sockets.
+  await supervisor?.stop();
   await listeners?.close();
   await runner?.stop();
   await authDone;
@@ -204,7 +217,25 @@ interface Wiring {
   readonly lifecycle: AgentLifecycle;
 }
 
-function createRunner({ config, start, deps, lifecycle }: Wiring & { readonly start: PreparedStart }): TemplateRunner {
+/** The exec child's supervisor, loaded only in process-supervisor mode. */
+async function createSupervisor(config: AgentConfig, deps: AgentDependencies, lifecycle: AgentLifecycle): Promise<ExecSupervisor | undefined> {
+  if (config.exec === undefined) return undefined;
+  if (config.exitAfterAuth) {
+    deps.log.warn('exec is not run with exit_after_auth (as Vault Agent does)');
+    return undefined;
+  }
+  const { ExecSupervisor: Supervisor } = await import('./exec/exec-supervisor.js');
+  return new Supervisor({
+    config: config.exec,
+    log: deps.log.child({ component: 'exec' }),
+    baseEnvironment: deps.env,
+    stopGraceMs: DEFAULTS.execStopGraceMs,
+    sleep: deps.sleep,
+    onExit: (code) => { lifecycle.childExited(code); },
+  });
+}
+
+function createRunner({ config, start, deps, lifecycle, supervisor }: Wiring & { readonly start: PreparedStart; readonly supervisor: ExecSupervisor | undefined }): TemplateRunner {
   const { autoAuth } = start;
   return new TemplateRunner({
     templates: start.templates,
@@ -224,6 +255,7 @@ function createRunner({ config, start, deps, lifecycle }: Wiring & { readonly st
     onAllRendered: () => { lifecycle.allRendered(); },
     onFailure: (error) => { lifecycle.runnerFailed(error); },
     onInvalidToken: (token) => { lifecycle.tokenRejected(token); },
+    ...(supervisor === undefined ? {} : { onEnvironment: (values: ReadonlyMap<string, string>) => { supervisor.environment(values); } }),
   });
 }
 

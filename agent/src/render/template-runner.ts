@@ -15,10 +15,15 @@ import { describeCommand, runTemplateCommand } from './run-command.js';
 import { writeRenderedFile } from './write-rendered-file.js';
 import { fileSideEffects, sandboxedSideEffects } from './write-to-file.js';
 import { safeText, secretRegistry } from '../log/redaction.js';
+import type { FileOwner } from './file-owner.js';
+import { applyFileOwner } from './file-owner.js';
+import { Quiescence } from './quiescence.js';
 
 export interface PreparedTemplate {
   readonly config: TemplateConfig;
   readonly compiled: CompiledTemplate;
+  /** `user`/`group`, resolved at start. */
+  readonly owner?: FileOwner;
 }
 
 export interface TemplateRunnerOptions {
@@ -37,6 +42,11 @@ export interface TemplateRunnerOptions {
   /** A template, fetch or command failed for good; the runner has stopped itself. */
   readonly onFailure: (error: Error) => void;
   readonly onInvalidToken: (token: string) => void;
+  /**
+   * env_template values after a pass that changed one (every value so far, by variable name).
+   * Values stay in memory only: never written, never logged.
+   */
+  readonly onEnvironment?: (values: ReadonlyMap<string, string>) => void;
 }
 
 export class TemplateRunner {
@@ -49,6 +59,8 @@ export class TemplateRunner {
   #passRunning: Promise<void> | undefined;
   #passRequested = false;
   #commandAbort = new AbortController();
+  readonly #quiescence = new Map<number, Quiescence>();
+  readonly #environment = new Map<string, string>();
 
   constructor(options: TemplateRunnerOptions) {
     this.#options = options;
@@ -109,6 +121,7 @@ export class TemplateRunner {
     this.#tracker?.stop();
     this.#tracker = undefined;
     this.#commandAbort.abort();
+    for (const gate of this.#quiescence.values()) gate.stop();
     await this.#passRunning;
   }
 
@@ -147,6 +160,7 @@ export class TemplateRunner {
     const used = new Set<string>();
     let anyMissing = false;
     const commands = new Map<string, PreparedTemplate>();
+    let environmentChanged = false;
     for (const [index, template] of templates.entries()) {
       // Renders are synchronous: yield between templates so a SIGTERM (or a new token) is handled
       // promptly; one render is bounded by the template step budget.
@@ -174,9 +188,18 @@ export class TemplateRunner {
         anyMissing = true;
         continue;
       }
+      if (!this.#quiet(index, template, result.output)) continue;
+      const variable = template.config.environmentVariable;
+      if (variable !== undefined) {
+        this.#rendered.add(index);
+        if (this.#environment.get(variable) !== result.output) environmentChanged = true;
+        this.#environment.set(variable, result.output);
+        continue;
+      }
       let changed: boolean;
       try {
         changed = await writeRenderedFile(template.config, result.output);
+        if (changed && template.owner !== undefined) await applyFileOwner(template.config.destination, template.owner);
       } catch (error) {
         this.#failRedacted(generation, `writing ${template.config.destination}`, error);
         return;
@@ -193,6 +216,7 @@ export class TemplateRunner {
       }
     }
     if (!anyMissing) tracker.prune(used);
+    if (environmentChanged && generation === this.#generation) this.#options.onEnvironment?.(new Map(this.#environment));
     for (const template of commands.values()) {
       const command = template.config.command;
       if (command === undefined || generation !== this.#generation) continue;
@@ -208,6 +232,20 @@ export class TemplateRunner {
       this.#allRenderedReported = true;
       this.#options.onAllRendered();
     }
+  }
+
+  /** `wait`: false while the template's render is held back until it has been quiet long enough. */
+  #quiet(index: number, template: PreparedTemplate, output: string): boolean {
+    const wait = template.config.wait;
+    if (wait === undefined) return true;
+    let gate = this.#quiescence.get(index);
+    if (gate === undefined) {
+      gate = new Quiescence(wait, this.#options.sleep, () => {
+        if (this.#tracker !== undefined) this.#schedulePass();
+      });
+      this.#quiescence.set(index, gate);
+    }
+    return gate.offer(output);
   }
 
   /**
