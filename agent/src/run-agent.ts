@@ -135,7 +135,8 @@ async function runPrepared(config: AgentConfig, deps: AgentDependencies, start: 
   const { log, shutdown } = deps;
   const { autoAuth, client, restored } = start;
   // Process-supervisor mode; Vault Agent does not run the child with exit_after_auth.
-  let supervisor: ExecSupervisor | undefined;
+  const exited: { lifecycle?: AgentLifecycle } = {};
+  const supervisor = await createSupervisor(config, deps, (code) => { exited.lifecycle?.childExited(code); });
   const ready = readyHooks(config, deps);
   const lifecycle: AgentLifecycle = new AgentLifecycle({
     exitAfterAuth: config.exitAfterAuth,
@@ -155,7 +156,7 @@ async function runPrepared(config: AgentConfig, deps: AgentDependencies, start: 
       },
     },
   });
-  supervisor = await createSupervisor(config, deps, lifecycle);
+  exited.lifecycle = lifecycle;
   const runner = start.templates.length === 0 ? undefined : createRunner({ config, start, deps, lifecycle, supervisor });
   const authenticator = new Authenticator({
     client,
@@ -176,6 +177,7 @@ async function runPrepared(config: AgentConfig, deps: AgentDependencies, start: 
     listeners = await startListeners({ config, client, authenticator, lifecycle, deps });
   } catch (error) {
     log.error({ err: coerceError(error) }, 'could not start the listener');
+    supervisor?.uninstall();
     client.close();
     return 1;
   }
@@ -218,7 +220,7 @@ interface Wiring {
 }
 
 /** The exec child's supervisor, loaded only in process-supervisor mode. */
-async function createSupervisor(config: AgentConfig, deps: AgentDependencies, lifecycle: AgentLifecycle): Promise<ExecSupervisor | undefined> {
+async function createSupervisor(config: AgentConfig, deps: AgentDependencies, onExit: (code: number) => void): Promise<ExecSupervisor | undefined> {
   if (config.exec === undefined) return undefined;
   if (config.exitAfterAuth) {
     deps.log.warn('exec is not run with exit_after_auth (as Vault Agent does)');
@@ -231,7 +233,7 @@ async function createSupervisor(config: AgentConfig, deps: AgentDependencies, li
     baseEnvironment: deps.env,
     stopGraceMs: DEFAULTS.execStopGraceMs,
     sleep: deps.sleep,
-    onExit: (code) => { lifecycle.childExited(code); },
+    onExit,
   });
 }
 

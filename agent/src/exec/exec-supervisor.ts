@@ -145,10 +145,19 @@ export class ExecSupervisor {
         this.#options.log.info({ signal: this.#options.config.restartStopSignal, pid: running.child.pid }, 'a secret changed; restarting the child process');
         this.#running = undefined;
         await this.#terminate(running, this.#options.config.restartStopSignal);
-        if (this.#stopping) return;
+        if (this.#isStopping()) return;
         this.#spawn();
-      } while (this.#restartAgain);
+      } while (this.#againRequested());
     })().finally(() => { this.#restart = undefined; });
+  }
+
+  // Read through calls: both may change while a restart awaits.
+  #isStopping(): boolean {
+    return this.#stopping;
+  }
+
+  #againRequested(): boolean {
+    return this.#restartAgain;
   }
 
   /** Sends `signal` (if given), waits up to the grace period, then SIGKILL; the exit code. */
