@@ -33,6 +33,8 @@ import { AgentLifecycle } from './lifecycle/agent-lifecycle.js';
 import { writeReadyFile } from './lifecycle/ready-file.js';
 import type { ExecSupervisor } from './exec/exec-supervisor.js';
 import { DEFAULTS } from './config/agent-config.js';
+import type { AgentMetrics, MetricsEndpoint } from './telemetry/agent-metrics.js';
+import { NO_METRICS, UNCONFIGURED_METRICS } from './telemetry/agent-metrics.js';
 
 export interface AgentDependencies {
   readonly env: Environment;
@@ -134,6 +136,7 @@ function readyHooks(config: AgentConfig, deps: AgentDependencies): LifecycleHook
 async function runPrepared(config: AgentConfig, deps: AgentDependencies, start: PreparedStart): Promise<number> {
   const { log, shutdown } = deps;
   const { autoAuth, client, restored } = start;
+  const telemetry = await createTelemetry(config, deps);
   // Process-supervisor mode; Vault Agent does not run the child with exit_after_auth.
   const exited: { lifecycle?: AgentLifecycle } = {};
   const supervisor = await createSupervisor(config, deps, (code) => { exited.lifecycle?.childExited(code); });
@@ -157,7 +160,7 @@ async function runPrepared(config: AgentConfig, deps: AgentDependencies, start: 
     },
   });
   exited.lifecycle = lifecycle;
-  const runner = start.templates.length === 0 ? undefined : createRunner({ config, start, deps, lifecycle, supervisor });
+  const runner = start.templates.length === 0 ? undefined : createRunner({ config, start, deps, lifecycle, supervisor, metrics: telemetry.metrics });
   const authenticator = new Authenticator({
     client,
     method: start.authMethod,
@@ -167,14 +170,22 @@ async function runPrepared(config: AgentConfig, deps: AgentDependencies, start: 
     now: deps.now,
     sleep: deps.sleep,
     random: deps.random,
-    onToken: (token) => { lifecycle.tokenWritten(token); },
+    onToken: (token) => {
+      telemetry.metrics.increment('auth.success');
+      telemetry.metrics.gauge('authenticated', 1);
+      lifecycle.tokenWritten(token);
+    },
+    onLoginFailure: () => {
+      telemetry.metrics.increment('auth.failure');
+      telemetry.metrics.gauge('authenticated', 0);
+    },
     preloadedToken: restored?.token.token,
   });
   lifecycle.connect({ runner, tokens: authenticator });
 
   let listeners: RunningListeners | undefined;
   try {
-    listeners = await startListeners({ config, client, authenticator, lifecycle, deps });
+    listeners = await startListeners({ config, client, authenticator, lifecycle, deps, telemetry });
   } catch (error) {
     log.error({ err: coerceError(error) }, 'could not start the listener');
     supervisor?.uninstall();
@@ -237,7 +248,23 @@ async function createSupervisor(config: AgentConfig, deps: AgentDependencies, on
   });
 }
 
-function createRunner({ config, start, deps, lifecycle, supervisor }: Wiring & { readonly start: PreparedStart; readonly supervisor: ExecSupervisor | undefined }): TemplateRunner {
+interface Telemetry {
+  readonly metrics: AgentMetrics;
+  readonly endpoint: MetricsEndpoint;
+}
+
+/** prom-client is loaded only with a telemetry stanza: the idle agent without one keeps none of it. */
+async function createTelemetry(config: AgentConfig, deps: AgentDependencies): Promise<Telemetry> {
+  if (config.telemetry === undefined) return { metrics: NO_METRICS, endpoint: UNCONFIGURED_METRICS };
+  const [{ PrometheusMetrics }, { hostname }] = await Promise.all([import('./telemetry/prometheus-metrics.js'), import('node:os')]);
+  const metrics = new PrometheusMetrics(config.telemetry, hostname(), deps.now);
+  metrics.gauge('authenticated', 0);
+  return { metrics, endpoint: metrics };
+}
+
+function createRunner(
+  { config, start, deps, lifecycle, supervisor, metrics }: Wiring & { readonly start: PreparedStart; readonly supervisor: ExecSupervisor | undefined; readonly metrics: AgentMetrics },
+): TemplateRunner {
   const { autoAuth } = start;
   return new TemplateRunner({
     templates: start.templates,
@@ -258,12 +285,13 @@ function createRunner({ config, start, deps, lifecycle, supervisor }: Wiring & {
     onFailure: (error) => { lifecycle.runnerFailed(error); },
     onInvalidToken: (token) => { lifecycle.tokenRejected(token); },
     ...(supervisor === undefined ? {} : { onEnvironment: (values: ReadonlyMap<string, string>) => { supervisor.environment(values); } }),
+    ...(metrics === NO_METRICS ? {} : { metrics }),
   });
 }
 
 /** The API proxy and quit endpoint, loaded only when a listener is configured. */
 async function startListeners(
-  { config, client, authenticator, lifecycle, deps }: Wiring & { readonly client: VaultClient; readonly authenticator: Authenticator },
+  { config, client, authenticator, lifecycle, deps, telemetry }: Wiring & { readonly client: VaultClient; readonly authenticator: Authenticator; readonly telemetry: Telemetry },
 ): Promise<RunningListeners | undefined> {
   if (config.listeners.length === 0) return undefined;
   const { startListeners: start } = await import('./listener/api-proxy.js');
@@ -277,5 +305,7 @@ async function startListeners(
     log: deps.log.child({ component: 'listener' }),
     onQuit: () => { deps.shutdown.shutdown('quit endpoint'); },
     onInvalidToken: (token) => { lifecycle.tokenRejected(token); },
+    metrics: telemetry.metrics,
+    metricsEndpoint: telemetry.endpoint,
   });
 }

@@ -18,6 +18,7 @@ import { safeText, secretRegistry } from '../log/redaction.js';
 import type { FileOwner } from './file-owner.js';
 import { applyFileOwner } from './file-owner.js';
 import { Quiescence } from './quiescence.js';
+import type { AgentMetrics } from '../telemetry/agent-metrics.js';
 
 export interface PreparedTemplate {
   readonly config: TemplateConfig;
@@ -47,6 +48,8 @@ export interface TemplateRunnerOptions {
    * Values stay in memory only: never written, never logged.
    */
   readonly onEnvironment?: (values: ReadonlyMap<string, string>) => void;
+  /** Telemetry: renders that changed a file or a variable, lease renewals. */
+  readonly metrics?: AgentMetrics;
 }
 
 export class TemplateRunner {
@@ -93,6 +96,7 @@ export class TemplateRunner {
       now: options.now,
       leaseRenewalThreshold: options.runtime.leaseRenewalThreshold,
       namespace: options.namespace,
+      ...(options.metrics === undefined ? {} : { metrics: options.metrics }),
     });
     this.#tracker = new DependencyTracker({
       fetcher,
@@ -192,7 +196,10 @@ export class TemplateRunner {
       const variable = template.config.environmentVariable;
       if (variable !== undefined) {
         this.#rendered.add(index);
-        if (this.#environment.get(variable) !== result.output) environmentChanged = true;
+        if (this.#environment.get(variable) !== result.output) {
+          environmentChanged = true;
+          this.#options.metrics?.increment('template.rendered');
+        }
         this.#environment.set(variable, result.output);
         continue;
       }
@@ -207,6 +214,7 @@ export class TemplateRunner {
       if (generation !== this.#generation) return;
       this.#rendered.add(index);
       if (changed) {
+        this.#options.metrics?.increment('template.rendered');
         log.info({ destination: template.config.destination }, 'rendered template');
         const command = template.config.command;
         if (command !== undefined) {
