@@ -12,7 +12,8 @@ import type { AgentMetrics, CounterName, GaugeName, MetricsEndpoint, MetricsResp
 interface Series {
   readonly key: string;
   readonly kind: 'counter' | 'gauge';
-  readonly metric: Counter | Gauge;
+  readonly counter?: Counter;
+  readonly gauge?: Gauge;
   value: number;
   lastUpdateMs: number;
 }
@@ -37,14 +38,14 @@ export class PrometheusMetrics implements AgentMetrics, MetricsEndpoint {
   increment(name: CounterName): void {
     const series = this.#get(`vault.agent.${name}`, 'counter');
     series.value += 1;
-    (series.metric as Counter).inc(this.#labels(), 1);
+    series.counter?.inc(this.#labels(), 1);
   }
 
   gauge(name: GaugeName, value: number): void {
     const inName = this.#config.disableHostname || this.#config.enableHostnameLabel ? '' : `${this.#hostname}.`;
     const series = this.#get(`vault.${inName}agent.${name}`, 'gauge');
     series.value = value;
-    (series.metric as Gauge).set(this.#labels(), value);
+    series.gauge?.set(this.#labels(), value);
   }
 
   async respond(format: 'prometheus' | 'json'): Promise<MetricsResponse> {
@@ -65,7 +66,7 @@ export class PrometheusMetrics implements AgentMetrics, MetricsEndpoint {
     if (series === undefined) {
       const name = flattenMetricName(key);
       const options = { name, help: key, labelNames: this.#config.enableHostnameLabel ? ['host'] : [], registers: [this.#registry] };
-      series = { key, kind, metric: kind === 'counter' ? new Counter(options) : new Gauge(options), value: 0, lastUpdateMs: 0 };
+      series = { key, kind, ...(kind === 'counter' ? { counter: new Counter(options) } : { gauge: new Gauge(options) }), value: 0, lastUpdateMs: 0 };
       this.#series.set(key, series);
     }
     series.lastUpdateMs = this.#now();
