@@ -411,6 +411,10 @@ function readListener(block: RawObject, path: string, issues: IssueList): Listen
   if (!tlsDisable && (tlsCertFile === undefined || tlsKeyFile === undefined)) {
     issues.add(path, 'tls_cert_file and tls_key_file are required unless tls_disable is true');
   }
+  if (field(block, 'tls_require_and_verify_client_cert', decodeBool, path, issues) === true) {
+    // Refused rather than ignored: a listener that silently skipped client verification would be open.
+    issues.add(`${path}.tls_require_and_verify_client_cert`, 'client certificate verification is not supported by this agent');
+  }
   const role = field(block, 'role', decodeString, path, issues) ?? 'default';
   if (role !== 'default' && role !== 'metrics_only') issues.add(`${path}.role`, `unsupported role ${JSON.stringify(role)} (default or metrics_only)`);
   const agentApi = objectField(block, 'agent_api', path, issues);
