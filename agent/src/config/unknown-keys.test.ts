@@ -114,4 +114,11 @@ describe('unknown keys', () => {
       expect(problemsOf(raw)).toEqual(['template[0].colour: unknown template key (Vault Agent refuses it too: template stanzas allow no unknown keys)']);
     }
   });
+
+  it('a listener asking for client-certificate verification is refused, not silently ignored', () => {
+    expect(problemsOf({
+      ...JSON_CONFIG,
+      listener: [{ type: 'tcp', address: '127.0.0.1:8443', tls_cert_file: '/c', tls_key_file: '/k', tls_require_and_verify_client_cert: true, tls_min_version: 'tls12' }],
+    })).toEqual(['listener[0].tls_require_and_verify_client_cert: client certificate verification is not supported by this agent']);
+  });
 });
