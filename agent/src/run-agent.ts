@@ -32,6 +32,10 @@ import type { HandoffContext } from './persist/handoff.js';
 import type { LifecycleHooks } from './lifecycle/agent-lifecycle.js';
 import { AgentLifecycle } from './lifecycle/agent-lifecycle.js';
 import { writeReadyFile } from './lifecycle/ready-file.js';
+import type { ExecSupervisor } from './exec/exec-supervisor.js';
+import { DEFAULTS } from './config/agent-config.js';
+import type { AgentMetrics, MetricsEndpoint } from './telemetry/agent-metrics.js';
+import { NO_METRICS, UNCONFIGURED_METRICS } from './telemetry/agent-metrics.js';
 
 export interface AgentDependencies {
   readonly env: Environment;
@@ -65,6 +69,7 @@ interface PreparedStart {
 /** Start-up checks (connection, auto_auth, templates, sinks, persistent cache); an exit code when the agent cannot start. */
 async function prepareStart(config: AgentConfig, deps: AgentDependencies): Promise<PreparedStart | number> {
   const { log } = deps;
+  for (const warning of config.warnings) log.warn(warning);
   for (const key of config.ignored) log.warn({ setting: key }, 'setting accepted but not acted on by this agent');
   const { connection, problems } = resolveVaultConnection(config.vault, deps.env);
   if (problems.length > 0) {
@@ -132,7 +137,12 @@ function readyHooks(config: AgentConfig, deps: AgentDependencies): LifecycleHook
 async function runPrepared(config: AgentConfig, deps: AgentDependencies, start: PreparedStart): Promise<number> {
   const { log, shutdown } = deps;
   const { autoAuth, client, restored } = start;
-  const lifecycle = new AgentLifecycle({
+  const telemetry = await createTelemetry(config, deps);
+  // Process-supervisor mode; Vault Agent does not run the child with exit_after_auth.
+  const exited: { lifecycle?: AgentLifecycle } = {};
+  const supervisor = await createSupervisor(config, deps, (code) => { exited.lifecycle?.childExited(code); });
+  const ready = readyHooks(config, deps);
+  const lifecycle: AgentLifecycle = new AgentLifecycle({
     exitAfterAuth: config.exitAfterAuth,
     exitOnRetryFailure: config.templateConfig.exitOnRetryFailure,
     hasTemplates: start.templates.length > 0,
@@ -143,14 +153,20 @@ async function runPrepared(config: AgentConfig, deps: AgentDependencies, start: 
     now: deps.now,
     sleep: deps.sleep,
     random: deps.random,
-    hooks: readyHooks(config, deps),
+    hooks: {
+      onReady: () => {
+        ready.onReady?.();
+        supervisor?.start();
+      },
+    },
   });
   // Restart requests for env-var directories (docs/env-vars.md): only a long-running agent (the sidecar) watches.
   const envRestart =
     config.envRestart.length === 0 || config.exitAfterAuth
       ? undefined
       : new EnvRestartScheduler({ configs: config.envRestart, log: log.child({ component: 'env-restart' }), now: deps.now, sleep: deps.sleep });
-  const runner = start.templates.length === 0 ? undefined : createRunner({ config, start, deps, lifecycle, envRestart });
+  exited.lifecycle = lifecycle;
+  const runner = start.templates.length === 0 ? undefined : createRunner({ config, start, deps, lifecycle, envRestart, supervisor, metrics: telemetry.metrics });
   const authenticator = new Authenticator({
     client,
     method: start.authMethod,
@@ -160,16 +176,25 @@ async function runPrepared(config: AgentConfig, deps: AgentDependencies, start: 
     now: deps.now,
     sleep: deps.sleep,
     random: deps.random,
-    onToken: (token) => { lifecycle.tokenWritten(token); },
+    onToken: (token) => {
+      telemetry.metrics.increment('auth.success');
+      telemetry.metrics.gauge('authenticated', 1);
+      lifecycle.tokenWritten(token);
+    },
+    onLoginFailure: () => {
+      telemetry.metrics.increment('auth.failure');
+      telemetry.metrics.gauge('authenticated', 0);
+    },
     preloadedToken: restored?.token.token,
   });
   lifecycle.connect({ runner, tokens: authenticator });
 
   let listeners: RunningListeners | undefined;
   try {
-    listeners = await startListeners({ config, client, authenticator, lifecycle, deps });
+    listeners = await startListeners({ config, client, authenticator, lifecycle, deps, telemetry });
   } catch (error) {
     log.error({ err: coerceError(error) }, 'could not start the listener');
+    supervisor?.uninstall();
     client.close();
     return 1;
   }
@@ -182,7 +207,9 @@ async function runPrepared(config: AgentConfig, deps: AgentDependencies, start: 
     else shutdown.signal.addEventListener('abort', () => { resolve(); }, { once: true });
   });
 
-  // Ordered shutdown: stop accepting proxy requests, let a render pass finish, stop auth, close sockets.
+  // Ordered shutdown: the child first (it may still be using its secrets), then stop accepting
+  // proxy requests, let a render pass finish, stop auth, close sockets.
+  await supervisor?.stop();
   await listeners?.close();
   envRestart?.stop();
   await runner?.stop();
@@ -210,8 +237,45 @@ interface Wiring {
   readonly lifecycle: AgentLifecycle;
 }
 
+/** The exec child's supervisor, loaded only in process-supervisor mode. */
+async function createSupervisor(config: AgentConfig, deps: AgentDependencies, onExit: (code: number) => void): Promise<ExecSupervisor | undefined> {
+  if (config.exec === undefined) return undefined;
+  if (config.exitAfterAuth) {
+    deps.log.warn('exec is not run with exit_after_auth (as Vault Agent does)');
+    return undefined;
+  }
+  const { ExecSupervisor: Supervisor } = await import('./exec/exec-supervisor.js');
+  return new Supervisor({
+    config: config.exec,
+    log: deps.log.child({ component: 'exec' }),
+    baseEnvironment: deps.env,
+    stopGraceMs: DEFAULTS.execStopGraceMs,
+    sleep: deps.sleep,
+    onExit,
+  });
+}
+
+interface Telemetry {
+  readonly metrics: AgentMetrics;
+  readonly endpoint: MetricsEndpoint;
+}
+
+/** prom-client is loaded only with a telemetry stanza: the idle agent without one keeps none of it. */
+async function createTelemetry(config: AgentConfig, deps: AgentDependencies): Promise<Telemetry> {
+  if (config.telemetry === undefined) return { metrics: NO_METRICS, endpoint: UNCONFIGURED_METRICS };
+  const [{ PrometheusMetrics }, { hostname }] = await Promise.all([import('./telemetry/prometheus-metrics.js'), import('node:os')]);
+  const metrics = new PrometheusMetrics(config.telemetry, hostname(), deps.now);
+  metrics.gauge('authenticated', 0);
+  return { metrics, endpoint: metrics };
+}
+
 function createRunner(
-  { config, start, deps, lifecycle, envRestart }: Wiring & { readonly start: PreparedStart; readonly envRestart: EnvRestartScheduler | undefined },
+  { config, start, deps, lifecycle, envRestart, supervisor, metrics }: Wiring & {
+    readonly start: PreparedStart;
+    readonly envRestart: EnvRestartScheduler | undefined;
+    readonly supervisor: ExecSupervisor | undefined;
+    readonly metrics: AgentMetrics;
+  },
 ): TemplateRunner {
   const { autoAuth } = start;
   return new TemplateRunner({
@@ -233,12 +297,14 @@ function createRunner(
     onFailure: (error) => { lifecycle.runnerFailed(error); },
     onInvalidToken: (token) => { lifecycle.tokenRejected(token); },
     ...(envRestart === undefined ? {} : { onReplaced: (destination: string) => { envRestart.noteReplaced(destination); } }),
+    ...(supervisor === undefined ? {} : { onEnvironment: (values: ReadonlyMap<string, string>) => { supervisor.environment(values); } }),
+    ...(metrics === NO_METRICS ? {} : { metrics }),
   });
 }
 
 /** The API proxy and quit endpoint, loaded only when a listener is configured. */
 async function startListeners(
-  { config, client, authenticator, lifecycle, deps }: Wiring & { readonly client: VaultClient; readonly authenticator: Authenticator },
+  { config, client, authenticator, lifecycle, deps, telemetry }: Wiring & { readonly client: VaultClient; readonly authenticator: Authenticator; readonly telemetry: Telemetry },
 ): Promise<RunningListeners | undefined> {
   if (config.listeners.length === 0) return undefined;
   const { startListeners: start } = await import('./listener/api-proxy.js');
@@ -252,5 +318,7 @@ async function startListeners(
     log: deps.log.child({ component: 'listener' }),
     onQuit: () => { deps.shutdown.shutdown('quit endpoint'); },
     onInvalidToken: (token) => { lifecycle.tokenRejected(token); },
+    metrics: telemetry.metrics,
+    metricsEndpoint: telemetry.endpoint,
   });
 }

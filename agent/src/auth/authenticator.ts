@@ -35,6 +35,8 @@ export interface AuthenticatorDependencies {
   readonly random: () => number;
   /** Called after the sinks hold a new token. */
   readonly onToken: (token: AgentToken) => void;
+  /** Called after each failed login (telemetry: vault.agent.auth.failure). */
+  readonly onLoginFailure?: () => void;
   /**
    * A token restored from the persistent cache ("preloaded"): looked up instead of logging in.
    * Kept across transient lookup failures; dropped for a normal login once Vault rejects it.
@@ -91,6 +93,7 @@ export class Authenticator {
         }
         const failure = coerceError(error);
         log.error({ err: failure }, 'authentication failed');
+        this.#deps.onLoginFailure?.();
         if (config.exitOnError) return { kind: 'failed', error: failure };
         if (!(await pause())) break;
         continue;

@@ -71,6 +71,38 @@ export interface TemplateConfig {
   readonly functionDenylist: readonly string[];
   /** sandbox_path: `file` and `writeToFile` paths must resolve inside it (undefined: no sandbox). */
   readonly sandboxPath?: string | undefined;
+  /** consul-template quiescence: write only after `minMs` without a change, at most `maxMs` after the first. */
+  readonly wait?: TemplateWait | undefined;
+  /** `user`/`uid` and `group`/`gid`: a name or a numeric id to chown the rendered file to. */
+  readonly user?: string | undefined;
+  readonly group?: string | undefined;
+  /** env_template: the variable this template renders into (no file is written). */
+  readonly environmentVariable?: string | undefined;
+}
+
+export interface TemplateWait {
+  readonly minMs: number;
+  readonly maxMs: number;
+}
+
+/** Process-supervisor mode (https://developer.hashicorp.com/vault/docs/agent-and-proxy/agent/process-supervisor). */
+export interface ExecConfig {
+  /** Executed directly (no shell): program and arguments. */
+  readonly command: readonly string[];
+  readonly restartOnSecretChanges: 'always' | 'never';
+  /** Sent to the child before a restart (then SIGKILL after the grace period). */
+  readonly restartStopSignal: NodeJS.Signals;
+  /** Files the child's stdout/stderr are appended to (default: the agent's own). */
+  readonly childProcessStdout: string | undefined;
+  readonly childProcessStderr: string | undefined;
+}
+
+/** The `telemetry` stanza (https://developer.hashicorp.com/vault/docs/configuration/telemetry). */
+export interface TelemetryConfig {
+  /** 0 disables the Prometheus format; Vault's default is 24h. */
+  readonly prometheusRetentionMs: number;
+  readonly disableHostname: boolean;
+  readonly enableHostnameLabel: boolean;
 }
 
 export interface TemplateRuntimeConfig {
@@ -78,6 +110,8 @@ export interface TemplateRuntimeConfig {
   readonly staticSecretRenderIntervalMs: number;
   readonly maxConnectionsPerHost: number;
   readonly leaseRenewalThreshold: number;
+  /** vault-injector extension: the `wait` every template without its own uses (Vault Agent ignores the key). */
+  readonly wait?: TemplateWait | undefined;
 }
 
 export interface ListenerConfig {
@@ -88,6 +122,8 @@ export interface ListenerConfig {
   readonly tlsKeyFile: string | undefined;
   readonly requireRequestHeader: boolean;
   readonly enableQuit: boolean;
+  /** "metrics_only": this listener serves /agent/v1/metrics and nothing else. */
+  readonly role?: 'default' | 'metrics_only' | undefined;
 }
 
 /**
@@ -127,6 +163,10 @@ export interface AgentConfig {
   readonly pidFile: string | undefined;
   readonly vault: VaultConnectionConfig;
   readonly templates: readonly TemplateConfig[];
+  /** env_template blocks: each has environmentVariable set. */
+  readonly envTemplates: readonly TemplateConfig[];
+  readonly exec: ExecConfig | undefined;
+  readonly telemetry: TelemetryConfig | undefined;
   readonly templateConfig: TemplateRuntimeConfig;
   readonly listeners: readonly ListenerConfig[];
   readonly useAutoAuthToken: UseAutoAuthToken;
@@ -141,8 +181,10 @@ export interface AgentConfig {
    * has been written for the first time; a native sidecar's startupProbe can wait for it.
    */
   readonly readyFile: string | undefined;
-  /** Accepted settings this agent does not act on (telemetry, log_file, disable_mlock…), for one log line each. */
+  /** Accepted settings this agent does not act on (log_file, disable_mlock…), for one log line each. */
   readonly ignored: readonly string[];
+  /** Keys Vault Agent does not know (ignored there and here), one message each, logged at start. */
+  readonly warnings: readonly string[];
 }
 
 export const DEFAULTS = {
@@ -158,4 +200,6 @@ export const DEFAULTS = {
   serviceAccountTokenFile: '/var/run/secrets/kubernetes.io/serviceaccount/token',
   envRestartDebounceMs: 5_000,
   envRestartMinIntervalMs: 30_000,
+  execStopGraceMs: 30_000,
+  prometheusRetentionMs: 24 * 3_600_000,
 } as const;

@@ -8,9 +8,15 @@ export type RawObject = Readonly<Record<string, unknown>>;
 
 export class IssueList {
   readonly problems: string[] = [];
+  /** Settings Vault Agent ignores (unknown keys): the agent logs each once and runs. */
+  readonly warnings: string[] = [];
 
   add(path: string, message: string): void {
     this.problems.push(`${path}: ${message}`);
+  }
+
+  warn(message: string): void {
+    if (!this.warnings.includes(message)) this.warnings.push(message);
   }
 }
 
@@ -71,10 +77,31 @@ export function labelledBlocks(
   return result;
 }
 
+/**
+ * Unknown keys are ignored with a warning, as Vault Agent ignores them: its stanzas are decoded
+ * with hcl.DecodeObject, which drops fields the struct does not name
+ * (https://github.com/hashicorp/vault/blob/main/command/agent/config/config.go). Old keys such as
+ * `auto_auth.exit_on_err` and misplaced blocks therefore load there, and load here.
+ */
 export function checkKeys(block: RawObject, allowed: ReadonlySet<string>, path: string, issues: IssueList): void {
   for (const key of Object.keys(block)) {
-    if (!allowed.has(key)) issues.add(`${path}.${key}`, 'unknown key');
+    if (!allowed.has(key)) issues.warn(`${settingPath(path, key)} is not a Vault Agent setting and is ignored`);
   }
+}
+
+/**
+ * Template stanzas are the exception: Vault Agent decodes them with mapstructure's ErrorUnused,
+ * so an unknown key there stops Vault Agent too; we refuse it with the same reason.
+ */
+export function refuseUnknownKeys(block: RawObject, allowed: ReadonlySet<string>, path: string, issues: IssueList): void {
+  for (const key of Object.keys(block)) {
+    if (!allowed.has(key)) issues.add(`${path}.${key}`, 'unknown template key (Vault Agent refuses it too: template stanzas allow no unknown keys)');
+  }
+}
+
+/** `config.surprise` reads as `surprise`: the top level has no name of its own. */
+function settingPath(path: string, key: string): string {
+  return path === 'config' ? key : `${path}.${key}`;
 }
 
 /** Reads one optional field through a decoder, recording a failure under the field's path. */

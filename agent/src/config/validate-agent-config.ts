@@ -1,6 +1,8 @@
-// Generic decoded config → AgentConfig, checking every key and value and reporting all problems at
-// once. Key sets follow Vault Agent's config structs; keys we accept but do not act on are listed
-// in `ignored` so the agent can say so in one log line instead of silently dropping them.
+// Generic decoded config → AgentConfig, checking every known key's value and reporting all problems
+// at once. Key sets follow Vault Agent's config structs; keys Vault Agent does not know are ignored
+// with one warning each (as Vault Agent ignores them), except in template stanzas, where Vault
+// Agent refuses them too. Keys we accept but do not act on are listed in `ignored` so the agent
+// can say so in one log line instead of silently dropping them. Every key: docs/agent.md.
 import type {
   AgentConfig,
   AuthMethodConfig,
@@ -29,7 +31,10 @@ import type {
 } from '../../../common/src/agent-config-document.js';
 import { keysOf } from '../../../common/src/agent-config-document.js';
 import type { RawObject } from './config-reader.js';
-import { IssueList, blockList, checkKeys, field, isObject, labelledBlocks, objectField, singleBlock } from './config-reader.js';
+import { IssueList, blockList, checkKeys, field, isObject, labelledBlocks, objectField, refuseUnknownKeys, singleBlock } from './config-reader.js';
+import { readOwner, readWait } from './template-extras.js';
+import { checkEnvTemplateKeys, envTemplateBlocks, readExec } from './supervisor-config.js';
+import { readTelemetry } from './telemetry-config.js';
 import {
   decodeBool,
   decodeDurationMs,
@@ -80,11 +85,24 @@ const TEMPLATE_KEYS = new Set([
   ...RENDERED.template, 'create_dest_dirs', 'backup', 'command_timeout', 'exec', 'wait', 'sandbox_path', 'function_denylist',
   'function_blacklist', 'user', 'group', 'uid', 'gid', 'error_fatal',
 ]);
-const TEMPLATE_CONFIG_KEYS = new Set(RENDERED.templateConfig);
+const TEMPLATE_CONFIG_KEYS = new Set([
+  ...RENDERED.templateConfig,
+  // vault-injector extension (docs/agent.md): a default `wait` for every template.
+  'wait',
+]);
 const LISTENER_KEYS = new Set([
   ...RENDERED.listener, 'tls_cert_file', 'tls_key_file', 'tls_min_version', 'tls_max_version', 'tls_client_ca_file',
   'tls_require_and_verify_client_cert', 'tls_disable_client_certs', 'require_request_header', 'role', 'proxy_api',
   'socket_mode', 'socket_user', 'socket_group', 'telemetry',
+  // Vault's shared listener settings (https://developer.hashicorp.com/vault/docs/configuration/listener/tcp):
+  // known, and without effect on this agent's loopback proxy.
+  'tls_cipher_suites', 'tls_prefer_server_cipher_suites', 'max_request_size',
+  'max_request_duration', 'proxy_protocol_behavior', 'proxy_protocol_authorized_addrs', 'x_forwarded_for_authorized_addrs',
+  'x_forwarded_for_hop_skips', 'x_forwarded_for_reject_not_authorized', 'x_forwarded_for_reject_not_present',
+  'x_forwarded_for_client_cert_header', 'x_forwarded_for_client_cert_header_decoders', 'http_read_header_timeout',
+  'http_read_timeout', 'http_write_timeout', 'http_idle_timeout', 'custom_response_headers', 'inflight_requests_logging',
+  'unauthenticated_metrics_access', 'cluster_address', 'purpose', 'chroot_namespace', 'redact_addresses',
+  'redact_cluster_name', 'redact_version', 'disable_request_limiter', 'disable_replication_status_endpoints',
 ]);
 const CACHE_KEYS = new Set([
   ...RENDERED.cache, 'enforce_consistency', 'when_inconsistent', 'cache_static_secrets', 'disable_caching_dynamic_secrets',
@@ -116,17 +134,19 @@ export function validateAgentConfig(raw: unknown): AgentConfig {
   const ignored: string[] = [];
   if (!isObject(raw)) throw new AgentConfigError([`config: expected an object, got ${describe(raw)}`]);
   checkKeys(raw, TOP_LEVEL_KEYS, 'config', issues);
-  for (const key of ['env_template', 'exec']) {
-    if (raw[key] !== undefined) issues.add(key, 'process-supervisor mode is not supported by this agent');
-  }
-  for (const key of ['telemetry', 'disable_idle_connections', 'disable_keep_alives', 'log_file', 'disable_mlock']) {
+  for (const key of ['disable_idle_connections', 'disable_keep_alives', 'log_file', 'log_rotate_bytes', 'log_rotate_duration', 'log_rotate_max_files', 'disable_mlock']) {
     if (raw[key] !== undefined) ignored.push(key);
   }
 
   const autoAuth = readAutoAuth(raw.auto_auth, issues);
+  const templateConfig = readTemplateConfig(singleBlock(raw.template_config, 'template_config', issues), issues);
   const templates = blockList(raw.template, 'template', issues).map((block, index) =>
-    readTemplate(block, `template[${index}]`, issues),
+    readTemplate(block, `template[${index}]`, issues, templateConfig),
   );
+  const envTemplates = envTemplateBlocks(raw.env_template, issues).map(({ name, path, block }) => {
+    checkEnvTemplateKeys(block, path, issues);
+    return { ...readTemplate({ ...block, destination: `env:${name}` }, path, issues, templateConfig), environmentVariable: name };
+  });
   const listeners = labelledBlocks(raw.listener, LISTENER_KEYS, 'listener', issues).map((block, index) =>
     readListener(block, `listener[${index}]`, issues),
   );
@@ -143,7 +163,10 @@ export function validateAgentConfig(raw: unknown): AgentConfig {
     pidFile: emptyToUndefined(field(raw, 'pid_file', decodeString, 'config', issues)),
     vault: readVault(singleBlock(raw.vault, 'vault', issues), issues),
     templates,
-    templateConfig: readTemplateConfig(singleBlock(raw.template_config, 'template_config', issues), issues),
+    envTemplates,
+    exec: readExec(raw.exec, issues),
+    telemetry: readTelemetry(raw.telemetry, issues, ignored),
+    templateConfig,
     listeners,
     useAutoAuthToken,
     cacheEnabled: cache !== undefined,
@@ -153,8 +176,10 @@ export function validateAgentConfig(raw: unknown): AgentConfig {
     logFormat: field(raw, 'log_format', decodeString, 'config', issues),
     readyFile: readReadyFile(raw, issues),
     ignored,
+    warnings: issues.warnings,
   };
   checkRelations(config, issues);
+  checkSupervisorRelations(config, raw, issues);
   if (issues.problems.length > 0) throw new AgentConfigError(issues.problems);
   return config;
 }
@@ -162,7 +187,7 @@ export function validateAgentConfig(raw: unknown): AgentConfig {
 function checkRelations(config: AgentConfig, issues: IssueList): void {
   const { autoAuth } = config;
   if (autoAuth !== undefined) {
-    if (autoAuth.sinks.length === 0 && config.templates.length === 0 && config.useAutoAuthToken === false) {
+    if (autoAuth.sinks.length === 0 && config.templates.length === 0 && config.envTemplates.length === 0 && config.useAutoAuthToken === false) {
       issues.add('auto_auth', 'needs at least one sink, a template, or use_auto_auth_token');
     }
     if (autoAuth.method.wrapTtl !== undefined && autoAuth.sinks.length !== 1) {
@@ -175,7 +200,7 @@ function checkRelations(config: AgentConfig, issues: IssueList): void {
     if (config.exitAfterAuth) issues.add('exit_after_auth', 'requires auto_auth');
     if (config.templates.length > 0) issues.add('template', 'requires auto_auth');
   }
-  if (config.cacheEnabled && config.listeners.length === 0 && config.templates.length === 0) {
+  if (config.cacheEnabled && config.listeners.length === 0 && config.templates.length === 0 && config.envTemplates.length === 0) {
     issues.add('cache', 'requires a listener or a template');
   }
   if (config.persist !== undefined && autoAuth === undefined) issues.add('cache.persist', 'requires auto_auth');
@@ -190,6 +215,16 @@ function checkRelations(config: AgentConfig, issues: IssueList): void {
     if (destinations.has(template.destination)) issues.add(`template[${index}].destination`, 'repeats another template\'s destination');
     destinations.add(template.destination);
   });
+}
+
+/** Vault Agent's process-supervisor rules (command/agent/config/config.go, bad-config-env-templates-*). */
+function checkSupervisorRelations(config: AgentConfig, raw: RawObject, issues: IssueList): void {
+  if (config.envTemplates.length === 0) return;
+  if (config.autoAuth === undefined) issues.add('env_template', 'requires auto_auth');
+  if (config.exec === undefined) issues.add('env_template', 'a top-level exec block is required with env_template');
+  if (config.templates.length > 0) issues.add('env_template', 'cannot be combined with template blocks');
+  if (config.listeners.length > 0) issues.add('env_template', 'cannot be combined with a listener');
+  if (raw.api_proxy !== undefined) issues.add('env_template', 'cannot be combined with api_proxy');
 }
 
 function readAutoAuth(value: unknown, issues: IssueList): AutoAuthConfig | undefined {
@@ -278,8 +313,8 @@ function positiveInt(value: number | undefined, path: string, issues: IssueList)
   return undefined;
 }
 
-function readTemplate(block: RawObject, path: string, issues: IssueList): TemplateConfig {
-  checkKeys(block, TEMPLATE_KEYS, path, issues);
+function readTemplate(block: RawObject, path: string, issues: IssueList, defaults: TemplateRuntimeConfig): TemplateConfig {
+  refuseUnknownKeys(block, TEMPLATE_KEYS, path, issues);
   const text = (key: string): string | undefined => field(block, key, decodeString, path, issues);
   const destination = text('destination') ?? '';
   if (destination === '') issues.add(`${path}.destination`, 'is required');
@@ -291,9 +326,7 @@ function readTemplate(block: RawObject, path: string, issues: IssueList): Templa
   if (!(TEMPLATE_ENGINES as readonly string[]).includes(engine)) {
     issues.add(`${path}.engine`, `unknown engine ${JSON.stringify(engine)} (supported: ${TEMPLATE_ENGINES.join(', ')})`);
   }
-  for (const key of ['user', 'group', 'uid', 'gid', 'wait']) {
-    if (block[key] !== undefined) issues.add(`${path}.${key}`, 'is not supported by this agent');
-  }
+  const owner = readOwner(block, path, issues);
   return {
     destination,
     contents,
@@ -312,6 +345,9 @@ function readTemplate(block: RawObject, path: string, issues: IssueList): Templa
       ...(readStringList(block.function_blacklist, `${path}.function_blacklist`, issues) ?? []),
     ],
     sandboxPath: readSandboxPath(text('sandbox_path'), `${path}.sandbox_path`, issues),
+    wait: readWait(block.wait, `${path}.wait`, issues) ?? defaults.wait,
+    user: owner.user,
+    group: owner.group,
   };
 }
 
@@ -364,6 +400,7 @@ function readTemplateConfig(block: RawObject | undefined, issues: IssueList): Te
     staticSecretRenderIntervalMs: interval === undefined || interval <= 0 ? DEFAULTS.staticSecretRenderIntervalMs : interval,
     maxConnectionsPerHost: connections === undefined || connections <= 0 ? DEFAULTS.maxConnectionsPerHost : connections,
     leaseRenewalThreshold: threshold === undefined || threshold <= 0 || threshold >= 1 ? DEFAULTS.leaseRenewalThreshold : threshold,
+    wait: readWait(config.wait, `${path}.wait`, issues),
   };
 }
 
@@ -377,8 +414,12 @@ function readListener(block: RawObject, path: string, issues: IssueList): Listen
   if (!tlsDisable && (tlsCertFile === undefined || tlsKeyFile === undefined)) {
     issues.add(path, 'tls_cert_file and tls_key_file are required unless tls_disable is true');
   }
-  const role = field(block, 'role', decodeString, path, issues);
-  if (role !== undefined && role !== 'default') issues.add(`${path}.role`, `unsupported role ${JSON.stringify(role)}`);
+  if (field(block, 'tls_require_and_verify_client_cert', decodeBool, path, issues) === true) {
+    // Refused rather than ignored: a listener that silently skipped client verification would be open.
+    issues.add(`${path}.tls_require_and_verify_client_cert`, 'client certificate verification is not supported by this agent');
+  }
+  const role = field(block, 'role', decodeString, path, issues) ?? 'default';
+  if (role !== 'default' && role !== 'metrics_only') issues.add(`${path}.role`, `unsupported role ${JSON.stringify(role)} (default or metrics_only)`);
   const agentApi = objectField(block, 'agent_api', path, issues);
   checkKeys(agentApi, new Set(['enable_quit']), `${path}.agent_api`, issues);
   return {
@@ -389,6 +430,7 @@ function readListener(block: RawObject, path: string, issues: IssueList): Listen
     tlsKeyFile,
     requireRequestHeader: field(block, 'require_request_header', decodeBool, path, issues) ?? false,
     enableQuit: field(agentApi, 'enable_quit', decodeBool, `${path}.agent_api`, issues) ?? false,
+    role: role === 'metrics_only' ? 'metrics_only' : 'default',
   };
 }
 

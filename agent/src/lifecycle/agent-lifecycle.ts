@@ -89,7 +89,7 @@ export class AgentLifecycle {
     return this.#state;
   }
 
-  /** 0, or 1 once a failure ended the agent. */
+  /** 0, 1 once a failure ended the agent, or the exec child's exit code. */
   get exitCode(): number {
     return exitCodeOf(this.#state, this.#settings);
   }
@@ -114,6 +114,11 @@ export class AgentLifecycle {
   /** A Vault request (runner, API proxy) was refused with 403 "invalid token" for `token`. */
   tokenRejected(token: string): void {
     this.#ports?.tokens.requestReauth(token);
+  }
+
+  /** Process-supervisor mode: the child ended with `code`; the agent stops with it. */
+  childExited(code: number): void {
+    this.#dispatch({ kind: 'child-exited', code });
   }
 
   /** Auto-auth gave up (exit_on_err). */

@@ -158,4 +158,17 @@ describe('lifecycle state machine', () => {
     expect(state.phase).toBe('exiting');
     expect(exitCodeOf(state)).toBe(1);
   });
+
+  it('process supervisor: the child\'s exit code becomes the agent\'s, unless a failure ended the agent', () => {
+    const exited = run(SIDECAR, [{ kind: 'token-written', token: token('t1') }, { kind: 'all-rendered' }, { kind: 'child-exited', code: 3 }]);
+    expect(exited.state.phase).toBe('exiting');
+    expect(exited.effects.at(-1)).toEqual({ kind: 'exit', reason: 'child process exited with code 3' });
+    expect(exitCodeOf(exited.state)).toBe(3);
+    const failed = run({ ...SIDECAR, exitOnRetryFailure: true }, [
+      { kind: 'token-written', token: token('t1') },
+      { kind: 'runner-failed', error: new Error('render') },
+      { kind: 'child-exited', code: 0 },
+    ]);
+    expect(exitCodeOf(failed.state)).toBe(1);
+  });
 });

@@ -6,6 +6,8 @@
 //                                                   └──▶ handing-off (init, cache.persist) ──▶ exiting
 //                                                   └──▶ exiting (init)
 //           any phase ──(failure that ends the agent)──▶ exiting, failed
+//           any phase ──(exec's child exited)──▶ exiting, with the child's exit code
+//             (process-supervisor mode: https://developer.hashicorp.com/vault/docs/agent-and-proxy/agent/process-supervisor)
 // Vault Agent's exit_after_auth: exit once the token is written and the templates rendered
 // (https://developer.hashicorp.com/vault/docs/agent-and-proxy/agent#exit_after_auth).
 import type { AgentToken } from '../auth/authenticator.js';
@@ -42,6 +44,8 @@ export interface LifecycleState<Seed> {
   readonly runnerStarted: boolean;
   /** A failure ended the agent: the exit code is 1. */
   readonly failed: boolean;
+  /** Process-supervisor mode: the child's exit code, which becomes the agent's. */
+  readonly childExitCode?: number | undefined;
   /** Restart delays of the template runner after a failure (never reset, as before). */
   readonly runnerBackoff: JitteredBackoff;
   /** Consumed by the first token, whichever it is. */
@@ -56,7 +60,9 @@ export type LifecycleEvent =
   | { readonly kind: 'runner-restart-due'; readonly token: AgentToken | undefined }
   /** The init agent's hand-off finished; `failure` when the cache could not be written. */
   | { readonly kind: 'handoff-written'; readonly failure: Error | undefined }
-  | { readonly kind: 'auth-failed'; readonly error: Error };
+  | { readonly kind: 'auth-failed'; readonly error: Error }
+  /** exec's child process ended (on its own or after a forwarded signal) with `code`. */
+  | { readonly kind: 'child-exited'; readonly code: number };
 
 export type LifecycleEffect<Seed> =
   | { readonly kind: 'start-runner'; readonly token: string; readonly seeds: readonly Seed[] | undefined }
@@ -94,11 +100,12 @@ export function initialLifecycleState<Seed>(settings: LifecycleSettings, restore
 /**
  * 1 once a failure ended the agent; 1 too when an init agent stops (a signal, the quit endpoint)
  * before the token and every template were written, so the app never starts without its secrets;
- * else 0.
+ * else the exec child's exit code (process-supervisor mode), else 0.
  */
 export function exitCodeOf(state: LifecycleState<unknown>, settings?: Pick<LifecycleSettings, 'exitAfterAuth'>): number {
   if (state.failed) return 1;
-  return settings?.exitAfterAuth === true && !(state.tokenWritten && state.allRendered) ? 1 : 0;
+  if (settings?.exitAfterAuth === true && !(state.tokenWritten && state.allRendered)) return 1;
+  return state.childExitCode ?? 0;
 }
 
 export function transition<Seed>(
@@ -121,6 +128,8 @@ export function transition<Seed>(
       return onHandoffWritten(settings, state, event.failure);
     case 'auth-failed':
       return fail(state, 'authentication failed and exit_on_err is set', event.error);
+    case 'child-exited':
+      return { state: { ...state, phase: 'exiting', childExitCode: event.code }, effects: [{ kind: 'exit', reason: `child process exited with code ${event.code}` }] };
   }
 }
 

@@ -11,6 +11,8 @@ import type { ListenerConfig, UseAutoAuthToken } from '../config/agent-config.js
 import type { AgentLogger } from '../log.js';
 import type { VaultClient } from '../vault/vault-client.js';
 import { coerceError } from '../vault/vault-error.js';
+import type { AgentMetrics, MetricsEndpoint } from '../telemetry/agent-metrics.js';
+import { NO_METRICS, UNCONFIGURED_METRICS, metricsFormat } from '../telemetry/agent-metrics.js';
 
 export interface ApiProxyOptions {
   readonly client: VaultClient;
@@ -19,6 +21,9 @@ export interface ApiProxyOptions {
   readonly log: AgentLogger;
   readonly onQuit: () => void;
   readonly onInvalidToken: (token: string) => void;
+  /** /agent/v1/metrics (telemetry stanza) and the proxy counters. */
+  readonly metrics?: AgentMetrics;
+  readonly metricsEndpoint?: MetricsEndpoint;
 }
 
 export interface RunningListeners {
@@ -62,6 +67,7 @@ export async function startListeners(configs: readonly ListenerConfig[], options
 function createListenerServer(config: ListenerConfig, options: ApiProxyOptions): Server {
   const handler = (request: IncomingMessage, response: ServerResponse): void => {
     handle(config, options, request, response).catch((error: unknown) => {
+      (options.metrics ?? NO_METRICS).increment('proxy.error');
       options.log.error({ err: coerceError(error), path: request.url?.split('?')[0] }, 'listener request failed');
       if (!response.headersSent) sendErrors(response, 502, ['error proxying request to Vault']);
       else response.destroy();
@@ -79,6 +85,12 @@ async function handle(config: ListenerConfig, options: ApiProxyOptions, request:
     return;
   }
   const { path, url } = normalised;
+  if (path === '/agent/v1/metrics') {
+    await serveMetrics(options, request, response);
+    return;
+  }
+  // A metrics_only listener serves nothing else (https://developer.hashicorp.com/vault/docs/agent-and-proxy/agent#role).
+  if (config.role === 'metrics_only') { sendErrors(response, 404, []); return; }
   if (path === '/agent/v1/quit') {
     if (!config.enableQuit) { sendErrors(response, 404, []); return; }
     if (request.method !== 'POST') { sendErrors(response, 405, ['method not allowed']); return; }
@@ -108,6 +120,7 @@ async function handle(config: ListenerConfig, options: ApiProxyOptions, request:
   if (usedAutoToken && autoToken !== undefined && upstream.status === 403 && upstream.body.includes('invalid token')) {
     options.onInvalidToken(autoToken);
   }
+  (options.metrics ?? NO_METRICS).increment(upstream.status >= 400 ? 'proxy.client_error' : 'proxy.success');
   const responseHeaders: Record<string, string | string[]> = {};
   for (const [name, value] of Object.entries(upstream.headers)) {
     if (value !== undefined && !HOP_BY_HOP.has(name)) responseHeaders[name] = value;
@@ -148,6 +161,14 @@ export function isLoopbackListener(config: ListenerConfig): boolean {
   // An empty host binds 127.0.0.1 (see listen below).
   if (host === '' || host === 'localhost' || host === '::1' || host === '0:0:0:0:0:0:0:1') return true;
   return /^127\.\d{1,3}\.\d{1,3}\.\d{1,3}$/.test(host) || /^::ffff:127\./.test(host);
+}
+
+async function serveMetrics(options: ApiProxyOptions, request: IncomingMessage, response: ServerResponse): Promise<void> {
+  if (request.method !== 'GET') { sendErrors(response, 405, ['method not allowed']); return; }
+  const query = new URL(request.url ?? '/', 'http://agent').searchParams;
+  const accept = request.headers.accept;
+  const result = await (options.metricsEndpoint ?? UNCONFIGURED_METRICS).respond(metricsFormat(query, accept));
+  response.writeHead(result.status, { 'Content-Type': result.contentType }).end(result.body);
 }
 
 async function readBody(request: IncomingMessage): Promise<Buffer> {

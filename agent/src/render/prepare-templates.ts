@@ -1,10 +1,12 @@
-// Start-up: every configured template read and compiled with its engine (each engine loaded once).
-// All compile errors are reported together, each naming its destination.
+// Start-up: every configured template (file and env_template) read and compiled with its engine
+// (each engine loaded once), its file owner resolved. All errors are reported together, each
+// naming its destination.
 import { readFile } from 'node:fs/promises';
 import type { AgentConfig, TemplateEngineName } from '../config/agent-config.js';
 import type { TemplateEngine, TemplateLimits } from '../../../template/src/index.js';
 import { coerceError } from '../vault/vault-error.js';
 import type { PreparedTemplate } from './template-runner.js';
+import { resolveFileOwner } from './file-owner.js';
 
 export async function prepareTemplates(
   config: AgentConfig,
@@ -15,7 +17,7 @@ export async function prepareTemplates(
   const engines = new Map<TemplateEngineName, Promise<TemplateEngine>>();
   const problems: string[] = [];
   const prepared = await Promise.all(
-    config.templates.map(async (template) => {
+    [...config.templates, ...config.envTemplates].map(async (template) => {
       let engine = engines.get(template.engine);
       if (engine === undefined) {
         engine = loadEngine(template.engine);
@@ -31,7 +33,8 @@ export async function prepareTemplates(
           functionDenylist: template.functionDenylist,
           limits,
         });
-        return { config: template, compiled };
+        const owner = await resolveFileOwner(template.user, template.group);
+        return { config: template, compiled, ...(owner === undefined ? {} : { owner }) };
       } catch (error) {
         problems.push(`template ${template.destination}: ${coerceError(error).message}`);
         return undefined;

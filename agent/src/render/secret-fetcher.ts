@@ -9,6 +9,7 @@ import { numberField, toSecretEnvelope } from '../vault/vault-client.js';
 import { VaultResponseError, isInvalidTokenError, isRetryableVaultError } from '../vault/vault-error.js';
 import type { RenewalResult } from '../lease/lifetime-watcher.js';
 import type { AgentLogger } from '../log.js';
+import type { AgentMetrics } from '../telemetry/agent-metrics.js';
 import type { MountInfo } from './kv-path.js';
 import { shimKvV2Path, splitQuery } from './kv-path.js';
 import { parsePemBundle, rotationPointMs } from './pem-bundle.js';
@@ -33,6 +34,7 @@ export interface SecretFetcherOptions {
   readonly now: () => number;
   readonly leaseRenewalThreshold: number;
   readonly namespace: string | undefined;
+  readonly metrics?: AgentMetrics;
 }
 
 export class SecretFetcher {
@@ -97,7 +99,10 @@ export class SecretFetcher {
   }
 
   async renewLease(leaseId: string, signal: AbortSignal): Promise<RenewalResult> {
-    const response = await this.#request({ method: 'PUT', path: 'sys/leases/renew', body: { lease_id: leaseId, increment: 0 }, signal });
+    const response = await this.#request({ method: 'PUT', path: 'sys/leases/renew', body: { lease_id: leaseId, increment: 0 }, signal }).then(
+      (result) => { this.#options.metrics?.increment('lease.renewal.success'); return result; },
+      (error: unknown) => { this.#options.metrics?.increment('lease.renewal.failure'); throw error; },
+    );
     const body = (response.body ?? {}) as { lease_duration?: unknown; renewable?: unknown };
     return { leaseSeconds: numberField(body.lease_duration) ?? 0, renewable: body.renewable === true };
   }

@@ -15,10 +15,16 @@ import { describeCommand, runTemplateCommand } from './run-command.js';
 import { writeRenderedFileOutcome } from './write-rendered-file.js';
 import { fileSideEffects, sandboxedSideEffects } from './write-to-file.js';
 import { safeText, secretRegistry } from '../log/redaction.js';
+import type { FileOwner } from './file-owner.js';
+import { applyFileOwner } from './file-owner.js';
+import { Quiescence } from './quiescence.js';
+import type { AgentMetrics } from '../telemetry/agent-metrics.js';
 
 export interface PreparedTemplate {
   readonly config: TemplateConfig;
   readonly compiled: CompiledTemplate;
+  /** `user`/`group`, resolved at start. */
+  readonly owner?: FileOwner;
 }
 
 export interface TemplateRunnerOptions {
@@ -39,6 +45,13 @@ export interface TemplateRunnerOptions {
   readonly onInvalidToken: (token: string) => void;
   /** A file that existed was replaced by different content (not called for a first write). */
   readonly onReplaced?: (destination: string) => void;
+  /**
+   * env_template values after a pass that changed one (every value so far, by variable name).
+   * Values stay in memory only: never written, never logged.
+   */
+  readonly onEnvironment?: (values: ReadonlyMap<string, string>) => void;
+  /** Telemetry: renders that changed a file or a variable, lease renewals. */
+  readonly metrics?: AgentMetrics;
 }
 
 export class TemplateRunner {
@@ -51,6 +64,8 @@ export class TemplateRunner {
   #passRunning: Promise<void> | undefined;
   #passRequested = false;
   #commandAbort = new AbortController();
+  readonly #quiescence = new Map<number, Quiescence>();
+  readonly #environment = new Map<string, string>();
 
   constructor(options: TemplateRunnerOptions) {
     this.#options = options;
@@ -83,6 +98,7 @@ export class TemplateRunner {
       now: options.now,
       leaseRenewalThreshold: options.runtime.leaseRenewalThreshold,
       namespace: options.namespace,
+      ...(options.metrics === undefined ? {} : { metrics: options.metrics }),
     });
     this.#tracker = new DependencyTracker({
       fetcher,
@@ -111,6 +127,7 @@ export class TemplateRunner {
     this.#tracker?.stop();
     this.#tracker = undefined;
     this.#commandAbort.abort();
+    for (const gate of this.#quiescence.values()) gate.stop();
     await this.#passRunning;
   }
 
@@ -149,6 +166,7 @@ export class TemplateRunner {
     const used = new Set<string>();
     let anyMissing = false;
     const commands = new Map<string, PreparedTemplate>();
+    let environmentChanged = false;
     for (const [index, template] of templates.entries()) {
       // Renders are synchronous: yield between templates so a SIGTERM (or a new token) is handled
       // promptly; one render is bounded by the template step budget.
@@ -176,10 +194,22 @@ export class TemplateRunner {
         anyMissing = true;
         continue;
       }
+      if (!this.#quiet(index, template, result.output)) continue;
+      const variable = template.config.environmentVariable;
+      if (variable !== undefined) {
+        this.#rendered.add(index);
+        if (this.#environment.get(variable) !== result.output) {
+          environmentChanged = true;
+          this.#options.metrics?.increment('template.rendered');
+        }
+        this.#environment.set(variable, result.output);
+        continue;
+      }
       let changed: boolean;
       try {
         const outcome = await writeRenderedFileOutcome(template.config, result.output);
         changed = outcome !== 'unchanged';
+        if (changed && template.owner !== undefined) await applyFileOwner(template.config.destination, template.owner);
         if (outcome === 'replaced' && generation === this.#generation) this.#options.onReplaced?.(template.config.destination);
       } catch (error) {
         this.#failRedacted(generation, `writing ${template.config.destination}`, error);
@@ -188,6 +218,7 @@ export class TemplateRunner {
       if (generation !== this.#generation) return;
       this.#rendered.add(index);
       if (changed) {
+        this.#options.metrics?.increment('template.rendered');
         log.info({ destination: template.config.destination }, 'rendered template');
         const command = template.config.command;
         if (command !== undefined) {
@@ -197,6 +228,7 @@ export class TemplateRunner {
       }
     }
     if (!anyMissing) tracker.prune(used);
+    if (environmentChanged && generation === this.#generation) this.#options.onEnvironment?.(new Map(this.#environment));
     for (const template of commands.values()) {
       const command = template.config.command;
       if (command === undefined || generation !== this.#generation) continue;
@@ -212,6 +244,20 @@ export class TemplateRunner {
       this.#allRenderedReported = true;
       this.#options.onAllRendered();
     }
+  }
+
+  /** `wait`: false while the template's render is held back until it has been quiet long enough. */
+  #quiet(index: number, template: PreparedTemplate, output: string): boolean {
+    const wait = template.config.wait;
+    if (wait === undefined) return true;
+    let gate = this.#quiescence.get(index);
+    if (gate === undefined) {
+      gate = new Quiescence(wait, this.#options.sleep, () => {
+        if (this.#tracker !== undefined) this.#schedulePass();
+      });
+      this.#quiescence.set(index, gate);
+    }
+    return gate.offer(output);
   }
 
   /**
