@@ -149,7 +149,14 @@ describe('agent lifecycle (real process, pod paths, Vault double)', () => {
     vault.faults.forbidToken(firstToken, 'invalid-token');
     expect((await fetch(`http://127.0.0.1:${port}/v1/kv/app`)).status).toBe(403);
     await vault.waitFor(() => existsSync(join(sandbox.homeDir, '.vault-token')) && scenario!.sinkToken() !== firstToken, 10_000, 'a new token');
-    expect((await fetch(`http://127.0.0.1:${port}/v1/kv/app`)).status).toBe(200);
+    // The sinks are written before the proxy is told of the new token (as Vault Agent's sinks and
+    // its in-memory cache sink are independent readers of one login): poll until the proxy has it.
+    let status = 0;
+    for (let attempt = 0; attempt < 50 && status !== 200; attempt += 1) {
+      status = (await fetch(`http://127.0.0.1:${port}/v1/kv/app`)).status;
+      if (status !== 200) await new Promise((resolve) => setTimeout(resolve, 100));
+    }
+    expect(status).toBe(200);
     expect(await post(port, '/agent/v1/quit', 'GET')).toBe(405);
     expect(await post(port, '/agent/v1/quit')).toBe(200);
     expect(await agent.exited).toBe(0);
