@@ -99,6 +99,17 @@ export function refuseUnknownKeys(block: RawObject, allowed: ReadonlySet<string>
   }
 }
 
+/**
+ * Our own extension blocks (env_restart) refuse unknown keys: Vault Agent has no such block, so
+ * there is no configuration to stay compatible with, and a misspelt key would silently fall
+ * back to a default.
+ */
+export function refuseUnknownExtensionKeys(block: RawObject, allowed: ReadonlySet<string>, path: string, issues: IssueList): void {
+  for (const key of Object.keys(block)) {
+    if (!allowed.has(key)) issues.add(`${path}.${key}`, `unknown key (known: ${[...allowed].join(', ')})`);
+  }
+}
+
 /** `config.surprise` reads as `surprise`: the top level has no name of its own. */
 function settingPath(path: string, key: string): string {
   return path === 'config' ? key : `${path}.${key}`;

@@ -31,7 +31,7 @@ import type {
 } from '../../../common/src/agent-config-document.js';
 import { keysOf } from '../../../common/src/agent-config-document.js';
 import type { RawObject } from './config-reader.js';
-import { IssueList, blockList, checkKeys, field, isObject, labelledBlocks, objectField, refuseUnknownKeys, singleBlock } from './config-reader.js';
+import { IssueList, blockList, checkKeys, field, isObject, labelledBlocks, objectField, refuseUnknownExtensionKeys, refuseUnknownKeys, singleBlock } from './config-reader.js';
 import { readOwner, readWait } from './template-extras.js';
 import { checkEnvTemplateKeys, envTemplateBlocks, readExec } from './supervisor-config.js';
 import { readTelemetry } from './telemetry-config.js';
@@ -455,7 +455,7 @@ function readPersist(value: unknown, issues: IssueList): PersistConfig | undefin
 }
 
 function readEnvRestart(block: RawObject, path: string, issues: IssueList): EnvRestartConfig {
-  checkKeys(block, ENV_RESTART_KEYS, path, issues);
+  refuseUnknownExtensionKeys(block, ENV_RESTART_KEYS, path, issues);
   const directory = (field(block, 'directory', decodeString, path, issues) ?? '').replace(/\/+$/, '');
   if (!directory.startsWith('/')) issues.add(`${path}.directory`, 'must be an absolute path');
   const debounceMs = field(block, 'debounce', decodeDurationMs, path, issues);
