@@ -1,8 +1,11 @@
-// The auto-auth loop (spec §1.1): log in, publish the token to the sinks and the agent, keep it
-// alive with the lifetime watcher, and log in again when it nears its max TTL, when renewal fails
-// for good, or at once when someone saw it rejected as an invalid token. Login failures back off
-// 1 s → 5 min with jitter (or the method's min/max), forever unless exit_on_err. A token restored
-// from the persistent cache is checked with lookup-self and used instead of a first login (§1.1 step 2).
+// The auto-auth loop (https://developer.hashicorp.com/vault/docs/agent-and-proxy/autoauth,
+// https://github.com/hashicorp/vault/blob/main/command/agentproxyshared/auth/auth.go): log in,
+// publish the token to the sinks and the agent, keep it alive with the lifetime watcher, and log in
+// again when it nears its max TTL, when renewal fails for good, or at once when someone saw it
+// rejected as an invalid token. Login failures back off 1 s → 5 min with jitter (or the method's
+// min/max), forever unless exit_on_err. A token restored from the persistent cache is checked with
+// lookup-self and used instead of a first login
+// (https://developer.hashicorp.com/vault/docs/agent-and-proxy/agent/caching/persistent-caches).
 import type { AuthMethodConfig } from '../config/agent-config.js';
 import type { AgentLogger } from '../log.js';
 import { watchLifetime } from '../lease/lifetime-watcher.js';

@@ -1,6 +1,7 @@
 // VAULT_* environment handling, as Vault's CLI and API client apply it: for the address and TLS
-// settings a set variable beats the config file (spec §0.1), and a few settings exist only as
-// environment variables (CA bytes, timeout, retries, proxy).
+// settings a set variable beats the config file
+// (https://developer.hashicorp.com/vault/docs/agent-and-proxy/agent#vault-stanza), and a few
+// settings exist only as environment variables (CA bytes, timeout, retries, proxy).
 import type { VaultConnectionConfig } from './agent-config.js';
 import { DEFAULTS } from './agent-config.js';
 import { decodeBool, decodeDurationMs, decodeInt } from './config-values.js';

@@ -1,7 +1,8 @@
-// Keeps one token or lease alive the way Vault's LifetimeWatcher does: renew at once, then at
-// two thirds of what remains plus a third of the grace, and finish when the lease can no longer
-// be extended far enough (spec §1.4). The caller then logs in again (token) or fetches a fresh
-// secret (lease). Clock, sleep and randomness are injected.
+// Keeps one token or lease alive the way Vault's LifetimeWatcher does: renew at once, then at two
+// thirds of what remains plus a third of the grace, and finish when the lease can no longer be
+// extended far enough (https://github.com/hashicorp/vault/blob/main/api/lifetime_watcher.go). The
+// caller then logs in again (token) or fetches a fresh secret (lease). Clock, sleep and randomness
+// are injected.
 import { isInvalidTokenError, isPermissionDeniedError } from '../vault/vault-error.js';
 import { isAborted } from '../supervisor/sleep.js';
 import { leaseGraceMs, renewRetryDelayMs, renewalIsOver, renewalSleepMs } from './renewal-timing.js';

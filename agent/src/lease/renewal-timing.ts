@@ -1,6 +1,8 @@
-// When to renew, re-login and re-fetch: Vault's lifetime watcher (api/lifetime_watcher.go) and
-// consul-template's lease checks (spec §1.4, §2.8) as pure functions of durations and a random
-// source returning [0, 1). All durations are milliseconds.
+// When to renew, re-login and re-fetch: Vault's lifetime watcher
+// (https://github.com/hashicorp/vault/blob/main/api/lifetime_watcher.go) and consul-template's
+// lease checks (https://github.com/hashicorp/consul-template/blob/main/dependency/vault_common.go)
+// as pure functions of durations and a random source returning [0, 1). All durations are
+// milliseconds.
 import type { VaultSecretEnvelope } from '../../../common/src/vault-wire.js';
 import { numberField } from '../vault/vault-client.js';
 
@@ -55,7 +57,7 @@ function dataField(envelope: VaultSecretEnvelope, key: string): unknown {
   return typeof data === 'object' && data !== null ? (data as Record<string, unknown>)[key] : undefined;
 }
 
-/** What to do after fetching a secret, per spec §2.8. */
+/** What to do after fetching a secret (leaseCheckWait in consul-template's dependency/vault_common.go). */
 export function planRefetch(envelope: VaultSecretEnvelope, options: RefetchOptions): RefetchPlan {
   const leaseId = envelope.lease_id ?? '';
   if (envelope.renewable === true && leaseId !== '') return { kind: 'renew' };

@@ -1,7 +1,9 @@
-// The agent's listener (spec §4, §5): a local Vault API proxy on the configured address. Requests
-// to /v1/… go to Vault unchanged, with the auto-auth token attached when the client sent none
-// (use_auto_auth_token = true) or always ("force"). /agent/v1/quit shuts the agent down when a
-// listener enables it. Bodies and tokens pass through and are never logged.
+// The agent's listener (https://developer.hashicorp.com/vault/docs/agent-and-proxy/agent/apiproxy
+// and https://developer.hashicorp.com/vault/docs/agent-and-proxy/agent#quit): a local Vault API
+// proxy on the configured address. Requests to /v1/… go to Vault unchanged, with the auto-auth
+// token attached when the client sent none (use_auto_auth_token = true) or always ("force").
+// /agent/v1/quit shuts the agent down when a listener enables it. Bodies and tokens pass through
+// and are never logged.
 import type { IncomingMessage, Server, ServerResponse } from 'node:http';
 import type * as HttpsModule from 'node:https';
 import { createServer } from 'node:http';
@@ -89,7 +91,8 @@ async function handle(config: ListenerConfig, options: ApiProxyOptions, request:
     await serveMetrics(options, request, response);
     return;
   }
-  // A metrics_only listener serves nothing else (https://developer.hashicorp.com/vault/docs/agent-and-proxy/agent#role).
+  // A metrics_only listener serves nothing else
+  // (https://developer.hashicorp.com/vault/docs/agent-and-proxy/agent#role).
   if (config.role === 'metrics_only') { sendErrors(response, 404, []); return; }
   if (path === '/agent/v1/quit') {
     if (!config.enableQuit) { sendErrors(response, 404, []); return; }

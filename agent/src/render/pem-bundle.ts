@@ -1,5 +1,6 @@
-// PEM handling for pkiCert (spec §2.8.1): split text into blocks, find the key, the CA certificates
-// and the leaf, and compute the leaf's rotation point.
+// PEM handling for pkiCert
+// (https://github.com/hashicorp/consul-template/blob/main/dependency/vault_pki.go): split text into
+// blocks, find the key, the CA certificates and the leaf, and compute the leaf's rotation point.
 import { X509Certificate } from 'node:crypto';
 import type { PkiCertificateData } from '../../../template/src/index.js';
 

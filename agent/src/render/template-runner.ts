@@ -1,8 +1,10 @@
-// Runs every template against the dependency tracker (spec §2.7): a pass renders all templates,
-// starts watches for dependencies seen for the first time, writes the templates whose dependencies
-// are all present, then runs the commands of the ones that changed. Any change from a watch
-// schedules another pass; nested dependencies are found over successive passes. A new token
-// rebuilds the tracker, so every secret is fetched again with it (spec §2.10).
+// Runs every template against the dependency tracker
+// (https://github.com/hashicorp/consul-template/blob/main/manager/runner.go): a pass renders all
+// templates, starts watches for dependencies seen for the first time, writes the templates whose
+// dependencies are all present, then runs the commands of the ones that changed. Any change from a
+// watch schedules another pass; nested dependencies are found over successive passes. A new token
+// rebuilds the tracker, so every secret is fetched again with it
+// (https://github.com/hashicorp/vault/blob/main/command/agent/template/template.go).
 import type { TemplateConfig, TemplateRuntimeConfig } from '../config/agent-config.js';
 import type { CompiledTemplate, RenderResult } from '../../../template/src/index.js';
 import type { AgentLogger } from '../log.js';

@@ -1,9 +1,11 @@
-// Writing one rendered template (spec §2.11): skip when the bytes (and requested mode) already
-// match, create parent directories 0755 when allowed, keep the existing mode and owner unless
-// `perms` says otherwise (default 0644), optionally keep one backup, and replace atomically.
-// Nothing is followed through a symlink (the secrets volume is shared with the app): a link at the
-// destination is replaced by the new file, never read, chmodded or copied from; a linked parent
-// directory is refused (fs/no-follow.ts); the comparison reads at most the new content's size.
+// Writing one rendered template
+// (https://github.com/hashicorp/consul-template/blob/main/renderer/renderer.go): skip when the
+// bytes (and requested mode) already match, create parent directories 0755 when allowed, keep the
+// existing mode and owner unless `perms` says otherwise (default 0644), optionally keep one backup,
+// and replace atomically. Nothing is followed through a symlink (the secrets volume is shared with
+// the app): a link at the destination is replaced by the new file, never read, chmodded or copied
+// from; a linked parent directory is refused (fs/no-follow.ts); the comparison reads at most the
+// new content's size.
 import { constants } from 'node:fs';
 import { link, mkdir, open, rename, unlink } from 'node:fs/promises';
 import type { FileHandle } from 'node:fs/promises';

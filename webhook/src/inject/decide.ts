@@ -1,4 +1,5 @@
-// Should this pod get agents? Read from the original annotations only (spec §4.1); the answer
+// Should this pod get agents? Read from the original annotations only (ShouldInject in
+// https://github.com/hashicorp/vault-k8s/blob/main/agent-inject/agent/agent.go); the answer
 // carries its reason so logs explain every pod left alone.
 import { parseBoolAnnotation } from './annotations/annotation-reader.js';
 import { POD_ANNOTATIONS, annotationKey } from './annotations/registry.js';

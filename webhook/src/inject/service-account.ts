@@ -1,4 +1,5 @@
-// Finding the pod's service-account token so the agent can log in with it (spec §4.2.1).
+// Finding the pod's service-account token so the agent can log in with it (serviceaccount() in
+// https://github.com/hashicorp/vault-k8s/blob/main/agent-inject/agent/agent.go).
 // The volume is never added; the pod's own volume is re-mounted read-only.
 import { posix } from 'node:path';
 import type { K8sPod, K8sVolume } from './pod.js';

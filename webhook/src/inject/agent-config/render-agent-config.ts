@@ -1,6 +1,7 @@
 // InjectionSpec + container role → the agent configuration document (AgentConfigDocument) vault-k8s
-// generates (spec §5). Keys are inserted in vault-k8s's struct order and omitted where it omits
-// them, so our JSON reads like the real thing in a diff; encodeAgentConfig matches Go's escaping.
+// generates (https://github.com/hashicorp/vault-k8s/blob/main/agent-inject/agent/config.go). Keys
+// are inserted in vault-k8s's struct order and omitted where it omits them, so our JSON reads like
+// the real thing in a diff; encodeAgentConfig matches Go's escaping.
 import { posix } from 'node:path';
 import type {
   AgentConfigDocument,
@@ -94,7 +95,10 @@ function renderVault(spec: InjectionSpec): AgentConfigDocument['vault'] {
   return rendered;
 }
 
-/** Listener and cache per spec §5.4: persistent cache in both, plain cache only without init. */
+/**
+ * Listener and cache as newConfig in vault-k8s's agent-inject/agent/config.go writes them:
+ * persistent cache in both, plain cache only without init.
+ */
 function renderCache(spec: InjectionSpec, role: AgentRole): Pick<AgentConfigDocument, 'listener' | 'cache'> {
   const { cache } = spec;
   const listenerAddress = `127.0.0.1:${cache.listenerPort}`;
@@ -133,7 +137,8 @@ function renderTemplateConfig(spec: InjectionSpec): AgentConfigDocument['templat
 
 export function renderAgentConfig(spec: InjectionSpec, role: AgentRole): AgentConfigDocument {
   const { listener, cache } = renderCache(spec, role);
-  // Built key by key so the JSON follows vault-k8s's struct order (spec §5.1).
+  // Built key by key so the JSON follows vault-k8s's struct order (the Config struct in
+  // agent-inject/agent/config.go).
   const config: AgentConfigDocument = {
     auto_auth: renderAutoAuth(spec),
     exit_after_auth: role === 'init',

@@ -1,4 +1,5 @@
-// agent-telemetry-* annotations → the agent config's telemetry stanza (spec §5.6). vault-k8s
+// agent-telemetry-* annotations → the agent config's telemetry stanza (the Telemetry struct in
+// https://github.com/hashicorp/vault-k8s/blob/main/agent-inject/agent/config.go). vault-k8s
 // decodes the values into a fixed struct; a value of the wrong JSON type drops the whole stanza.
 import type { AnnotationReader } from './annotation-reader.js';
 import { ANNOTATION_FAMILIES } from './registry.js';

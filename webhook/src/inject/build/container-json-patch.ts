@@ -1,7 +1,9 @@
 // agent-json-patch / agent-init-json-patch: an RFC 6902 patch applied to the generated container
-// (spec §4.10). fast-json-patch applies it; failures are reported in the words of the Go library
-// vault-k8s uses (evanphx/json-patch), and the result is decoded back as a corev1.Container would
-// be: unknown fields dropped, mistyped fields rejected.
+// (AnnotationAgentJsonPatch in
+// https://github.com/hashicorp/vault-k8s/blob/main/agent-inject/agent/annotations.go).
+// fast-json-patch applies it; failures are reported in the words of the Go library vault-k8s uses
+// (evanphx/json-patch), and the result is decoded back as a corev1.Container would be: unknown
+// fields dropped, mistyped fields rejected.
 import { Buffer } from 'node:buffer';
 import fastJsonPatch, { type Operation } from 'fast-json-patch';
 import { GO_BOOL, GO_STRING, goArray, goString, goUnmarshalError } from '../../../../common/src/go-json-unmarshal.js';

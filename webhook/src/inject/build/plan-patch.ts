@@ -1,4 +1,5 @@
-// An InjectionPlan as a JSON Patch (in vault-k8s's operation order and paths, spec §4.11) and as
+// An InjectionPlan as a JSON Patch (in vault-k8s's operation order and paths: Patch() in
+// https://github.com/hashicorp/vault-k8s/blob/main/agent-inject/agent/agent.go and patch.go) and as
 // the pod it produces. The two are written independently; tests check they agree.
 import type { Operation } from 'fast-json-patch';
 import type { K8sContainer, K8sPod, K8sVolume, K8sVolumeMount } from '../pod.js';
