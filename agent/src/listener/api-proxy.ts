@@ -121,7 +121,7 @@ async function proxyToVault(options: ApiProxyOptions, request: IncomingMessage, 
   const body = await readBody(request);
   const headers = endToEndHeaders(request.headers);
   const autoToken = attachAutoAuthToken(options, headers);
-  const upstream = await options.client.raw(request.method ?? 'GET', url, headers, body.length > 0 ? body : undefined);
+  const upstream = await options.client.raw({ method: request.method ?? 'GET', pathWithQuery: url, headers, payload: body.length > 0 ? body : undefined });
   if (autoToken !== undefined && upstream.status === 403 && upstream.body.includes('invalid token')) {
     options.onInvalidToken(autoToken);
   }
