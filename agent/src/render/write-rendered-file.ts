@@ -28,14 +28,7 @@ export async function writeRenderedFileOutcome(template: TemplateConfig, content
   const bytes = Buffer.from(content);
   await assertNoLinkedParents(destination);
   const existing = await openExistingRegularFile(destination);
-  try {
-    if (existing !== undefined && (await sameContent(existing.handle, existing.stats, bytes))) {
-      if (template.perms !== undefined && (existing.stats.mode & 0o7777) !== template.perms) await existing.handle.chmod(template.perms);
-      return 'unchanged';
-    }
-  } finally {
-    await existing?.handle.close();
-  }
+  if (existing !== undefined && (await keptAsIs(existing, template, bytes))) return 'unchanged';
   if (template.createDestDirs) {
     await mkdir(dirname(destination), { recursive: true, mode: 0o755 });
     // mkdir followed whatever it found: check again what it walked through.
@@ -46,6 +39,17 @@ export async function writeRenderedFileOutcome(template: TemplateConfig, content
   if (template.backup && existingStats !== undefined) await rotateBackup(destination);
   await writeFileAtomic(destination, bytes, { mode, ...ownerOf(existingStats) });
   return existing === undefined ? 'created' : 'replaced';
+}
+
+/** True when the file already holds `bytes` (its mode is then corrected to `perms` if need be). Closes the handle. */
+async function keptAsIs(existing: { handle: FileHandle; stats: Stats }, template: TemplateConfig, bytes: Buffer): Promise<boolean> {
+  try {
+    if (!(await sameContent(existing.handle, existing.stats, bytes))) return false;
+    if (template.perms !== undefined && (existing.stats.mode & 0o7777) !== template.perms) await existing.handle.chmod(template.perms);
+    return true;
+  } finally {
+    await existing.handle.close();
+  }
 }
 
 /**
