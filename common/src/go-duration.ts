@@ -33,7 +33,8 @@ function readComponent(rest: string, input: string): Component {
   const afterNumber = rest.slice(number.length);
   const unit = /^[^0-9.]*/.exec(afterNumber)?.[0] ?? '';
   if (unit === '') return { ok: false, error: `time: missing unit in duration ${goQuote(input)}` };
-  const scale = UNIT_NANOSECONDS[unit];
+  // Own keys only: `1constructor` names no unit, whatever Object.prototype holds.
+  const scale = Object.hasOwn(UNIT_NANOSECONDS, unit) ? UNIT_NANOSECONDS[unit] : undefined;
   if (scale === undefined) return { ok: false, error: `time: unknown unit ${goQuote(unit)} in duration ${goQuote(input)}` };
   return { ok: true, nanoseconds: number.value * scale, rest: afterNumber.slice(unit.length) };
 }
