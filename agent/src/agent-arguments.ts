@@ -12,13 +12,29 @@ export interface AgentArguments {
 const VALUE_FLAGS = new Set(['config', 'log-level', 'log-format']);
 const BOOLEAN_FLAGS = new Set(['exit-after-auth', 'h', 'help']);
 
+interface ArgumentsBeingParsed {
+  configPaths: string[];
+  exitAfterAuth: boolean;
+  logLevel: string | undefined;
+  logFormat: string | undefined;
+  help: boolean;
+}
+
+function setBooleanFlag(parsed: ArgumentsBeingParsed, name: string, value: string | undefined): void {
+  const on = value === undefined || value === 'true' || value === '1';
+  if (name === 'exit-after-auth') parsed.exitAfterAuth = on;
+  else parsed.help = true;
+}
+
+function setValueFlag(parsed: ArgumentsBeingParsed, name: string, value: string): void {
+  if (name === 'config') parsed.configPaths.push(value);
+  else if (name === 'log-level') parsed.logLevel = value;
+  else parsed.logFormat = value;
+}
+
 export function parseAgentArguments(args: readonly string[]): { arguments: AgentArguments; problems: string[] } {
   const problems: string[] = [];
-  const configPaths: string[] = [];
-  let exitAfterAuth = false;
-  let logLevel: string | undefined;
-  let logFormat: string | undefined;
-  let help = false;
+  const parsed: ArgumentsBeingParsed = { configPaths: [], exitAfterAuth: false, logLevel: undefined, logFormat: undefined, help: false };
   for (let index = 0; index < args.length; index += 1) {
     const arg = args[index] ?? '';
     const match = /^--?([a-z-]+)(?:=(.*))?$/s.exec(arg);
@@ -27,29 +43,25 @@ export function parseAgentArguments(args: readonly string[]): { arguments: Agent
       continue;
     }
     const name = match[1] ?? '';
-    let value = match[2];
+    const inlineValue = match[2];
     if (BOOLEAN_FLAGS.has(name)) {
-      const on = value === undefined || value === 'true' || value === '1';
-      if (name === 'exit-after-auth') exitAfterAuth = on;
-      else help = true;
+      setBooleanFlag(parsed, name, inlineValue);
       continue;
     }
     if (!VALUE_FLAGS.has(name)) {
       problems.push(`unknown flag -${name}`);
       continue;
     }
+    // `-flag value`: the value is the next argument.
+    if (inlineValue === undefined) index += 1;
+    const value = inlineValue ?? args[index];
     if (value === undefined) {
-      index += 1;
-      value = args[index];
-      if (value === undefined) {
-        problems.push(`flag -${name} needs a value`);
-        continue;
-      }
+      problems.push(`flag -${name} needs a value`);
+      continue;
     }
-    if (name === 'config') configPaths.push(value);
-    else if (name === 'log-level') logLevel = value;
-    else logFormat = value;
+    setValueFlag(parsed, name, value);
   }
+  const { configPaths, exitAfterAuth, logLevel, logFormat, help } = parsed;
   if (configPaths.length === 0 && !help) problems.push('at least one -config=FILE is required');
   return { arguments: { configPaths, exitAfterAuth, logLevel, logFormat, help }, problems };
 }

@@ -81,16 +81,8 @@ async function prepareStart(config: AgentConfig, deps: AgentDependencies): Promi
     log.error('auto_auth is required: this agent does not run without it');
     return 1;
   }
-  let authMethod: ReturnType<typeof createAuthMethod>;
-  try {
-    const methodProblems = methodConfigProblems(autoAuth.method.type, autoAuth.method.config);
-    if (methodProblems.length > 0) throw new AgentConfigError(methodProblems);
-    authMethod = createAuthMethod(autoAuth.method);
-  } catch (error) {
-    // A Vault Agent method this agent does not implement: the config is valid, the agent cannot run it.
-    log.error({ err: coerceError(error) }, 'agent cannot start');
-    return 1;
-  }
+  const authMethod = authMethodFor(autoAuth, log);
+  if (authMethod === undefined) return 1;
 
   const client = new VaultClient(connection, { maxConnectionsPerHost: config.templateConfig.maxConnectionsPerHost });
   const sinks = autoAuth.sinks.map((sink) => new FileSink(sink, createTokenWrapper(client)));
@@ -109,15 +101,32 @@ async function prepareStart(config: AgentConfig, deps: AgentDependencies): Promi
     client.close();
     return 1;
   }
-  // A SIGKILLed predecessor leaves its temp files (no exit handler runs then): remove them first.
+  await removeStaleTempFilesOf(config, autoAuth, log);
+  if (config.pidFile !== undefined) await writePidFile(config.pidFile, log);
+  return { connection, autoAuth, client, sinks, templates, authMethod, handoff, restored: restore.kind === 'restored' ? restore.cache : undefined };
+}
+
+/** The configured method, checked; undefined (logged) when this agent cannot run it. */
+function authMethodFor(autoAuth: AutoAuthConfig, log: AgentLogger): ReturnType<typeof createAuthMethod> | undefined {
+  try {
+    const methodProblems = methodConfigProblems(autoAuth.method.type, autoAuth.method.config);
+    if (methodProblems.length > 0) throw new AgentConfigError(methodProblems);
+    return createAuthMethod(autoAuth.method);
+  } catch (error) {
+    // A Vault Agent method this agent does not implement: the config is valid, the agent cannot run it.
+    log.error({ err: coerceError(error) }, 'agent cannot start');
+    return undefined;
+  }
+}
+
+/** A SIGKILLed predecessor leaves its temp files (no exit handler runs then): remove them first. */
+async function removeStaleTempFilesOf(config: AgentConfig, autoAuth: AutoAuthConfig, log: AgentLogger): Promise<void> {
   const { removeStaleTempFiles } = await import('./sink/atomic-file.js');
   const stale = await removeStaleTempFiles([
     ...config.templates.map((template) => template.destination),
     ...autoAuth.sinks.map((sink) => sink.path),
   ]);
   if (stale > 0) log.info({ removed: stale }, 'removed temp files left by an interrupted write');
-  if (config.pidFile !== undefined) await writePidFile(config.pidFile, log);
-  return { connection, autoAuth, client, sinks, templates, authMethod, handoff, restored: restore.kind === 'restored' ? restore.cache : undefined };
 }
 
 /** The caller's hooks, plus the ready file (`ready_file`) written when the lifecycle reports ready. */
@@ -136,7 +145,7 @@ function readyHooks(config: AgentConfig, deps: AgentDependencies): LifecycleHook
 /** Wires the lifecycle, runner, auto-auth and listeners; runs until shutdown; the exit code. */
 async function runPrepared(config: AgentConfig, deps: AgentDependencies, start: PreparedStart): Promise<number> {
   const { log, shutdown } = deps;
-  const { autoAuth, client, restored } = start;
+  const { client, restored } = start;
   const telemetry = await createTelemetry(config, deps);
   // Process-supervisor mode; Vault Agent does not run the child with exit_after_auth.
   const exited: { lifecycle?: AgentLifecycle } = {};
@@ -160,33 +169,10 @@ async function runPrepared(config: AgentConfig, deps: AgentDependencies, start: 
       },
     },
   });
-  // Restart requests for env-var directories (docs/env-vars.md): only a long-running agent (the sidecar) watches.
-  const envRestart =
-    config.envRestart.length === 0 || config.exitAfterAuth
-      ? undefined
-      : new EnvRestartScheduler({ configs: config.envRestart, log: log.child({ component: 'env-restart' }), now: deps.now, sleep: deps.sleep });
+  const envRestart = createEnvRestart(config, deps);
   exited.lifecycle = lifecycle;
   const runner = start.templates.length === 0 ? undefined : createRunner({ config, start, deps, lifecycle, envRestart, supervisor, metrics: telemetry.metrics });
-  const authenticator = new Authenticator({
-    client,
-    method: start.authMethod,
-    config: autoAuth.method,
-    sinks: start.sinks,
-    log: log.child({ component: 'auth' }),
-    now: deps.now,
-    sleep: deps.sleep,
-    random: deps.random,
-    onToken: (token) => {
-      telemetry.metrics.increment('auth.success');
-      telemetry.metrics.gauge('authenticated', 1);
-      lifecycle.tokenWritten(token);
-    },
-    onLoginFailure: () => {
-      telemetry.metrics.increment('auth.failure');
-      telemetry.metrics.gauge('authenticated', 0);
-    },
-    preloadedToken: restored?.token.token,
-  });
+  const authenticator = createAuthenticator(start, { config, deps, lifecycle }, telemetry.metrics);
   lifecycle.connect({ runner, tokens: authenticator });
 
   let listeners: RunningListeners | undefined;
@@ -202,10 +188,7 @@ async function runPrepared(config: AgentConfig, deps: AgentDependencies, start: 
   const authDone = authenticator.run(shutdown.signal).then((outcome) => {
     if (outcome.kind === 'failed') lifecycle.authFailed(outcome.error);
   });
-  await new Promise<void>((resolve) => {
-    if (shutdown.signal.aborted) resolve();
-    else shutdown.signal.addEventListener('abort', () => { resolve(); }, { once: true });
-  });
+  await untilAborted(shutdown.signal);
 
   // Ordered shutdown: the child first (it may still be using its secrets), then stop accepting
   // proxy requests, let a render pass finish, stop auth, close sockets.
@@ -220,6 +203,43 @@ async function runPrepared(config: AgentConfig, deps: AgentDependencies, start: 
   if (exitCode !== 0 && !lifecycle.state.failed) log.error('init stopped before the token was written and every template rendered; exiting 1');
   log.info({ exit_code: exitCode }, 'agent stopped');
   return exitCode;
+}
+
+function untilAborted(signal: AbortSignal): Promise<void> {
+  return new Promise<void>((resolve) => {
+    if (signal.aborted) resolve();
+    else signal.addEventListener('abort', () => { resolve(); }, { once: true });
+  });
+}
+
+/** Restart requests for env-var directories (docs/env-vars.md): only a long-running agent (the sidecar) watches. */
+function createEnvRestart(config: AgentConfig, deps: AgentDependencies): EnvRestartScheduler | undefined {
+  if (config.envRestart.length === 0 || config.exitAfterAuth) return undefined;
+  return new EnvRestartScheduler({ configs: config.envRestart, log: deps.log.child({ component: 'env-restart' }), now: deps.now, sleep: deps.sleep });
+}
+
+/** Auto-auth, reporting each token to the lifecycle and each login to telemetry. */
+function createAuthenticator(start: PreparedStart, { deps, lifecycle }: Wiring, metrics: AgentMetrics): Authenticator {
+  return new Authenticator({
+    client: start.client,
+    method: start.authMethod,
+    config: start.autoAuth.method,
+    sinks: start.sinks,
+    log: deps.log.child({ component: 'auth' }),
+    now: deps.now,
+    sleep: deps.sleep,
+    random: deps.random,
+    onToken: (token) => {
+      metrics.increment('auth.success');
+      metrics.gauge('authenticated', 1);
+      lifecycle.tokenWritten(token);
+    },
+    onLoginFailure: () => {
+      metrics.increment('auth.failure');
+      metrics.gauge('authenticated', 0);
+    },
+    preloadedToken: start.restored?.token.token,
+  });
 }
 
 type RestoreOutcome = { readonly kind: 'none' } | { readonly kind: 'restored'; readonly cache: PersistedCache } | { readonly kind: 'fatal'; readonly error: Error };

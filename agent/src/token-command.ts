@@ -4,6 +4,7 @@
 // -address -ca-cert -ca-path -client-cert -client-key -tls-skip-verify; VAULT_* as usual.
 import { readFile } from 'node:fs/promises';
 import { join } from 'node:path';
+import type { ConnectionOverrides } from './config/vault-environment.js';
 
 const USAGE = `Usage: vault-injector token revoke -self [-address=URL] [-ca-cert=FILE] [-client-cert=FILE] [-client-key=FILE] [-tls-skip-verify]
 `;
@@ -16,29 +17,55 @@ interface RevokeArguments {
   readonly skipVerify: boolean | undefined;
 }
 
+/** `-name` or `--name`, optionally `=value`; undefined for anything else. */
+function flagOf(arg: string): { name: string; inlineValue: string | undefined } | undefined {
+  const match = /^--?([a-z-]+)(?:=(.*))?$/s.exec(arg);
+  const name = match?.[1];
+  return match === null || name === undefined ? undefined : { name, inlineValue: match[2] };
+}
+
 function parseRevokeArguments(args: readonly string[]): { parsed: RevokeArguments; problems: string[] } {
-  const values: Record<string, string> = {};
+  const parsed = { values: {} as Record<string, string>, self: false, skipVerify: undefined as boolean | undefined };
   const problems: string[] = [];
-  let self = false;
-  let skipVerify: boolean | undefined;
   for (let index = 0; index < args.length; index += 1) {
     const arg = args[index] ?? '';
-    const match = /^--?([a-z-]+)(?:=(.*))?$/s.exec(arg);
-    const name = match?.[1];
-    if (match === null || name === undefined) {
+    const flag = flagOf(arg);
+    if (flag === undefined) {
       problems.push(`unexpected argument ${JSON.stringify(arg)} (only -self revocation is supported)`);
       continue;
     }
-    if (name === 'self') self = true;
-    else if (name === 'tls-skip-verify') skipVerify = match[2] === undefined || match[2] === 'true';
-    else if (VALUE_FLAGS.has(name)) {
-      const value = match[2] ?? args[++index];
+    const { name, inlineValue } = flag;
+    if (name === 'self') parsed.self = true;
+    else if (name === 'tls-skip-verify') parsed.skipVerify = inlineValue === undefined || inlineValue === 'true';
+    else if (!VALUE_FLAGS.has(name)) problems.push(`unknown flag -${name}`);
+    else {
+      // `-flag value`: the value is the next argument.
+      const value = inlineValue ?? args[++index];
       if (value === undefined) problems.push(`flag -${name} needs a value`);
-      else values[name] = value;
-    } else problems.push(`unknown flag -${name}`);
+      else parsed.values[name] = value;
+    }
   }
-  if (!self) problems.push('only "token revoke -self" is supported');
-  return { parsed: { values, self, skipVerify }, problems };
+  if (!parsed.self) problems.push('only "token revoke -self" is supported');
+  return { parsed, problems };
+}
+
+/** The agent's token: VAULT_TOKEN, else the sink file under $HOME (/home/vault when HOME is unset or /). */
+async function readAgentToken(env: NodeJS.ProcessEnv): Promise<{ token: string; tokenFile: string }> {
+  const tokenFile = join(env.HOME !== undefined && env.HOME !== '' && env.HOME !== '/' ? env.HOME : '/home/vault', '.vault-token');
+  const token = (env.VAULT_TOKEN ?? (await readFile(tokenFile, 'utf8').catch(() => ''))).trim();
+  return { token, tokenFile };
+}
+
+/** The CLI's flags as connection overrides (flags beat VAULT_* variables). */
+function connectionOverrides(parsed: RevokeArguments): ConnectionOverrides {
+  const { values, skipVerify } = parsed;
+  return {
+    ...(values.address === undefined ? {} : { address: values.address }),
+    ...(values['ca-cert'] === undefined ? {} : { caCert: values['ca-cert'] }),
+    ...(values['client-cert'] === undefined ? {} : { clientCert: values['client-cert'] }),
+    ...(values['client-key'] === undefined ? {} : { clientKey: values['client-key'] }),
+    ...(skipVerify === undefined ? {} : { tlsSkipVerify: skipVerify }),
+  };
 }
 
 export async function runTokenCommand(args: readonly string[]): Promise<number> {
@@ -58,19 +85,12 @@ export async function runTokenCommand(args: readonly string[]): Promise<number> 
     import('./vault/vault-error.js'),
   ]);
   const env = process.env;
-  const tokenFile = join(env.HOME !== undefined && env.HOME !== '' && env.HOME !== '/' ? env.HOME : '/home/vault', '.vault-token');
-  const token = (env.VAULT_TOKEN ?? (await readFile(tokenFile, 'utf8').catch(() => ''))).trim();
+  const { token, tokenFile } = await readAgentToken(env);
   if (token === '') {
     process.stderr.write(`No token found: set VAULT_TOKEN or write it to ${tokenFile}\n`);
     return 2;
   }
-  const overrides = {
-    ...(parsed.values.address === undefined ? {} : { address: parsed.values.address }),
-    ...(parsed.values['ca-cert'] === undefined ? {} : { caCert: parsed.values['ca-cert'] }),
-    ...(parsed.values['client-cert'] === undefined ? {} : { clientCert: parsed.values['client-cert'] }),
-    ...(parsed.values['client-key'] === undefined ? {} : { clientKey: parsed.values['client-key'] }),
-    ...(parsed.skipVerify === undefined ? {} : { tlsSkipVerify: parsed.skipVerify }),
-  };
+  const overrides = connectionOverrides(parsed);
   const caPath = parsed.values['ca-path'];
   const namespace = parsed.values.namespace;
   const { connection, problems: connectionProblems } = resolveVaultConnection(undefined, env, overrides);

@@ -15,6 +15,30 @@ const UNIT_NANOSECONDS: Readonly<Record<string, number>> = {
 
 const MAX_DURATION_NS = 2 ** 63 - 1;
 
+/** One `<number><unit>` component: its nanoseconds and the text after it, or the error. */
+type Component = { readonly ok: true; readonly nanoseconds: number; readonly rest: string } | { readonly ok: false; readonly error: string };
+
+/** The leading `123`, `1.5`, `.5` or `1.`: its value and length; undefined when there are no digits. */
+function readNumber(text: string): { readonly value: number; readonly length: number } | undefined {
+  const number = /^([0-9]*)(?:\.([0-9]*))?/.exec(text);
+  const whole = number?.[1] ?? '';
+  const fraction = number?.[2];
+  if (whole === '' && (fraction === undefined || fraction === '')) return undefined;
+  return { value: Number(`${whole === '' ? '0' : whole}.${fraction ?? '0'}`), length: number?.[0].length ?? 0 };
+}
+
+function readComponent(rest: string, input: string): Component {
+  const number = readNumber(rest);
+  if (number === undefined) return { ok: false, error: `time: invalid duration ${goQuote(input)}` };
+  const afterNumber = rest.slice(number.length);
+  const unit = /^[^0-9.]*/.exec(afterNumber)?.[0] ?? '';
+  if (unit === '') return { ok: false, error: `time: missing unit in duration ${goQuote(input)}` };
+  // Own keys only: `1constructor` names no unit, whatever Object.prototype holds.
+  const scale = Object.hasOwn(UNIT_NANOSECONDS, unit) ? UNIT_NANOSECONDS[unit] : undefined;
+  if (scale === undefined) return { ok: false, error: `time: unknown unit ${goQuote(unit)} in duration ${goQuote(input)}` };
+  return { ok: true, nanoseconds: number.value * scale, rest: afterNumber.slice(unit.length) };
+}
+
 /** Parses a Go duration; the value is in nanoseconds (a double, exact to well beyond any TTL). */
 export function parseGoDuration(input: string): GoParseResult<number> {
   const invalid: GoParseResult<number> = { ok: false, error: `time: invalid duration ${goQuote(input)}` };
@@ -28,20 +52,10 @@ export function parseGoDuration(input: string): GoParseResult<number> {
   if (rest === '') return invalid;
   let total = 0;
   while (rest !== '') {
-    const number = /^([0-9]*)(?:\.([0-9]*))?/.exec(rest);
-    const whole = number?.[1] ?? '';
-    const fraction = number?.[2];
-    if (whole === '' && (fraction === undefined || fraction === '')) return invalid;
-    rest = rest.slice(number?.[0].length ?? 0);
-    const unitMatch = /^[^0-9.]*/.exec(rest);
-    const unit = unitMatch?.[0] ?? '';
-    if (unit === '') return { ok: false, error: `time: missing unit in duration ${goQuote(input)}` };
-    const scale = UNIT_NANOSECONDS[unit];
-    if (scale === undefined) {
-      return { ok: false, error: `time: unknown unit ${goQuote(unit)} in duration ${goQuote(input)}` };
-    }
-    rest = rest.slice(unit.length);
-    total += Number(`${whole === '' ? '0' : whole}.${fraction ?? '0'}`) * scale;
+    const component = readComponent(rest, input);
+    if (!component.ok) return component;
+    rest = component.rest;
+    total += component.nanoseconds;
     if (total > MAX_DURATION_NS) return invalid;
   }
   return { ok: true, value: negative ? -total : total };

@@ -63,6 +63,7 @@ describe('parseGoDuration', () => {
     expect(parseGoDuration('foo')).toEqual({ ok: false, error: 'time: invalid duration "foo"' });
     expect(parseGoDuration('1')).toEqual({ ok: false, error: 'time: missing unit in duration "1"' });
     expect(parseGoDuration('1x')).toEqual({ ok: false, error: 'time: unknown unit "x" in duration "1x"' });
+    expect(parseGoDuration('1constructor')).toEqual({ ok: false, error: 'time: unknown unit "constructor" in duration "1constructor"' });
     expect(parseGoDuration('')).toEqual({ ok: false, error: 'time: invalid duration ""' });
   });
   it('formats like Duration.String', () => {

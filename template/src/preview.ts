@@ -88,6 +88,34 @@ function expectStringMap(value: unknown, field: string, struct: string): Record<
   return out;
 }
 
+function authFromJson(raw: unknown): NonNullable<VaultSecretEnvelope['auth']> | null {
+  const s = 'vaultResponse';
+  if (raw === undefined || raw === null) return null;
+  if (!isObject(raw)) throw new InputError(`json: cannot unmarshal ${jsonKind(raw)} into Go struct field ${s}.auth of type main.vaultAuth`);
+  const a = fields(raw, ['client_token', 'accessor', 'policies', 'metadata', 'lease_duration', 'renewable'] as const, false);
+  return {
+    client_token: expectString(a.client_token, 'auth.client_token', s),
+    accessor: expectString(a.accessor, 'auth.accessor', s),
+    policies: expectStringList(a.policies, 'auth.policies', s),
+    metadata: expectStringMap(a.metadata, 'auth.metadata', s),
+    lease_duration: expectInt(a.lease_duration, 'auth.lease_duration', s),
+    renewable: expectBool(a.renewable, 'auth.renewable', s),
+  };
+}
+
+function wrapInfoFromJson(raw: unknown): NonNullable<VaultSecretEnvelope['wrap_info']> | null {
+  const s = 'vaultResponse';
+  if (raw === undefined || raw === null) return null;
+  if (!isObject(raw)) throw new InputError(`json: cannot unmarshal ${jsonKind(raw)} into Go struct field ${s}.wrap_info of type main.vaultWrapInfo`);
+  const w = fields(raw, ['token', 'ttl', 'creation_time', 'wrapped_accessor'] as const, false);
+  return {
+    token: expectString(w.token, 'wrap_info.token', s),
+    ttl: expectInt(w.ttl, 'wrap_info.ttl', s),
+    creation_time: expectString(w.creation_time, 'wrap_info.creation_time', s),
+    wrapped_accessor: expectString(w.wrapped_accessor, 'wrap_info.wrapped_accessor', s),
+  };
+}
+
 /** Decodes one case secret the way the oracle's vaultResponse does. */
 export function envelopeFromJson(raw: unknown): VaultSecretEnvelope {
   if (raw === null) throw new InputError('secret must be a JSON object, not null');
@@ -97,30 +125,8 @@ export function envelopeFromJson(raw: unknown): VaultSecretEnvelope {
   if (f.data !== undefined && f.data !== null && !isObject(f.data)) {
     throw new InputError(`json: cannot unmarshal ${jsonKind(f.data)} into Go struct field ${s}.data of type map[string]interface {}`);
   }
-  let auth: VaultSecretEnvelope['auth'] = null;
-  if (f.auth !== undefined && f.auth !== null) {
-    if (!isObject(f.auth)) throw new InputError(`json: cannot unmarshal ${jsonKind(f.auth)} into Go struct field ${s}.auth of type main.vaultAuth`);
-    const a = fields(f.auth, ['client_token', 'accessor', 'policies', 'metadata', 'lease_duration', 'renewable'] as const, false);
-    auth = {
-      client_token: expectString(a.client_token, 'auth.client_token', s),
-      accessor: expectString(a.accessor, 'auth.accessor', s),
-      policies: expectStringList(a.policies, 'auth.policies', s),
-      metadata: expectStringMap(a.metadata, 'auth.metadata', s),
-      lease_duration: expectInt(a.lease_duration, 'auth.lease_duration', s),
-      renewable: expectBool(a.renewable, 'auth.renewable', s),
-    };
-  }
-  let wrap: VaultSecretEnvelope['wrap_info'] = null;
-  if (f.wrap_info !== undefined && f.wrap_info !== null) {
-    if (!isObject(f.wrap_info)) throw new InputError(`json: cannot unmarshal ${jsonKind(f.wrap_info)} into Go struct field ${s}.wrap_info of type main.vaultWrapInfo`);
-    const w = fields(f.wrap_info, ['token', 'ttl', 'creation_time', 'wrapped_accessor'] as const, false);
-    wrap = {
-      token: expectString(w.token, 'wrap_info.token', s),
-      ttl: expectInt(w.ttl, 'wrap_info.ttl', s),
-      creation_time: expectString(w.creation_time, 'wrap_info.creation_time', s),
-      wrapped_accessor: expectString(w.wrapped_accessor, 'wrap_info.wrapped_accessor', s),
-    };
-  }
+  const auth = authFromJson(f.auth);
+  const wrap = wrapInfoFromJson(f.wrap_info);
   return {
     request_id: expectString(f.request_id, 'request_id', s),
     lease_id: expectString(f.lease_id, 'lease_id', s),
@@ -168,85 +174,131 @@ export interface PreviewOptions {
   readonly now?: () => Date;
 }
 
+type CaseFields = Partial<Record<(typeof CASE_FIELDS)[number], unknown>>;
+type CaseOptions = Partial<Record<(typeof OPTION_FIELDS)[number], unknown>>;
+
+/** The case's fields and options, checked as the oracle's decoder checks them (errors say "invalid case: …"). */
+function decodeCase(raw: unknown): { readonly id: string; readonly c: CaseFields; readonly opts: CaseOptions } {
+  if (raw === null) throw new InputError('invalid case: case must be a JSON object, not null');
+  if (!isObject(raw)) throw new InputError(`invalid case: json: cannot unmarshal ${jsonKind(raw)} into Go value of type main.caseInput`);
+  try {
+    const c = fields(raw, CASE_FIELDS, true);
+    const id = expectString(c.id, 'id', 'caseInput');
+    expectString(c.template, 'template', 'caseInput');
+    const opts = decodeCaseOptions(c.options);
+    if (c.env !== undefined && c.env !== null) expectStringMap(c.env, 'env', 'caseInput');
+    if (c.secrets !== undefined && c.secrets !== null && !isObject(c.secrets)) {
+      throw new InputError(`json: cannot unmarshal ${jsonKind(c.secrets)} into Go struct field caseInput.secrets of type map[string]json.RawMessage`);
+    }
+    return { id, c, opts };
+  } catch (error) {
+    if (error instanceof InputError) throw new InputError(`invalid case: ${error.message}`);
+    throw error;
+  }
+}
+
+function decodeCaseOptions(options: unknown): CaseOptions {
+  if (options === undefined || options === null) return {};
+  if (!isObject(options)) throw new InputError(`json: cannot unmarshal ${jsonKind(options)} into Go struct field caseInput.options of type main.caseOptions`);
+  const opts = fields(options, OPTION_FIELDS, true);
+  for (const key of OPTION_FIELDS) expectString(opts[key], `options.${key}`, 'caseInput');
+  return opts;
+}
+
+/** text/template's missingkey option: "invalid" and "" mean "default". */
+function missingKeyMode(opts: CaseOptions): MissingKeyMode {
+  const option = (opts.missingkey as string | undefined) ?? '';
+  if (option === '' || option === 'default' || option === 'invalid') return 'default';
+  if (option === 'zero' || option === 'error') return option;
+  throw new InputError(`invalid options.missingkey ${JSON.stringify(option)} (want default, zero or error)`);
+}
+
+function missingSecretMode(opts: CaseOptions): 'nil' | 'error' {
+  const option = (opts.missingSecret as string | undefined) ?? '';
+  if (!['', 'error', 'nil'].includes(option)) throw new InputError(`invalid options.missingSecret ${JSON.stringify(option)} (want error or nil)`);
+  return option === 'nil' ? 'nil' : 'error';
+}
+
+function caseSecrets(raw: unknown): Map<string, VaultSecretEnvelope> {
+  const secrets = new Map<string, VaultSecretEnvelope>();
+  for (const [path, rawSecret] of Object.entries((raw ?? {}) as Record<string, unknown>)) {
+    try {
+      secrets.set(path, envelopeFromJson(rawSecret));
+    } catch (error) {
+      if (error instanceof InputError) throw new InputError(`invalid secret ${JSON.stringify(path)}: ${error.message}`);
+      throw error;
+    }
+  }
+  return secrets;
+}
+
+type CompiledCase = ReturnType<GoTemplateEngine['compile']>;
+
+function compileCase(c: CaseFields, opts: CaseOptions, missingKey: MissingKeyMode, options: PreviewOptions): CompiledCase {
+  const engine = options.engine ?? new GoTemplateEngine();
+  return engine.compile((c.template as string | undefined) ?? '', {
+    name: (opts.name as string | undefined) ?? '',
+    leftDelimiter: (opts.leftDelim as string | undefined) ?? '',
+    rightDelimiter: (opts.rightDelim as string | undefined) ?? '',
+    missingKey,
+    ...(options.oracleFunctions === true ? { onlyFunctions: ORACLE_FUNCTIONS } : {}),
+  });
+}
+
+/** A decoded case, ready to render. */
+interface PreparedCase {
+  readonly id: string;
+  readonly data: unknown;
+  readonly secrets: ReadonlyMap<string, VaultSecretEnvelope>;
+  readonly env: Record<string, string>;
+  readonly missingSecret: 'nil' | 'error';
+}
+
+function renderCase(compiled: CompiledCase, prepared: PreparedCase, options: PreviewOptions): CaseResult {
+  const { id, env } = prepared;
+  try {
+    const result = compiled.renderDetailed(
+      {
+        store: caseStore(prepared.secrets),
+        env: (name) => (Object.prototype.hasOwnProperty.call(env, name) ? env[name] : undefined),
+        destination: '',
+      },
+      {
+        dot: prepared.data === undefined || prepared.data === null ? undefined : prepared.data,
+        missingSecret: prepared.missingSecret,
+        exactPaths: true,
+        ...(options.now === undefined ? {} : { now: options.now }),
+      },
+    );
+    const output = result.output ?? '';
+    if (result.outputBytes !== undefined) return { id, output, outputBase64: result.outputBytes.toString('base64') };
+    return { id, output };
+  } catch (error) {
+    if (error instanceof TemplateError) return { id, error: error.message, phase: error.phase };
+    throw error;
+  }
+}
+
 /** Runs one protocol case. */
 export function runCase(raw: unknown, options: PreviewOptions = {}): CaseResult {
   let id = bestEffortId(raw);
   try {
-    if (raw === null) throw new InputError('invalid case: case must be a JSON object, not null');
-    if (!isObject(raw)) throw new InputError(`invalid case: json: cannot unmarshal ${jsonKind(raw)} into Go value of type main.caseInput`);
-    let c: Partial<Record<(typeof CASE_FIELDS)[number], unknown>>;
-    let opts: Partial<Record<(typeof OPTION_FIELDS)[number], unknown>> = {};
-    try {
-      c = fields(raw, CASE_FIELDS, true);
-      id = expectString(c.id, 'id', 'caseInput');
-      expectString(c.template, 'template', 'caseInput');
-      if (c.options !== undefined && c.options !== null) {
-        if (!isObject(c.options)) throw new InputError(`json: cannot unmarshal ${jsonKind(c.options)} into Go struct field caseInput.options of type main.caseOptions`);
-        opts = fields(c.options, OPTION_FIELDS, true);
-        for (const key of OPTION_FIELDS) expectString(opts[key], `options.${key}`, 'caseInput');
-      }
-      if (c.env !== undefined && c.env !== null) expectStringMap(c.env, 'env', 'caseInput');
-      if (c.secrets !== undefined && c.secrets !== null && !isObject(c.secrets)) {
-        throw new InputError(`json: cannot unmarshal ${jsonKind(c.secrets)} into Go struct field caseInput.secrets of type map[string]json.RawMessage`);
-      }
-    } catch (error) {
-      if (error instanceof InputError) throw new InputError(`invalid case: ${error.message}`);
-      throw error;
-    }
-    const missingKeyOption = (opts.missingkey as string | undefined) ?? '';
-    let missingKey: MissingKeyMode;
-    if (missingKeyOption === '' || missingKeyOption === 'default' || missingKeyOption === 'invalid') missingKey = 'default';
-    else if (missingKeyOption === 'zero' || missingKeyOption === 'error') missingKey = missingKeyOption;
-    else throw new InputError(`invalid options.missingkey ${JSON.stringify(missingKeyOption)} (want default, zero or error)`);
-    const missingSecretOption = (opts.missingSecret as string | undefined) ?? '';
-    if (!['', 'error', 'nil'].includes(missingSecretOption)) {
-      throw new InputError(`invalid options.missingSecret ${JSON.stringify(missingSecretOption)} (want error or nil)`);
-    }
-    const secrets = new Map<string, VaultSecretEnvelope>();
-    for (const [path, rawSecret] of Object.entries(c.secrets ?? {})) {
-      try {
-        secrets.set(path, envelopeFromJson(rawSecret));
-      } catch (error) {
-        if (error instanceof InputError) throw new InputError(`invalid secret ${JSON.stringify(path)}: ${error.message}`);
-        throw error;
-      }
-    }
+    const decoded = decodeCase(raw);
+    id = decoded.id;
+    const { c, opts } = decoded;
+    // Checked in the oracle's order: missingkey, missingSecret, secrets, then the template.
+    const missingKey = missingKeyMode(opts);
+    const missingSecret = missingSecretMode(opts);
+    const secrets = caseSecrets(c.secrets);
     const env = (c.env ?? {}) as Record<string, string>;
-    const engine = options.engine ?? new GoTemplateEngine();
-    let compiled;
+    let compiled: CompiledCase;
     try {
-      compiled = engine.compile((c.template as string | undefined) ?? '', {
-        name: (opts.name as string | undefined) ?? '',
-        leftDelimiter: (opts.leftDelim as string | undefined) ?? '',
-        rightDelimiter: (opts.rightDelim as string | undefined) ?? '',
-        missingKey,
-        ...(options.oracleFunctions === true ? { onlyFunctions: ORACLE_FUNCTIONS } : {}),
-      });
+      compiled = compileCase(c, opts, missingKey, options);
     } catch (error) {
       if (error instanceof TemplateError) return { id, error: error.message, phase: 'parse' };
       throw error;
     }
-    try {
-      const result = compiled.renderDetailed(
-        {
-          store: caseStore(secrets),
-          env: (name) => (Object.prototype.hasOwnProperty.call(env, name) ? env[name] : undefined),
-          destination: '',
-        },
-        {
-          dot: c.data === undefined || c.data === null ? undefined : c.data,
-          missingSecret: missingSecretOption === 'nil' ? 'nil' : 'error',
-          exactPaths: true,
-          ...(options.now === undefined ? {} : { now: options.now }),
-        },
-      );
-      const output = result.output ?? '';
-      if (result.outputBytes !== undefined) return { id, output, outputBase64: result.outputBytes.toString('base64') };
-      return { id, output };
-    } catch (error) {
-      if (error instanceof TemplateError) return { id, error: error.message, phase: error.phase };
-      throw error;
-    }
+    return renderCase(compiled, { id, data: c.data, secrets, env, missingSecret }, options);
   } catch (error) {
     if (error instanceof InputError) return { id, error: error.message, phase: 'input' };
     return { id, error: `panic: ${error instanceof Error ? error.message : String(error)}`, phase: 'exec' };

@@ -55,68 +55,90 @@ function splitLast(text: string, flag: string): [string, string] {
   return [text.slice(0, at), text.slice(at + 1)];
 }
 
+interface RenderArgsBeingParsed {
+  file: string | undefined;
+  readonly secrets: { path: string; file: string }[];
+  readonly env: Map<string, string>;
+  errorOnMissingKey: boolean;
+  leftDelimiter: string;
+  rightDelimiter: string;
+  sandbox: string | undefined;
+  engine: 'go' | 'handlebars';
+}
+
+/** The options that take a value (`--name value` or `--name=value`), each with what it sets. */
+const VALUE_OPTIONS: ReadonlyMap<string, (parsed: RenderArgsBeingParsed, value: string) => void> = new Map<string, (parsed: RenderArgsBeingParsed, value: string) => void>([
+  [
+    '--secret',
+    (parsed, value) => {
+      const [path, source] = splitLast(value, '--secret');
+      parsed.secrets.push({ path, file: source });
+    },
+  ],
+  [
+    '--env',
+    (parsed, text) => {
+      const at = text.indexOf('=');
+      if (at <= 0) throw new UsageError(`--env wants K=V, got ${JSON.stringify(text)}`);
+      parsed.env.set(text.slice(0, at), text.slice(at + 1));
+    },
+  ],
+  ['--left-delim', (parsed, value) => { parsed.leftDelimiter = value; }],
+  ['--right-delim', (parsed, value) => { parsed.rightDelimiter = value; }],
+  ['--sandbox', (parsed, value) => { parsed.sandbox = value; }],
+  [
+    '--engine',
+    (parsed, value) => {
+      if (value !== 'go' && value !== 'handlebars') throw new UsageError(`--engine must be go or handlebars, got ${JSON.stringify(value)}`);
+      parsed.engine = value;
+    },
+  ],
+]);
+
+/** A non-option argument: the template file (one only). */
+function setTemplateFile(parsed: RenderArgsBeingParsed, arg: string): void {
+  if (arg.startsWith('-') && arg !== '-') throw new UsageError(`unknown option ${JSON.stringify(arg)}`);
+  if (parsed.file !== undefined) throw new UsageError(`one template file only (got ${JSON.stringify(parsed.file)} and ${JSON.stringify(arg)})`);
+  parsed.file = arg;
+}
+
 function parseRenderArgs(args: readonly string[]): RenderArgs | 'help' {
-  let file: string | undefined;
-  const secrets: { path: string; file: string }[] = [];
-  const env = new Map<string, string>();
-  let errorOnMissingKey = false;
-  let leftDelimiter = '';
-  let rightDelimiter = '';
-  let sandbox: string | undefined;
-  let engine: 'go' | 'handlebars' = 'go';
+  const parsed: RenderArgsBeingParsed = {
+    file: undefined,
+    secrets: [],
+    env: new Map(),
+    errorOnMissingKey: false,
+    leftDelimiter: '',
+    rightDelimiter: '',
+    sandbox: undefined,
+    engine: 'go',
+  };
   for (let i = 0; i < args.length; i += 1) {
     const arg = args[i] as string;
     const eq = arg.startsWith('--') ? arg.indexOf('=') : -1;
     const name = eq > 0 ? arg.slice(0, eq) : arg;
-    const value = (): string => {
-      if (eq > 0) return arg.slice(eq + 1);
-      const next = args[i + 1];
-      if (next === undefined) throw new UsageError(`${name} needs a value`);
-      i += 1;
-      return next;
-    };
-    switch (name) {
-      case '-h':
-      case '--help':
-        return 'help';
-      case '--secret': {
-        const [path, source] = splitLast(value(), '--secret');
-        secrets.push({ path, file: source });
-        break;
-      }
-      case '--env': {
-        const text = value();
-        const at = text.indexOf('=');
-        if (at <= 0) throw new UsageError(`--env wants K=V, got ${JSON.stringify(text)}`);
-        env.set(text.slice(0, at), text.slice(at + 1));
-        break;
-      }
-      case '--error-on-missing-key':
-        errorOnMissingKey = true;
-        break;
-      case '--left-delim':
-        leftDelimiter = value();
-        break;
-      case '--right-delim':
-        rightDelimiter = value();
-        break;
-      case '--sandbox':
-        sandbox = value();
-        break;
-      case '--engine': {
-        const v = value();
-        if (v !== 'go' && v !== 'handlebars') throw new UsageError(`--engine must be go or handlebars, got ${JSON.stringify(v)}`);
-        engine = v;
-        break;
-      }
-      default:
-        if (arg.startsWith('-') && arg !== '-') throw new UsageError(`unknown option ${JSON.stringify(arg)}`);
-        if (file !== undefined) throw new UsageError(`one template file only (got ${JSON.stringify(file)} and ${JSON.stringify(arg)})`);
-        file = arg;
+    if (name === '-h' || name === '--help') return 'help';
+    if (name === '--error-on-missing-key') {
+      parsed.errorOnMissingKey = true;
+      continue;
     }
+    const set = VALUE_OPTIONS.get(name);
+    if (set === undefined) {
+      setTemplateFile(parsed, arg);
+      continue;
+    }
+    if (eq > 0) {
+      set(parsed, arg.slice(eq + 1));
+      continue;
+    }
+    const next = args[i + 1];
+    if (next === undefined) throw new UsageError(`${name} needs a value`);
+    i += 1;
+    set(parsed, next);
   }
+  const { file, ...rest } = parsed;
   if (file === undefined) throw new UsageError('the template file is required');
-  return { file, secrets, env, errorOnMissingKey, leftDelimiter, rightDelimiter, sandbox, engine };
+  return { file, ...rest };
 }
 
 function readInput(path: string, what: string): string {
@@ -233,11 +255,9 @@ export async function runRenderCommand(args: readonly string[]): Promise<number>
     return 0;
   }
   let source: string;
-  const secrets = new Map<string, VaultSecretEnvelope>();
+  let secrets: Map<string, VaultSecretEnvelope>;
   try {
-    source = readInput(parsed.file, 'template');
-    for (const { path, file } of parsed.secrets) secrets.set(secretKey(path), secretFromFile(path, file));
-    if (parsed.sandbox !== undefined) mkdirSync(parsed.sandbox, { recursive: true });
+    ({ source, secrets } = loadRenderInputs(parsed));
   } catch (error) {
     process.stderr.write(`vault-injector template render: ${(error as Error).message}\n`);
     return 2;
@@ -267,21 +287,40 @@ export async function runRenderCommand(args: readonly string[]): Promise<number>
       ...(sandbox === undefined ? {} : { sandboxPath: sandbox }),
     };
     const result = compiled instanceof GoCompiledTemplate ? compiled.renderDetailed(input, { missingSecret: 'error', exactPaths: false }) : compiled.render(input);
-    if (result.output === undefined) {
-      const missing = result.missing.map((d) => d.id).join(', ');
-      process.stderr.write(`vault-injector template render: ${name}: no data for ${missing} (give it with --secret)\n`);
-      return 1;
-    }
-    const bytes = 'outputBytes' in result && result.outputBytes instanceof Buffer ? result.outputBytes : Buffer.from(result.output, 'utf8');
-    process.stdout.write(bytes);
-    return 0;
+    return writeRenderResult(name, result);
   } catch (error) {
-    if (error instanceof TemplateError) {
-      process.stderr.write(`vault-injector template render: ${error.message}\n`);
-      if (/no secrets? exists? at /.test(error.message)) process.stderr.write('hint: give each secret the template reads with --secret PATH=FILE.json\n');
-      return 1;
-    }
-    process.stderr.write(`vault-injector template render: ${(error as Error).message}\n`);
-    return 2;
+    return reportRenderFailure(error);
   }
+}
+
+/** The template text and the secrets given with --secret; creates the sandbox directory. Throws UsageError-worthy errors. */
+function loadRenderInputs(parsed: RenderArgs): { source: string; secrets: Map<string, VaultSecretEnvelope> } {
+  const source = readInput(parsed.file, 'template');
+  const secrets = new Map<string, VaultSecretEnvelope>();
+  for (const { path, file } of parsed.secrets) secrets.set(secretKey(path), secretFromFile(path, file));
+  if (parsed.sandbox !== undefined) mkdirSync(parsed.sandbox, { recursive: true });
+  return { source, secrets };
+}
+
+/** The output on stdout (exit 0), or which data was missing (exit 1). */
+function writeRenderResult(name: string, result: { readonly output?: string | undefined; readonly missing: readonly { readonly id: string }[]; readonly outputBytes?: unknown }): number {
+  if (result.output === undefined) {
+    const missing = result.missing.map((d) => d.id).join(', ');
+    process.stderr.write(`vault-injector template render: ${name}: no data for ${missing} (give it with --secret)\n`);
+    return 1;
+  }
+  const bytes = result.outputBytes instanceof Buffer ? result.outputBytes : Buffer.from(result.output, 'utf8');
+  process.stdout.write(bytes);
+  return 0;
+}
+
+/** A template error exits 1 (with a hint for a secret not given); anything else 2. */
+function reportRenderFailure(error: unknown): number {
+  if (error instanceof TemplateError) {
+    process.stderr.write(`vault-injector template render: ${error.message}\n`);
+    if (/no secrets? exists? at /.test(error.message)) process.stderr.write('hint: give each secret the template reads with --secret PATH=FILE.json\n');
+    return 1;
+  }
+  process.stderr.write(`vault-injector template render: ${(error as Error).message}\n`);
+  return 2;
 }

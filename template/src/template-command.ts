@@ -23,6 +23,14 @@ interface CommandArgs {
   readonly oracleFunctions: boolean;
 }
 
+const ONE_FLAGS: ReadonlySet<string> = new Set(['--one', '-one']);
+const IN_FLAGS: ReadonlySet<string> = new Set(['--in', '-in']);
+
+/** `--in=FILE` or `-in=FILE`: the file; undefined for any other argument. */
+function inlineInput(arg: string): string | undefined {
+  return arg.startsWith('--in=') || arg.startsWith('-in=') ? arg.slice(arg.indexOf('=') + 1) : undefined;
+}
+
 function parseArgs(args: readonly string[]): CommandArgs | { readonly errors: string[] } | 'help' {
   let input: string | undefined;
   let one = false;
@@ -31,15 +39,18 @@ function parseArgs(args: readonly string[]): CommandArgs | { readonly errors: st
   for (let i = 0; i < args.length; i += 1) {
     const arg = args[i] as string;
     if (arg === '-h' || arg === '--help') return 'help';
-    if (arg === '--one' || arg === '-one') one = true;
+    if (ONE_FLAGS.has(arg)) one = true;
     else if (arg === '--oracle-functions') oracleFunctions = true;
-    else if (arg === '--in' || arg === '-in') {
+    else if (IN_FLAGS.has(arg)) {
       const value = args[i + 1];
       if (value === undefined) errors.push(`${arg} needs a value (a file, or - for stdin)`);
       else input = value;
       i += 1;
-    } else if (arg.startsWith('--in=') || arg.startsWith('-in=')) input = arg.slice(arg.indexOf('=') + 1);
-    else errors.push(`unknown argument ${JSON.stringify(arg)}`);
+    } else {
+      const inline = inlineInput(arg);
+      if (inline === undefined) errors.push(`unknown argument ${JSON.stringify(arg)}`);
+      else input = inline;
+    }
   }
   if (input === undefined && errors.length === 0) errors.push('--in FILE is required');
   if (errors.length > 0) return { errors };

@@ -1,7 +1,9 @@
 // The contract between the agent (which fetches from Vault and writes files) and the template
 // engines (consul-template's Go-template dialect, and Handlebars). Engines do no I/O: every
 // Vault-backed function asks a DependencyStore, and a render pass reports which dependencies it
-// used and which were still missing, the way consul-template's "brain" works (spec §2.7).
+// used and which were still missing, the way consul-template's "brain" works
+// (https://github.com/hashicorp/consul-template/blob/main/template/brain.go,
+// https://github.com/hashicorp/consul-template/blob/main/manager/runner.go).
 
 import type { PkiCertificateData, VaultSecretEnvelope } from '../../common/src/vault-wire.js';
 

@@ -46,7 +46,7 @@ describe('injection modes (pod runner, real agent, Vault double)', () => {
     vault = await startVault();
     const pod = podWith({ ...secretAnnotations(), [`${P}agent-pre-populate`]: 'false' }, { containers: [shContainer('app', serving(WAIT_THEN_READ_FILES))], terminationGracePeriodSeconds: 3 });
     run = await runInjectedPod(pod, vault);
-    await waitForOutput(vault, run, 'app', 'files read');
+    await waitForOutput(vault, run, { container: 'app', text: 'files read' });
     expect(run.container('app')!.output()).toBe(FILES_LINE);
     expect(run.spec.initContainers ?? []).toEqual([]);
     expect(run.container('vault-agent')!.running()).toBe(true);
@@ -90,10 +90,10 @@ template {
     const annotations = { [`${P}agent-inject`]: 'true', [`${P}agent-configmap`]: 'agent-config' };
     const pod = podWith(annotations, { containers: [shContainer('app', serving(READ_FILES))], terminationGracePeriodSeconds: 3 });
     run = await runInjectedPod(pod, vault, { configMaps: { 'agent-config': { 'config-init.hcl': hcl(true), 'config.hcl': hcl(false) } } });
-    await waitForOutput(vault, run, 'app', 'files read');
+    await waitForOutput(vault, run, { container: 'app', text: 'files read' });
     expect(run.container('app')!.output()).toBe(FILES_LINE);
     expect(timeline(run).slice(0, 3)).toEqual(['start vault-agent-init', 'exit vault-agent-init 0', 'start app']);
-    await waitForOutput(vault, run, 'vault-agent', 'all templates rendered');
+    await waitForOutput(vault, run, { container: 'vault-agent', text: 'all templates rendered' });
     await run.terminate();
   });
 
@@ -110,8 +110,8 @@ template {
     };
     const pod = podWith(annotations, { containers: [shContainer('app', serving('cat /vault/secrets/creds; echo; echo "files read"'))], terminationGracePeriodSeconds: 3 });
     run = await runInjectedPod(pod, vault);
-    await waitForOutput(vault, run, 'app', 'files read');
-    await waitForOutput(vault, run, 'vault-agent', 'all templates rendered');
+    await waitForOutput(vault, run, { container: 'app', text: 'files read' });
+    await waitForOutput(vault, run, { container: 'vault-agent', text: 'all templates rendered' });
     expect(vault.count('kubernetes.login')).toBe(1);
     const leases = vault.credentials().filter((credential) => credential.kind === 'database');
     expect(leases).toHaveLength(1);
@@ -137,7 +137,7 @@ template {
     const annotations = { ...secretAnnotations(), [`${P}agent-revoke-on-shutdown`]: 'true', [`${P}agent-revoke-grace`]: '1' };
     const pod = podWith(annotations, { containers: [shContainer('app', serving(READ_FILES))], terminationGracePeriodSeconds: 5 });
     run = await runInjectedPod(pod, vault);
-    await waitForOutput(vault, run, 'vault-agent', 'token written');
+    await waitForOutput(vault, run, { container: 'vault-agent', text: 'token written' });
     const token = readFileSync(join(run.volumeDir('home-sidecar'), '.vault-token'), 'utf8');
     expect(vault.token(token)?.revoked).toBeNull();
     await run.terminate();

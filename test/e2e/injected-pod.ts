@@ -96,8 +96,15 @@ export function timeline(run: PodRun): string[] {
     .map((event) => `${event.kind} ${event.container}${event.code === undefined ? '' : ` ${event.code}`}`);
 }
 
+/** What a container should print, and how long to wait for it. */
+export interface OutputWait {
+  readonly container: string;
+  readonly text: string;
+  readonly timeoutMs?: number;
+}
+
 /** Waits (bounded) until a container printed `text`. */
-export async function waitForOutput(vault: VaultDouble, run: PodRun, container: string, text: string, timeoutMs = 20_000): Promise<void> {
+export async function waitForOutput(vault: VaultDouble, run: PodRun, { container, text, timeoutMs = 20_000 }: OutputWait): Promise<void> {
   await vault.waitFor(() => run.container(container)?.output().includes(text) === true, timeoutMs, `${container} printing ${JSON.stringify(text)}\n${run.output()}`);
 }
 

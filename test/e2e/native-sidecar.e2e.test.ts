@@ -30,7 +30,7 @@ describe('native sidecar (pod runner, real agent, Vault double)', () => {
     const pod = podWith({ ...secretAnnotations(), ...NATIVE }, { containers: [shContainer('app', serving(READ_FILES))], terminationGracePeriodSeconds: 10 });
     run = await runInjectedPod(pod, vault);
     expect(run.failure).toBeUndefined();
-    await waitForOutput(vault, run, 'app', 'files read');
+    await waitForOutput(vault, run, { container: 'app', text: 'files read' });
     // READ_FILES exits 3 when a file is missing: the output proves both existed when the app started.
     expect(run.container('app')!.output()).toBe(FILES_LINE);
     expect(timeline(run)).toEqual(['start vault-agent', 'started vault-agent', 'start app']);

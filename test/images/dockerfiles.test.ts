@@ -138,7 +138,9 @@ describe('Dockerfile.webhook', () => {
   });
 });
 
-describe('Dockerfile.agent (container contract, vault-agent-spec §0.1)', () => {
+// The container contract: the command lines vault-k8s gives the agent containers
+// (https://github.com/hashicorp/vault-k8s/blob/main/agent-inject/agent/container_sidecar.go).
+describe('Dockerfile.agent (container contract)', () => {
   const parsed = parseDockerfile('Dockerfile.agent');
   const runs = runLines(parsed.finalStage).join('\n');
 

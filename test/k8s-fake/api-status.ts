@@ -48,7 +48,16 @@ export function invalid(kind: string, name: string, causes: readonly string[]): 
   return apiStatus(422, 'Invalid', `${kind} "${name}" is invalid: ${causes.join(', ')}`, { name, kind });
 }
 
-export function forbidden(user: string, verb: string, resource: string, group: string, namespace: string | undefined, name: string | undefined): ApiStatus {
+/** The object a request was refused on: resource and API group, and namespace and name when the request had them. */
+export interface ForbiddenTarget {
+  readonly resource: string;
+  readonly group: string;
+  readonly namespace: string | undefined;
+  readonly name: string | undefined;
+}
+
+export function forbidden(user: string, verb: string, target: ForbiddenTarget): ApiStatus {
+  const { resource, group, namespace, name } = target;
   const subject = name ? `${qualifiedResource(resource, group)} "${name}"` : qualifiedResource(resource, group);
   const scope = namespace === undefined ? 'at the cluster scope' : `in the namespace "${namespace}"`;
   return apiStatus(

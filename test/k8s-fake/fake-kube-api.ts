@@ -87,6 +87,15 @@ interface ParsedPath {
   readonly subresource?: 'eviction';
 }
 
+/** One authorised, non-watch request as the store serves it. */
+interface FakeRequest {
+  readonly method: string;
+  readonly parsed: ParsedPath;
+  readonly rawBody: string;
+  readonly contentType: string | undefined;
+  readonly query: URLSearchParams;
+}
+
 const MICRO_TIME = /^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}\.\d{6}(Z|[+-]\d{2}:\d{2})$/;
 const BASE64 = /^(?:[A-Za-z0-9+/]{4})*(?:[A-Za-z0-9+/]{2}==|[A-Za-z0-9+/]{3}=)?$/;
 
@@ -372,7 +381,7 @@ export class FakeKubeApi {
       }
       const { type, namespace, name } = parsed;
       if (this.authorizer !== undefined && !this.authorizer({ user, verb, apiGroup: type.apiGroup, resource: rbacResource ?? type.resource, namespace, name })) {
-        throw new HttpFailure(forbidden(user, verb, rbacResource ?? type.resource, type.apiGroup, namespace, name));
+        throw new HttpFailure(forbidden(user, verb, { resource: rbacResource ?? type.resource, group: type.apiGroup, namespace, name }));
       }
       this.takeFault(verb, rbacResource ?? type.resource, name);
       if (verb === 'watch') {
@@ -380,7 +389,7 @@ export class FakeKubeApi {
         this.startWatch(parsed, url.searchParams.get('resourceVersion'), response);
         return;
       }
-      [status, body] = this.serve(method, parsed, rawBody, contentType, url.searchParams);
+      [status, body] = this.serve({ method, parsed, rawBody, contentType, query: url.searchParams });
     } catch (error) {
       if (!(error instanceof HttpFailure)) throw error;
       status = error.status.code;
@@ -444,7 +453,8 @@ export class FakeKubeApi {
     return [201, { kind: 'Status', apiVersion: 'v1', metadata: {}, status: 'Success', code: 201 }];
   }
 
-  private serve(method: string, parsed: ParsedPath, rawBody: string, contentType: string | undefined, query: URLSearchParams): [number, unknown] {
+  private serve(request: FakeRequest): [number, unknown] {
+    const { method, parsed, rawBody, contentType, query } = request;
     const { type, namespace, name } = parsed;
     const dryRun = query.getAll('dryRun').includes('All');
     if (parsed.subresource === 'eviction' && method === 'POST' && namespace !== undefined && name !== undefined) {
@@ -459,7 +469,7 @@ export class FakeKubeApi {
     }
     if (method === 'POST' && name === undefined) return [201, this.create(type, namespace, this.parseJson(rawBody))];
     if (method === 'PUT' && name !== undefined) return [200, this.update(type, namespace, name, this.parseJson(rawBody))];
-    if (method === 'PATCH' && name !== undefined) return [200, this.patch(type, namespace, name, rawBody, contentType)];
+    if (method === 'PATCH' && name !== undefined) return [200, this.patch(type, { namespace, name }, rawBody, contentType)];
     throw new HttpFailure(apiStatus(405, 'MethodNotAllowed', `the server does not allow this method on the requested resource`));
   }
 
@@ -524,7 +534,7 @@ export class FakeKubeApi {
     return stored;
   }
 
-  private patch(type: ResourceType, namespace: string | undefined, name: string, rawBody: string, contentType: string | undefined): JsonObject {
+  private patch(type: ResourceType, { namespace, name }: { readonly namespace: string | undefined; readonly name: string }, rawBody: string, contentType: string | undefined): JsonObject {
     if (contentType?.split(';')[0]?.trim() !== 'application/json-patch+json') {
       throw new HttpFailure(
         apiStatus(415, 'UnsupportedMediaType', `the body of the request was in an unknown format - accepted media types include: application/json-patch+json`),

@@ -18,7 +18,10 @@ function expectedExitMessage(sample: SampleCase): string | undefined {
   return match[1];
 }
 
-/** Log levels per spec §3 (trimmed, case-insensitive; ""/notice = info, warning = warn, err = error). */
+/**
+ * Log levels as vault-k8s parses them (https://github.com/hashicorp/vault-k8s/blob/main/subcommand/injector/flags.go):
+ * trimmed, case-insensitive; ""/notice = info, warning = warn, err = error.
+ */
 function levelOf(value: string): 'trace' | 'debug' | 'info' | 'warn' | 'error' {
   const level = value.trim().toLowerCase();
   if (level === 'trace' || level === 'debug') return level;

@@ -1,4 +1,5 @@
-// Prometheus metrics: vault-k8s's four (agent-inject/metrics.go, spec §7.3: same names, labels,
+// Prometheus metrics: vault-k8s's four
+// (https://github.com/hashicorp/vault-k8s/blob/main/agent-inject/metrics.go: same names, labels,
 // buckets) plus certificate expiry and, when served, Node process metrics. Each app gets its own
 // Registry, so nothing is global and tests stay independent.
 import { Counter, Gauge, Histogram, Registry, collectDefaultMetrics } from 'prom-client';

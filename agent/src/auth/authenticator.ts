@@ -1,8 +1,11 @@
-// The auto-auth loop (spec §1.1): log in, publish the token to the sinks and the agent, keep it
-// alive with the lifetime watcher, and log in again when it nears its max TTL, when renewal fails
-// for good, or at once when someone saw it rejected as an invalid token. Login failures back off
-// 1 s → 5 min with jitter (or the method's min/max), forever unless exit_on_err. A token restored
-// from the persistent cache is checked with lookup-self and used instead of a first login (§1.1 step 2).
+// The auto-auth loop (https://developer.hashicorp.com/vault/docs/agent-and-proxy/autoauth,
+// https://github.com/hashicorp/vault/blob/main/command/agentproxyshared/auth/auth.go): log in,
+// publish the token to the sinks and the agent, keep it alive with the lifetime watcher, and log in
+// again when it nears its max TTL, when renewal fails for good, or at once when someone saw it
+// rejected as an invalid token. Login failures back off 1 s → 5 min with jitter (or the method's
+// min/max), forever unless exit_on_err. A token restored from the persistent cache is checked with
+// lookup-self and used instead of a first login
+// (https://developer.hashicorp.com/vault/docs/agent-and-proxy/agent/caching/persistent-caches).
 import type { AuthMethodConfig } from '../config/agent-config.js';
 import type { AgentLogger } from '../log.js';
 import { watchLifetime } from '../lease/lifetime-watcher.js';
@@ -46,6 +49,12 @@ export interface AuthenticatorDependencies {
 
 export type AuthenticatorOutcome = { readonly kind: 'stopped' } | { readonly kind: 'failed'; readonly error: Error };
 
+type TokenAttempt =
+  | { readonly kind: 'token'; readonly token: AgentToken }
+  | { readonly kind: 'retry'; readonly preloaded: string | undefined; readonly backOff: boolean }
+  | { readonly kind: 'stop' }
+  | { readonly kind: 'failed'; readonly error: Error };
+
 export class Authenticator {
   readonly #deps: AuthenticatorDependencies;
   #current: AgentToken | undefined;
@@ -71,7 +80,7 @@ export class Authenticator {
 
   async run(signal: AbortSignal): Promise<AuthenticatorOutcome> {
     const { log, config } = this.#deps;
-    let backoff = startBackoff(config.minBackoffMs ?? 1000, config.maxBackoffMs ?? 300_000);
+    let backoff = this.#initialBackoff();
     const pause = async (): Promise<boolean> => {
       const step = nextBackoff(backoff, this.#deps.random);
       backoff = step.state;
@@ -81,33 +90,55 @@ export class Authenticator {
     log.info({ method: config.type, mount_path: config.mountPath }, 'starting auth handler');
     let preloaded = this.#deps.preloadedToken;
     while (!signal.aborted) {
-      let token: AgentToken;
-      try {
-        token = preloaded === undefined ? await this.#login(signal) : await this.#adoptPreloaded(preloaded, signal);
-      } catch (error) {
-        if (isAborted(signal)) break;
-        if (preloaded !== undefined) {
-          preloaded = this.#preloadedWorthRetrying(error) ? preloaded : undefined;
-          if (preloaded !== undefined && !(await pause())) break;
-          continue;
-        }
-        const failure = coerceError(error);
-        log.error({ err: failure }, 'authentication failed');
-        this.#deps.onLoginFailure?.();
-        if (config.exitOnError) return { kind: 'failed', error: failure };
-        if (!(await pause())) break;
+      const attempt = await this.#obtainToken(preloaded, signal);
+      if (attempt.kind === 'stop') break;
+      if (attempt.kind === 'failed') return { kind: 'failed', error: attempt.error };
+      if (attempt.kind === 'retry') {
+        preloaded = attempt.preloaded;
+        if (attempt.backOff && !(await pause())) break;
         continue;
       }
       preloaded = undefined;
-      backoff = startBackoff(config.minBackoffMs ?? 1000, config.maxBackoffMs ?? 300_000);
-      if (!(await this.#publish(token, signal))) break;
-      const outcome = await this.#watch(token, signal);
-      if (outcome === 'stopped') break;
-      if (outcome === 'error' && !(await pause())) break;
-      // A token that lives 0 s would otherwise be replaced in a hot loop.
-      if (outcome === 'done' && token.leaseSeconds === 0 && !(await this.#deps.sleep(1000, signal))) break;
+      backoff = this.#initialBackoff();
+      if (!(await this.#holdToken(attempt.token, signal, pause))) break;
     }
     return { kind: 'stopped' };
+  }
+
+  #initialBackoff(): ReturnType<typeof startBackoff> {
+    const { config } = this.#deps;
+    return startBackoff(config.minBackoffMs ?? 1000, config.maxBackoffMs ?? 300_000);
+  }
+
+  /** One login (or adoption of the restored token), and what to do when it fails. */
+  async #obtainToken(preloaded: string | undefined, signal: AbortSignal): Promise<TokenAttempt> {
+    try {
+      const token = preloaded === undefined ? await this.#login(signal) : await this.#adoptPreloaded(preloaded, signal);
+      return { kind: 'token', token };
+    } catch (error) {
+      if (isAborted(signal)) return { kind: 'stop' };
+      if (preloaded !== undefined) {
+        // Kept: back off and look it up again. Dropped: log in at once.
+        const kept = this.#preloadedWorthRetrying(error);
+        return { kind: 'retry', preloaded: kept ? preloaded : undefined, backOff: kept };
+      }
+      const failure = coerceError(error);
+      this.#deps.log.error({ err: failure }, 'authentication failed');
+      this.#deps.onLoginFailure?.();
+      if (this.#deps.config.exitOnError) return { kind: 'failed', error: failure };
+      return { kind: 'retry', preloaded: undefined, backOff: true };
+    }
+  }
+
+  /** Publishes the token and keeps it alive; false when the loop should stop. */
+  async #holdToken(token: AgentToken, signal: AbortSignal, pause: () => Promise<boolean>): Promise<boolean> {
+    if (!(await this.#publish(token, signal))) return false;
+    const outcome = await this.#watch(token, signal);
+    if (outcome === 'stopped') return false;
+    if (outcome === 'error') return pause();
+    // 'done'. A token that lives 0 s would otherwise be replaced in a hot loop.
+    if (token.leaseSeconds === 0) return this.#deps.sleep(1000, signal);
+    return true;
   }
 
   async #adoptPreloaded(token: string, signal: AbortSignal): Promise<AgentToken> {

@@ -25,7 +25,14 @@ export interface GcpDependencies {
 const METADATA_HEADERS = { 'Metadata-Flavor': 'Google' } as const;
 const DEFAULT_JWT_EXP_MINUTES = 15;
 
-export function createGcpMethod(mountPath: string, config: Readonly<Record<string, unknown>>, deps: GcpDependencies): AuthMethod {
+interface GcpSettings {
+  readonly type: 'iam' | 'gce';
+  readonly role: string;
+  readonly serviceAccount: string;
+  readonly jwtExpMinutes: number;
+}
+
+function readGcpSettings(config: Readonly<Record<string, unknown>>): GcpSettings {
   const type = stringSetting(config, 'type') ?? '';
   const role = stringSetting(config, 'role') ?? '';
   if (type !== 'iam' && type !== 'gce') throw new AuthMethodError(`gcp auth: type must be "iam" or "gce", got ${JSON.stringify(type)}`);
@@ -36,9 +43,17 @@ export function createGcpMethod(mountPath: string, config: Readonly<Record<strin
   const serviceAccount = stringSetting(config, 'service_account') ?? 'default';
   // Goes into URL paths: an email, a numeric id or "default".
   if (!/^[A-Za-z0-9@._-]+$/.test(serviceAccount)) throw new AuthMethodError(`gcp auth: invalid service_account ${JSON.stringify(serviceAccount)}`);
-  const jwtExpText = stringSetting(config, 'jwt_exp');
+  return { type, role, serviceAccount, jwtExpMinutes: readJwtExpMinutes(stringSetting(config, 'jwt_exp')) };
+}
+
+function readJwtExpMinutes(jwtExpText: string | undefined): number {
   const jwtExpMinutes = jwtExpText === undefined ? DEFAULT_JWT_EXP_MINUTES : Number(jwtExpText);
   if (!Number.isInteger(jwtExpMinutes) || jwtExpMinutes <= 0) throw new AuthMethodError(`gcp auth: jwt_exp must be a whole number of minutes, got ${JSON.stringify(jwtExpText)}`);
+  return jwtExpMinutes;
+}
+
+export function createGcpMethod(mountPath: string, config: Readonly<Record<string, unknown>>, deps: GcpDependencies): AuthMethod {
+  const { type, role, serviceAccount, jwtExpMinutes } = readGcpSettings(config);
   const metadataBase = (): URL => hostOverride(envValue(deps.env, 'GCE_METADATA_HOST') ?? 'metadata.google.internal', 'gcp auth: GCE_METADATA_HOST');
   const metadata = (path: string): URL => new URL(`/computeMetadata/v1/instance/service-accounts/${serviceAccount}/${path}`, metadataBase());
   const login = (jwt: string): LoginPlan => ({ kind: 'login', path: `${mountPath}/login`, body: { role, jwt } });

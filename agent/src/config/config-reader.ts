@@ -115,19 +115,19 @@ function settingPath(path: string, key: string): string {
   return path === 'config' ? key : `${path}.${key}`;
 }
 
+/** Where a block sits in the configuration, and where its problems are recorded. */
+export interface BlockPlace {
+  readonly path: string;
+  readonly issues: IssueList;
+}
+
 /** Reads one optional field through a decoder, recording a failure under the field's path. */
-export function field<T>(
-  block: RawObject,
-  key: string,
-  decode: (value: unknown) => Decoded<T>,
-  path: string,
-  issues: IssueList,
-): T | undefined {
+export function field<T>(block: RawObject, key: string, decode: (value: unknown) => Decoded<T>, place: BlockPlace): T | undefined {
   const value = block[key];
   if (value === undefined || value === null) return undefined;
   const decoded = decode(value);
   if (!decoded.ok) {
-    issues.add(`${path}.${key}`, decoded.error);
+    place.issues.add(`${place.path}.${key}`, decoded.error);
     return undefined;
   }
   return decoded.value;

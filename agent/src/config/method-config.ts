@@ -26,6 +26,52 @@ function text(config: RawObject, key: string): string | undefined {
   return undefined;
 }
 
+/** A method's `config` block, where it sits, and where its problems go. */
+interface MethodConfigAt {
+  readonly config: RawObject;
+  readonly path: string;
+  readonly issues: IssueList;
+}
+
+function checkPair({ config, path, issues }: MethodConfigAt, first: string, second: string): void {
+  if ((text(config, first) === undefined) !== (text(config, second) === undefined)) issues.add(path, `${first} and ${second} must be given together`);
+}
+
+function checkPositiveInteger({ config, path, issues }: MethodConfigAt, key: string): void {
+  if (config[key] === undefined) return;
+  const decoded = decodeInt(config[key]);
+  if (!decoded.ok || decoded.value <= 0) issues.add(`${path}.${key}`, decoded.ok ? 'must be positive' : decoded.error);
+}
+
+function checkGcp(at: MethodConfigAt): void {
+  checkPositiveInteger(at, 'jwt_exp');
+  if (at.config.credentials !== undefined) {
+    at.issues.add(`${at.path}.credentials`, 'key-file credentials are not supported by this agent (the metadata server is: GCE, GKE Workload Identity)');
+  }
+}
+
+function checkAzure({ config, path, issues }: MethodConfigAt): void {
+  if (text(config, 'object_id') !== undefined && text(config, 'client_id') !== undefined) issues.add(path, "only one of 'object_id' or 'client_id' may be provided");
+  const fromEnvironment = config.authenticate_from_environment;
+  if (fromEnvironment === undefined) return;
+  const decoded = decodeBool(fromEnvironment);
+  if (!decoded.ok) issues.add(`${path}.authenticate_from_environment`, decoded.error);
+}
+
+/** Checks beyond required keys and the subtype, per method type. */
+const TYPE_CHECKS: ReadonlyMap<string, (at: MethodConfigAt) => void> = new Map([
+  [
+    'aws',
+    (at: MethodConfigAt) => {
+      checkPair(at, 'access_key', 'secret_key');
+      checkPositiveInteger(at, 'credential_poll_interval');
+    },
+  ],
+  ['gcp', checkGcp],
+  ['azure', checkAzure],
+  ['cert', (at: MethodConfigAt) => { checkPair(at, 'client_cert', 'client_key'); }],
+]);
+
 export function checkMethodConfig(type: string, config: RawObject, path: string, issues: IssueList): void {
   for (const key of REQUIRED[type] ?? []) {
     const value = config[key];
@@ -36,38 +82,7 @@ export function checkMethodConfig(type: string, config: RawObject, path: string,
   if (allowedTypes !== undefined && subtype !== undefined && !allowedTypes.includes(subtype)) {
     issues.add(`${path}.type`, `must be ${allowedTypes.map((name) => `"${name}"`).join(' or ')} for the ${type} method, got ${JSON.stringify(subtype)}`);
   }
-  const pair = (first: string, second: string): void => {
-    if ((text(config, first) === undefined) !== (text(config, second) === undefined)) issues.add(path, `${first} and ${second} must be given together`);
-  };
-  const integer = (key: string): void => {
-    if (config[key] === undefined) return;
-    const decoded = decodeInt(config[key]);
-    if (!decoded.ok || decoded.value <= 0) issues.add(`${path}.${key}`, decoded.ok ? 'must be positive' : decoded.error);
-  };
-  switch (type) {
-    case 'aws':
-      pair('access_key', 'secret_key');
-      integer('credential_poll_interval');
-      break;
-    case 'gcp':
-      integer('jwt_exp');
-      if (config.credentials !== undefined) {
-        issues.add(`${path}.credentials`, 'key-file credentials are not supported by this agent (the metadata server is: GCE, GKE Workload Identity)');
-      }
-      break;
-    case 'azure': {
-      if (text(config, 'object_id') !== undefined && text(config, 'client_id') !== undefined) issues.add(path, "only one of 'object_id' or 'client_id' may be provided");
-      const fromEnvironment = config.authenticate_from_environment;
-      if (fromEnvironment !== undefined) {
-        const decoded = decodeBool(fromEnvironment);
-        if (!decoded.ok) issues.add(`${path}.authenticate_from_environment`, decoded.error);
-      }
-      break;
-    }
-    case 'cert':
-      pair('client_cert', 'client_key');
-      break;
-  }
+  TYPE_CHECKS.get(type)?.({ config, path, issues });
 }
 
 /**

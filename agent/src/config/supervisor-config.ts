@@ -62,15 +62,15 @@ export function readExec(value: unknown, issues: IssueList): ExecConfig | undefi
   const path = 'exec';
   checkKeys(block, EXEC_KEYS, path, issues);
   const command = readCommand(block.command, `${path}.command`, issues);
-  const restart = field(block, 'restart_on_secret_changes', decodeString, path, issues) ?? 'always';
+  const restart = field(block, 'restart_on_secret_changes', decodeString, { path, issues }) ?? 'always';
   if (restart !== 'always' && restart !== 'never') {
     issues.add(`${path}.restart_on_secret_changes`, `must be "always" or "never", got ${JSON.stringify(restart)}`);
   }
-  const signalText = field(block, 'restart_stop_signal', decodeString, path, issues) ?? 'SIGTERM';
+  const signalText = field(block, 'restart_stop_signal', decodeString, { path, issues }) ?? 'SIGTERM';
   const signal = parseSignal(signalText);
   if (signal === undefined) issues.add(`${path}.restart_stop_signal`, `unknown signal ${JSON.stringify(signalText)}`);
   const file = (key: string): string | undefined => {
-    const text = field(block, key, decodeString, path, issues);
+    const text = field(block, key, decodeString, { path, issues });
     if (text !== undefined && text !== '' && !text.startsWith('/')) issues.add(`${path}.${key}`, `must be an absolute path, got ${JSON.stringify(text)}`);
     return text === '' ? undefined : text;
   };

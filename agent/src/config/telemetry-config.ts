@@ -28,10 +28,10 @@ export function readTelemetry(value: unknown, issues: IssueList, ignored: string
   const path = 'telemetry';
   checkKeys(block, TELEMETRY_KEYS, path, issues);
   for (const key of PUSH_SINK_KEYS) if (block[key] !== undefined) ignored.push(`${path}.${key}`);
-  const retention = field(block, 'prometheus_retention_time', decodeDurationMs, path, issues);
+  const retention = field(block, 'prometheus_retention_time', decodeDurationMs, { path, issues });
   return {
     prometheusRetentionMs: retention ?? DEFAULTS.prometheusRetentionMs,
-    disableHostname: field(block, 'disable_hostname', decodeBool, path, issues) ?? false,
-    enableHostnameLabel: field(block, 'enable_hostname_label', decodeBool, path, issues) ?? false,
+    disableHostname: field(block, 'disable_hostname', decodeBool, { path, issues }) ?? false,
+    enableHostnameLabel: field(block, 'enable_hostname_label', decodeBool, { path, issues }) ?? false,
   };
 }

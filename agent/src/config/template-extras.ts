@@ -18,9 +18,9 @@ export function readWait(value: unknown, path: string, issues: IssueList): Templ
   const block = blocks.at(-1);
   if (block === undefined) return undefined;
   checkKeys(block, WAIT_KEYS, path, issues);
-  if (field(block, 'enabled', decodeBool, path, issues) === false) return undefined;
-  const minMs = field(block, 'min', decodeDurationMs, path, issues) ?? 0;
-  const maxMs = field(block, 'max', decodeDurationMs, path, issues);
+  if (field(block, 'enabled', decodeBool, { path, issues }) === false) return undefined;
+  const minMs = field(block, 'min', decodeDurationMs, { path, issues }) ?? 0;
+  const maxMs = field(block, 'max', decodeDurationMs, { path, issues });
   return finish(minMs, maxMs, path, issues);
 }
 
@@ -56,8 +56,8 @@ function finish(minMs: number, maxMs: number | undefined, path: string, issues: 
  */
 export function readOwner(block: RawObject, path: string, issues: IssueList): { user: string | undefined; group: string | undefined } {
   const pick = (nameKey: string, idKey: string): string | undefined => {
-    const name = field(block, nameKey, decodeString, path, issues);
-    const id = field(block, idKey, decodeInt, path, issues);
+    const name = field(block, nameKey, decodeString, { path, issues });
+    const id = field(block, idKey, decodeInt, { path, issues });
     if (id !== undefined && id < 0) issues.add(`${path}.${idKey}`, `must not be negative, got ${id}`);
     if (name !== undefined && name !== '' && !/^[A-Za-z0-9._][A-Za-z0-9._-]*\$?$/.test(name)) {
       issues.add(`${path}.${nameKey}`, `invalid ${nameKey} ${describe(name)}: expected a name or a numeric id`);

@@ -159,8 +159,8 @@ export function validateAgentConfig(raw: unknown): AgentConfig {
 
   const config: AgentConfig = {
     autoAuth,
-    exitAfterAuth: field(raw, 'exit_after_auth', decodeBool, 'config', issues) ?? false,
-    pidFile: emptyToUndefined(field(raw, 'pid_file', decodeString, 'config', issues)),
+    exitAfterAuth: field(raw, 'exit_after_auth', decodeBool, { path: 'config', issues }) ?? false,
+    pidFile: emptyToUndefined(field(raw, 'pid_file', decodeString, { path: 'config', issues })),
     vault: readVault(singleBlock(raw.vault, 'vault', issues), issues),
     templates,
     envTemplates,
@@ -172,8 +172,8 @@ export function validateAgentConfig(raw: unknown): AgentConfig {
     cacheEnabled: cache !== undefined,
     persist,
     envRestart: blockList(raw.env_restart, 'env_restart', issues).map((block, index) => readEnvRestart(block, `env_restart[${index}]`, issues)),
-    logLevel: field(raw, 'log_level', decodeString, 'config', issues),
-    logFormat: field(raw, 'log_format', decodeString, 'config', issues),
+    logLevel: field(raw, 'log_level', decodeString, { path: 'config', issues }),
+    logFormat: field(raw, 'log_format', decodeString, { path: 'config', issues }),
     readyFile: readReadyFile(raw, issues),
     ignored,
     warnings: issues.warnings,
@@ -185,31 +185,45 @@ export function validateAgentConfig(raw: unknown): AgentConfig {
 }
 
 function checkRelations(config: AgentConfig, issues: IssueList): void {
+  checkAutoAuthRelations(config, issues);
+  checkCacheRelations(config, issues);
+  checkDestinations(config, issues);
+}
+
+function checkAutoAuthRelations(config: AgentConfig, issues: IssueList): void {
   const { autoAuth } = config;
-  if (autoAuth !== undefined) {
-    if (autoAuth.sinks.length === 0 && config.templates.length === 0 && config.envTemplates.length === 0 && config.useAutoAuthToken === false) {
-      issues.add('auto_auth', 'needs at least one sink, a template, or use_auto_auth_token');
-    }
-    if (autoAuth.method.wrapTtl !== undefined && autoAuth.sinks.length !== 1) {
-      issues.add('auto_auth.method.wrap_ttl', 'requires exactly one sink');
-    }
-    if (autoAuth.method.wrapTtl !== undefined && autoAuth.sinks.some((sink) => sink.wrapTtl !== undefined)) {
-      issues.add('auto_auth', 'wrap_ttl may be set on the method or on sinks, not both');
-    }
-  } else {
+  if (autoAuth === undefined) {
     if (config.exitAfterAuth) issues.add('exit_after_auth', 'requires auto_auth');
     if (config.templates.length > 0) issues.add('template', 'requires auto_auth');
+    return;
   }
+  if (autoAuth.sinks.length === 0 && config.templates.length === 0 && config.envTemplates.length === 0 && config.useAutoAuthToken === false) {
+    issues.add('auto_auth', 'needs at least one sink, a template, or use_auto_auth_token');
+  }
+  if (autoAuth.method.wrapTtl !== undefined && autoAuth.sinks.length !== 1) {
+    issues.add('auto_auth.method.wrap_ttl', 'requires exactly one sink');
+  }
+  if (autoAuth.method.wrapTtl !== undefined && autoAuth.sinks.some((sink) => sink.wrapTtl !== undefined)) {
+    issues.add('auto_auth', 'wrap_ttl may be set on the method or on sinks, not both');
+  }
+}
+
+function checkCacheRelations(config: AgentConfig, issues: IssueList): void {
+  const { autoAuth } = config;
   if (config.cacheEnabled && config.listeners.length === 0 && config.templates.length === 0 && config.envTemplates.length === 0) {
     issues.add('cache', 'requires a listener or a template');
   }
   if (config.persist !== undefined && autoAuth === undefined) issues.add('cache.persist', 'requires auto_auth');
-  if (config.persist !== undefined && autoAuth?.method.wrapTtl !== undefined) {
+  const wrappedToken = autoAuth?.method.wrapTtl !== undefined;
+  if (config.persist !== undefined && wrappedToken) {
     issues.add('cache.persist', 'cannot be used with a wrapped auto-auth token');
   }
-  if (config.useAutoAuthToken !== false && autoAuth?.method.wrapTtl !== undefined) {
+  if (config.useAutoAuthToken !== false && wrappedToken) {
     issues.add('cache.use_auto_auth_token', 'cannot be used with a wrapped auto-auth token');
   }
+}
+
+function checkDestinations(config: AgentConfig, issues: IssueList): void {
   const destinations = new Set<string>();
   config.templates.forEach((template, index) => {
     if (destinations.has(template.destination)) issues.add(`template[${index}].destination`, 'repeats another template\'s destination');
@@ -246,42 +260,42 @@ function readAutoAuth(value: unknown, issues: IssueList): AutoAuthConfig | undef
 
 function readMethod(block: RawObject, path: string, issues: IssueList): AuthMethodConfig {
   checkKeys(block, METHOD_KEYS, path, issues);
-  const type = field(block, 'type', decodeString, path, issues) ?? '';
+  const type = field(block, 'type', decodeString, { path, issues }) ?? '';
   if (type === '') issues.add(`${path}.type`, 'is required');
   else if (!VAULT_AGENT_METHODS.has(type)) {
     issues.add(`${path}.type`, `unknown auth method "${type}" (Vault Agent's methods: ${[...VAULT_AGENT_METHODS].join(', ')})`);
   }
-  const mountPath = (field(block, 'mount_path', decodeString, path, issues) ?? '').replace(/\/+$/, '');
-  const minBackoffMs = positiveOrUndefined(field(block, 'min_backoff', decodeDurationMs, path, issues));
-  const maxBackoffMs = positiveOrUndefined(field(block, 'max_backoff', decodeDurationMs, path, issues));
+  const mountPath = (field(block, 'mount_path', decodeString, { path, issues }) ?? '').replace(/\/+$/, '');
+  const minBackoffMs = positiveOrUndefined(field(block, 'min_backoff', decodeDurationMs, { path, issues }));
+  const maxBackoffMs = positiveOrUndefined(field(block, 'max_backoff', decodeDurationMs, { path, issues }));
   const config = objectField(block, 'config', path, issues);
   return {
     type,
     mountPath: mountPath === '' ? `auth/${type}` : mountPath,
-    namespace: emptyToUndefined(field(block, 'namespace', decodeString, path, issues)),
-    wrapTtl: emptyToUndefined(field(block, 'wrap_ttl', decodeString, path, issues)),
+    namespace: emptyToUndefined(field(block, 'namespace', decodeString, { path, issues })),
+    wrapTtl: emptyToUndefined(field(block, 'wrap_ttl', decodeString, { path, issues })),
     minBackoffMs,
     maxBackoffMs,
-    exitOnError: field(block, 'exit_on_err', decodeBool, path, issues) ?? false,
+    exitOnError: field(block, 'exit_on_err', decodeBool, { path, issues }) ?? false,
     config,
   };
 }
 
 function readSink(block: RawObject, path: string, issues: IssueList): FileSinkConfig {
   checkKeys(block, SINK_KEYS, path, issues);
-  const type = field(block, 'type', decodeString, path, issues);
+  const type = field(block, 'type', decodeString, { path, issues });
   if (type !== 'file') issues.add(`${path}.type`, `unsupported sink type ${JSON.stringify(type ?? '')} (supported: file)`);
   for (const key of ['dh_type', 'dh_path', 'derive_key', 'aad', 'aad_env_var']) {
     if (block[key] !== undefined) issues.add(`${path}.${key}`, 'encrypted sinks are not supported');
   }
   const config = objectField(block, 'config', path, issues);
   checkKeys(config, SINK_CONFIG_KEYS, `${path}.config`, issues);
-  const sinkPath = field(config, 'path', decodeString, `${path}.config`, issues) ?? '';
+  const sinkPath = field(config, 'path', decodeString, { path: `${path}.config`, issues }) ?? '';
   if (sinkPath === '') issues.add(`${path}.config.path`, 'is required');
   return {
     path: sinkPath,
-    mode: field(config, 'mode', decodeFileMode, `${path}.config`, issues) ?? DEFAULTS.sinkMode,
-    wrapTtl: emptyToUndefined(field(block, 'wrap_ttl', decodeString, path, issues)),
+    mode: field(config, 'mode', decodeFileMode, { path: `${path}.config`, issues }) ?? DEFAULTS.sinkMode,
+    wrapTtl: emptyToUndefined(field(block, 'wrap_ttl', decodeString, { path, issues })),
   };
 }
 
@@ -290,20 +304,20 @@ function readVault(block: RawObject | undefined, issues: IssueList): VaultConnec
   checkKeys(vault, VAULT_KEYS, 'vault', issues);
   const retry = objectField(vault, 'retry', 'vault', issues);
   checkKeys(retry, new Set(['num_retries']), 'vault.retry', issues);
-  const numRetries = field(retry, 'num_retries', decodeInt, 'vault.retry', issues) ?? 0;
-  const text = (key: string): string | undefined => emptyToUndefined(field(vault, key, decodeString, 'vault', issues));
+  const numRetries = field(retry, 'num_retries', decodeInt, { path: 'vault.retry', issues }) ?? 0;
+  const text = (key: string): string | undefined => emptyToUndefined(field(vault, key, decodeString, { path: 'vault', issues }));
   return {
     address: text('address'),
     caCert: text('ca_cert'),
     caPath: text('ca_path'),
     clientCert: text('client_cert'),
     clientKey: text('client_key'),
-    tlsSkipVerify: field(vault, 'tls_skip_verify', decodeBool, 'vault', issues) ?? false,
+    tlsSkipVerify: field(vault, 'tls_skip_verify', decodeBool, { path: 'vault', issues }) ?? false,
     tlsServerName: text('tls_server_name'),
     namespace: text('namespace'),
     // Vault: 0 means the default (12), −1 means no retries.
     retry: { numRetries: numRetries === 0 ? DEFAULTS.numRetries : Math.max(numRetries, 0) },
-    maxResponseBytes: positiveInt(field(vault, 'max_response_bytes', decodeInt, 'vault', issues), 'vault.max_response_bytes', issues),
+    maxResponseBytes: positiveInt(field(vault, 'max_response_bytes', decodeInt, { path: 'vault', issues }), 'vault.max_response_bytes', issues),
   };
 }
 
@@ -315,40 +329,69 @@ function positiveInt(value: number | undefined, path: string, issues: IssueList)
 
 function readTemplate(block: RawObject, path: string, issues: IssueList, defaults: TemplateRuntimeConfig): TemplateConfig {
   refuseUnknownKeys(block, TEMPLATE_KEYS, path, issues);
-  const text = (key: string): string | undefined => field(block, key, decodeString, path, issues);
+  const text = (key: string): string | undefined => field(block, key, decodeString, { path, issues });
   const destination = text('destination') ?? '';
   if (destination === '') issues.add(`${path}.destination`, 'is required');
-  const contents = emptyToUndefined(text('contents'));
-  const source = emptyToUndefined(text('source'));
-  if (contents !== undefined && source !== undefined) issues.add(path, 'contents and source are mutually exclusive');
-  if (contents === undefined && source === undefined) issues.add(path, 'one of contents or source is required');
-  const engine = text('engine') ?? 'go';
-  if (!(TEMPLATE_ENGINES as readonly string[]).includes(engine)) {
-    issues.add(`${path}.engine`, `unknown engine ${JSON.stringify(engine)} (supported: ${TEMPLATE_ENGINES.join(', ')})`);
-  }
+  const { contents, source } = readTemplateText(text, path, issues);
+  const engine = readEngine(text, path, issues);
   const owner = readOwner(block, path, issues);
+  const createDestDirs = field(block, 'create_dest_dirs', decodeBool, { path, issues }) ?? true;
+  const perms = field(block, 'perms', decodeFileMode, { path, issues });
+  const backup = field(block, 'backup', decodeBool, { path, issues }) ?? false;
+  const errorOnMissingKey = field(block, 'error_on_missing_key', decodeBool, { path, issues }) ?? false;
+  const { leftDelimiter, rightDelimiter } = readDelimiters(text);
   return {
     destination,
     contents,
     source,
-    engine: engine as TemplateEngineName,
-    createDestDirs: field(block, 'create_dest_dirs', decodeBool, path, issues) ?? true,
-    perms: field(block, 'perms', decodeFileMode, path, issues),
-    backup: field(block, 'backup', decodeBool, path, issues) ?? false,
-    errorOnMissingKey: field(block, 'error_on_missing_key', decodeBool, path, issues) ?? false,
-    leftDelimiter: emptyToUndefined(text('left_delimiter')) ?? '{{',
-    rightDelimiter: emptyToUndefined(text('right_delimiter')) ?? '}}',
+    engine,
+    createDestDirs,
+    perms,
+    backup,
+    errorOnMissingKey,
+    leftDelimiter,
+    rightDelimiter,
     command: readTemplateCommand(block, path, issues),
-    // function_blacklist is consul-template's older name for the same list; both may be given.
-    functionDenylist: [
-      ...(readStringList(block.function_denylist, `${path}.function_denylist`, issues) ?? []),
-      ...(readStringList(block.function_blacklist, `${path}.function_blacklist`, issues) ?? []),
-    ],
+    functionDenylist: readFunctionDenylist(block, path, issues),
     sandboxPath: readSandboxPath(text('sandbox_path'), `${path}.sandbox_path`, issues),
     wait: readWait(block.wait, `${path}.wait`, issues) ?? defaults.wait,
     user: owner.user,
     group: owner.group,
   };
+}
+
+type TextField = (key: string) => string | undefined;
+
+/** contents or source: exactly one of them. */
+function readTemplateText(text: TextField, path: string, issues: IssueList): { contents: string | undefined; source: string | undefined } {
+  const contents = emptyToUndefined(text('contents'));
+  const source = emptyToUndefined(text('source'));
+  if (contents !== undefined && source !== undefined) issues.add(path, 'contents and source are mutually exclusive');
+  if (contents === undefined && source === undefined) issues.add(path, 'one of contents or source is required');
+  return { contents, source };
+}
+
+function readEngine(text: TextField, path: string, issues: IssueList): TemplateEngineName {
+  const engine = text('engine') ?? 'go';
+  if (!(TEMPLATE_ENGINES as readonly string[]).includes(engine)) {
+    issues.add(`${path}.engine`, `unknown engine ${JSON.stringify(engine)} (supported: ${TEMPLATE_ENGINES.join(', ')})`);
+  }
+  return engine as TemplateEngineName;
+}
+
+function readDelimiters(text: TextField): { leftDelimiter: string; rightDelimiter: string } {
+  return {
+    leftDelimiter: emptyToUndefined(text('left_delimiter')) ?? '{{',
+    rightDelimiter: emptyToUndefined(text('right_delimiter')) ?? '}}',
+  };
+}
+
+/** function_blacklist is consul-template's older name for the same list; both may be given. */
+function readFunctionDenylist(block: RawObject, path: string, issues: IssueList): string[] {
+  return [
+    ...(readStringList(block.function_denylist, `${path}.function_denylist`, issues) ?? []),
+    ...(readStringList(block.function_blacklist, `${path}.function_blacklist`, issues) ?? []),
+  ];
 }
 
 function readSandboxPath(value: string | undefined, path: string, issues: IssueList): string | undefined {
@@ -366,7 +409,7 @@ function readTemplateCommand(block: RawObject, path: string, issues: IssueList):
   const timeoutKey = exec === undefined ? 'command_timeout' : 'timeout';
   const command = readCommandValue(source.command, `${sourcePath}.command`, issues);
   if (command === undefined) return undefined;
-  const timeoutMs = field(source, timeoutKey, decodeDurationMs, sourcePath, issues);
+  const timeoutMs = field(source, timeoutKey, decodeDurationMs, { path: sourcePath, issues });
   return { command, timeoutMs: timeoutMs === undefined || timeoutMs === 0 ? DEFAULTS.commandTimeoutMs : timeoutMs };
 }
 
@@ -389,49 +432,65 @@ function readTemplateConfig(block: RawObject | undefined, issues: IssueList): Te
   const config = block ?? {};
   const path = 'template_config';
   checkKeys(config, TEMPLATE_CONFIG_KEYS, path, issues);
-  const threshold = field(config, 'lease_renewal_threshold', decodeFloat, path, issues);
-  if (threshold !== undefined && (threshold <= 0 || threshold >= 1)) {
-    issues.add(`${path}.lease_renewal_threshold`, 'must be between 0 and 1');
-  }
-  const interval = field(config, 'static_secret_render_interval', decodeDurationMs, path, issues);
-  const connections = field(config, 'max_connections_per_host', decodeInt, path, issues);
+  const leaseRenewalThreshold = readLeaseRenewalThreshold(config, path, issues);
+  const interval = field(config, 'static_secret_render_interval', decodeDurationMs, { path, issues });
+  const connections = field(config, 'max_connections_per_host', decodeInt, { path, issues });
   return {
-    exitOnRetryFailure: field(config, 'exit_on_retry_failure', decodeBool, path, issues) ?? false,
-    staticSecretRenderIntervalMs: interval === undefined || interval <= 0 ? DEFAULTS.staticSecretRenderIntervalMs : interval,
-    maxConnectionsPerHost: connections === undefined || connections <= 0 ? DEFAULTS.maxConnectionsPerHost : connections,
-    leaseRenewalThreshold: threshold === undefined || threshold <= 0 || threshold >= 1 ? DEFAULTS.leaseRenewalThreshold : threshold,
+    exitOnRetryFailure: field(config, 'exit_on_retry_failure', decodeBool, { path, issues }) ?? false,
+    staticSecretRenderIntervalMs: positiveOr(interval, DEFAULTS.staticSecretRenderIntervalMs),
+    maxConnectionsPerHost: positiveOr(connections, DEFAULTS.maxConnectionsPerHost),
+    leaseRenewalThreshold,
     wait: readWait(config.wait, `${path}.wait`, issues),
   };
 }
 
+/** A fraction strictly between 0 and 1 (decodeFloat gives finite numbers only); anything else is reported and replaced by the default. */
+function readLeaseRenewalThreshold(config: RawObject, path: string, issues: IssueList): number {
+  const threshold = field(config, 'lease_renewal_threshold', decodeFloat, { path, issues });
+  if (threshold === undefined) return DEFAULTS.leaseRenewalThreshold;
+  if (threshold > 0 && threshold < 1) return threshold;
+  issues.add(`${path}.lease_renewal_threshold`, 'must be between 0 and 1');
+  return DEFAULTS.leaseRenewalThreshold;
+}
+
+/** Zero or less (or unset) means "the default". */
+function positiveOr(value: number | undefined, fallback: number): number {
+  return value === undefined || value <= 0 ? fallback : value;
+}
+
 function readListener(block: RawObject, path: string, issues: IssueList): ListenerConfig {
   checkKeys(block, LISTENER_KEYS, path, issues);
-  const type = field(block, 'type', decodeString, path, issues) ?? '';
+  const type = field(block, 'type', decodeString, { path, issues }) ?? '';
   if (type !== 'tcp' && type !== 'unix') issues.add(`${path}.type`, `unsupported listener type ${JSON.stringify(type)} (tcp or unix)`);
-  const tlsDisable = field(block, 'tls_disable', decodeBool, path, issues) ?? false;
-  const tlsCertFile = emptyToUndefined(field(block, 'tls_cert_file', decodeString, path, issues));
-  const tlsKeyFile = emptyToUndefined(field(block, 'tls_key_file', decodeString, path, issues));
-  if (!tlsDisable && (tlsCertFile === undefined || tlsKeyFile === undefined)) {
-    issues.add(path, 'tls_cert_file and tls_key_file are required unless tls_disable is true');
-  }
-  if (field(block, 'tls_require_and_verify_client_cert', decodeBool, path, issues) === true) {
-    // Refused rather than ignored: a listener that silently skipped client verification would be open.
-    issues.add(`${path}.tls_require_and_verify_client_cert`, 'client certificate verification is not supported by this agent');
-  }
-  const role = field(block, 'role', decodeString, path, issues) ?? 'default';
+  const { tlsDisable, tlsCertFile, tlsKeyFile } = readListenerTls(block, path, issues);
+  const role = field(block, 'role', decodeString, { path, issues }) ?? 'default';
   if (role !== 'default' && role !== 'metrics_only') issues.add(`${path}.role`, `unsupported role ${JSON.stringify(role)} (default or metrics_only)`);
   const agentApi = objectField(block, 'agent_api', path, issues);
   checkKeys(agentApi, new Set(['enable_quit']), `${path}.agent_api`, issues);
   return {
     type: type === 'unix' ? 'unix' : 'tcp',
-    address: emptyToUndefined(field(block, 'address', decodeString, path, issues)) ?? DEFAULTS.listenerAddress,
+    address: emptyToUndefined(field(block, 'address', decodeString, { path, issues })) ?? DEFAULTS.listenerAddress,
     tlsDisable,
     tlsCertFile,
     tlsKeyFile,
-    requireRequestHeader: field(block, 'require_request_header', decodeBool, path, issues) ?? false,
-    enableQuit: field(agentApi, 'enable_quit', decodeBool, `${path}.agent_api`, issues) ?? false,
+    requireRequestHeader: field(block, 'require_request_header', decodeBool, { path, issues }) ?? false,
+    enableQuit: field(agentApi, 'enable_quit', decodeBool, { path: `${path}.agent_api`, issues }) ?? false,
     role: role === 'metrics_only' ? 'metrics_only' : 'default',
   };
+}
+
+function readListenerTls(block: RawObject, path: string, issues: IssueList): Pick<ListenerConfig, 'tlsDisable' | 'tlsCertFile' | 'tlsKeyFile'> {
+  const tlsDisable = field(block, 'tls_disable', decodeBool, { path, issues }) ?? false;
+  const tlsCertFile = emptyToUndefined(field(block, 'tls_cert_file', decodeString, { path, issues }));
+  const tlsKeyFile = emptyToUndefined(field(block, 'tls_key_file', decodeString, { path, issues }));
+  if (!tlsDisable && (tlsCertFile === undefined || tlsKeyFile === undefined)) {
+    issues.add(path, 'tls_cert_file and tls_key_file are required unless tls_disable is true');
+  }
+  if (field(block, 'tls_require_and_verify_client_cert', decodeBool, { path, issues }) === true) {
+    // Refused rather than ignored: a listener that silently skipped client verification would be open.
+    issues.add(`${path}.tls_require_and_verify_client_cert`, 'client certificate verification is not supported by this agent');
+  }
+  return { tlsDisable, tlsCertFile, tlsKeyFile };
 }
 
 function readPersist(value: unknown, issues: IssueList): PersistConfig | undefined {
@@ -441,25 +500,25 @@ function readPersist(value: unknown, issues: IssueList): PersistConfig | undefin
   const block = blocks[0] ?? {};
   const path = 'cache.persist';
   checkKeys(block, PERSIST_KEYS, path, issues);
-  const type = field(block, 'type', decodeString, path, issues) ?? '';
+  const type = field(block, 'type', decodeString, { path, issues }) ?? '';
   if (type !== 'kubernetes') issues.add(`${path}.type`, `unsupported persistent cache type ${JSON.stringify(type)} (supported: kubernetes)`);
-  const directory = field(block, 'path', decodeString, path, issues) ?? '';
+  const directory = field(block, 'path', decodeString, { path, issues }) ?? '';
   if (directory === '') issues.add(`${path}.path`, 'is required');
   return {
     type: 'kubernetes',
     path: directory,
-    keepAfterImport: field(block, 'keep_after_import', decodeBool, path, issues) ?? false,
-    exitOnError: field(block, 'exit_on_err', decodeBool, path, issues) ?? false,
-    serviceAccountTokenFile: emptyToUndefined(field(block, 'service_account_token_file', decodeString, path, issues)),
+    keepAfterImport: field(block, 'keep_after_import', decodeBool, { path, issues }) ?? false,
+    exitOnError: field(block, 'exit_on_err', decodeBool, { path, issues }) ?? false,
+    serviceAccountTokenFile: emptyToUndefined(field(block, 'service_account_token_file', decodeString, { path, issues })),
   };
 }
 
 function readEnvRestart(block: RawObject, path: string, issues: IssueList): EnvRestartConfig {
   refuseUnknownExtensionKeys(block, ENV_RESTART_KEYS, path, issues);
-  const directory = (field(block, 'directory', decodeString, path, issues) ?? '').replace(/\/+$/, '');
+  const directory = (field(block, 'directory', decodeString, { path, issues }) ?? '').replace(/\/+$/, '');
   if (!directory.startsWith('/')) issues.add(`${path}.directory`, 'must be an absolute path');
-  const debounceMs = field(block, 'debounce', decodeDurationMs, path, issues);
-  const minIntervalMs = field(block, 'min_interval', decodeDurationMs, path, issues);
+  const debounceMs = field(block, 'debounce', decodeDurationMs, { path, issues });
+  const minIntervalMs = field(block, 'min_interval', decodeDurationMs, { path, issues });
   return {
     directory,
     debounceMs: debounceMs ?? DEFAULTS.envRestartDebounceMs,
@@ -481,7 +540,7 @@ function readUseAutoAuthToken(block: RawObject | undefined, path: string, issues
 
 /** vault-injector extension: an absolute path the agent creates once everything was written once. */
 function readReadyFile(raw: RawObject, issues: IssueList): string | undefined {
-  const path = emptyToUndefined(field(raw, 'ready_file', decodeString, 'config', issues));
+  const path = emptyToUndefined(field(raw, 'ready_file', decodeString, { path: 'config', issues }));
   if (path !== undefined && !path.startsWith('/')) issues.add('ready_file', `must be an absolute path, got ${JSON.stringify(path)}`);
   return path;
 }

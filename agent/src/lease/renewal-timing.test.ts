@@ -10,7 +10,8 @@ const MIN = 60_000;
 const HOUR = 60 * MIN;
 const fixed = (value: number) => () => value;
 
-describe('renewal timing (spec §1.4)', () => {
+// https://github.com/hashicorp/vault/blob/main/api/lifetime_watcher.go
+describe('renewal timing (lifetime watcher)', () => {
   it('grace is 10–20 % of the lease', () => {
     expect(leaseGraceMs(HOUR, fixed(0))).toBe(6 * MIN);
     expect(leaseGraceMs(HOUR, fixed(0.5))).toBe(9 * MIN);
@@ -39,7 +40,8 @@ describe('renewal timing (spec §1.4)', () => {
   });
 });
 
-describe('re-fetch timing per kind of secret (spec §2.8)', () => {
+// https://github.com/hashicorp/consul-template/blob/main/dependency/vault_common.go
+describe('re-fetch timing per kind of secret (consul-template leaseCheckWait)', () => {
   const options = { staticIntervalMs: 5 * MIN, threshold: 0.9, nowMs: 1_700_000_000_000 };
   const envelope = (text: string) => toSecretEnvelope(parseVaultJson(text));
 

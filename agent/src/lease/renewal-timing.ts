@@ -1,6 +1,8 @@
-// When to renew, re-login and re-fetch: Vault's lifetime watcher (api/lifetime_watcher.go) and
-// consul-template's lease checks (spec §1.4, §2.8) as pure functions of durations and a random
-// source returning [0, 1). All durations are milliseconds.
+// When to renew, re-login and re-fetch: Vault's lifetime watcher
+// (https://github.com/hashicorp/vault/blob/main/api/lifetime_watcher.go) and consul-template's
+// lease checks (https://github.com/hashicorp/consul-template/blob/main/dependency/vault_common.go)
+// as pure functions of durations and a random source returning [0, 1). All durations are
+// milliseconds.
 import type { VaultSecretEnvelope } from '../../../common/src/vault-wire.js';
 import { numberField } from '../vault/vault-client.js';
 
@@ -55,28 +57,40 @@ function dataField(envelope: VaultSecretEnvelope, key: string): unknown {
   return typeof data === 'object' && data !== null ? (data as Record<string, unknown>)[key] : undefined;
 }
 
-/** What to do after fetching a secret, per spec §2.8. */
+/** What to do after fetching a secret (leaseCheckWait in consul-template's dependency/vault_common.go). */
 export function planRefetch(envelope: VaultSecretEnvelope, options: RefetchOptions): RefetchPlan {
   const leaseId = envelope.lease_id ?? '';
   if (envelope.renewable === true && leaseId !== '') return { kind: 'renew' };
-  if (leaseId === '' && dataField(envelope, 'rotation_period') !== undefined && dataField(envelope, 'ttl') !== undefined) {
-    // Static database roles: re-read right after the next rotation, no fraction.
-    const ttl = numberField(dataField(envelope, 'ttl'));
-    if (ttl === undefined || ttl <= 0) return { kind: 'error', reason: 'rotating secret reported a ttl of 0' };
-    return { kind: 'sleep', delayMs: (ttl + 1) * 1000 };
-  }
+  const unleased = leaseId === '' ? (rotatingSecretPlan(envelope) ?? certificatePlan(envelope, options)) : undefined;
+  if (unleased !== undefined) return unleased;
+  const baseSeconds = baseLeaseSeconds(envelope, leaseId);
+  const baseMs = baseSeconds > 0 ? baseSeconds * 1000 : options.staticIntervalMs;
+  return { kind: 'sleep', delayMs: nonRenewableDelayMs(baseMs, options.threshold, options.random) };
+}
+
+/** Static database roles: re-read right after the next rotation, no fraction. */
+function rotatingSecretPlan(envelope: VaultSecretEnvelope): RefetchPlan | undefined {
+  if (dataField(envelope, 'rotation_period') === undefined || dataField(envelope, 'ttl') === undefined) return undefined;
+  const ttl = numberField(dataField(envelope, 'ttl'));
+  if (ttl === undefined || ttl <= 0) return { kind: 'error', reason: 'rotating secret reported a ttl of 0' };
+  return { kind: 'sleep', delayMs: (ttl + 1) * 1000 };
+}
+
+/** A certificate without a lease lives until its expiry: re-issue near the end, at once if past it. */
+function certificatePlan(envelope: VaultSecretEnvelope, options: RefetchOptions): RefetchPlan | undefined {
+  const expiration = numberField(dataField(envelope, 'expiration'));
+  if (typeof dataField(envelope, 'certificate') !== 'string' || expiration === undefined) return undefined;
+  const remainingMs = Math.max(0, expiration * 1000 - options.nowMs);
+  return { kind: 'sleep', delayMs: nonRenewableDelayMs(remainingMs, options.threshold, options.random) };
+}
+
+/** The lease the re-fetch fraction applies to: the auth lease when there is one, an AppRole secret id's TTL (+1 s). */
+function baseLeaseSeconds(envelope: VaultSecretEnvelope, leaseId: string): number {
   let baseSeconds = envelope.lease_duration ?? 0;
   if (envelope.auth?.lease_duration !== undefined && envelope.auth.lease_duration > 0) baseSeconds = envelope.auth.lease_duration;
-  const expiration = numberField(dataField(envelope, 'expiration'));
-  if (leaseId === '' && typeof dataField(envelope, 'certificate') === 'string' && expiration !== undefined) {
-    // A certificate without a lease lives until its expiry: re-issue near the end, at once if past it.
-    const remainingMs = Math.max(0, expiration * 1000 - options.nowMs);
-    return { kind: 'sleep', delayMs: nonRenewableDelayMs(remainingMs, options.threshold, options.random) };
-  }
   const secretIdTtl = numberField(dataField(envelope, 'secret_id_ttl'));
   if (leaseId === '' && dataField(envelope, 'secret_id') !== undefined && secretIdTtl !== undefined && secretIdTtl > 0) {
     baseSeconds = secretIdTtl + 1;
   }
-  const baseMs = baseSeconds > 0 ? baseSeconds * 1000 : options.staticIntervalMs;
-  return { kind: 'sleep', delayMs: nonRenewableDelayMs(baseMs, options.threshold, options.random) };
+  return baseSeconds;
 }

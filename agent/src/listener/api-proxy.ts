@@ -1,7 +1,9 @@
-// The agent's listener (spec §4, §5): a local Vault API proxy on the configured address. Requests
-// to /v1/… go to Vault unchanged, with the auto-auth token attached when the client sent none
-// (use_auto_auth_token = true) or always ("force"). /agent/v1/quit shuts the agent down when a
-// listener enables it. Bodies and tokens pass through and are never logged.
+// The agent's listener (https://developer.hashicorp.com/vault/docs/agent-and-proxy/agent/apiproxy
+// and https://developer.hashicorp.com/vault/docs/agent-and-proxy/agent#quit): a local Vault API
+// proxy on the configured address. Requests to /v1/… go to Vault unchanged, with the auto-auth
+// token attached when the client sent none (use_auto_auth_token = true) or always ("force").
+// /agent/v1/quit shuts the agent down when a listener enables it. Bodies and tokens pass through
+// and are never logged.
 import type { IncomingMessage, Server, ServerResponse } from 'node:http';
 import type * as HttpsModule from 'node:https';
 import { createServer } from 'node:http';
@@ -66,7 +68,7 @@ export async function startListeners(configs: readonly ListenerConfig[], options
 
 function createListenerServer(config: ListenerConfig, options: ApiProxyOptions): Server {
   const handler = (request: IncomingMessage, response: ServerResponse): void => {
-    handle(config, options, request, response).catch((error: unknown) => {
+    handle({ config, options }, request, response).catch((error: unknown) => {
       (options.metrics ?? NO_METRICS).increment('proxy.error');
       options.log.error({ err: coerceError(error), path: request.url?.split('?')[0] }, 'listener request failed');
       if (!response.headersSent) sendErrors(response, 502, ['error proxying request to Vault']);
@@ -78,7 +80,14 @@ function createListenerServer(config: ListenerConfig, options: ApiProxyOptions):
   return https.createServer({ cert: readFileSync(config.tlsCertFile), key: readFileSync(config.tlsKeyFile) }, handler);
 }
 
-async function handle(config: ListenerConfig, options: ApiProxyOptions, request: IncomingMessage, response: ServerResponse): Promise<void> {
+/** One listener: its stanza and what the agent gives it. */
+interface ListenerContext {
+  readonly config: ListenerConfig;
+  readonly options: ApiProxyOptions;
+}
+
+async function handle(listener: ListenerContext, request: IncomingMessage, response: ServerResponse): Promise<void> {
+  const { config, options } = listener;
   const normalised = normaliseProxyPath(request.url ?? '/');
   if (normalised === undefined) {
     sendErrors(response, 400, ['invalid request path: dot segments and malformed escapes are refused']);
@@ -89,43 +98,58 @@ async function handle(config: ListenerConfig, options: ApiProxyOptions, request:
     await serveMetrics(options, request, response);
     return;
   }
-  // A metrics_only listener serves nothing else (https://developer.hashicorp.com/vault/docs/agent-and-proxy/agent#role).
+  // A metrics_only listener serves nothing else
+  // (https://developer.hashicorp.com/vault/docs/agent-and-proxy/agent#role).
   if (config.role === 'metrics_only') { sendErrors(response, 404, []); return; }
-  if (path === '/agent/v1/quit') {
-    if (!config.enableQuit) { sendErrors(response, 404, []); return; }
-    if (request.method !== 'POST') { sendErrors(response, 405, ['method not allowed']); return; }
-    response.writeHead(200).end();
-    options.log.info('quit requested through /agent/v1/quit');
-    options.onQuit();
-    return;
-  }
+  if (path === '/agent/v1/quit') { serveQuit(listener, request, response); return; }
   if (!path.startsWith('/v1/')) { sendErrors(response, 404, []); return; }
   if (config.requireRequestHeader && request.headers['x-vault-request'] !== 'true') {
     sendErrors(response, 412, ['missing \'X-Vault-Request\' header']); return;
   }
+  await proxyToVault(options, request, response, url);
+}
+
+function serveQuit({ config, options }: ListenerContext, request: IncomingMessage, response: ServerResponse): void {
+  if (!config.enableQuit) { sendErrors(response, 404, []); return; }
+  if (request.method !== 'POST') { sendErrors(response, 405, ['method not allowed']); return; }
+  response.writeHead(200).end();
+  options.log.info('quit requested through /agent/v1/quit');
+  options.onQuit();
+}
+
+async function proxyToVault(options: ApiProxyOptions, request: IncomingMessage, response: ServerResponse, url: string): Promise<void> {
   const body = await readBody(request);
-  const headers: Record<string, string | string[]> = {};
-  for (const [name, value] of Object.entries(request.headers)) {
-    if (value !== undefined && !HOP_BY_HOP.has(name)) headers[name] = value;
-  }
-  const autoToken = options.currentToken();
-  let usedAutoToken = false;
-  const hasClientToken = headers['x-vault-token'] !== undefined || headers.authorization !== undefined;
-  if (autoToken !== undefined && (options.useAutoAuthToken === 'force' || (options.useAutoAuthToken && !hasClientToken))) {
-    delete headers.authorization;
-    headers['x-vault-token'] = autoToken;
-    usedAutoToken = true;
-  }
-  const upstream = await options.client.raw(request.method ?? 'GET', url, headers, body.length > 0 ? body : undefined);
-  if (usedAutoToken && autoToken !== undefined && upstream.status === 403 && upstream.body.includes('invalid token')) {
+  const headers = endToEndHeaders(request.headers);
+  const autoToken = attachAutoAuthToken(options, headers);
+  const upstream = await options.client.raw({ method: request.method ?? 'GET', pathWithQuery: url, headers, payload: body.length > 0 ? body : undefined });
+  if (autoToken !== undefined && upstream.status === 403 && upstream.body.includes('invalid token')) {
     options.onInvalidToken(autoToken);
   }
   (options.metrics ?? NO_METRICS).increment(upstream.status >= 400 ? 'proxy.client_error' : 'proxy.success');
-  const responseHeaders: Record<string, string | string[]> = {};
-  for (const [name, value] of Object.entries(upstream.headers)) {
-    if (value !== undefined && !HOP_BY_HOP.has(name)) responseHeaders[name] = value;
+  response.writeHead(upstream.status, endToEndHeaders(upstream.headers)).end(upstream.body);
+}
+
+/** The headers worth forwarding: hop-by-hop ones (and absent values) dropped. */
+function endToEndHeaders(headers: Readonly<Record<string, string | string[] | undefined>>): Record<string, string | string[]> {
+  const forwarded: Record<string, string | string[]> = {};
+  for (const [name, value] of Object.entries(headers)) {
+    if (value !== undefined && !HOP_BY_HOP.has(name)) forwarded[name] = value;
   }
-  response.writeHead(upstream.status, responseHeaders).end(upstream.body);
+  return forwarded;
+}
+
+/**
+ * use_auto_auth_token: the agent's token replaces the client's ("force") or stands in when the
+ * client sent none (true). Returns the token it attached, if any.
+ */
+function attachAutoAuthToken(options: ApiProxyOptions, headers: Record<string, string | string[]>): string | undefined {
+  const autoToken = options.currentToken();
+  if (autoToken === undefined) return undefined;
+  const hasClientToken = headers['x-vault-token'] !== undefined || headers.authorization !== undefined;
+  if (options.useAutoAuthToken !== 'force' && !(options.useAutoAuthToken && !hasClientToken)) return undefined;
+  delete headers.authorization;
+  headers['x-vault-token'] = autoToken;
+  return autoToken;
 }
 
 /**

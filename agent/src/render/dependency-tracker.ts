@@ -1,9 +1,11 @@
 // The agent's side of the template "brain": one watch loop per dependency id, shared by every
 // template that uses it. Each loop fetches, stores the value (announcing real changes), then waits
-// as spec §2.8 says for that kind of secret (renewing leases meanwhile) and fetches again. Fetch
-// failures retry 250 ms → 1 min up to vault.retry.num_retries, then the runner is told.
-// Leased and written secrets can be handed over (secretRecords) and taken back (seeds): a seeded
-// dependency starts from the restored value and lease instead of fetching (persistent cache).
+// as consul-template does for that kind of secret
+// (https://github.com/hashicorp/consul-template/blob/main/dependency/vault_common.go; renewing
+// leases meanwhile) and fetches again. Fetch failures retry 250 ms → 1 min up to
+// vault.retry.num_retries, then the runner is told. Leased and written secrets can be handed over
+// (secretRecords) and taken back (seeds): a seeded dependency starts from the restored value and
+// lease instead of fetching (persistent cache).
 import type {
   DependencyStore,
   FileContent,

@@ -1,5 +1,7 @@
-// KV v2 path shims (spec §2.7, pitfall 2): consul-template inserts `data/` (reads, writes) or
-// `metadata/` (lists) after the mount unless the path already names a KV v2 sub-API.
+// KV v2 path shims (shimKVv2Path in
+// https://github.com/hashicorp/consul-template/blob/main/dependency/vault_read.go): consul-template
+// inserts `data/` (reads, writes) or `metadata/` (lists) after the mount unless the path already
+// names a KV v2 sub-API.
 
 export interface MountInfo {
   /** Mount path as sys/internal/ui/mounts reports it, e.g. "secret/" (may carry a namespace prefix). */

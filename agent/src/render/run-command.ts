@@ -1,5 +1,7 @@
-// Commands after a render (spec §2.12): a string runs through `sh -c`, a list is executed
-// directly; each gets its own process group so a timeout kills everything it started.
+// Commands after a render
+// (https://github.com/hashicorp/consul-template/blob/main/child/command-prep.go): a string runs
+// through `sh -c`, a list is executed directly; each gets its own process group so a timeout kills
+// everything it started.
 import type * as ChildProcessModule from 'node:child_process';
 import { createRequire } from 'node:module';
 import type { TemplateCommand } from '../config/agent-config.js';

@@ -126,13 +126,7 @@ export class SecretFetcher {
   async #lookupMount(path: string, signal: AbortSignal): Promise<MountInfo> {
     try {
       const response = await this.#request({ method: 'GET', path: `sys/internal/ui/mounts/${path.replace(/^\/+/, '')}`, signal });
-      const data = (response.body as { data?: { path?: unknown; type?: unknown; options?: { version?: unknown } | null } } | undefined)?.data;
-      const version = data?.options?.version;
-      const kv = data?.type === 'kv' || data?.type === 'generic';
-      return {
-        mountPath: typeof data?.path === 'string' ? data.path : '',
-        kvVersion: kv ? (String(version) === '2' ? 2 : 1) : undefined,
-      };
+      return mountInfoFrom(response.body);
     } catch (error) {
       // An expired token must surface so the agent logs in again, and an unreachable or sealed
       // Vault so the fetch is retried; a 404 (old Vault) or a policy gap means "use the path as written".
@@ -143,6 +137,17 @@ export class SecretFetcher {
       return { mountPath: '', kvVersion: undefined };
     }
   }
+}
+
+/** sys/internal/ui/mounts' answer: the mount path, and the KV version when the mount is KV. */
+function mountInfoFrom(body: unknown): MountInfo {
+  const data = (body as { data?: { path?: unknown; type?: unknown; options?: { version?: unknown } | null } } | undefined)?.data;
+  const version = data?.options?.version;
+  const kv = data?.type === 'kv' || data?.type === 'generic';
+  return {
+    mountPath: typeof data?.path === 'string' ? data.path : '',
+    kvVersion: kv ? (String(version) === '2' ? 2 : 1) : undefined,
+  };
 }
 
 function isAbsent(value: unknown): boolean {

@@ -1,8 +1,10 @@
-// Runs every template against the dependency tracker (spec §2.7): a pass renders all templates,
-// starts watches for dependencies seen for the first time, writes the templates whose dependencies
-// are all present, then runs the commands of the ones that changed. Any change from a watch
-// schedules another pass; nested dependencies are found over successive passes. A new token
-// rebuilds the tracker, so every secret is fetched again with it (spec §2.10).
+// Runs every template against the dependency tracker
+// (https://github.com/hashicorp/consul-template/blob/main/manager/runner.go): a pass renders all
+// templates, starts watches for dependencies seen for the first time, writes the templates whose
+// dependencies are all present, then runs the commands of the ones that changed. Any change from a
+// watch schedules another pass; nested dependencies are found over successive passes. A new token
+// rebuilds the tracker, so every secret is fetched again with it
+// (https://github.com/hashicorp/vault/blob/main/command/agent/template/template.go).
 import type { TemplateConfig, TemplateRuntimeConfig } from '../config/agent-config.js';
 import type { CompiledTemplate, RenderResult } from '../../../template/src/index.js';
 import type { AgentLogger } from '../log.js';
@@ -19,6 +21,18 @@ import type { FileOwner } from './file-owner.js';
 import { applyFileOwner } from './file-owner.js';
 import { Quiescence } from './quiescence.js';
 import type { AgentMetrics } from '../telemetry/agent-metrics.js';
+
+/** One render pass over every template, for one tracker generation. */
+interface PassState {
+  readonly generation: number;
+  readonly tracker: DependencyTracker;
+  /** Dependencies some template used; the others are pruned when nothing was missing. */
+  readonly used: Set<string>;
+  anyMissing: boolean;
+  environmentChanged: boolean;
+  /** Commands of the files that changed, by command line. */
+  readonly commands: Map<string, PreparedTemplate>;
+}
 
 export interface PreparedTemplate {
   readonly config: TemplateConfig;
@@ -162,88 +176,107 @@ export class TemplateRunner {
   async #pass(generation: number): Promise<void> {
     const tracker = this.#tracker;
     if (tracker === undefined) return;
-    const { templates, log } = this.#options;
-    const used = new Set<string>();
-    let anyMissing = false;
-    const commands = new Map<string, PreparedTemplate>();
-    let environmentChanged = false;
+    const { templates } = this.#options;
+    const pass: PassState = { generation, tracker, used: new Set(), anyMissing: false, environmentChanged: false, commands: new Map() };
     for (const [index, template] of templates.entries()) {
-      // Renders are synchronous: yield between templates so a SIGTERM (or a new token) is handled
-      // promptly; one render is bounded by the template step budget.
-      await new Promise<void>((resolve) => setImmediate(resolve));
-      if (generation !== this.#generation) return;
-      let result: RenderResult;
-      try {
-        const sandboxPath = template.config.sandboxPath;
-        result = template.compiled.render({
-          store: tracker,
-          env: this.#options.env,
-          destination: template.config.destination,
-          sideEffects: sandboxPath === undefined ? fileSideEffects : sandboxedSideEffects(sandboxPath),
-          ...(sandboxPath === undefined ? {} : { sandboxPath }),
-        });
-      } catch (error) {
-        this.#failRedacted(generation, `template ${template.config.destination}`, error);
-        return;
-      }
-      for (const dependency of result.dependencies) {
-        used.add(dependency.id);
-        tracker.ensure(dependency);
-      }
-      if (result.missing.length > 0 || result.output === undefined) {
-        anyMissing = true;
-        continue;
-      }
-      if (!this.#quiet(index, template, result.output)) continue;
-      const variable = template.config.environmentVariable;
-      if (variable !== undefined) {
-        this.#rendered.add(index);
-        if (this.#environment.get(variable) !== result.output) {
-          environmentChanged = true;
-          this.#options.metrics?.increment('template.rendered');
-        }
-        this.#environment.set(variable, result.output);
-        continue;
-      }
-      let changed: boolean;
-      try {
-        const outcome = await writeRenderedFileOutcome(template.config, result.output);
-        changed = outcome !== 'unchanged';
-        if (changed && template.owner !== undefined) await applyFileOwner(template.config.destination, template.owner);
-        if (outcome === 'replaced' && generation === this.#generation) this.#options.onReplaced?.(template.config.destination);
-      } catch (error) {
-        this.#failRedacted(generation, `writing ${template.config.destination}`, error);
-        return;
-      }
-      if (generation !== this.#generation) return;
-      this.#rendered.add(index);
-      if (changed) {
-        this.#options.metrics?.increment('template.rendered');
-        log.info({ destination: template.config.destination }, 'rendered template');
-        const command = template.config.command;
-        if (command !== undefined) {
-          const key = JSON.stringify(command.command);
-          if (!commands.has(key)) commands.set(key, template);
-        }
-      }
+      if (!(await this.#passTemplate(pass, index, template))) return;
     }
-    if (!anyMissing) tracker.prune(used);
-    if (environmentChanged && generation === this.#generation) this.#options.onEnvironment?.(new Map(this.#environment));
-    for (const template of commands.values()) {
-      const command = template.config.command;
-      if (command === undefined || generation !== this.#generation) continue;
-      try {
-        await runTemplateCommand(command, this.#commandAbort.signal);
-        log.info({ destination: template.config.destination, command: describeCommand(command.command) }, 'ran template command');
-      } catch (error) {
-        this.#failRedacted(generation, `template ${template.config.destination}`, error);
-        return;
-      }
-    }
+    if (!pass.anyMissing) tracker.prune(pass.used);
+    if (pass.environmentChanged && generation === this.#generation) this.#options.onEnvironment?.(new Map(this.#environment));
+    if (!(await this.#runCommands(pass))) return;
     if (!this.#allRenderedReported && this.#rendered.size === templates.length && generation === this.#generation) {
       this.#allRenderedReported = true;
       this.#options.onAllRendered();
     }
+  }
+
+  /** Renders one template and delivers its output; false when the pass must stop (superseded or failed). */
+  async #passTemplate(pass: PassState, index: number, template: PreparedTemplate): Promise<boolean> {
+    // Renders are synchronous: yield between templates so a SIGTERM (or a new token) is handled
+    // promptly; one render is bounded by the template step budget.
+    await new Promise<void>((resolve) => setImmediate(resolve));
+    if (pass.generation !== this.#generation) return false;
+    const result = this.#render(pass, template);
+    if (result === undefined) return false;
+    for (const dependency of result.dependencies) {
+      pass.used.add(dependency.id);
+      pass.tracker.ensure(dependency);
+    }
+    if (result.missing.length > 0 || result.output === undefined) {
+      pass.anyMissing = true;
+      return true;
+    }
+    if (!this.#quiet(index, template, result.output)) return true;
+    const variable = template.config.environmentVariable;
+    if (variable === undefined) return this.#writeTemplateFile(pass, index, template, result.output);
+    this.#rendered.add(index);
+    if (this.#environment.get(variable) !== result.output) {
+      pass.environmentChanged = true;
+      this.#options.metrics?.increment('template.rendered');
+    }
+    this.#environment.set(variable, result.output);
+    return true;
+  }
+
+  /** undefined when the render failed (the runner has been told). */
+  #render(pass: PassState, template: PreparedTemplate): RenderResult | undefined {
+    try {
+      const sandboxPath = template.config.sandboxPath;
+      return template.compiled.render({
+        store: pass.tracker,
+        env: this.#options.env,
+        destination: template.config.destination,
+        sideEffects: sandboxPath === undefined ? fileSideEffects : sandboxedSideEffects(sandboxPath),
+        ...(sandboxPath === undefined ? {} : { sandboxPath }),
+      });
+    } catch (error) {
+      this.#failRedacted(pass.generation, `template ${template.config.destination}`, error);
+      return undefined;
+    }
+  }
+
+  async #writeTemplateFile(pass: PassState, index: number, template: PreparedTemplate, output: string): Promise<boolean> {
+    const { generation } = pass;
+    let changed: boolean;
+    try {
+      const outcome = await writeRenderedFileOutcome(template.config, output);
+      changed = outcome !== 'unchanged';
+      if (changed && template.owner !== undefined) await applyFileOwner(template.config.destination, template.owner);
+      if (outcome === 'replaced' && generation === this.#generation) this.#options.onReplaced?.(template.config.destination);
+    } catch (error) {
+      this.#failRedacted(generation, `writing ${template.config.destination}`, error);
+      return false;
+    }
+    if (generation !== this.#generation) return false;
+    this.#rendered.add(index);
+    if (changed) this.#recordChangedFile(pass, template);
+    return true;
+  }
+
+  /** A file whose content changed: counted, logged, and its command queued (each distinct command once per pass). */
+  #recordChangedFile(pass: PassState, template: PreparedTemplate): void {
+    this.#options.metrics?.increment('template.rendered');
+    this.#options.log.info({ destination: template.config.destination }, 'rendered template');
+    const command = template.config.command;
+    if (command === undefined) return;
+    const key = JSON.stringify(command.command);
+    if (!pass.commands.has(key)) pass.commands.set(key, template);
+  }
+
+  /** false when a command failed (the runner has been told). */
+  async #runCommands(pass: PassState): Promise<boolean> {
+    for (const template of pass.commands.values()) {
+      const command = template.config.command;
+      if (command === undefined || pass.generation !== this.#generation) continue;
+      try {
+        await runTemplateCommand(command, this.#commandAbort.signal);
+        this.#options.log.info({ destination: template.config.destination, command: describeCommand(command.command) }, 'ran template command');
+      } catch (error) {
+        this.#failRedacted(pass.generation, `template ${template.config.destination}`, error);
+        return false;
+      }
+    }
+    return true;
   }
 
   /** `wait`: false while the template's render is held back until it has been quiet long enough. */

@@ -1,9 +1,11 @@
-// Writing one rendered template (spec §2.11): skip when the bytes (and requested mode) already
-// match, create parent directories 0755 when allowed, keep the existing mode and owner unless
-// `perms` says otherwise (default 0644), optionally keep one backup, and replace atomically.
-// Nothing is followed through a symlink (the secrets volume is shared with the app): a link at the
-// destination is replaced by the new file, never read, chmodded or copied from; a linked parent
-// directory is refused (fs/no-follow.ts); the comparison reads at most the new content's size.
+// Writing one rendered template
+// (https://github.com/hashicorp/consul-template/blob/main/renderer/renderer.go): skip when the
+// bytes (and requested mode) already match, create parent directories 0755 when allowed, keep the
+// existing mode and owner unless `perms` says otherwise (default 0644), optionally keep one backup,
+// and replace atomically. Nothing is followed through a symlink (the secrets volume is shared with
+// the app): a link at the destination is replaced by the new file, never read, chmodded or copied
+// from; a linked parent directory is refused (fs/no-follow.ts); the comparison reads at most the
+// new content's size.
 import { constants } from 'node:fs';
 import { link, mkdir, open, rename, unlink } from 'node:fs/promises';
 import type { FileHandle } from 'node:fs/promises';
@@ -26,14 +28,7 @@ export async function writeRenderedFileOutcome(template: TemplateConfig, content
   const bytes = Buffer.from(content);
   await assertNoLinkedParents(destination);
   const existing = await openExistingRegularFile(destination);
-  try {
-    if (existing !== undefined && (await sameContent(existing.handle, existing.stats, bytes))) {
-      if (template.perms !== undefined && (existing.stats.mode & 0o7777) !== template.perms) await existing.handle.chmod(template.perms);
-      return 'unchanged';
-    }
-  } finally {
-    await existing?.handle.close();
-  }
+  if (existing !== undefined && (await keptAsIs(existing, template, bytes))) return 'unchanged';
   if (template.createDestDirs) {
     await mkdir(dirname(destination), { recursive: true, mode: 0o755 });
     // mkdir followed whatever it found: check again what it walked through.
@@ -44,6 +39,17 @@ export async function writeRenderedFileOutcome(template: TemplateConfig, content
   if (template.backup && existingStats !== undefined) await rotateBackup(destination);
   await writeFileAtomic(destination, bytes, { mode, ...ownerOf(existingStats) });
   return existing === undefined ? 'created' : 'replaced';
+}
+
+/** True when the file already holds `bytes` (its mode is then corrected to `perms` if need be). Closes the handle. */
+async function keptAsIs(existing: { handle: FileHandle; stats: Stats }, template: TemplateConfig, bytes: Buffer): Promise<boolean> {
+  try {
+    if (!(await sameContent(existing.handle, existing.stats, bytes))) return false;
+    if (template.perms !== undefined && (existing.stats.mode & 0o7777) !== template.perms) await existing.handle.chmod(template.perms);
+    return true;
+  } finally {
+    await existing.handle.close();
+  }
 }
 
 /**

@@ -43,6 +43,15 @@ export interface VaultResponse {
   readonly body: unknown;
 }
 
+/** One request as the API proxy (or `request`) hands it over: headers and body passed through unchanged. */
+export interface RawRequest {
+  readonly method: string;
+  readonly pathWithQuery: string;
+  readonly headers: Readonly<Record<string, string | string[]>>;
+  readonly payload: Buffer | undefined;
+  readonly signal?: AbortSignal | undefined;
+}
+
 export interface RawResponse {
   readonly status: number;
   readonly headers: IncomingHttpHeaders;
@@ -118,11 +127,7 @@ export class VaultClient {
   }
 
   async #once(request: VaultRequest): Promise<VaultResponse> {
-    const headers: Record<string, string> = { 'X-Vault-Request': 'true', 'User-Agent': this.#userAgent };
-    if (request.token !== undefined && request.token !== '') headers['X-Vault-Token'] = request.token;
-    const namespace = request.namespace ?? this.#connection.namespace;
-    if (namespace !== undefined && namespace !== '') headers['X-Vault-Namespace'] = namespace;
-    if (request.wrapTtl !== undefined) headers['X-Vault-Wrap-TTL'] = request.wrapTtl;
+    const headers = this.#vaultHeaders(request);
     this.#registry.add(request.token);
     registerRequestCredentials(this.#registry, request.body);
     let payload: Buffer | undefined;
@@ -130,30 +135,30 @@ export class VaultClient {
       payload = Buffer.from(JSON.stringify(request.body));
       headers['Content-Type'] = 'application/json';
     }
-    const path = `/v1/${request.path}${request.query === undefined || request.query === '' ? '' : `?${request.query}`}`;
+    const query = request.query === undefined || request.query === '' ? '' : `?${request.query}`;
     let raw: RawResponse;
     try {
-      raw = await this.raw(request.method, path, headers, payload, request.signal);
+      raw = await this.raw({ method: request.method, pathWithQuery: `/v1/${request.path}${query}`, headers, payload, signal: request.signal });
     } catch (error) {
       throw toConnectionError(error, request);
     }
-    const text = raw.body.toString('utf8');
     const failed = raw.status >= 400 && !(request.acceptStatuses ?? []).includes(raw.status);
-    let body: unknown;
-    if (text.trim() !== '') {
-      try {
-        // An error body is only read for its `errors` strings: the plain parser is ~100× faster
-        // than the lossless one on a multi-megabyte body.
-        body = failed ? JSON.parse(text) : parseVaultJson(text);
-      } catch {
-        body = undefined;
-      }
-    }
+    const body = decodeBody(raw.body.toString('utf8'), failed);
     if (!failed) registerResponseSecrets(this.#registry, request.path, body);
     if (failed) {
       throw new VaultResponseError(request.method, request.path, raw.status, errorStrings(body, this.#registry));
     }
     return { status: raw.status, body };
+  }
+
+  /** The headers Vault's client sends: request marker, user agent, token, namespace, wrap TTL. */
+  #vaultHeaders(request: VaultRequest): Record<string, string> {
+    const headers: Record<string, string> = { 'X-Vault-Request': 'true', 'User-Agent': this.#userAgent };
+    if (request.token !== undefined && request.token !== '') headers['X-Vault-Token'] = request.token;
+    const namespace = request.namespace ?? this.#connection.namespace;
+    if (namespace !== undefined && namespace !== '') headers['X-Vault-Namespace'] = namespace;
+    if (request.wrapTtl !== undefined) headers['X-Vault-Wrap-TTL'] = request.wrapTtl;
+    return headers;
   }
 
   /**
@@ -167,45 +172,37 @@ export class VaultClient {
    * redirect anywhere else is refused with an error naming the target, so no token, JWT or request
    * body ever reaches a host other than the configured address. See docs/agent.md, "Limits".
    */
-  async raw(
-    method: string,
-    pathWithQuery: string,
-    headers: Readonly<Record<string, string | string[]>>,
-    payload: Buffer | undefined,
-    signal?: AbortSignal,
-  ): Promise<RawResponse> {
-    for (const [name, value] of Object.entries(headers)) {
+  async raw(request: RawRequest): Promise<RawResponse> {
+    for (const [name, value] of Object.entries(request.headers)) {
       const lower = name.toLowerCase();
       // The proxy forwards clients' own tokens: they are credentials the agent has seen too.
       if (lower === 'x-vault-token') this.#registry.add(String(value));
       else if (lower === 'authorization') this.#registry.add(/^Bearer\s+(.+)$/i.exec(String(value))?.[1]);
     }
-    const first = await this.#exchange(this.#base, method, pathWithQuery, headers, payload, signal);
+    const first = await this.#exchange(this.#base, request);
     const location = first.headers.location;
     if (![301, 302, 307, 308].includes(first.status) || location === undefined) return first;
+    const target = this.#redirectTarget(request, location);
+    return this.#exchange(target, { ...request, pathWithQuery: `${target.pathname}${target.search}` });
+  }
+
+  /** Where a redirect may lead: the configured Vault origin only, never from https to http. */
+  #redirectTarget(request: RawRequest, location: string): URL {
+    const refused = (to: string, reason: string): VaultRedirectError =>
+      new VaultRedirectError({ method: request.method, path: pathOnly(request.pathWithQuery), from: this.#base.origin, to }, reason);
     let target: URL;
     try {
       target = new URL(location, this.#base);
     } catch {
-      throw new VaultRedirectError(method, pathOnly(pathWithQuery), this.#base.origin, '(unparseable Location)', 'the Location header is not a URL');
+      throw refused('(unparseable Location)', 'the Location header is not a URL');
     }
-    if (this.#base.protocol === 'https:' && target.protocol !== 'https:') {
-      throw new VaultRedirectError(method, pathOnly(pathWithQuery), this.#base.origin, target.origin, 'it would downgrade https to http');
-    }
-    if (target.origin !== this.#base.origin) {
-      throw new VaultRedirectError(method, pathOnly(pathWithQuery), this.#base.origin, target.origin, 'credentials are only sent to the configured Vault address');
-    }
-    return this.#exchange(target, method, `${target.pathname}${target.search}`, headers, payload, signal);
+    if (this.#base.protocol === 'https:' && target.protocol !== 'https:') throw refused(target.origin, 'it would downgrade https to http');
+    if (target.origin !== this.#base.origin) throw refused(target.origin, 'credentials are only sent to the configured Vault address');
+    return target;
   }
 
-  #exchange(
-    base: URL,
-    method: string,
-    pathWithQuery: string,
-    headers: Readonly<Record<string, string | string[]>>,
-    payload: Buffer | undefined,
-    signal: AbortSignal | undefined,
-  ): Promise<RawResponse> {
+  #exchange(base: URL, request: RawRequest): Promise<RawResponse> {
+    const { method, pathWithQuery, headers, payload, signal } = request;
     const transport = this.#ensureTransport();
     const timeoutMs = this.#connection.timeoutMs;
     const maxBytes = this.#connection.maxResponseBytes ?? DEFAULTS.maxResponseBytes;
@@ -318,6 +315,19 @@ function loadHttps(): typeof HttpsModule {
 function loadHttp(): typeof HttpModule {
   const requireBuiltin = createRequire(import.meta.url);
   return requireBuiltin('node:http') as typeof HttpModule;
+}
+
+/**
+ * A response body as JSON. An error body is only read for its `errors` strings: the plain parser is
+ * ~100× faster than the lossless one on a multi-megabyte body. Empty or unparseable → undefined.
+ */
+function decodeBody(text: string, failed: boolean): unknown {
+  if (text.trim() === '') return undefined;
+  try {
+    return failed ? JSON.parse(text) : parseVaultJson(text);
+  } catch {
+    return undefined;
+  }
 }
 
 function pathOnly(pathWithQuery: string): string {

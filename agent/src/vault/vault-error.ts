@@ -25,18 +25,30 @@ export class VaultConnectionError extends Error {
   }
 }
 
+/** A redirect the client refused: the request's method and path (without the query), and both origins. */
+export interface RefusedRedirect {
+  readonly method: string;
+  readonly path: string;
+  readonly from: string;
+  readonly to: string;
+}
+
 /** Vault answered with a redirect the client will not follow (another host, or a downgrade). Not retried. */
 export class VaultRedirectError extends Error {
   override readonly name = 'VaultRedirectError';
-  constructor(
-    readonly method: string,
-    /** The path, without the query. */
-    readonly path: string,
-    readonly from: string,
-    readonly to: string,
-    reason: string,
-  ) {
+  readonly method: string;
+  /** The path, without the query. */
+  readonly path: string;
+  readonly from: string;
+  readonly to: string;
+
+  constructor(redirect: RefusedRedirect, reason: string) {
+    const { method, path, from, to } = redirect;
     super(`${method} ${path}: refusing the redirect from ${from} to ${to}: ${reason}`);
+    this.method = method;
+    this.path = path;
+    this.from = from;
+    this.to = to;
   }
 }
 

@@ -48,7 +48,10 @@ export async function createScenario(options: { mount?: string; role?: Partial<K
   return scenario;
 }
 
-/** The VAULT_CONFIG the injector generates for a pod (spec §5.1), adjusted by `extra`. */
+/**
+ * The VAULT_CONFIG the injector generates for a pod
+ * (https://github.com/hashicorp/vault-k8s/blob/main/agent-inject/agent/config.go), adjusted by `extra`.
+ */
 export function injectorConfig(vault: VaultDouble, init: boolean, extra: Record<string, unknown> = {}, method: Record<string, unknown> = {}): Record<string, unknown> {
   return {
     auto_auth: {

@@ -1,5 +1,6 @@
 // What the caBundle of every webhook in our MutatingWebhookConfiguration should hold, and the JSON
-// patch that gets it there. Pure. Unlike vault-k8s (webhooks[0] only, spec §7.4) every entry is
+// patch that gets it there. Pure. Unlike vault-k8s (webhooks[0] only:
+// https://github.com/hashicorp/vault-k8s/blob/main/subcommand/injector/command.go) every entry is
 // kept current, since each is called with our serving certificate.
 //
 // Rollover: when our CA replaces another, the previous bundle's last certificate stays in front of

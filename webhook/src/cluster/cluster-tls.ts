@@ -73,45 +73,61 @@ export async function startClusterTls(options: ClusterTlsOptions): Promise<Clust
     'keeping the webhook caBundle current',
   );
   const loops: Promise<void>[] = [];
-  let elector: LeaderElector | undefined;
-  if (settings.useLeaderElector) {
-    const identity = settings.podName !== '' ? settings.podName : hostname();
-    elector = new LeaderElector({
-      api,
-      namespace: settings.namespace,
-      leaseName: CLUSTER_OBJECT_NAMES.leaderLease,
-      identity,
-      logger,
-      leaseDurationMs: timing.leaseDurationMs,
-      renewDeadlineMs: timing.renewDeadlineMs,
-      retryPeriodMs: timing.retryPeriodMs,
-    });
-    loops.push(elector.run(signal));
-  }
-  const source: CertificateSource | undefined =
-    elector !== undefined && settings.tls.certFile === ''
-      ? new SharedCertificateSource({
-          api,
-          leadership: elector,
-          namespace: settings.namespace,
-          secretName: CLUSTER_OBJECT_NAMES.certSecret,
-          hosts: options.hosts ?? settings.tls.autoHosts,
-          logger,
-          pollIntervalMs: timing.secretPollIntervalMs,
-          ...(timing.backoff !== undefined ? { backoff: timing.backoff } : {}),
-          ...(timing.leafValidityMs !== undefined ? { leafValidityMs: timing.leafValidityMs } : {}),
-        })
-      : options.localSource;
-  if (source === undefined) throw new Error('-tls-auto without leader election needs a local certificate source');
-  const writer = elector;
+  const elector = settings.useLeaderElector ? createElector(options, api, timing) : undefined;
+  if (elector !== undefined) loops.push(elector.run(signal));
+  const source = certificateSource(options, api, timing, elector);
   const updater = new CaBundleUpdater({
     api,
     webhookConfigurationName: settings.tls.autoName,
     logger,
-    isWriter: () => writer === undefined || writer.isLeader(),
+    isWriter: () => elector === undefined || elector.isLeader(),
     checkIntervalMs: timing.caBundleCheckIntervalMs,
     ...(timing.backoff !== undefined ? { backoff: timing.backoff } : {}),
   });
+  feedCaUpdates(source, updater, elector);
+  if (source instanceof SharedCertificateSource) {
+    await source.start(signal);
+    loops.push(source.stopped());
+  }
+  loops.push(updater.run(signal));
+  return { source, updater, elector, stopped: Promise.all(loops).then(() => undefined) };
+}
+
+function createElector({ settings, logger }: ClusterTlsOptions, api: ClusterApi, timing: ClusterTiming): LeaderElector {
+  return new LeaderElector({
+    api,
+    namespace: settings.namespace,
+    leaseName: CLUSTER_OBJECT_NAMES.leaderLease,
+    identity: settings.podName !== '' ? settings.podName : hostname(),
+    logger,
+    leaseDurationMs: timing.leaseDurationMs,
+    renewDeadlineMs: timing.renewDeadlineMs,
+    retryPeriodMs: timing.retryPeriodMs,
+  });
+}
+
+/** With leader election and no cert files, replicas share one CA through a Secret; otherwise the local source. */
+function certificateSource(options: ClusterTlsOptions, api: ClusterApi, timing: ClusterTiming, elector: LeaderElector | undefined): CertificateSource {
+  const { settings, logger } = options;
+  if (elector === undefined || settings.tls.certFile !== '') {
+    if (options.localSource === undefined) throw new Error('-tls-auto without leader election needs a local certificate source');
+    return options.localSource;
+  }
+  return new SharedCertificateSource({
+    api,
+    leadership: elector,
+    namespace: settings.namespace,
+    secretName: CLUSTER_OBJECT_NAMES.certSecret,
+    hosts: options.hosts ?? settings.tls.autoHosts,
+    logger,
+    pollIntervalMs: timing.secretPollIntervalMs,
+    ...(timing.backoff !== undefined ? { backoff: timing.backoff } : {}),
+    ...(timing.leafValidityMs !== undefined ? { leafValidityMs: timing.leafValidityMs } : {}),
+  });
+}
+
+/** The updater learns every CA the source serves, and checks again when leadership changes. */
+function feedCaUpdates(source: CertificateSource, updater: CaBundleUpdater, elector: LeaderElector | undefined): void {
   source.onChange((bundle) => {
     if (bundle.caPem !== undefined) updater.setCa(bundle.caPem);
   });
@@ -120,10 +136,4 @@ export async function startClusterTls(options: ClusterTlsOptions): Promise<Clust
   elector?.onChange(() => {
     updater.wake();
   });
-  if (source instanceof SharedCertificateSource) {
-    await source.start(signal);
-    loops.push(source.stopped());
-  }
-  loops.push(updater.run(signal));
-  return { source, updater, elector, stopped: Promise.all(loops).then(() => undefined) };
 }

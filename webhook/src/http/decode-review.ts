@@ -1,4 +1,5 @@
-// Decodes an AdmissionReview body the way vault-k8s's deserializer does (spec §7.2): any JSON
+// Decodes an AdmissionReview body the way vault-k8s's deserializer does
+// (https://github.com/hashicorp/vault-k8s/blob/main/agent-inject/handler.go): any JSON
 // object is accepted whatever its apiVersion/kind (v1 and v1beta1 share one shape), a missing
 // apiVersion/kind defaults to admission.k8s.io/v1 AdmissionReview, and a value of the wrong JSON
 // type for a known field fails the whole decode with Go's encoding/json wording (HTTP 500).

@@ -86,39 +86,47 @@ function injectionTypeOf(outcome: AdmissionOutcome): InjectionType | undefined {
   return outcome.decision === 'injected' ? outcome.injectionType : undefined;
 }
 
-async function handleMutate(options: MutateRouteOptions, request: FastifyRequest, reply: FastifyReply): Promise<FastifyReply> {
+/** The review body; or, when the request is refused before decoding (method, type, size, time), the reply sent. */
+async function readReviewBody(options: MutateRouteOptions, request: FastifyRequest, reply: FastifyReply): Promise<{ body: Buffer } | { sent: FastifyReply }> {
   const { logger } = options;
   if (request.method !== 'POST') {
     logger.warn({ code: 405, method: clip(request.method) }, 'warning for request');
     discardBody(request.raw);
-    return sendGoError(reply.header('allow', 'POST'), 405, `method ${request.method} not allowed: use POST`);
+    return { sent: sendGoError(reply.header('allow', 'POST'), 405, `method ${request.method} not allowed: use POST`) };
   }
   const contentType = request.headers['content-type'] ?? '';
   if (contentType !== 'application/json') {
     const message = `Invalid content-type: ${goQuote(contentType)}`;
     logger.warn({ code: 400, warn: message }, 'warning for request');
-    return sendGoError(reply, 400, message);
+    return { sent: sendGoError(reply, 400, message) };
   }
   const read = await readBody(request.raw, options.bodyLimit, options.bodyTimeoutMs);
   if (read.kind === 'timeout') {
     logger.warn({ code: 408, timeoutMs: options.bodyTimeoutMs }, 'request body timeout');
     reply.raw.once('finish', () => request.raw.socket.destroy());
-    return sendGoError(reply.header('connection', 'close'), 408, `request body not received within ${options.bodyTimeoutMs} ms`);
+    return { sent: sendGoError(reply.header('connection', 'close'), 408, `request body not received within ${options.bodyTimeoutMs} ms`) };
   }
   if (read.kind === 'too-large') {
     logger.warn({ code: 413, limit: options.bodyLimit }, 'request body too large');
     discardBody(request.raw);
-    return sendGoError(reply, 413, `request body too large: limit is ${options.bodyLimit} bytes`);
+    return { sent: sendGoError(reply, 413, `request body too large: limit is ${options.bodyLimit} bytes`) };
   }
   if (read.kind === 'error') {
     const message = `error reading request body: ${read.message}`;
     logger.error({ code: 400, error: message }, 'error on request');
-    return sendGoError(reply, 400, message);
+    return { sent: sendGoError(reply, 400, message) };
   }
   if (read.body.length === 0) {
     logger.error({ code: 400, warn: 'Empty request body' }, 'warning for request');
-    return sendGoError(reply, 400, 'Empty request body');
+    return { sent: sendGoError(reply, 400, 'Empty request body') };
   }
+  return { body: read.body };
+}
+
+async function handleMutate(options: MutateRouteOptions, request: FastifyRequest, reply: FastifyReply): Promise<FastifyReply> {
+  const { logger } = options;
+  const read = await readReviewBody(options, request, reply);
+  if ('sent' in read) return read.sent;
   const decoded = decodeAdmissionReview(read.body.toString('utf8'));
   if (!decoded.ok) {
     const message = `error decoding admission request: ${decoded.error}`;

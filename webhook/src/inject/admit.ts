@@ -9,7 +9,8 @@ import { planInjection } from './build/injection-plan.js';
 import { planToPatch } from './build/plan-patch.js';
 import { shouldInject } from './decide.js';
 import { formatIssues } from './issues.js';
-import { decodePod } from './pod.js';
+import { decodePod, type K8sPod } from './pod.js';
+import type { InjectionSpec } from './spec.js';
 import { unknownAnnotationWarnings } from './annotations/unknown-annotations.js';
 import { envTemplateSyntaxWarnings, templateSyntaxWarnings } from './template-check.js';
 
@@ -41,6 +42,20 @@ function injectionType(init: boolean, sidecar: boolean): InjectionType | undefin
   return sidecar ? 'sidecar_only' : undefined;
 }
 
+/** Warnings every answer carries, denial or not: unknown annotations, template syntax problems. */
+function admissionNotices(pod: K8sPod, spec: InjectionSpec): string[] {
+  return [
+    ...unknownAnnotationWarnings(Object.keys(pod.metadata?.annotations ?? {})),
+    ...templateSyntaxWarnings(spec.secrets),
+    ...envTemplateSyntaxWarnings(spec.envVars?.variables ?? []),
+  ];
+}
+
+function patchResponse(uid: string, patch: string, warnings: string[]): AdmissionResponse {
+  const response: AdmissionResponse = { uid, allowed: true, patch, patchType: 'JSONPatch' };
+  return warnings.length > 0 ? { ...response, warnings } : response;
+}
+
 export function admit(request: AdmissionRequest, settings: Settings): AdmissionOutcome {
   const uid = request.uid;
   const decoded = decodePod(request.object);
@@ -50,10 +65,8 @@ export function admit(request: AdmissionRequest, settings: Settings): AdmissionO
   const decision = shouldInject(pod, namespace);
   if (decision.inject === false) return { decision: 'skipped', reason: decision.reason, response: { uid, allowed: true } };
   if (decision.inject === 'error') return deny(uid, formatIssues([decision.issue]));
-  const unknown = unknownAnnotationWarnings(Object.keys(pod.metadata?.annotations ?? {}));
-
   const parsed = parseInjectionSpec(pod, namespace, settings);
-  const notices = [...unknown, ...templateSyntaxWarnings(parsed.spec.secrets), ...envTemplateSyntaxWarnings(parsed.spec.envVars?.variables ?? [])];
+  const notices = admissionNotices(pod, parsed.spec);
   // Planned even when parsing found problems, so patch-stage problems are reported too.
   const planned = planInjection(pod, parsed.spec);
   const issues = planned.ok ? parsed.issues : [...parsed.issues, ...planned.issues];
@@ -63,9 +76,7 @@ export function admit(request: AdmissionRequest, settings: Settings): AdmissionO
   if (patch.length > MAX_REPLY_PATCH_BYTES) {
     return deny(uid, `error creating patch for agent: the patch is ${patch.length} bytes (base64), over the limit of ${MAX_REPLY_PATCH_BYTES} bytes per reply`, notices);
   }
-  const warnings = [...notices, ...plan.warnings];
-  const response: AdmissionResponse =
-    warnings.length > 0 ? { uid, allowed: true, patch, patchType: 'JSONPatch', warnings } : { uid, allowed: true, patch, patchType: 'JSONPatch' };
+  const response = patchResponse(uid, patch, [...notices, ...plan.warnings]);
   const { injectInitContainer, injectSidecar } = parsed.spec;
   return { decision: 'injected', response, injectionType: injectionType(injectInitContainer, injectSidecar) };
 }

@@ -1,4 +1,5 @@
-// Should this pod get agents? Read from the original annotations only (spec §4.1); the answer
+// Should this pod get agents? Read from the original annotations only (ShouldInject in
+// https://github.com/hashicorp/vault-k8s/blob/main/agent-inject/agent/agent.go); the answer
 // carries its reason so logs explain every pod left alone.
 import { parseBoolAnnotation } from './annotations/annotation-reader.js';
 import { POD_ANNOTATIONS, annotationKey } from './annotations/registry.js';
@@ -13,6 +14,14 @@ export type InjectDecision =
   | { readonly inject: false; readonly reason: string }
   | { readonly inject: 'error'; readonly issue: InjectionIssue };
 
+/** Why an opted-in pod is left alone: it is no longer pending, or it carries our status annotation. */
+function alreadyPastInjection(pod: K8sPod): string | undefined {
+  const phase = pod.status?.phase ?? '';
+  if (phase !== '' && phase !== 'Pending') return `pod phase is ${phase}`;
+  if (pod.metadata?.annotations?.[annotationKey(POD_ANNOTATIONS.status)] === STATUS_INJECTED) return 'already injected';
+  return undefined;
+}
+
 export function shouldInject(pod: K8sPod, requestNamespace: string): InjectDecision {
   const annotations = pod.metadata?.annotations ?? {};
   const optIn = annotations[annotationKey(POD_ANNOTATIONS.inject)];
@@ -20,9 +29,8 @@ export function shouldInject(pod: K8sPod, requestNamespace: string): InjectDecis
   const parsed = parseBoolAnnotation(optIn);
   if (!parsed.ok) return { inject: 'error', issue: { stage: 'inject', message: parsed.error, annotation: POD_ANNOTATIONS.inject, value: optIn } };
   if (!parsed.value) return { inject: false, reason: 'agent-inject is false' };
-  const phase = pod.status?.phase ?? '';
-  if (phase !== '' && phase !== 'Pending') return { inject: false, reason: `pod phase is ${phase}` };
-  if (annotations[annotationKey(POD_ANNOTATIONS.status)] === STATUS_INJECTED) return { inject: false, reason: 'already injected' };
+  const alreadyDone = alreadyPastInjection(pod);
+  if (alreadyDone !== undefined) return { inject: false, reason: alreadyDone };
   // Only after the opt-in check: an opted-in pod in a system namespace is denied, not skipped.
   if (SYSTEM_NAMESPACES.includes(requestNamespace)) {
     return { inject: 'error', issue: { stage: 'namespace', message: `cannot inject into system namespaces: ${requestNamespace}` } };

@@ -1,5 +1,6 @@
 // Kubernetes resource.Quantity: parse with the API's grammar and re-serialise in canonical form,
-// so the quantities we write equal what the API server would store (spec §2.1, §4.8).
+// so the quantities we write equal what the API server would store
+// (https://kubernetes.io/docs/reference/kubernetes-api/common-definitions/quantity/).
 // Values are exact rationals n × 10^-scale held in BigInt; nothing is rounded except at nano
 // precision, which is where the API itself rounds (away from zero).
 

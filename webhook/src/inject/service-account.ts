@@ -1,7 +1,8 @@
-// Finding the pod's service-account token so the agent can log in with it (spec §4.2.1).
+// Finding the pod's service-account token so the agent can log in with it (serviceaccount() in
+// https://github.com/hashicorp/vault-k8s/blob/main/agent-inject/agent/agent.go).
 // The volume is never added; the pod's own volume is re-mounted read-only.
 import { posix } from 'node:path';
-import type { K8sPod, K8sVolume } from './pod.js';
+import type { K8sPod, K8sVolume, K8sVolumeMount } from './pod.js';
 import type { ServiceAccountTokenMount } from './spec.js';
 
 /** Where a named projected volume is mounted when no app container mounts it. */
@@ -19,12 +20,14 @@ function projectedTokenFile(volume: K8sVolume): string | undefined {
   return undefined;
 }
 
+/** The first app-container mount of the named volume. */
+function appMountOf(pod: K8sPod, volumeName: string): K8sVolumeMount | undefined {
+  return (pod.spec?.containers ?? []).flatMap((container) => container.volumeMounts ?? []).find((mount) => mount.name === volumeName);
+}
+
 function fromNamedVolume(pod: K8sPod, volumeName: string): ServiceAccountResult {
-  const volumes = pod.spec?.volumes ?? [];
-  const appMount = (pod.spec?.containers ?? [])
-    .flatMap((container) => container.volumeMounts ?? [])
-    .find((mount) => mount.name === volumeName);
-  const volume = volumes.find((candidate) => candidate.name === volumeName);
+  const appMount = appMountOf(pod, volumeName);
+  const volume = (pod.spec?.volumes ?? []).find((candidate) => candidate.name === volumeName);
   if (appMount !== undefined && volume === undefined) {
     return { ok: false, error: `failed to find volume "${volumeName}" in Pod "${pod.metadata?.name ?? ''}" volumes` };
   }

@@ -59,7 +59,8 @@ export interface QuantitySet {
 export interface VaultConnection {
   readonly address: string;
   readonly caCert: string;
-  /** From the ca-key annotation: vault-k8s writes it to ca_path (spec §9.4). */
+  /** From the ca-key annotation: vault-k8s writes it to ca_path
+   * (https://github.com/hashicorp/vault-k8s/blob/main/agent-inject/agent/config.go, newConfig). */
   readonly caPath: string;
   readonly clientCert: string;
   readonly clientKey: string;

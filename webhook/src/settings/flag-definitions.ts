@@ -1,4 +1,5 @@
-// The vault-k8s `agent-inject` flags and their AGENT_INJECT_* environment variables (spec §3),
+// The vault-k8s `agent-inject` flags and their AGENT_INJECT_* environment variables
+// (https://github.com/hashicorp/vault-k8s/blob/main/subcommand/injector/flags.go),
 // as one table: the parser iterates it and docs/webhook-settings.md mirrors it.
 
 const FLAG_KINDS = { string: 'string', bool: 'bool' } as const;

@@ -1,5 +1,7 @@
 // (argv, env) → Settings, with vault-k8s's precedence (a non-empty AGENT_INJECT_* variable beats
-// the flag) and its startup error texts (spec §3). Pure: no process access, every problem listed.
+// the flag) and its startup error texts
+// (https://github.com/hashicorp/vault-k8s/blob/main/subcommand/injector/flags.go). Pure: no process
+// access, every problem listed.
 import { NATIVE_SIDECAR_PROBE_DEFAULTS, PROBE_KINDS, parseProbeCount, parseProbeKind, type NativeSidecarProbe } from '../inject/native-sidecar-probe.js';
 import { isReconcileMode } from '../cluster/missed-pods.js';
 import { parseGoBool, parseGoFloat64, parseGoInt64 } from '../../../common/src/go-strconv.js';

@@ -1,6 +1,8 @@
 // Settings: the injector process's own configuration (vault-k8s `agent-inject` flags and their
-// AGENT_INJECT_* environment overrides, spec §3). Not to be confused with InjectionSpec (one pod's
-// parsed annotations) or AgentConfigDocument (the agent configuration we render into VAULT_CONFIG).
+// AGENT_INJECT_* environment overrides,
+// https://github.com/hashicorp/vault-k8s/blob/main/subcommand/injector/flags.go). Not to be
+// confused with InjectionSpec (one pod's parsed annotations) or AgentConfigDocument (the agent
+// configuration we render into VAULT_CONFIG).
 //
 // Values that vault-k8s parses per pod (run-as-user/group, resource quantities) stay strings
 // here, exactly as given, because vault-k8s writes them into the pod's defaults as strings and

@@ -1,6 +1,7 @@
-// -tls-cert-file / -tls-key-file (vault-k8s DiskSource, spec §7.4): polled every 250 ms, so
-// Kubernetes' atomic symlink swaps of mounted Secrets are seen; a changed pair is served only
-// once it parses and its key matches its certificate, otherwise the previous pair stays.
+// -tls-cert-file / -tls-key-file (vault-k8s DiskSource,
+// https://github.com/hashicorp/vault-k8s/blob/main/helper/cert/source_disk.go): polled every 250
+// ms, so Kubernetes' atomic symlink swaps of mounted Secrets are seen; a changed pair is served
+// only once it parses and its key matches its certificate, otherwise the previous pair stays.
 import { BundlePublisher } from './bundle-publisher.js';
 import { readFile as fsReadFile } from 'node:fs/promises';
 import type { CertificateBundle, CertificateSource } from './certificate-source.js';

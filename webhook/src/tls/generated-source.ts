@@ -1,4 +1,5 @@
-// Self-managed certificates when no cert files are given (vault-k8s GenSource, spec §7.4):
+// Self-managed certificates when no cert files are given (vault-k8s GenSource,
+// https://github.com/hashicorp/vault-k8s/blob/main/helper/cert/source_gen.go):
 // one in-memory CA for the process's life and a leaf for -tls-auto-hosts, re-issued when it is
 // within 10 % of its lifetime of expiry. The clock and timers are injected.
 import { BundlePublisher } from './bundle-publisher.js';

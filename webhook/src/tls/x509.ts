@@ -1,6 +1,7 @@
-// The webhook's self-managed certificates, as vault-k8s makes them (helper/cert/source_gen.go,
-// spec §7.4): an ECDSA P-256 CA "Agent Inject CA" valid 10 years and leaves "Agent Inject Service"
-// valid 24 h, both back-dated one minute. Built with @peculiar/x509 over WebCrypto.
+// The webhook's self-managed certificates, as vault-k8s makes them
+// (https://github.com/hashicorp/vault-k8s/blob/main/helper/cert/source_gen.go): an ECDSA P-256 CA
+// "Agent Inject CA" valid 10 years and leaves "Agent Inject Service" valid 24 h, both back-dated
+// one minute. Built with @peculiar/x509 over WebCrypto.
 import 'reflect-metadata'; // @peculiar/x509's dependency injection (tsyringe) needs the polyfill first.
 import * as x509 from '@peculiar/x509';
 import { X509Certificate, createHash, createPrivateKey, randomBytes as nodeRandomBytes, webcrypto } from 'node:crypto';

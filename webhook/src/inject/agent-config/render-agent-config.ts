@@ -1,6 +1,7 @@
 // InjectionSpec + container role → the agent configuration document (AgentConfigDocument) vault-k8s
-// generates (spec §5). Keys are inserted in vault-k8s's struct order and omitted where it omits
-// them, so our JSON reads like the real thing in a diff; encodeAgentConfig matches Go's escaping.
+// generates (https://github.com/hashicorp/vault-k8s/blob/main/agent-inject/agent/config.go). Keys
+// are inserted in vault-k8s's struct order and omitted where it omits them, so our JSON reads like
+// the real thing in a diff; encodeAgentConfig matches Go's escaping.
 import { posix } from 'node:path';
 import type {
   AgentConfigDocument,
@@ -94,22 +95,13 @@ function renderVault(spec: InjectionSpec): AgentConfigDocument['vault'] {
   return rendered;
 }
 
-/** Listener and cache per spec §5.4: persistent cache in both, plain cache only without init. */
+/**
+ * Listener and cache as newConfig in vault-k8s's agent-inject/agent/config.go writes them:
+ * persistent cache in both, plain cache only without init.
+ */
 function renderCache(spec: InjectionSpec, role: AgentRole): Pick<AgentConfigDocument, 'listener' | 'cache'> {
-  const { cache } = spec;
-  const listenerAddress = `127.0.0.1:${cache.listenerPort}`;
-  const persist = usesPersistentCache(spec);
-  const sidecarOnlyCache = cache.enabled && !spec.injectInitContainer && role === 'sidecar';
-  let listener: AgentConfigDocumentListener[] | undefined;
-  let rendered: AgentConfigDocumentCache | undefined;
-  if (persist || sidecarOnlyCache) {
-    listener = [{ type: 'tcp', address: listenerAddress, tls_disable: true }];
-    rendered = { use_auto_auth_token: cache.useAutoAuthToken };
-    if (persist) {
-      rendered.persist = { type: 'kubernetes', path: AGENT_CACHE_PATH };
-      if (cache.exitOnErr) rendered.persist.exit_on_err = true;
-    }
-  }
+  const listenerAddress = `127.0.0.1:${spec.cache.listenerPort}`;
+  let { listener, rendered } = renderCacheStanza(spec, role, listenerAddress);
   if (spec.enableQuit) {
     listener ??= [{ type: 'tcp', address: listenerAddress, tls_disable: true }];
     const [first] = listener;
@@ -120,6 +112,25 @@ function renderCache(spec: InjectionSpec, role: AgentRole): Pick<AgentConfigDocu
   if (listener !== undefined) result.listener = listener;
   if (rendered !== undefined) result.cache = rendered;
   return result;
+}
+
+/** The cache (with its listener) when the pod asks for one: persistent in both roles, plain in a sidecar without init. */
+function renderCacheStanza(
+  spec: InjectionSpec,
+  role: AgentRole,
+  listenerAddress: string,
+): { listener: AgentConfigDocumentListener[] | undefined; rendered: AgentConfigDocumentCache | undefined } {
+  const { cache } = spec;
+  const persist = usesPersistentCache(spec);
+  const sidecarOnlyCache = cache.enabled && !spec.injectInitContainer && role === 'sidecar';
+  if (!persist && !sidecarOnlyCache) return { listener: undefined, rendered: undefined };
+  const listener: AgentConfigDocumentListener[] = [{ type: 'tcp', address: listenerAddress, tls_disable: true }];
+  const rendered: AgentConfigDocumentCache = { use_auto_auth_token: cache.useAutoAuthToken };
+  if (persist) {
+    rendered.persist = { type: 'kubernetes', path: AGENT_CACHE_PATH };
+    if (cache.exitOnErr) rendered.persist.exit_on_err = true;
+  }
+  return { listener, rendered };
 }
 
 function renderTemplateConfig(spec: InjectionSpec): AgentConfigDocument['template_config'] {
@@ -133,7 +144,8 @@ function renderTemplateConfig(spec: InjectionSpec): AgentConfigDocument['templat
 
 export function renderAgentConfig(spec: InjectionSpec, role: AgentRole): AgentConfigDocument {
   const { listener, cache } = renderCache(spec, role);
-  // Built key by key so the JSON follows vault-k8s's struct order (spec §5.1).
+  // Built key by key so the JSON follows vault-k8s's struct order (the Config struct in
+  // agent-inject/agent/config.go).
   const config: AgentConfigDocument = {
     auto_auth: renderAutoAuth(spec),
     exit_after_auth: role === 'init',
@@ -145,15 +157,25 @@ export function renderAgentConfig(spec: InjectionSpec, role: AgentRole): AgentCo
   if (listener !== undefined) config.listener = listener;
   if (cache !== undefined) config.cache = cache;
   config.template_config = renderTemplateConfig(spec);
+  addConnectionSettings(config, spec);
+  if (role === 'sidecar') addSidecarExtensions(config, spec);
+  return config;
+}
+
+/** disable_idle_connections, disable_keep_alives and telemetry, when the pod sets them. */
+function addConnectionSettings(config: AgentConfigDocument, spec: InjectionSpec): void {
   if (spec.disableIdleConnections !== undefined) config.disable_idle_connections = [...spec.disableIdleConnections];
   if (spec.disableKeepAlives !== undefined) config.disable_keep_alives = [...spec.disableKeepAlives];
   if (spec.telemetry !== undefined) config.telemetry = { ...spec.telemetry };
+}
+
+/** vault-injector's own sidecar keys (ready_file, env_restart), last, and only when their feature is on. */
+function addSidecarExtensions(config: AgentConfigDocument, spec: InjectionSpec): void {
   // Only for the ready-file probe: the default (files) keeps the document what Vault Agent reads.
-  if (spec.nativeSidecar && role === 'sidecar' && spec.nativeSidecarProbe.kind === 'ready-file') config.ready_file = AGENT_READY_FILE;
-  if (role === 'sidecar' && spec.envVars?.restartOnChange === true && spec.envVars.containers.length > 0) {
+  if (spec.nativeSidecar && spec.nativeSidecarProbe.kind === 'ready-file') config.ready_file = AGENT_READY_FILE;
+  if (spec.envVars?.restartOnChange === true && spec.envVars.containers.length > 0) {
     config.env_restart = spec.envVars.containers.map((container) => ({ directory: envDirectory(container.name) }));
   }
-  return config;
 }
 
 /** Compact JSON with Go's HTML-safe escaping, as vault-k8s's json.Marshal produces it. */

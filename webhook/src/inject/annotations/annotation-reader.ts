@@ -1,4 +1,5 @@
-// Typed access to one pod's annotations with vault-k8s's parse rules (spec §2.1). Every getter
+// Typed access to one pod's annotations with vault-k8s's parse rules
+// (https://github.com/hashicorp/vault-k8s/blob/main/agent-inject/agent/annotations.go). Every getter
 // takes the default to use when the annotation is absent; a key present with "" counts as set.
 import { parseGoBool, parseGoFloat64, parseGoInt64, parseGoUint64 } from '../../../../common/src/go-strconv.js';
 import { ANNOTATION_PREFIX } from './registry.js';

@@ -181,12 +181,19 @@ function commaList(value: string): string[] | undefined {
   return value === '' ? undefined : value.split(',');
 }
 
-function validate(context: ParseContext, spec: InjectionSpec, serviceAccountFound: boolean): void {
-  const { issues, reader } = context;
-  const fail = (message: string, annotation?: string): void => {
+type ValidationFailure = (message: string, annotation?: string) => void;
+
+/** Records a validation problem, naming the annotation (and its value) when the pod set it. */
+function validationFailure({ issues, reader }: ParseContext): ValidationFailure {
+  return (message, annotation) => {
     const value = annotation === undefined ? undefined : reader.raw(annotation);
     issues.add(annotation === undefined || value === undefined ? { stage: 'validate', message } : { stage: 'validate', message, annotation, value });
   };
+}
+
+function validate(context: ParseContext, spec: InjectionSpec, serviceAccountFound: boolean): void {
+  const { issues, reader } = context;
+  const fail = validationFailure(context);
   if (reader.string(A.requestNamespace, context.requestNamespace) === '') fail('namespace missing from request', A.requestNamespace);
   const sa = spec.serviceAccount;
   if (serviceAccountFound && (sa.volumeName === '' || sa.mountPath === '' || sa.tokenPath === '')) {
@@ -194,11 +201,29 @@ function validate(context: ParseContext, spec: InjectionSpec, serviceAccountFoun
   }
   if (spec.image === '') fail('no Vault image found', A.image);
   if (spec.envVars !== undefined) validateEnvVars(spec.envVars, spec, context.pod, issues);
-  if (spec.configMap !== '') return;
+  // With an agent-configmap the user's own configuration says how to reach Vault.
+  if (spec.configMap === '') validateVaultAccess(spec, fail);
+}
+
+function validateVaultAccess(spec: InjectionSpec, fail: ValidationFailure): void {
   if (spec.autoAuth.type === '') fail('no Vault Auth Type found', A.authType);
   if (spec.autoAuth.type === SYSTEM_AUTH_TYPE && spec.autoAuth.config['role'] === undefined) fail('no Vault role found', A.role);
   if (spec.autoAuth.mountPath === '') fail('no Vault Auth Path found', A.authPath);
   if (spec.vault.address === '') fail('no Vault address found', A.service);
+}
+
+/** agent-inject-containers, by default every container of the pod. */
+function injectContainerNames(reader: AnnotationReader, pod: K8sPod): string[] {
+  return reader.string(A.injectContainers, (pod.spec?.containers ?? []).map((container) => container.name).join(',')).split(',');
+}
+
+function optionalShareProcessNamespace(context: ParseContext): ReturnType<typeof parseShareProcessNamespace> | undefined {
+  return context.reader.has(A.shareProcessNamespace) ? parseShareProcessNamespace(context) : undefined;
+}
+
+/** Resources are parsed (and their errors reported) only when some agent container is injected. */
+function agentResources(context: ParseContext, anyAgentContainer: boolean): ReturnType<typeof resources> {
+  return anyAgentContainer ? resources(context) : { limits: {}, requests: {} };
 }
 
 function buildSpec(context: ParseContext): { spec: InjectionSpec; serviceAccountFound: boolean } {
@@ -230,7 +255,7 @@ function buildSpec(context: ParseContext): { spec: InjectionSpec; serviceAccount
   const revokeGrace = reader.uint64(A.revokeGrace, fallback(context, 'revokeGrace'));
   const tlsSkipVerify = flag(context, 'tlsSkipVerify');
   const agentSecurityContext = securityContext(context);
-  const shareProcessNamespace = reader.has(A.shareProcessNamespace) ? parseShareProcessNamespace(context) : undefined;
+  const shareProcessNamespace = optionalShareProcessNamespace(context);
   const cacheEnabled = flag(context, 'cacheEnable');
   const cacheExitOnErr = flag(context, 'cacheExitOnErr');
   for (const issue of templateKindIssues.items) issues.add(issue);
@@ -240,7 +265,7 @@ function buildSpec(context: ParseContext): { spec: InjectionSpec; serviceAccount
   const leaseRenewalThreshold = reader.float64(A.templateLeaseRenewalThreshold, Number(fallback(context, 'templateLeaseRenewalThreshold')));
   const enableQuit = flag(context, 'enableQuit');
 
-  const injectContainers = reader.string(A.injectContainers, (pod.spec?.containers ?? []).map((container) => container.name).join(',')).split(',');
+  const injectContainers = injectContainerNames(reader, pod);
   const envVars = parseEnvVars({ reader, pod, issues, injectContainers });
 
   const spec: InjectionSpec = {
@@ -261,7 +286,7 @@ function buildSpec(context: ParseContext): { spec: InjectionSpec; serviceAccount
     awsIrsa: undefined,
     copiedVolumeMounts: copiedVolumeMounts(pod, text(context, 'copyVolumeMounts')),
     securityContext: agentSecurityContext,
-    resources: injectInitContainer || !prePopulateOnly ? resources(context) : { limits: {}, requests: {} },
+    resources: agentResources(context, injectInitContainer || !prePopulateOnly),
     revokeGraceSeconds: revokeOnShutdown ? revokeGrace : undefined,
     vault: {
       address: text(context, 'service'),

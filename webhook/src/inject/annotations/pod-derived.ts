@@ -1,5 +1,7 @@
-// Values the injector takes from the pod itself rather than from annotations: the IRSA token
-// mount and AWS variables (spec §4.2.2), and agent-copy-volume-mounts (spec §2.2).
+// Values the injector takes from the pod itself rather than from annotations: the IRSA token mount
+// and AWS variables, and agent-copy-volume-mounts
+// (https://github.com/hashicorp/vault-k8s/blob/main/agent-inject/agent/agent.go: the IRSA helpers
+// and copyVolumeMounts).
 import type { K8sEnvVar, K8sPod, K8sVolumeMount } from '../pod.js';
 import type { AwsIrsa } from '../spec.js';
 

@@ -1,5 +1,6 @@
 // agent-inject-secret-*/-template-*/-template-file-* annotations → one SecretSpec per raw name
-// (spec §2.3–§2.4, §5.2, §6).
+// (https://developer.hashicorp.com/vault/docs/platform/k8s/injector/annotations,
+// secrets() in https://github.com/hashicorp/vault-k8s/blob/main/agent-inject/agent/annotations.go).
 import { posix } from 'node:path';
 import type { AnnotationReader } from './annotation-reader.js';
 import { parseBoolAnnotation } from './annotation-reader.js';
@@ -16,7 +17,11 @@ const DEFAULT_ENGINE = familyDefault('templateEngine');
 
 export type DefaultTemplateKind = 'map' | 'json';
 
-/** The template text used when a secret has neither a template nor a template file (spec §6). */
+/**
+ * The template text used when a secret has neither a template nor a template file
+ * (DefaultMapTemplate / DefaultJSONTemplate in
+ * https://github.com/hashicorp/vault-k8s/blob/main/agent-inject/agent/config.go).
+ */
 export function defaultTemplate(kind: DefaultTemplateKind, vaultPath: string): string {
   if (kind === 'json') return `{{ with secret "${vaultPath}" }}{{ .Data | toJSON }}\n{{ end }}`;
   return `{{ with secret "${vaultPath}" }}{{ range $k, $v := .Data }}{{ $k }}: {{ $v }}\n{{ end }}{{ end }}`;

@@ -37,32 +37,43 @@ export function secretPathIssues(secrets: readonly SecretSpec[], globalVolumePat
   if (globalProblem !== undefined) issues.push({ stage: 'validate', message: globalProblem, annotation: POD_ANNOTATIONS.secretVolumePath, value: globalVolumePath });
   const seen = new Map<string, string>();
   for (const secret of secrets) {
-    if (perSecretPathSet(secret.rawName)) {
-      const problem = mountPathProblem(secret.mountPath);
-      const annotation = `${ANNOTATION_FAMILIES.secretVolumePath}${secret.rawName}`;
-      if (problem !== undefined) issues.push({ stage: 'validate', message: problem, annotation, value: secret.mountPath });
-    }
-    const fileAnnotation = `${ANNOTATION_FAMILIES.file}${secret.rawName}`;
-    const nameAnnotation = `${ANNOTATION_FAMILIES.secret}${secret.rawName}`;
-    const fromFile = secret.destination !== `${secret.mountPath}/${secret.name}`;
-    const annotation = fromFile ? fileAnnotation : nameAnnotation;
-    if (fromFile && (secret.destination.endsWith('/') || /\/\.{0,2}$/.test(secret.destination))) {
-      issues.push({ stage: 'validate', message: `file name must not end in "/"`, annotation, value: secret.destination });
-      continue;
-    }
-    const volume = posix.normalize(secret.mountPath).replace(/(.)\/$/, '$1');
-    const destination = posix.normalize(secret.destination);
-    const relative = posix.relative(volume, destination);
-    if (relative === '' || relative.startsWith('..') || posix.isAbsolute(relative)) {
-      issues.push({ stage: 'validate', message: `destination ${JSON.stringify(destination)} is outside the secret volume ${volume}`, annotation, value: secret.destination });
-      continue;
-    }
-    // Two secrets writing one file (e.g. DB and db, or a/../b and b) would overwrite each other.
-    const key = destination.toLowerCase();
-    const other = seen.get(key);
-    if (other !== undefined) {
-      issues.push({ stage: 'validate', message: `secret ${JSON.stringify(secret.rawName)} writes ${destination}, as secret ${JSON.stringify(other)} does (names must differ beyond case)`, annotation, value: secret.destination });
-    } else seen.set(key, secret.rawName);
+    const mountIssue = perSecretPathSet(secret.rawName) ? ownMountPathIssue(secret) : undefined;
+    if (mountIssue !== undefined) issues.push(mountIssue);
+    const destinationIssue = destinationIssueOf(secret, seen);
+    if (destinationIssue !== undefined) issues.push(destinationIssue);
   }
   return issues;
+}
+
+/** A secret's own secret-volume-path-NAME, checked like the global one. */
+function ownMountPathIssue(secret: SecretSpec): InjectionIssue | undefined {
+  const problem = mountPathProblem(secret.mountPath);
+  const annotation = `${ANNOTATION_FAMILIES.secretVolumePath}${secret.rawName}`;
+  return problem === undefined ? undefined : { stage: 'validate', message: problem, annotation, value: secret.mountPath };
+}
+
+/**
+ * The destination must name a file inside the secret's volume, and no other secret may write it
+ * (`seen`: destinations so far, case-folded, with the secret that claimed each).
+ */
+function destinationIssueOf(secret: SecretSpec, seen: Map<string, string>): InjectionIssue | undefined {
+  const fromFile = secret.destination !== `${secret.mountPath}/${secret.name}`;
+  const annotation = fromFile ? `${ANNOTATION_FAMILIES.file}${secret.rawName}` : `${ANNOTATION_FAMILIES.secret}${secret.rawName}`;
+  if (fromFile && (secret.destination.endsWith('/') || /\/\.{0,2}$/.test(secret.destination))) {
+    return { stage: 'validate', message: `file name must not end in "/"`, annotation, value: secret.destination };
+  }
+  const volume = posix.normalize(secret.mountPath).replace(/(.)\/$/, '$1');
+  const destination = posix.normalize(secret.destination);
+  const relative = posix.relative(volume, destination);
+  if (relative === '' || relative.startsWith('..') || posix.isAbsolute(relative)) {
+    return { stage: 'validate', message: `destination ${JSON.stringify(destination)} is outside the secret volume ${volume}`, annotation, value: secret.destination };
+  }
+  // Two secrets writing one file (e.g. DB and db, or a/../b and b) would overwrite each other.
+  const key = destination.toLowerCase();
+  const other = seen.get(key);
+  if (other === undefined) {
+    seen.set(key, secret.rawName);
+    return undefined;
+  }
+  return { stage: 'validate', message: `secret ${JSON.stringify(secret.rawName)} writes ${destination}, as secret ${JSON.stringify(other)} does (names must differ beyond case)`, annotation, value: secret.destination };
 }

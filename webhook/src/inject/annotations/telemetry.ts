@@ -1,4 +1,5 @@
-// agent-telemetry-* annotations → the agent config's telemetry stanza (spec §5.6). vault-k8s
+// agent-telemetry-* annotations → the agent config's telemetry stanza (the Telemetry struct in
+// https://github.com/hashicorp/vault-k8s/blob/main/agent-inject/agent/config.go). vault-k8s
 // decodes the values into a fixed struct; a value of the wrong JSON type drops the whole stanza.
 import type { AnnotationReader } from './annotation-reader.js';
 import { ANNOTATION_FAMILIES } from './registry.js';
@@ -50,21 +51,22 @@ function decodeValue(text: string): unknown {
 
 const INVALID = Symbol('invalid');
 
+/** Per field type: the value as that type (zero values become undefined), or INVALID for a wrong type. */
+const COERCE: Readonly<Record<FieldType, (value: unknown) => unknown>> = {
+  string: (value) => (typeof value === 'string' ? value || undefined : INVALID),
+  bool: (value) => (typeof value === 'boolean' ? value || undefined : INVALID),
+  // mapstructure converts JSON numbers (float64) to int by truncation.
+  int: (value) => (typeof value === 'number' ? Math.trunc(value) || undefined : INVALID),
+  strings: (value) => {
+    if (!Array.isArray(value) || !value.every((item) => typeof item === 'string')) return INVALID;
+    return value.length > 0 ? value : undefined;
+  },
+};
+
 /** The value as its field type (zero values become undefined), or INVALID for a wrong type. */
 function coerce(value: unknown, type: FieldType): unknown {
   if (value === null) return undefined;
-  switch (type) {
-    case 'string':
-      return typeof value === 'string' ? value || undefined : INVALID;
-    case 'bool':
-      return typeof value === 'boolean' ? value || undefined : INVALID;
-    case 'int':
-      // mapstructure converts JSON numbers (float64) to int by truncation.
-      return typeof value === 'number' ? Math.trunc(value) || undefined : INVALID;
-    case 'strings':
-      if (!Array.isArray(value) || !value.every((item) => typeof item === 'string')) return INVALID;
-      return value.length > 0 ? value : undefined;
-  }
+  return COERCE[type](value);
 }
 
 /** The telemetry stanza, or undefined when there are no telemetry annotations or one is mistyped. */

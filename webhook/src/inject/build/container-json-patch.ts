@@ -1,7 +1,9 @@
 // agent-json-patch / agent-init-json-patch: an RFC 6902 patch applied to the generated container
-// (spec §4.10). fast-json-patch applies it; failures are reported in the words of the Go library
-// vault-k8s uses (evanphx/json-patch), and the result is decoded back as a corev1.Container would
-// be: unknown fields dropped, mistyped fields rejected.
+// (AnnotationAgentJsonPatch in
+// https://github.com/hashicorp/vault-k8s/blob/main/agent-inject/agent/annotations.go).
+// fast-json-patch applies it; failures are reported in the words of the Go library vault-k8s uses
+// (evanphx/json-patch), and the result is decoded back as a corev1.Container would be: unknown
+// fields dropped, mistyped fields rejected.
 import { Buffer } from 'node:buffer';
 import fastJsonPatch, { type Operation } from 'fast-json-patch';
 import { GO_BOOL, GO_STRING, goArray, goString, goUnmarshalError } from '../../../../common/src/go-json-unmarshal.js';
@@ -54,10 +56,18 @@ const CONTAINER: GoJsonType = { kind: 'struct', go: 'v1.Container', name: 'Conta
 
 export type ContainerPatchResult = { readonly ok: true; readonly container: K8sContainer } | { readonly ok: false; readonly error: string };
 
-function describeFailure(error: InstanceType<typeof JsonPatchError>): string {
+/** The failed operation's op, path and from, as strings (its fields may be anything the user wrote). */
+function failedOperation(error: InstanceType<typeof JsonPatchError>): { op: string; path: string; from: string } {
   const operation = (error.operation ?? {}) as Partial<Operation> & { from?: string };
-  const op = typeof operation.op === 'string' ? operation.op : 'unknown';
-  const path = typeof operation.path === 'string' ? operation.path : '';
+  return {
+    op: typeof operation.op === 'string' ? operation.op : 'unknown',
+    path: typeof operation.path === 'string' ? operation.path : '',
+    from: operation.from ?? '',
+  };
+}
+
+function describeFailure(error: InstanceType<typeof JsonPatchError>): string {
+  const { op, path, from } = failedOperation(error);
   switch (error.name) {
     case 'OPERATION_OP_INVALID':
       return `Unexpected kind: ${op}`;
@@ -69,7 +79,7 @@ function describeFailure(error: InstanceType<typeof JsonPatchError>): string {
     case 'OPERATION_VALUE_OUT_OF_BOUNDS':
       return `${op} operation does not apply: doc is missing path: "${path}": missing value`;
     case 'OPERATION_FROM_UNRESOLVABLE':
-      return `${op} operation does not apply: doc is missing from path: "${operation.from ?? ''}": missing value`;
+      return `${op} operation does not apply: doc is missing from path: "${from}": missing value`;
     case 'TEST_OPERATION_FAILED':
       return `testing value ${path} failed: test failed`;
     case 'OPERATION_VALUE_REQUIRED':

@@ -1,4 +1,6 @@
-// The two agent containers (spec §4.4–§4.9): vault-agent-init and the vault-agent sidecar.
+// The two agent containers: vault-agent-init and the vault-agent sidecar
+// (https://github.com/hashicorp/vault-k8s/blob/main/agent-inject/agent/container_init_sidecar.go,
+// container_sidecar.go).
 import { Buffer } from 'node:buffer';
 import type { K8sContainer, K8sEnvVar } from '../pod.js';
 import type { InjectionSpec } from '../spec.js';
@@ -42,7 +44,10 @@ function configMapEnv(spec: InjectionSpec, env: K8sEnvVar[]): void {
   pushIfSet(env, 'VAULT_TLS_SERVER_NAME', vault.tlsServerName);
 }
 
-/** Environment of an agent container, in vault-k8s's order (spec §4.6). */
+/**
+ * Environment of an agent container, in vault-k8s's order
+ * (https://github.com/hashicorp/vault-k8s/blob/main/agent-inject/agent/container_env.go).
+ */
 function agentEnv(spec: InjectionSpec, role: AgentRole): K8sEnvVar[] {
   const env: K8sEnvVar[] = [fieldRef('NAMESPACE', 'metadata.namespace'), fieldRef('HOST_IP', 'status.hostIP'), fieldRef('POD_IP', 'status.podIP')];
   pushIfSet(env, 'GOMAXPROCS', spec.env.goMaxProcs);
@@ -111,7 +116,10 @@ export function shellWord(word: string): string {
   return `'${word.replaceAll("'", `'\\''`)}'`;
 }
 
-/** The preStop hook that revokes the sidecar's token (spec §4.9). */
+/**
+ * The preStop hook that revokes the sidecar's token
+ * (https://github.com/hashicorp/vault-k8s/blob/main/agent-inject/agent/container_sidecar.go).
+ */
 export function revokeCommand(spec: InjectionSpec, graceSeconds: number): string {
   const flags = [`-address=${spec.vault.address}`];
   if (spec.vault.caCert !== '') flags.push(`-ca-cert=${spec.vault.caCert}`);

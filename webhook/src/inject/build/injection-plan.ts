@@ -86,8 +86,35 @@ function checkNames(pod: K8sPod, plan: Omit<InjectionPlan, 'warnings'>, issues: 
 export function planInjection(pod: K8sPod, spec: InjectionSpec): PlanResult {
   const issues: InjectionIssue[] = [];
   const warnings: string[] = [];
+  const groups = volumeGroupsFor(pod, spec, warnings);
+  warnings.push(...nativeSidecarWarnings(spec), ...envImageWarnings(spec));
+  const wanted = secretMounts(spec);
+  const appContainerMounts = appMounts(pod, spec, wanted, issues);
+  // An agent joins spec.initContainers as vault-agent-init, or as a native vault-agent sidecar.
+  const agentAmongInitContainers = spec.injectInitContainer || spec.nativeSidecar;
+  const initContainerMounts = agentAmongInitContainers
+    ? (pod.spec?.initContainers ?? []).map((container, index) => ({ index, mounts: mountsFor(container, wanted, issues) }))
+    : [];
+  const { init, sidecar } = agentContainers(spec, issues);
+  const plan = {
+    volumeGroups: groups,
+    appContainerMounts: appContainerMounts.filter((entry) => entry.mounts.length > 0),
+    appContainerLaunches: appLaunches(spec),
+    initContainerMounts: initContainerMounts.filter((entry) => entry.mounts.length > 0),
+    initContainer: spec.nativeSidecar ? sidecar : init,
+    initFirst: spec.initFirst,
+    shareProcessNamespace: agentAmongInitContainers ? spec.shareProcessNamespace : undefined,
+    sidecar: spec.nativeSidecar ? undefined : sidecar,
+  };
+  checkNames(pod, plan, issues);
+  if (issues.length > 0) return { ok: false, issues };
+  return { ok: true, plan: { ...plan, warnings } };
+}
+
+/** The injector's volume groups, less the volumes the pod already defines (each such reuse is a warning). */
+function volumeGroupsFor(pod: K8sPod, spec: InjectionSpec, warnings: string[]): ReturnType<typeof volumeGroups> {
   const podVolumes = new Set((pod.spec?.volumes ?? []).map((volume) => volume.name));
-  const groups = volumeGroups(spec)
+  return volumeGroups(spec)
     .map((group) =>
       group.filter((volume) => {
         if (!podVolumes.has(volume.name)) return true;
@@ -96,51 +123,43 @@ export function planInjection(pod: K8sPod, spec: InjectionSpec): PlanResult {
       }),
     )
     .filter((group) => group.length > 0);
-  warnings.push(...nativeSidecarWarnings(spec));
-  if (usesEnvVars(spec) && /(^|\/)hashicorp\/vault([:@]|$)/.test(spec.image)) {
-    warnings.push(`vault-injector: agent-env-* needs the vault-injector agent image; ${spec.image} has no ${IMAGE_LAUNCHER_PATH} to copy into the pod`);
-  }
-  const wanted = secretMounts(spec);
+}
+
+function envImageWarnings(spec: InjectionSpec): string[] {
+  if (!usesEnvVars(spec) || !/(^|\/)hashicorp\/vault([:@]|$)/.test(spec.image)) return [];
+  return [`vault-injector: agent-env-* needs the vault-injector agent image; ${spec.image} has no ${IMAGE_LAUNCHER_PATH} to copy into the pod`];
+}
+
+/** Mounts for the app containers: secrets in agent-inject-containers, the env-var volumes in the env containers. */
+function appMounts(pod: K8sPod, spec: InjectionSpec, wanted: K8sVolumeMount[], issues: InjectionIssue[]): { index: number; mounts: K8sVolumeMount[] }[] {
   const envContainers = spec.envVars?.containers ?? [];
   const envMounts = usesEnvVars(spec) ? envAppMounts(spec) : [];
-  const appContainerMounts = (pod.spec?.containers ?? []).flatMap((container, index) => {
+  return (pod.spec?.containers ?? []).flatMap((container, index) => {
     const mounts = [...(spec.injectContainers.includes(container.name) ? wanted : []), ...(envContainers.some((env) => env.index === index) ? envMounts : [])];
     return mounts.length > 0 ? [{ index, mounts: mountsFor(container, mounts, issues) }] : [];
   });
+}
+
+/** The env containers' commands, wrapped by the launcher (and probed when restart-on-change is on). */
+function appLaunches(spec: InjectionSpec): ContainerLaunch[] {
   const env = spec.envVars;
-  const appContainerLaunches: ContainerLaunch[] =
-    env === undefined
-      ? []
-      : env.containers.map((container) => ({
-          index: container.index,
-          command: launcherCommand(env, container),
-          livenessProbe: env.restartOnChange ? restartProbe(container) : undefined,
-        }));
-  // An agent joins spec.initContainers as vault-agent-init, or as a native vault-agent sidecar.
-  const agentAmongInitContainers = spec.injectInitContainer || spec.nativeSidecar;
-  const initContainerMounts = agentAmongInitContainers
-    ? (pod.spec?.initContainers ?? []).map((container, index) => ({ index, mounts: mountsFor(container, wanted, issues) }))
-    : [];
+  if (env === undefined) return [];
+  return env.containers.map((container) => ({
+    index: container.index,
+    command: launcherCommand(env, container),
+    livenessProbe: env.restartOnChange ? restartProbe(container) : undefined,
+  }));
+}
+
+/** The two agent containers the spec asks for, each with its JSON patch applied. */
+function agentContainers(spec: InjectionSpec, issues: InjectionIssue[]): { init: K8sContainer | undefined; sidecar: K8sContainer | undefined } {
   const init = spec.injectInitContainer
     ? agentContainer(() => buildInitContainer(spec), spec.initJsonPatch, POD_ANNOTATIONS.initJsonPatch, issues)
     : undefined;
   const sidecar = spec.injectSidecar
     ? agentContainer(() => buildSidecarContainer(spec), spec.sidecarJsonPatch, POD_ANNOTATIONS.jsonPatch, issues)
     : undefined;
-  const initContainer = spec.nativeSidecar ? sidecar : init;
-  const plan = {
-    volumeGroups: groups,
-    appContainerMounts: appContainerMounts.filter((entry) => entry.mounts.length > 0),
-    appContainerLaunches,
-    initContainerMounts: initContainerMounts.filter((entry) => entry.mounts.length > 0),
-    initContainer,
-    initFirst: spec.initFirst,
-    shareProcessNamespace: agentAmongInitContainers ? spec.shareProcessNamespace : undefined,
-    sidecar: spec.nativeSidecar ? undefined : sidecar,
-  };
-  checkNames(pod, plan, issues);
-  if (issues.length > 0) return { ok: false, issues };
-  return { ok: true, plan: { ...plan, warnings } };
+  return { init, sidecar };
 }
 
 /** Only our agent writes the ready file; with a ConfigMap, its config.hcl must ask for it. */

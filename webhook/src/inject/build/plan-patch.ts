@@ -1,4 +1,5 @@
-// An InjectionPlan as a JSON Patch (in vault-k8s's operation order and paths, spec §4.11) and as
+// An InjectionPlan as a JSON Patch (in vault-k8s's operation order and paths: Patch() in
+// https://github.com/hashicorp/vault-k8s/blob/main/agent-inject/agent/agent.go and patch.go) and as
 // the pod it produces. The two are written independently; tests check they agree.
 import type { Operation } from 'fast-json-patch';
 import type { K8sContainer, K8sPod, K8sVolume, K8sVolumeMount } from '../pod.js';
@@ -27,8 +28,14 @@ function appendOps<T>(base: string, originallyEmpty: boolean, items: readonly T[
   });
 }
 
-function mountOps(kind: 'containers' | 'initContainers', original: readonly K8sContainer[], index: number, newIndex: number, mounts: readonly K8sVolumeMount[]): Operation[] {
-  const base = `/spec/${kind}/${newIndex}/volumeMounts`;
+/** Mounts for the original container at `index`, which sits `shift` places later once the patch has run. */
+function mountOps(
+  kind: 'containers' | 'initContainers',
+  original: readonly K8sContainer[],
+  { index, mounts }: { readonly index: number; readonly mounts: readonly K8sVolumeMount[] },
+  shift: number,
+): Operation[] {
+  const base = `/spec/${kind}/${index + shift}/volumeMounts`;
   return appendOps(base, isEmpty(original[index]?.volumeMounts), mounts, []);
 }
 
@@ -46,7 +53,7 @@ function initContainerOps(pod: K8sPod, plan: InjectionPlan): Operation[] {
     ops.push(...appendOps('/spec/initContainers', original.length === 0, [init], []));
   }
   const shift = plan.initFirst ? 1 : 0;
-  for (const { index, mounts } of plan.initContainerMounts) ops.push(...mountOps('initContainers', original, index, index + shift, mounts));
+  for (const entry of plan.initContainerMounts) ops.push(...mountOps('initContainers', original, entry, shift));
   if (plan.shareProcessNamespace !== undefined) ops.push({ op: 'add', path: '/spec/shareProcessNamespace', value: plan.shareProcessNamespace });
   return ops;
 }
@@ -66,7 +73,7 @@ export function planToPatch(pod: K8sPod, plan: InjectionPlan): Operation[] {
   const addedVolumes: K8sVolume[] = [];
   for (const group of plan.volumeGroups) ops.push(...appendOps('/spec/volumes', volumesEmpty, group, addedVolumes));
   const containers = pod.spec?.containers ?? [];
-  for (const { index, mounts } of plan.appContainerMounts) ops.push(...mountOps('containers', containers, index, index, mounts));
+  for (const entry of plan.appContainerMounts) ops.push(...mountOps('containers', containers, entry, 0));
   for (const { index, command, livenessProbe } of plan.appContainerLaunches) {
     // "add" on an existing member replaces it (RFC 6902 §4.1).
     ops.push({ op: 'add', path: `/spec/containers/${index}/command`, value: [...command] });
@@ -99,17 +106,31 @@ function withLaunches(containers: readonly K8sContainer[], launches: InjectionPl
 export function applyPlan(pod: K8sPod, plan: InjectionPlan): K8sPod {
   const mutated = structuredClone(pod) as { -readonly [K in keyof K8sPod]: K8sPod[K] } & Record<string, unknown>;
   const spec: Record<string, unknown> = { ...(mutated.spec ?? {}) };
-  const newVolumes = plan.volumeGroups.flat();
-  if (newVolumes.length > 0) spec['volumes'] = [...(pod.spec?.volumes ?? []), ...newVolumes];
-  let containers = withLaunches(withMounts(mutated.spec?.containers ?? [], plan.appContainerMounts), plan.appContainerLaunches);
-  if (plan.initContainer !== undefined) {
-    const ownInit = withMounts(mutated.spec?.initContainers ?? [], plan.initContainerMounts);
-    spec['initContainers'] = plan.initFirst ? [plan.initContainer, ...ownInit] : [...ownInit, plan.initContainer];
-    if (plan.shareProcessNamespace !== undefined) spec['shareProcessNamespace'] = plan.shareProcessNamespace;
-  }
-  if (plan.sidecar !== undefined) containers = [...containers, plan.sidecar];
-  if (containers.length > 0 || mutated.spec?.containers !== undefined) spec['containers'] = containers;
+  addVolumes(spec, pod.spec?.volumes, plan);
+  const podContainers = mutated.spec?.containers;
+  const appContainers = withLaunches(withMounts(podContainers ?? [], plan.appContainerMounts), plan.appContainerLaunches);
+  if (plan.initContainer !== undefined) addInitContainer(spec, plan.initContainer, mutated.spec?.initContainers ?? [], plan);
+  const containers = plan.sidecar === undefined ? appContainers : [...appContainers, plan.sidecar];
+  // A pod without containers stays without the key unless something was added.
+  if (containers.length > 0 || podContainers !== undefined) spec['containers'] = containers;
   mutated.spec = spec;
-  mutated.metadata = { ...(mutated.metadata ?? {}), annotations: { ...(mutated.metadata?.annotations ?? {}), [STATUS_ANNOTATION]: STATUS_INJECTED } };
+  mutated.metadata = withStatusAnnotation(mutated.metadata);
   return mutated;
+}
+
+/** The injector's volumes after the pod's own (the key is left alone when nothing is added). */
+function addVolumes(spec: Record<string, unknown>, podVolumes: readonly K8sVolume[] | null | undefined, plan: InjectionPlan): void {
+  const newVolumes = plan.volumeGroups.flat();
+  if (newVolumes.length > 0) spec['volumes'] = [...(podVolumes ?? []), ...newVolumes];
+}
+
+/** The agent joins the pod's own init containers (first or last), which get their mounts. */
+function addInitContainer(spec: Record<string, unknown>, agent: K8sContainer, podInitContainers: readonly K8sContainer[], plan: InjectionPlan): void {
+  const ownInit = withMounts(podInitContainers, plan.initContainerMounts);
+  spec['initContainers'] = plan.initFirst ? [agent, ...ownInit] : [...ownInit, agent];
+  if (plan.shareProcessNamespace !== undefined) spec['shareProcessNamespace'] = plan.shareProcessNamespace;
+}
+
+function withStatusAnnotation(metadata: K8sPod['metadata']): NonNullable<K8sPod['metadata']> {
+  return { ...(metadata ?? {}), annotations: { ...(metadata?.annotations ?? {}), [STATUS_ANNOTATION]: STATUS_INJECTED } };
 }

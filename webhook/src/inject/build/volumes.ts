@@ -1,5 +1,6 @@
-// The volumes the injection adds, grouped as vault-k8s emits them (spec §4.2, §4.11), and the
-// mounts each container gets.
+// The volumes the injection adds, grouped as vault-k8s emits them
+// (https://github.com/hashicorp/vault-k8s/blob/main/agent-inject/agent/container_volume.go and
+// Patch() in agent.go), and the mounts each container gets.
 import type { K8sVolume, K8sVolumeMount } from '../pod.js';
 import { AGENT_CACHE_PATH, AGENT_CACHE_VOLUME, usesPersistentCache } from '../persistent-cache.js';
 import type { InjectionSpec } from '../spec.js';
@@ -76,7 +77,11 @@ function readOnly(name: string, mountPath: string): K8sVolumeMount {
   return { name, readOnly: true, mountPath };
 }
 
-/** Mounts of an agent container (spec §4.4 order; the sidecar lists the token volume first). */
+/**
+ * Mounts of an agent container, in vault-k8s's order
+ * (https://github.com/hashicorp/vault-k8s/blob/main/agent-inject/agent/container_init_sidecar.go and
+ * container_sidecar.go; the sidecar lists the token volume first).
+ */
 export function agentMounts(spec: InjectionSpec, role: 'init' | 'sidecar'): K8sVolumeMount[] {
   const home: K8sVolumeMount = { name: role === 'init' ? VOLUME_NAMES.homeInit : VOLUME_NAMES.homeSidecar, mountPath: MOUNT_PATHS.home };
   const token = readOnly(spec.serviceAccount.volumeName, spec.serviceAccount.mountPath);

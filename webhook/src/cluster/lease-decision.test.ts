@@ -1,7 +1,7 @@
 // Leader-election decisions on a fake clock (client-go semantics): create, renew, follow a fresh
 // holder, take over only after leaseDuration of *our* observation, take over a released lease.
-import { decideLease, observe, releasedLease } from '../../webhook/src/cluster/lease-decision.js';
-import type { LeaseObject } from '../../webhook/src/cluster/cluster-api.js';
+import { decideLease, observe, releasedLease } from './lease-decision.js';
+import type { LeaseObject } from './cluster-api.js';
 
 const base = { identity: 'pod-a', namespace: 'ns', name: 'leader', leaseDurationSeconds: 15 };
 const heldByB = (resourceVersion: string, renewTime: Date): LeaseObject => ({

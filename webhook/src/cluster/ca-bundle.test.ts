@@ -1,6 +1,6 @@
 // The pure caBundle rules: every webhook, rollover keeps the previous CA, nothing when current.
-import { bundleIsCurrent, caBundlePatch, certificateFingerprint, desiredBundle, pemCertificates } from '../../webhook/src/cluster/ca-bundle.js';
-import { generateCa } from '../../webhook/src/tls/x509.js';
+import { bundleIsCurrent, caBundlePatch, certificateFingerprint, desiredBundle, pemCertificates } from './ca-bundle.js';
+import { generateCa } from '../tls/x509.js';
 
 const now = new Date();
 const b64 = (text: string): string => Buffer.from(text).toString('base64');

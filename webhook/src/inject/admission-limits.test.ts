@@ -1,11 +1,11 @@
 // Admission work budgets and annotation-path checks (issue 10): every limit is a denial naming the
 // annotation and the limit, never a crash or a stall.
-import { admit, MAX_REPLY_PATCH_BYTES } from '../../webhook/src/inject/admit.js';
-import { MAX_PATCHED_CONTAINER_BYTES } from '../../webhook/src/inject/build/container-json-patch.js';
-import type { AdmissionRequest } from '../../webhook/src/inject/admission-review.js';
-import { SA_MOUNT_PATH, SA_VOLUME } from '../helpers/pod-arbitraries.js';
-import { parseSettings } from '../../webhook/src/settings/parse-settings.js';
-import type { Settings } from '../../webhook/src/settings/settings.js';
+import { admit, MAX_REPLY_PATCH_BYTES } from './admit.js';
+import { MAX_PATCHED_CONTAINER_BYTES } from './build/container-json-patch.js';
+import type { AdmissionRequest } from './admission-review.js';
+import { SA_MOUNT_PATH, SA_VOLUME } from '../../../test/helpers/pod-arbitraries.js';
+import { parseSettings } from '../settings/parse-settings.js';
+import type { Settings } from '../settings/settings.js';
 
 function settings(): Settings {
   const result = parseSettings(['-vault-address=https://vault:8200'], {});
@@ -125,7 +125,7 @@ describe('integers beyond 2^53 (issue 10)', () => {
 describe('preStop revoke command quoting (issue 10)', () => {
   it('a hostile service value stays one argument of sh -c', async () => {
     const { execFileSync } = await import('node:child_process');
-    const { revokeCommand, shellWord } = await import('../../webhook/src/inject/build/containers.js');
+    const { revokeCommand, shellWord } = await import('./build/containers.js');
     const hostile = 'https://v:8200; touch /tmp/x #';
     expect(shellWord(`-address=${hostile}`)).toBe(`'-address=${hostile}'`);
     expect(shellWord("a'b c")).toBe(`'a'\\''b c'`);
@@ -136,7 +136,7 @@ describe('preStop revoke command quoting (issue 10)', () => {
   });
 
   it('ordinary values are byte-identical to vault-k8s', async () => {
-    const { shellWord } = await import('../../webhook/src/inject/build/containers.js');
+    const { shellWord } = await import('./build/containers.js');
     for (const word of ['-address=https://vault.vault.svc:8200', '-ca-cert=/vault/tls/ca.crt', '-client-key=/vault/tls/tls.key']) expect(shellWord(word)).toBe(word);
   });
 });

@@ -1,5 +1,5 @@
 // The engine side of consul-template's `file`: a dependency like any other (no I/O in the engine).
-import { GoTemplateEngine, type DependencyStore, type FileContent, type TemplateDependency } from '../../template/src/index.js';
+import { GoTemplateEngine, type DependencyStore, type FileContent, type TemplateDependency } from '../index.js';
 
 const engine = new GoTemplateEngine();
 
