@@ -1,7 +1,8 @@
 // Decodes an AdmissionReview body the way vault-k8s's deserializer does (spec §7.2): any JSON
 // object is accepted whatever its apiVersion/kind (v1 and v1beta1 share one shape), a missing
 // apiVersion/kind defaults to admission.k8s.io/v1 AdmissionReview, and a value of the wrong JSON
-// type for a known field fails the whole decode with Go's encoding/json wording (HTTP 500).
+// type for a known field fails the whole decode with Go's encoding/json wording (HTTP 400 here;
+// vault-k8s answers 500).
 import { GO_ANY, GO_BOOL, GO_STRING, goArray, goMap, goString, goUnmarshalError } from '../../../common/src/go-json-unmarshal.js';
 import type { GoJsonType } from '../../../common/src/go-json-unmarshal.js';
 import type { AdmissionRequest } from '../inject/admission-review.js';

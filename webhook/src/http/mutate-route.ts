@@ -121,9 +121,11 @@ async function handleMutate(options: MutateRouteOptions, request: FastifyRequest
   }
   const decoded = decodeAdmissionReview(read.body.toString('utf8'));
   if (!decoded.ok) {
+    // vault-k8s answers 500 here; an undecodable body is the client's fault, and a 5xx would page
+    // on-call for it (https://www.rfc-editor.org/rfc/rfc9110#name-400-bad-request).
     const message = `error decoding admission request: ${decoded.error}`;
-    logger.error({ code: 500, error: message }, 'error on request');
-    return sendGoError(reply, 500, message);
+    logger.warn({ code: 400, warn: clip(message) }, 'warning for request');
+    return sendGoError(reply, 400, message);
   }
   if (decoded.request === undefined) {
     // vault-k8s dereferences the missing request and drops the connection; a 400 says why.
