@@ -7,7 +7,7 @@ import type { AdmissionRequest, AdmissionResponse } from '../inject/admission-re
 import type { AdmissionOutcome, AdmitFunction, InjectionType } from '../inject/admit.js';
 import type { Settings } from '../settings/settings.js';
 import type { Logger } from '../log.js';
-import { recordAdmission } from '../metrics.js';
+import { recordAdmission, recordWarnings } from '../metrics.js';
 import type { WebhookMetrics } from '../metrics.js';
 import { decodeAdmissionReview } from './decode-review.js';
 import { encodeAdmissionReview } from './encode-review.js';
@@ -145,6 +145,8 @@ async function handleMutate(options: MutateRouteOptions, request: FastifyRequest
   const response: AdmissionResponse = { ...outcome.response, uid: admissionRequest.uid };
   const namespace = admissionRequest.namespace ?? '';
   recordAdmission(options.metrics, namespace, response.allowed, injectionTypeOf(outcome));
+  const warnings = outcome.warnings ?? [];
+  recordWarnings(options.metrics, warnings);
   const entry = {
     uid: admissionRequest.uid,
     namespace,
@@ -152,6 +154,8 @@ async function handleMutate(options: MutateRouteOptions, request: FastifyRequest
     decision: outcome.decision,
     ...(outcome.decision === 'injected' ? { injectionType: outcome.injectionType ?? 'none' } : { reason: clip(redactQuotedValues(outcome.reason)) }),
     allowed: response.allowed,
+    // Pods made by controllers never show their warnings to a person: the log line does.
+    ...(warnings.length > 0 ? { warnings: warnings.map((warning) => `${warning.kind}: ${clip(redactQuotedValues(warning.message))}`) } : {}),
     durationMs: Number((options.now() - started).toFixed(3)),
   };
   if (outcome.decision === 'denied') logger.warn(entry, 'admission');

@@ -48,6 +48,7 @@ describe('defaults', () => {
       nativeSidecar: false,
       nativeSidecarProbe: { kind: 'files', periodSeconds: 2, timeoutSeconds: 5, failureThreshold: 450 },
       reconcileMissed: 'off',
+      strict: false,
       shutdownTimeoutMs: 20_000,
       namespace: 'default',
       podName: '',

@@ -213,6 +213,7 @@ function buildSettings(values: ReadonlyMap<string, string>, env: Environment, ch
     nativeSidecar: bool('native-sidecar'),
     nativeSidecarProbe: Object.freeze(checked.nativeSidecarProbe),
     reconcileMissed: isReconcileMode(get('reconcile-missed')) ? (get('reconcile-missed') as Settings['reconcileMissed']) : 'off',
+    strict: bool('strict'),
     shutdownTimeoutMs: numbers.shutdownTimeoutMs,
     namespace: nonEmpty(env[ENV_ONLY.namespace]) ?? 'default',
     podName: env[ENV_ONLY.podName] ?? '',

@@ -303,6 +303,8 @@ function buildSpec(context: ParseContext): { spec: InjectionSpec; serviceAccount
     sidecarJsonPatch,
     initJsonPatch,
     envVars,
+    // The injector-wide flag is a floor: a pod may opt in, never out.
+    strict: flag(context, 'strict') || settings.strict,
   };
   const withIrsa: InjectionSpec = spec.autoAuth.type === 'aws' ? { ...spec, awsIrsa: awsIrsa(pod, spec.autoAuth.config['region']) } : spec;
   return { spec: withIrsa, serviceAccountFound: sa.volumeName !== '' || sa.mountPath !== '' };

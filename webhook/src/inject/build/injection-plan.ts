@@ -11,6 +11,7 @@ import { IMAGE_LAUNCHER_PATH } from '../env/env-paths.js';
 import { launcherCommand, restartProbe } from '../env/launch-command.js';
 import { POD_ANNOTATIONS, annotationKey } from '../annotations/registry.js';
 import { AGENT_READY_FILE } from '../agent-config/render-agent-config.js';
+import { WARNING_KINDS, type AdmissionWarning } from '../warnings.js';
 
 export const STATUS_ANNOTATION = annotationKey(POD_ANNOTATIONS.status);
 export const STATUS_INJECTED = 'injected';
@@ -43,7 +44,7 @@ export interface InjectionPlan {
   /** The classic vault-agent sidecar for spec.containers (undefined in native-sidecar mode). */
   readonly sidecar: K8sContainer | undefined;
   /** Notes for the AdmissionResponse (e.g. a pod volume reused). */
-  readonly warnings: readonly string[];
+  readonly warnings: readonly AdmissionWarning[];
 }
 
 export type PlanResult = { readonly ok: true; readonly plan: InjectionPlan } | { readonly ok: false; readonly issues: readonly InjectionIssue[] };
@@ -85,20 +86,23 @@ function checkNames(pod: K8sPod, plan: Omit<InjectionPlan, 'warnings'>, issues: 
 /** Decides every addition for this pod. Pure: the pod is only read. */
 export function planInjection(pod: K8sPod, spec: InjectionSpec): PlanResult {
   const issues: InjectionIssue[] = [];
-  const warnings: string[] = [];
+  const warnings: AdmissionWarning[] = [];
   const podVolumes = new Set((pod.spec?.volumes ?? []).map((volume) => volume.name));
   const groups = volumeGroups(spec)
     .map((group) =>
       group.filter((volume) => {
         if (!podVolumes.has(volume.name)) return true;
-        warnings.push(`vault-injector: the pod already defines volume "${volume.name}"; it is used instead of the injector's own`);
+        warnings.push({ kind: WARNING_KINDS.podVolumeReused, message: `vault-injector: the pod already defines volume "${volume.name}"; it is used instead of the injector's own` });
         return false;
       }),
     )
     .filter((group) => group.length > 0);
   warnings.push(...nativeSidecarWarnings(spec));
   if (usesEnvVars(spec) && /(^|\/)hashicorp\/vault([:@]|$)/.test(spec.image)) {
-    warnings.push(`vault-injector: agent-env-* needs the vault-injector agent image; ${spec.image} has no ${IMAGE_LAUNCHER_PATH} to copy into the pod`);
+    warnings.push({
+      kind: WARNING_KINDS.agentImage,
+      message: `vault-injector: agent-env-* needs the vault-injector agent image; ${spec.image} has no ${IMAGE_LAUNCHER_PATH} to copy into the pod`,
+    });
   }
   const wanted = secretMounts(spec);
   const envContainers = spec.envVars?.containers ?? [];
@@ -144,16 +148,24 @@ export function planInjection(pod: K8sPod, spec: InjectionSpec): PlanResult {
 }
 
 /** Only our agent writes the ready file; with a ConfigMap, its config.hcl must ask for it. */
-function nativeSidecarWarnings(spec: InjectionSpec): string[] {
+function nativeSidecarWarnings(spec: InjectionSpec): AdmissionWarning[] {
   if (!spec.nativeSidecar) return [];
   const readyFile = spec.nativeSidecarProbe.kind === 'ready-file' || spec.configMap !== '';
   if (readyFile && /(^|\/)hashicorp\/vault([:@]|$)/.test(spec.image)) {
     return [
-      `vault-injector: the ready-file startupProbe needs the vault-injector agent image; ${spec.image} never writes ${AGENT_READY_FILE} (use agent-native-sidecar-probe: files)`,
+      {
+        kind: WARNING_KINDS.agentImage,
+        message: `vault-injector: the ready-file startupProbe needs the vault-injector agent image; ${spec.image} never writes ${AGENT_READY_FILE} (use agent-native-sidecar-probe: files)`,
+      },
     ];
   }
   if (spec.configMap !== '') {
-    return [`vault-injector: agent-native-sidecar with agent-configmap waits for ${AGENT_READY_FILE}: the ConfigMap's config.hcl must set ready_file = "${AGENT_READY_FILE}" (vault-injector agent image)`];
+    return [
+      {
+        kind: WARNING_KINDS.configMapReadyFile,
+        message: `vault-injector: agent-native-sidecar with agent-configmap waits for ${AGENT_READY_FILE}: the ConfigMap's config.hcl must set ready_file = "${AGENT_READY_FILE}" (vault-injector agent image)`,
+      },
+    ];
   }
   return [];
 }
