@@ -55,9 +55,9 @@ function review(uid: string, extra: Record<string, string> = {}): unknown {
 /** A clean pod: no warnings at all. */
 function cleanReview(uid: string, extra: Record<string, string> = {}): unknown {
   const base = review(uid, extra) as { request: { object: { metadata: { annotations: Record<string, string> } } } };
-  const annotations = base.request.object.metadata.annotations;
-  delete annotations[TYPO_KEY];
-  annotations[`${A}agent-inject-template-config`] = '{{ with secret "secret/data/shop" }}{{ .Data.data.password }}{{ end }}';
+  const metadata = base.request.object.metadata;
+  metadata.annotations = Object.fromEntries(Object.entries(metadata.annotations).filter(([key]) => key !== TYPO_KEY));
+  metadata.annotations[`${A}agent-inject-template-config`] = '{{ with secret "secret/data/shop" }}{{ .Data.data.password }}{{ end }}';
   return base;
 }
 
