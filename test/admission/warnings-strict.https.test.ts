@@ -95,7 +95,7 @@ describe('admission warnings, default mode', () => {
 
   it('exports every warning kind from 0 before any admission', async () => {
     const counts = warningCounts((await webhook.request({ path: '/metrics' })).body);
-    expect(counts).toEqual({ unknown_annotation: 0, template_syntax: 0, pod_volume_reused: 0, agent_image: 0, configmap_ready_file: 0 });
+    expect(counts).toEqual({ unknown_annotation: 0, unknown_container: 0, template_syntax: 0, pod_volume_reused: 0, agent_image: 0, configmap_ready_file: 0 });
   });
 
   it('admits the pod with its warnings, logs them and counts them by kind', async () => {

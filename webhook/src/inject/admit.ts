@@ -12,6 +12,7 @@ import { formatIssues } from './issues.js';
 import { decodePod } from './pod.js';
 import { unknownAnnotationWarnings } from './annotations/unknown-annotations.js';
 import { POD_ANNOTATIONS, annotationKey } from './annotations/registry.js';
+import { unmatchedContainerWarnings } from './annotations/certain-failures.js';
 import { envTemplateSyntaxWarnings, templateSyntaxWarnings } from './template-check.js';
 import { WARNING_KINDS, warningsOf, type AdmissionWarning } from './warnings.js';
 
@@ -65,7 +66,8 @@ export function admit(request: AdmissionRequest, settings: Settings): AdmissionO
 
   const parsed = parseInjectionSpec(pod, namespace, settings);
   const templates = [...templateSyntaxWarnings(parsed.spec.secrets), ...envTemplateSyntaxWarnings(parsed.spec.envVars?.variables ?? [])];
-  const notices = [...unknown, ...warningsOf(WARNING_KINDS.templateSyntax, templates)];
+  const containers = unmatchedContainerWarnings(pod, parsed.spec, pod.metadata?.annotations?.[annotationKey(POD_ANNOTATIONS.injectContainers)] ?? undefined);
+  const notices = [...unknown, ...warningsOf(WARNING_KINDS.unknownContainer, containers), ...warningsOf(WARNING_KINDS.templateSyntax, templates)];
   // Planned even when parsing found problems, so patch-stage problems are reported too.
   const planned = planInjection(pod, parsed.spec);
   const issues = planned.ok ? parsed.issues : [...parsed.issues, ...planned.issues];

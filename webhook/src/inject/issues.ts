@@ -24,6 +24,8 @@ export interface InjectionIssue {
   /** Short annotation name (without the vault.hashicorp.com/ prefix) this problem is about. */
   readonly annotation?: string;
   readonly value?: string;
+  /** One plain sentence saying what to change; leads the denial message when present. */
+  readonly fix?: string;
 }
 
 const STAGE_ORDER: readonly IssueStage[] = ['inject', 'namespace', 'defaults', 'parse', 'validate', 'patch', 'conflict'];
@@ -34,9 +36,10 @@ function describeValue(value: string): string {
   return goQuote(shown);
 }
 
-/** One issue as text: `<stage prefix><message> (annotation <key>=<value>)`. */
+/** One issue as text: `[<fix> — ]<stage prefix><message> (annotation <key>=<value>)`. */
 function formatIssue(issue: InjectionIssue): string {
-  const base = `${STAGE_PREFIXES[issue.stage]}${issue.message}`;
+  const lead = issue.fix === undefined ? '' : `${issue.fix} — `;
+  const base = `${lead}${STAGE_PREFIXES[issue.stage]}${issue.message}`;
   if (issue.annotation === undefined) return base;
   const value = issue.value === undefined ? '' : `=${describeValue(issue.value)}`;
   return `${base} (annotation ${annotationKey(issue.annotation)}${value})`;

@@ -5,6 +5,8 @@
 export const WARNING_KINDS = {
   /** A vault.hashicorp.com/* key the injector does not understand (vault-k8s ignores it silently). */
   unknownAnnotation: 'unknown_annotation',
+  /** agent-inject-containers lists a name that is not a container of the pod (others match). */
+  unknownContainer: 'unknown_container',
   /** A Go template (secret, default or agent-env-*) the agent would fail to parse. */
   templateSyntax: 'template_syntax',
   /** The pod already defines a volume the injector would add; the pod's is used. */

@@ -2,7 +2,6 @@
 // here with vault-k8s's rules, falling back to the registry's defaults (registry.ts; Settings
 // supply the injector-level ones), and every problem is collected rather than stopping at the first.
 import { parseGoDuration } from '../../../../common/src/go-duration.js';
-import { parseGoBool } from '../../../../common/src/go-strconv.js';
 import type { Settings } from '../../settings/settings.js';
 import { IssueList, type InjectionIssue } from '../issues.js';
 import type { K8sPod } from '../pod.js';
@@ -14,6 +13,7 @@ import { decodeJsonPatchAnnotation } from './json-patch-annotation.js';
 import { ANNOTATION_FAMILIES, POD_ANNOTATIONS as A, POD_ANNOTATION_TABLE, SYSTEM_AUTH_TYPE, annotationKey, defaultText } from './registry.js';
 import type { PodAnnotationId } from './registry.js';
 import { secretPathIssues } from './secret-paths.js';
+import { certainFailureIssues } from './certain-failures.js';
 import { customVolumePaths, parseSecrets, type DefaultTemplateKind } from './secret-families.js';
 import { parseTelemetry } from './telemetry.js';
 import { parseEnvVars, validateEnvVars } from '../env/parse-env.js';
@@ -194,6 +194,7 @@ function validate(context: ParseContext, spec: InjectionSpec, serviceAccountFoun
   }
   if (spec.image === '') fail('no Vault image found', A.image);
   if (spec.envVars !== undefined) validateEnvVars(spec.envVars, spec, context.pod, issues);
+  for (const issue of certainFailureIssues(context.pod, spec, (name) => reader.raw(name))) issues.add(issue);
   if (spec.configMap !== '') return;
   if (spec.autoAuth.type === '') fail('no Vault Auth Type found', A.authType);
   if (spec.autoAuth.type === SYSTEM_AUTH_TYPE && spec.autoAuth.config['role'] === undefined) fail('no Vault role found', A.role);
@@ -312,7 +313,8 @@ function buildSpec(context: ParseContext): { spec: InjectionSpec; serviceAccount
 
 function parseShareProcessNamespace(context: ParseContext): boolean | undefined {
   const value = context.reader.raw(A.shareProcessNamespace) ?? '';
-  const parsed = parseGoBool(value);
+  // parseutil.ParseBool, as for every vault-k8s bool: "" is false (and the pod gets shareProcessNamespace: false).
+  const parsed = parseBoolAnnotation(value);
   const issue = (message: string): InjectionIssue => ({ stage: 'parse', message, annotation: A.shareProcessNamespace, value });
   if (!parsed.ok) {
     context.issues.add(issue(`invalid value ${value} for annotation "${annotationKey(A.shareProcessNamespace)}", err=${parsed.error}`));
