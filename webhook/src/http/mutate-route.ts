@@ -6,6 +6,7 @@ import { goQuote } from '../../../common/src/go-quote.js';
 import type { AdmissionRequest, AdmissionResponse } from '../inject/admission-review.js';
 import type { AdmissionOutcome, AdmitFunction, InjectionType } from '../inject/admit.js';
 import type { Settings } from '../settings/settings.js';
+import type { AdmissionWarning } from '../inject/warnings.js';
 import type { Logger } from '../log.js';
 import { recordAdmission, recordWarnings } from '../metrics.js';
 import type { WebhookMetrics } from '../metrics.js';
@@ -41,6 +42,16 @@ function clip(text: string): string {
  */
 function redactQuotedValues(text: string): string {
   return text.replace(/"(?:[^"\\]|\\.)*"/g, '"…"');
+}
+
+/** Pods made by controllers never show their warnings to a person: the log line does (values redacted). */
+function loggedWarnings(warnings: readonly AdmissionWarning[]): { warnings?: string[] } {
+  if (warnings.length === 0) return {};
+  return { warnings: warnings.map((warning) => `${warning.kind}: ${clip(redactQuotedValues(warning.message))}`) };
+}
+
+function outcomeWarnings(outcome: AdmissionOutcome): readonly AdmissionWarning[] {
+  return outcome.warnings ?? [];
 }
 
 function podMetadata(object: unknown): { name?: string; generateName?: string } {
@@ -145,7 +156,7 @@ async function handleMutate(options: MutateRouteOptions, request: FastifyRequest
   const response: AdmissionResponse = { ...outcome.response, uid: admissionRequest.uid };
   const namespace = admissionRequest.namespace ?? '';
   recordAdmission(options.metrics, namespace, response.allowed, injectionTypeOf(outcome));
-  const warnings = outcome.warnings ?? [];
+  const warnings = outcomeWarnings(outcome);
   recordWarnings(options.metrics, warnings);
   const entry = {
     uid: admissionRequest.uid,
@@ -154,8 +165,7 @@ async function handleMutate(options: MutateRouteOptions, request: FastifyRequest
     decision: outcome.decision,
     ...(outcome.decision === 'injected' ? { injectionType: outcome.injectionType ?? 'none' } : { reason: clip(redactQuotedValues(outcome.reason)) }),
     allowed: response.allowed,
-    // Pods made by controllers never show their warnings to a person: the log line does.
-    ...(warnings.length > 0 ? { warnings: warnings.map((warning) => `${warning.kind}: ${clip(redactQuotedValues(warning.message))}`) } : {}),
+    ...loggedWarnings(warnings),
     durationMs: Number((options.now() - started).toFixed(3)),
   };
   if (outcome.decision === 'denied') logger.warn(entry, 'admission');

@@ -9,7 +9,8 @@ import { planInjection } from './build/injection-plan.js';
 import { planToPatch } from './build/plan-patch.js';
 import { shouldInject } from './decide.js';
 import { formatIssues } from './issues.js';
-import { decodePod } from './pod.js';
+import { decodePod, type K8sPod } from './pod.js';
+import type { InjectionSpec } from './spec.js';
 import { unknownAnnotationWarnings } from './annotations/unknown-annotations.js';
 import { POD_ANNOTATIONS, annotationKey } from './annotations/registry.js';
 import { unmatchedContainerWarnings } from './annotations/certain-failures.js';
@@ -62,12 +63,8 @@ export function admit(request: AdmissionRequest, settings: Settings): AdmissionO
   const decision = shouldInject(pod, namespace);
   if (decision.inject === false) return { decision: 'skipped', reason: decision.reason, response: { uid, allowed: true } };
   if (decision.inject === 'error') return deny(uid, formatIssues([decision.issue]));
-  const unknown = warningsOf(WARNING_KINDS.unknownAnnotation, unknownAnnotationWarnings(Object.keys(pod.metadata?.annotations ?? {})));
-
   const parsed = parseInjectionSpec(pod, namespace, settings);
-  const templates = [...templateSyntaxWarnings(parsed.spec.secrets), ...envTemplateSyntaxWarnings(parsed.spec.envVars?.variables ?? [])];
-  const containers = unmatchedContainerWarnings(pod, parsed.spec, pod.metadata?.annotations?.[annotationKey(POD_ANNOTATIONS.injectContainers)] ?? undefined);
-  const notices = [...unknown, ...warningsOf(WARNING_KINDS.unknownContainer, containers), ...warningsOf(WARNING_KINDS.templateSyntax, templates)];
+  const notices = specWarnings(pod, parsed.spec);
   // Planned even when parsing found problems, so patch-stage problems are reported too.
   const planned = planInjection(pod, parsed.spec);
   const issues = planned.ok ? parsed.issues : [...parsed.issues, ...planned.issues];
@@ -79,8 +76,21 @@ export function admit(request: AdmissionRequest, settings: Settings): AdmissionO
   if (patch.length > MAX_REPLY_PATCH_BYTES) {
     return deny(uid, `error creating patch for agent: the patch is ${patch.length} bytes (base64), over the limit of ${MAX_REPLY_PATCH_BYTES} bytes per reply`, notices);
   }
-  const { injectInitContainer, injectSidecar } = parsed.spec;
-  const type = injectionType(injectInitContainer, injectSidecar);
+  return injected(uid, patch, injectionType(parsed.spec.injectInitContainer, parsed.spec.injectSidecar), warnings);
+}
+
+/** Warnings found from the annotations alone (the plan adds its own). */
+function specWarnings(pod: K8sPod, spec: InjectionSpec): AdmissionWarning[] {
+  const annotations = pod.metadata?.annotations ?? {};
+  const templates = [...templateSyntaxWarnings(spec.secrets), ...envTemplateSyntaxWarnings(spec.envVars?.variables ?? [])];
+  return [
+    ...warningsOf(WARNING_KINDS.unknownAnnotation, unknownAnnotationWarnings(Object.keys(annotations))),
+    ...warningsOf(WARNING_KINDS.unknownContainer, unmatchedContainerWarnings(pod, spec, annotations[annotationKey(POD_ANNOTATIONS.injectContainers)] ?? undefined)),
+    ...warningsOf(WARNING_KINDS.templateSyntax, templates),
+  ];
+}
+
+function injected(uid: string, patch: string, type: InjectionType | undefined, warnings: readonly AdmissionWarning[]): AdmissionOutcome {
   if (warnings.length === 0) return { decision: 'injected', response: { uid, allowed: true, patch, patchType: 'JSONPatch' }, injectionType: type };
   const response: AdmissionResponse = { uid, allowed: true, patch, patchType: 'JSONPatch', warnings: warnings.map((warning) => warning.message) };
   return { decision: 'injected', response, injectionType: type, warnings };

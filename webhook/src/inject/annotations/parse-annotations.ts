@@ -194,7 +194,9 @@ function validate(context: ParseContext, spec: InjectionSpec, serviceAccountFoun
   }
   if (spec.image === '') fail('no Vault image found', A.image);
   if (spec.envVars !== undefined) validateEnvVars(spec.envVars, spec, context.pod, issues);
-  for (const issue of certainFailureIssues(context.pod, spec, (name) => reader.raw(name))) issues.add(issue);
+  certainFailureIssues(context.pod, spec, (name) => reader.raw(name)).forEach((issue) => {
+    issues.add(issue);
+  });
   if (spec.configMap !== '') return;
   if (spec.autoAuth.type === '') fail('no Vault Auth Type found', A.authType);
   if (spec.autoAuth.type === SYSTEM_AUTH_TYPE && spec.autoAuth.config['role'] === undefined) fail('no Vault role found', A.role);
@@ -304,11 +306,15 @@ function buildSpec(context: ParseContext): { spec: InjectionSpec; serviceAccount
     sidecarJsonPatch,
     initJsonPatch,
     envVars,
-    // The injector-wide flag is a floor: a pod may opt in, never out.
-    strict: flag(context, 'strict') || settings.strict,
+    strict: strictMode(context),
   };
   const withIrsa: InjectionSpec = spec.autoAuth.type === 'aws' ? { ...spec, awsIrsa: awsIrsa(pod, spec.autoAuth.config['region']) } : spec;
   return { spec: withIrsa, serviceAccountFound: sa.volumeName !== '' || sa.mountPath !== '' };
+}
+
+/** The injector-wide -strict is a floor: a pod may opt in, never out. */
+function strictMode(context: ParseContext): boolean {
+  return flag(context, 'strict') || context.settings.strict;
 }
 
 function parseShareProcessNamespace(context: ParseContext): boolean | undefined {
