@@ -164,3 +164,28 @@ describe('boolean annotations with an empty value behave as "false" (vault-k8s: 
     expect(response.allowed).toBe(false);
   });
 });
+
+describe('denials lead with one plain sentence naming the annotation, the value and an example, then vault-k8s text', () => {
+  it('a missing role names vault.hashicorp.com/role before vault-k8s\'s "no Vault role found"', async () => {
+    counter += 1;
+    const body = review(`case-${counter}`, {}) as { request: { object: { metadata: { annotations: Record<string, string> } } } };
+    const annotations = body.request.object.metadata.annotations;
+    body.request.object.metadata.annotations = Object.fromEntries(Object.entries(annotations).filter(([key]) => key !== `${A}role`));
+    const response = ((await webhook.postReview(body)).json as { response: ReviewResponse }).response;
+    expect(response.status?.message).toBe(
+      'Add vault.hashicorp.com/role with the Vault role this pod logs in as (e.g. "my-app") — error validating agent configuration: no Vault role found',
+    );
+  });
+
+  it.each([
+    [`${A}agent-inject`, 'yes', 'Set vault.hashicorp.com/agent-inject to true or false, not "yes" — error checking if should inject agent: cannot parse \'\' as bool: strconv.ParseBool: parsing "yes": invalid syntax'],
+    [`${A}agent-limits-cpu`, 'lots', 'Set vault.hashicorp.com/agent-limits-cpu to a Kubernetes quantity (e.g. 500m), not "lots" — error creating patch for agent: quantities must match the regular expression'],
+    [`${A}agent-run-as-user`, 'vault', 'Set vault.hashicorp.com/agent-run-as-user to a whole number (e.g. 1000), not "vault" — error creating new agent sidecar: strconv.ParseInt: parsing "vault": invalid syntax'],
+    [`${A}auth-max-backoff`, '5', 'Set vault.hashicorp.com/auth-max-backoff to a Go duration (e.g. 5s or 1m30s), not "5" — error adding default annotations: error parsing max backoff as duration: time: missing unit in duration "5"'],
+  ])('%s=%j', async (key, value, start) => {
+    const response = await admit({ [key]: value });
+    expect(response.allowed).toBe(false);
+    expect(response.status?.message.startsWith(start)).toBe(true);
+    expect(response.status?.message).toContain(`(annotation ${key}=${JSON.stringify(value)})`);
+  });
+});

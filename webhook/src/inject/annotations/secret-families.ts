@@ -2,7 +2,7 @@
 // (spec §2.3–§2.4, §5.2, §6).
 import { posix } from 'node:path';
 import type { AnnotationReader } from './annotation-reader.js';
-import { parseBoolAnnotation } from './annotation-reader.js';
+import { parseBoolAnnotation, typeFix } from './annotation-reader.js';
 import { ANNOTATION_FAMILIES, familyDefault } from './registry.js';
 import type { IssueList } from '../issues.js';
 import type { SecretSpec, TemplateEngineName } from '../spec.js';
@@ -57,7 +57,7 @@ function templateEngine(reader: AnnotationReader, rawName: string, issues: Issue
   const value = reader.raw(key);
   if (value === undefined || value === '' || value === DEFAULT_ENGINE) return 'go';
   if (value === 'handlebars') return 'handlebars';
-  issues.add({ stage: 'parse', message: `invalid template engine "${value}": must be "go" or "handlebars"`, annotation: key, value });
+  issues.add({ stage: 'parse', message: `invalid template engine "${value}": must be "go" or "handlebars"`, annotation: key, value, fix: typeFix(key, value, 'go or handlebars') });
   return 'go';
 }
 

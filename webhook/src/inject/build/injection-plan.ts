@@ -59,6 +59,7 @@ function mountsFor(container: K8sContainer, wanted: readonly K8sVolumeMount[], i
       issues.push({
         stage: 'conflict',
         message: `container "${container.name}" already mounts volume "${clash.name}" at ${mount.mountPath}, where the injector mounts "${mount.name}"`,
+        fix: `Move container "${container.name}"'s volume "${clash.name}" away from ${mount.mountPath}, or point the secrets elsewhere with ${annotationKey(POD_ANNOTATIONS.secretVolumePath)}`,
       });
     }
   }
@@ -77,7 +78,11 @@ function checkNames(pod: K8sPod, plan: Omit<InjectionPlan, 'warnings'>, issues: 
   for (const added of [plan.initContainer, plan.sidecar]) {
     if (added === undefined) continue;
     if (taken.has(added.name)) {
-      issues.push({ stage: 'conflict', message: `the pod already has a container named "${added.name}"; refusing to inject a second one` });
+      issues.push({
+        stage: 'conflict',
+        message: `the pod already has a container named "${added.name}"; refusing to inject a second one`,
+        fix: `Rename the pod's container "${added.name}": the injector adds one with that name`,
+      });
     }
     taken.add(added.name);
   }
