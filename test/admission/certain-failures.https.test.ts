@@ -101,6 +101,21 @@ describe('agent-inject-perms-NAME: what Vault Agent decodes with strconv.ParseUi
   });
 });
 
+describe('log-level / log-format: what Vault\'s logging.ParseLogLevel / ParseLogFormat accept', () => {
+  it.each([['log-level', 'DEBUG'], ['log-level', ' warning '], ['log-level', ''], ['log-level', 'notice'], ['log-format', 'JSON'], ['log-format', '']])('%s %j is admitted', async (name, value) => {
+    expect((await admit({ [`${A}${name}`]: value })).allowed).toBe(true);
+  });
+
+  it.each([
+    ['log-level', 'loud', 'Set vault.hashicorp.com/log-level to trace, debug, info, warn or error, not "loud" — error validating agent configuration: unknown log level: loud'],
+    ['log-format', 'text', 'Set vault.hashicorp.com/log-format to standard or json, not "text" — error validating agent configuration: unknown log format: text'],
+  ])('%s %j is denied (the agent would exit at start)', async (name, value, start) => {
+    const response = await admit({ [`${A}${name}`]: value });
+    expect(response.allowed).toBe(false);
+    expect(response.status?.message.startsWith(start)).toBe(true);
+  });
+});
+
 describe('agent-cache-use-auto-auth-token: what Vault Agent accepts (a Go bool or "force")', () => {
   it.each(['true', 'false', 'force', 'FORCE', 'Force', '1', 'F', ''])('%j is admitted with the cache on', async (value) => {
     expect((await admit({ [`${A}agent-cache-enable`]: 'true', [`${A}agent-cache-use-auto-auth-token`]: value })).allowed).toBe(true);

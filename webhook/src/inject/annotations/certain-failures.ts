@@ -10,7 +10,10 @@
 //   (https://github.com/hashicorp/consul-template/blob/main/config/mapstructure.go, StringToFileModeFunc);
 // - agent-cache-use-auto-auth-token other than a Go bool or "force", when the cache block is
 //   written: Vault Agent refuses the config ("value of 'use_auto_auth_token' can be either
-//   true/false/force", https://github.com/hashicorp/vault/blob/main/command/agent/config/config.go, parseCache).
+//   true/false/force", https://github.com/hashicorp/vault/blob/main/command/agent/config/config.go, parseCache);
+// - log-level / log-format that Vault's logging.ParseLogLevel / ParseLogFormat refuse ("unknown
+//   log level"): the agent exits before logging in
+//   (https://github.com/hashicorp/vault/blob/main/helper/logging/logger.go).
 import { parseGoBool } from '../../../../common/src/go-strconv.js';
 import type { InjectionIssue } from '../issues.js';
 import type { K8sPod } from '../pod.js';
@@ -78,12 +81,33 @@ function useAutoAuthTokenIssue(spec: InjectionSpec, raw: string | undefined): In
   };
 }
 
+/** Trimmed, any case; "" means the default. hclog's "off" is accepted too (our agent takes it). */
+const LOG_LEVELS: readonly string[] = ['', 'trace', 'debug', 'notice', 'info', 'warn', 'warning', 'err', 'error', 'off'];
+const LOG_FORMATS: readonly string[] = ['', 'standard', 'json'];
+
+function logIssues(spec: InjectionSpec): InjectionIssue[] {
+  const issues: InjectionIssue[] = [];
+  const check = (name: string, value: string, known: readonly string[], what: string): void => {
+    if (known.includes(value.trim().toLowerCase())) return;
+    issues.push({
+      stage: 'validate',
+      message: `unknown ${what}: ${value}, so the agent would exit at start`,
+      annotation: name,
+      value,
+      fix: `Set ${annotationKey(name)} to ${what === 'log level' ? 'trace, debug, info, warn or error' : 'standard or json'}, not ${JSON.stringify(value)}`,
+    });
+  };
+  check(POD_ANNOTATIONS.logLevel, spec.env.logLevel, LOG_LEVELS, 'log level');
+  check(POD_ANNOTATIONS.logFormat, spec.env.logFormat, LOG_FORMATS, 'log format');
+  return issues;
+}
+
 /** Denials for values that cannot work in the pod (each names its annotation and the fix). */
 export function certainFailureIssues(pod: K8sPod, spec: InjectionSpec, raw: (name: string) => string | undefined): InjectionIssue[] {
   const issues: InjectionIssue[] = [];
   const containers = injectContainersIssue(pod, spec, raw(POD_ANNOTATIONS.injectContainers));
   if (containers !== undefined) issues.push(containers);
-  issues.push(...permsIssues(spec));
+  issues.push(...permsIssues(spec), ...logIssues(spec));
   const token = useAutoAuthTokenIssue(spec, raw(POD_ANNOTATIONS.cacheUseAutoAuthToken));
   if (token !== undefined) issues.push(token);
   return issues;
