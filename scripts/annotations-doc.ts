@@ -13,6 +13,33 @@ function cell(text: string): string {
   return text.replaceAll('|', '\\|');
 }
 
+/** Prose kept with the generated tables (edit here, then regenerate). */
+const BEHAVIOUR_NOTES: readonly string[] = [
+  '## Booleans',
+  '',
+  'Every boolean annotation is read as vault-k8s reads it, with `parseutil.ParseBool`: Go\'s words',
+  '(`1 t T TRUE true True 0 f F FALSE false False`) and `""`, which means **false** (not the default:',
+  '`agent-pre-populate: ""` turns the init container off, `agent-share-process-namespace: ""` sets',
+  '`shareProcessNamespace: false`). Anything else (`yes`, `on`) denies the pod naming the annotation.',
+  '',
+  '## Denied earlier than vault-k8s',
+  '',
+  'vault-k8s admits these pods and they fail later, inside the pod, where nobody applying a',
+  'Deployment looks. We deny them at admission; the message leads with the fix:',
+  '',
+  '| annotation | denied when | what vault-k8s does |',
+  '| --- | --- | --- |',
+  '| `agent-inject-containers` | it names no container of the pod (names are not trimmed; `""` names none) | mounts the secrets into no container; the app finds no files. A list where only some names match is admitted, as in vault-k8s, with a warning naming the others. |',
+  '| `agent-inject-perms-NAME` (of a declared secret) | not an octal mode up to `7777` (`rw-r--r--`, `0800`, `0o600`) | writes it into the agent config; Vault Agent decodes `perms` with `strconv.ParseUint(value, 8, 12)` and refuses to start |',
+  '| `agent-cache-use-auto-auth-token` | the cache block is written (`agent-cache-enable` and a sidecar) and the value is neither a Go bool nor `force` (any case) | writes it into the agent config; Vault Agent refuses it (`value of \'use_auto_auth_token\' can be either true/false/force`) |',
+  '| `log-level`, `log-format` | a level or format Vault\'s `logging.ParseLogLevel`/`ParseLogFormat` refuse (`loud`, `text`) | sets `VAULT_LOG_LEVEL`/`VAULT_LOG_FORMAT`; the agent exits at start (`unknown log level`) |',
+  '| `secret-volume-path[-NAME]`, `agent-inject-file-NAME` | relative or unclean paths, or files escaping their volume (see [webhook-settings.md](webhook-settings.md#limits)) | mounts or writes where the pod author pointed |',
+  '',
+  'Denial messages lead with one sentence saying what to change, then keep vault-k8s\'s text (and the',
+  'annotation and value at fault), so anything matching vault-k8s\'s wording still matches.',
+  '',
+];
+
 export function renderAnnotationsDoc(): string {
   const lines = [
     '# Annotations (generated)',
@@ -37,6 +64,7 @@ export function renderAnnotationsDoc(): string {
       return `| \`${entry.prefix}${entry.placeholder}\` | ${cell(shown === '' ? '""' : shown)} | ${cell(entry.description)} |`;
     }),
     '',
+    ...BEHAVIOUR_NOTES,
   ];
   return lines.join('\n');
 }

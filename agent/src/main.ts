@@ -28,10 +28,11 @@ export async function runAgentCommand(args: readonly string[]): Promise<number> 
     process.stderr.write(`${problems.join('\n')}\n\n${AGENT_USAGE}`);
     return 1;
   }
-  const [{ loadAgentConfig }, { createAgentLogger }, { removePendingTempFiles }] = await Promise.all([
+  const [{ loadAgentConfig }, { createAgentLogger, resolveLogSettings }, { removePendingTempFiles }, { buildInfo }] = await Promise.all([
     import('./config/load-agent-config.js'),
     import('./log.js'),
     import('./sink/atomic-file.js'),
+    import('../../common/src/build-info.js'),
   ]);
   // A process that dies mid-write must not leave temp files beside the secrets.
   process.on('exit', removePendingTempFiles);
@@ -45,10 +46,19 @@ export async function runAgentCommand(args: readonly string[]): Promise<number> 
   if (parsed.exitAfterAuth) config = { ...config, exitAfterAuth: true };
   if (!config.exitAfterAuth) applyV8Flags(process.env);
   const env = process.env;
-  const log = createAgentLogger({
-    level: parsed.logLevel ?? env.VAULT_LOG_LEVEL ?? config.logLevel,
-    format: parsed.logFormat ?? env.VAULT_LOG_FORMAT ?? config.logFormat,
-  });
+  // Flag, then variable, then config, as Vault Agent; a bad value is refused naming where it came from.
+  const logSettings = resolveLogSettings(
+    // An empty variable counts as unset, as os.Getenv's "" does in Vault.
+    [{ input: '-log-level', value: parsed.logLevel }, { input: 'VAULT_LOG_LEVEL', value: env.VAULT_LOG_LEVEL || undefined }, { input: 'log_level (config)', value: config.logLevel }],
+    [{ input: '-log-format', value: parsed.logFormat }, { input: 'VAULT_LOG_FORMAT', value: env.VAULT_LOG_FORMAT || undefined }, { input: 'log_format (config)', value: config.logFormat }],
+  );
+  if (logSettings.problems.length > 0) {
+    process.stderr.write(`${logSettings.problems.join('\n')}\n`);
+    return 1;
+  }
+  const log = createAgentLogger({ level: logSettings.level, format: logSettings.format });
+  const build = buildInfo();
+  log.info({ version: build.version, commit: build.commit, node_version: build.nodeVersion }, 'vault-injector agent starting');
   const engines = [...new Set(config.templates.map((template) => template.engine))];
   const [{ runAgent }, { installShutdownHandlers }, { sleep }, { loadEngine }] = await Promise.all([
     import('./run-agent.js'),

@@ -201,7 +201,7 @@ describe('API proxy', () => {
     const vault = await startRecorder('127.0.0.1', () => ({ status: 200 }));
     opened.push(vault);
     await startProxy(clientFor(vault.origin), '0.0.0.0:0');
-    expect(lines.filter((line) => line.includes('"level":"warn"') && line.includes('not bound to a loopback address'))).toHaveLength(1);
+    expect(lines.filter((line) => line.includes('"@level":"warn"') && line.includes('not bound to a loopback address'))).toHaveLength(1);
     lines.splice(0);
     await startProxy(clientFor(vault.origin), '127.0.0.1:0');
     expect(lines.some((line) => line.includes('loopback'))).toBe(false);

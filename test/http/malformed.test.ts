@@ -1,7 +1,7 @@
 // Malformed input against the built webhook (fast-check, 1,200 generated requests): wrong types,
 // missing fields, huge strings, odd JSON, pods of the wrong shape, broken agent-json-patch
-// annotations and raw garbage. The process must never crash, and must answer 500 only where
-// vault-k8s does: a body its deserializer cannot decode.
+// annotations and raw garbage. The process must never crash, and must never answer 5xx: a body
+// vault-k8s's deserializer cannot decode (its 500) is our 400, a client error.
 import fc from 'fast-check';
 import { startWebhook } from '../helpers/webhook-process.js';
 import type { WebhookProcess } from '../helpers/webhook-process.js';
@@ -95,17 +95,17 @@ const rawBody = fc.oneof(
   fc.constantFrom('{"request":{"uid":"a"}}}', '{"request":{"uid":"a",}}', '\uFEFF{"request":{}}', '{"request":{"uid":"\\ud800"}}', '{"request":{"uid":"a"},"request":{"uid":"b"}}', '  \n\t{"request":{"uid":"ws"}}\n').map((text) => Buffer.from(text)),
 );
 
-/** What vault-k8s's deserializer does with a raw body: undecodable ⇒ 500; null/no request ⇒ (crash ⇒) our 400. */
+/** vault-k8s's deserializer on a raw body: undecodable ⇒ its 500, our 400; null/no request ⇒ (crash ⇒) our 400. */
 function rawOracle(body: Buffer): readonly number[] {
   let parsed: unknown;
   try {
     parsed = JSON.parse(body.toString('utf8')) as unknown;
   } catch {
-    return [500];
+    return [400];
   }
   if (parsed === null) return [400];
-  if (typeof parsed !== 'object' || Array.isArray(parsed)) return [500];
-  return [200, 400, 500];
+  if (typeof parsed !== 'object' || Array.isArray(parsed)) return [400];
+  return [200, 400];
 }
 
 describe('malformed admission input', () => {
@@ -135,11 +135,11 @@ describe('malformed admission input', () => {
     );
   });
 
-  it('answers 500 "error decoding admission request" when a known field has the wrong JSON type', async () => {
+  it('answers 400 "error decoding admission request" when a known field has the wrong JSON type', async () => {
     await fc.assert(
       fc.asyncProperty(wrongTypeReview, async (review) => {
         const result = await webhook.request({ path: '/mutate', body: JSON.stringify(review) });
-        expect(result.status).toBe(500);
+        expect(result.status).toBe(400);
         expect(result.body).toMatch(/^error decoding admission request: /);
       }),
       { numRuns: RUNS },
@@ -157,7 +157,7 @@ describe('malformed admission input', () => {
     );
   });
 
-  it('answers raw garbage and truncated JSON with vault-k8s statuses only', async () => {
+  it('answers raw garbage and truncated JSON with 200 or 400, never 5xx', async () => {
     await fc.assert(
       fc.asyncProperty(rawBody, async (body) => {
         const result = await webhook.request({ path: '/mutate', body });

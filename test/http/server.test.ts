@@ -128,9 +128,9 @@ describe('webhook over HTTPS', () => {
       ['a request of the wrong type', '{"apiVersion":"admission.k8s.io/v1","kind":"AdmissionReview","request":"pod"}'],
       ['a uid of the wrong type', '{"apiVersion":"admission.k8s.io/v1","kind":"AdmissionReview","request":{"uid":42}}'],
       ['an apiVersion of the wrong type', '{"apiVersion":1,"request":{"uid":"a"}}'],
-    ])('an undecodable review (%s) is a 500 "error decoding admission request"', async (_label, body) => {
+    ])('an undecodable review (%s) is a 400 "error decoding admission request" (vault-k8s: 500)', async (_label, body) => {
       const result = await webhook.request({ path: '/mutate', body });
-      expect(result.status).toBe(500);
+      expect(result.status).toBe(400);
       expect(result.body).toMatch(/^error decoding admission request: .+\n$/);
     });
 

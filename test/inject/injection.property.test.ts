@@ -52,7 +52,7 @@ describe('injection properties', () => {
     ['agent-init-json-patch', fc.constantFrom('[{"op":"replace","path":"/nothing","value":1}]', 'nul')],
     ['template-max-connections-per-host', fc.constantFrom('many', '1.0')],
     ['template-lease-renewal-threshold', fc.constantFrom('high', '')],
-    ['agent-share-process-namespace', fc.constantFrom('maybe', '')],
+    ['agent-share-process-namespace', fc.constantFrom('maybe', 'yes')], // "" is false, as in vault-k8s (parseutil.ParseBool)
     ['agent-cache-enable', fc.constantFrom('sure')],
   ];
 

@@ -77,6 +77,6 @@ describe('graceful shutdown', () => {
   });
 
   it('refuses a bad shutdown timeout at startup', async () => {
-    await expect(startWebhook({ env: { VAULT_INJECTOR_SHUTDOWN_TIMEOUT: 'soon' } })).rejects.toThrow(/Invalid VAULT_INJECTOR_SHUTDOWN_TIMEOUT: time: invalid duration "soon"/);
+    await expect(startWebhook({ env: { VAULT_INJECTOR_SHUTDOWN_TIMEOUT: 'soon' } })).rejects.toThrow(/-shutdown-timeout \/ VAULT_INJECTOR_SHUTDOWN_TIMEOUT: "soon" is not a Go duration such as 30s or 1m30s \(time: invalid duration "soon"\)/);
   });
 });

@@ -1,5 +1,6 @@
 // The sample file's `startup` cases, each against the real built process: "Exits …" cases must
-// exit 1 with the quoted text on stderr; the others must start, serve HTTPS and honour what
+// exit 1 with one stderr line that names the flag and its variable, says what to change, and
+// still carries vault-k8s's quoted text verbatim (in parentheses at the end); the others must start, serve HTTPS and honour what
 // their flags ask for (log level, TLS version, cipher suites, env-over-flag precedence).
 import { FLAG_DEFINITIONS } from '../../webhook/src/settings/flag-definitions.js';
 import { GO_CIPHER_TO_OPENSSL } from '../../webhook/src/settings/tls-options.js';
@@ -97,7 +98,16 @@ describe('startup cases from the sample file', () => {
     const { args, env } = flagsToArgs(sample.injector_flags);
     if (message !== undefined) {
       const result = await runWebhookToExit(['-listen=127.0.0.1:0', ...args], env);
-      expect({ code: result.code, stderr: result.stderr }).toEqual({ code: 1, stderr: `${message}\n` });
+      // The flag at fault: the one (besides the address) whose non-empty value the message quotes.
+      const flag = FLAG_DEFINITIONS.find((definition) => {
+        const value = sample.injector_flags[definition.name];
+        return definition.name !== 'vault-address' && value !== undefined && String(value) !== '' && message.includes(String(value));
+      });
+      expect(flag).toBeDefined();
+      expect(result.code).toBe(1);
+      expect(result.stderr.endsWith(` (${message})\n`)).toBe(true);
+      expect(result.stderr.split('\n')).toHaveLength(2);
+      expect(result.stderr.startsWith(`-${flag!.name} / ${flag!.env}: `)).toBe(true);
       return;
     }
     const suites = String(sample.injector_flags['tls-cipher-suites'] ?? '');
@@ -125,13 +135,42 @@ describe('startup problems are all reported at once', () => {
     });
     expect(result.code).toBe(1);
     expect(result.stderr.split('\n')).toEqual([
-      `Error parsing environment variables: cannot parse '' as bool: strconv.ParseBool: parsing "yes": invalid syntax`,
-      'No Vault service configured',
-      'Invalid default flag type: xml',
-      'Error setting log level: unknown log level: loud',
-      'Failed to configure TLS: invalid or unsupported TLS version "tls9"',
+      `-revoke-on-shutdown / AGENT_INJECT_REVOKE_ON_SHUTDOWN: "yes" is not a boolean; use true or false (Error parsing environment variables: cannot parse '' as bool: strconv.ParseBool: parsing "yes": invalid syntax)`,
+      '-vault-address / AGENT_INJECT_VAULT_ADDR: set the address of the Vault server (e.g. https://vault.vault.svc:8200) (No Vault service configured)',
+      '-default-template / AGENT_INJECT_DEFAULT_TEMPLATE: "xml" is not a template type; use map or json (Invalid default flag type: xml)',
+      '-log-level / AGENT_INJECT_LOG_LEVEL: "loud" is not a log level; use trace, debug, info, warn or error (Error setting log level: unknown log level: loud)',
+      '-tls-min-version / AGENT_INJECT_TLS_MIN_VERSION: "tls9" is not a TLS version; use tls10, tls11, tls12 or tls13 (Failed to configure TLS: invalid or unsupported TLS version "tls9")',
       '',
     ]);
+  });
+
+  // One bad value per kind of flag, each from the command line and from its variable: the process
+  // exits 1 before listening, naming the flag and the variable (vault-k8s would start and deny pods later).
+  it.each([
+    ['resource', ['-cpu-limit=lots'], {}, '-cpu-limit / AGENT_INJECT_CPU_LIMIT: "lots" is not a Kubernetes quantity (e.g. 500m)'],
+    ['resource (variable)', [], { AGENT_INJECT_MEM_REQUEST: '64MB' }, '-memory-request / AGENT_INJECT_MEM_REQUEST: "64MB" is not a Kubernetes quantity (e.g. 64Mi)'],
+    ['duration', ['-auth-max-backoff=5'], {}, '-auth-max-backoff / AGENT_INJECT_AUTH_MAX_BACKOFF: "5" is not a Go duration such as 30s or 1m30s'],
+    ['duration (variable)', [], { VAULT_INJECTOR_SHUTDOWN_TIMEOUT: 'later' }, '-shutdown-timeout / VAULT_INJECTOR_SHUTDOWN_TIMEOUT: "later" is not a Go duration'],
+    ['bool', ['-revoke-on-shutdown=yes'], {}, '-revoke-on-shutdown / AGENT_INJECT_REVOKE_ON_SHUTDOWN: "yes" is not a boolean; use true or false'],
+    ['bool (variable)', [], { VAULT_INJECTOR_STRICT: 'on' }, '-strict / VAULT_INJECTOR_STRICT: "on" is not a boolean; use true or false'],
+    ['enum', ['-log-format=JSON'], {}, '-log-format / AGENT_INJECT_LOG_FORMAT: "JSON" is not a log format; use standard or json'],
+    ['enum (variable)', [], { AGENT_INJECT_RECONCILE_MISSED: 'fix' }, '-reconcile-missed / AGENT_INJECT_RECONCILE_MISSED: "fix" is not a mode; use off, report, dry-run or evict'],
+    ['numeric id', ['-run-as-user=vault'], {}, '-run-as-user / AGENT_INJECT_RUN_AS_USER: "vault" is not a numeric id (e.g. 100)'],
+    ['misspelt flag', ['-cpu-limt=1'], {}, '-cpu-limt: no such flag; did you mean -cpu-limit / AGENT_INJECT_CPU_LIMIT?'],
+  ] as const)('a bad %s value exits 1 naming the flag and its variable', async (_kind, args, env, start) => {
+    const result = await runWebhookToExit(['-listen=127.0.0.1:0', '-vault-address=https://v:8200', ...args], env);
+    expect(result.code).toBe(1);
+    expect(result.stderr.split('\n')).toHaveLength(2);
+    expect(result.stderr.startsWith(start)).toBe(true);
+    expect(result.stdout).not.toMatch(/Listening on/);
+  });
+
+  it('no Vault address names -vault-address and AGENT_INJECT_VAULT_ADDR', async () => {
+    const result = await runWebhookToExit(['-listen=127.0.0.1:0']);
+    expect({ code: result.code, stderr: result.stderr }).toEqual({
+      code: 1,
+      stderr: '-vault-address / AGENT_INJECT_VAULT_ADDR: set the address of the Vault server (e.g. https://vault.vault.svc:8200) (No Vault service configured)\n',
+    });
   });
 
   it('-h prints the usage with every flag and exits 0', async () => {

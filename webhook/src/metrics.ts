@@ -5,6 +5,7 @@
 import { Counter, Gauge, Histogram, Registry, collectDefaultMetrics } from 'prom-client';
 import { buildInfo } from '../../common/src/build-info.js';
 import type { InjectionType } from './inject/admit.js';
+import { WARNING_KINDS, type AdmissionWarning } from './inject/warnings.js';
 
 export const METRIC_NAMES = {
   requestQueueLength: 'vault_agent_injector_request_queue_length',
@@ -14,6 +15,7 @@ export const METRIC_NAMES = {
   certificateExpiry: 'vault_agent_injector_certificate_expiry_timestamp_seconds',
   buildInfo: 'vault_injector_build_info',
   missedPods: 'vault_injector_missed_pods',
+  admissionWarnings: 'vault_injector_admission_warnings_total',
 } as const;
 
 const PROCESSING_DURATION_BUCKETS_MS = [5, 10, 25, 50, 75, 100, 250, 500, 1000, 2500, 5000, 7500, 10000] as const;
@@ -27,6 +29,8 @@ export interface WebhookMetrics {
   readonly certificateExpiry: Gauge;
   /** Pods that opted in but were admitted without injection (-reconcile-missed, leader only). */
   readonly missedPods: Gauge;
+  /** Warnings sent back in admission responses, by kind (webhook/src/inject/warnings.ts: a fixed set). */
+  readonly admissionWarnings: Counter<'kind'>;
 }
 
 export interface MetricsOptions {
@@ -71,7 +75,15 @@ export function createMetrics(options: MetricsOptions): WebhookMetrics {
       help: 'Pods with agent-inject "true" and no agent-inject-status: admitted without injection (reported by the leader with -reconcile-missed)',
       registers: [registry],
     }),
+    admissionWarnings: new Counter({
+      name: METRIC_NAMES.admissionWarnings,
+      help: 'Warnings returned in admission responses (kubectl shows them, controllers do not), by kind',
+      labelNames: ['kind'] as const,
+      registers: [registry],
+    }),
   };
+  // Every kind exported from the start, so a rate() or an alert sees 0 rather than no series.
+  for (const kind of Object.values(WARNING_KINDS)) metrics.admissionWarnings.inc({ kind }, 0);
   // Prometheus's build_info convention: a constant 1 whose labels identify the build.
   const build = buildInfo();
   new Gauge({
@@ -88,4 +100,9 @@ export function createMetrics(options: MetricsOptions): WebhookMetrics {
 export function recordAdmission(metrics: WebhookMetrics, namespace: string, allowed: boolean, injectionType: InjectionType | undefined): void {
   if (!allowed) metrics.failedInjectionsByNamespace.inc({ namespace });
   else if (injectionType !== undefined) metrics.injectionsByNamespace.inc({ namespace, injection_type: injectionType });
+}
+
+/** Counts each warning of one admission response under its kind. */
+export function recordWarnings(metrics: WebhookMetrics, warnings: readonly AdmissionWarning[]): void {
+  for (const warning of warnings) metrics.admissionWarnings.inc({ kind: warning.kind });
 }

@@ -110,7 +110,7 @@ describe('AgentLifecycle', () => {
     lifecycle.tokenWritten(token('t1'));
     lifecycle.runnerFailed(new Error('template x: boom'));
     expect(reasons).toEqual(['template rendering failed and exit_on_retry_failure is set']);
-    expect(logs.some((line) => line.includes('"level":"error"') && line.includes('exit_on_retry_failure'))).toBe(true);
+    expect(logs.some((line) => line.includes('"@level":"error"') && line.includes('exit_on_retry_failure'))).toBe(true);
     expect(lifecycle.exitCode).toBe(1);
     expect(readyCount()).toBe(0);
   });

@@ -95,7 +95,7 @@ describe('EnvRestartScheduler', () => {
     scheduler.noteReplaced('/vault/env/app/A');
     await clock.advance(1);
     expect(lines.map((line) => JSON.parse(line) as Record<string, unknown>)).toEqual([
-      expect.objectContaining({ directory: '/vault/env/app', msg: 'environment values changed; container restart requested' }),
+      expect.objectContaining({ directory: '/vault/env/app', '@message': 'environment values changed; container restart requested' }),
     ]);
   });
 });

@@ -2,7 +2,8 @@
 // (https://github.com/hashicorp/vault-k8s/blob/main/agent-inject/handler.go): any JSON
 // object is accepted whatever its apiVersion/kind (v1 and v1beta1 share one shape), a missing
 // apiVersion/kind defaults to admission.k8s.io/v1 AdmissionReview, and a value of the wrong JSON
-// type for a known field fails the whole decode with Go's encoding/json wording (HTTP 500).
+// type for a known field fails the whole decode with Go's encoding/json wording (HTTP 400 here;
+// vault-k8s answers 500).
 import { GO_ANY, GO_BOOL, GO_STRING, goArray, goMap, goString, goUnmarshalError } from '../../../common/src/go-json-unmarshal.js';
 import type { GoJsonType } from '../../../common/src/go-json-unmarshal.js';
 import type { AdmissionRequest } from '../inject/admission-review.js';

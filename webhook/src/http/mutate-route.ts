@@ -6,8 +6,9 @@ import { goQuote } from '../../../common/src/go-quote.js';
 import type { AdmissionRequest, AdmissionResponse } from '../inject/admission-review.js';
 import type { AdmissionOutcome, AdmitFunction, InjectionType } from '../inject/admit.js';
 import type { Settings } from '../settings/settings.js';
+import type { AdmissionWarning } from '../inject/warnings.js';
 import type { Logger } from '../log.js';
-import { recordAdmission } from '../metrics.js';
+import { recordAdmission, recordWarnings } from '../metrics.js';
 import type { WebhookMetrics } from '../metrics.js';
 import { decodeAdmissionReview } from './decode-review.js';
 import { encodeAdmissionReview } from './encode-review.js';
@@ -41,6 +42,16 @@ function clip(text: string): string {
  */
 function redactQuotedValues(text: string): string {
   return text.replace(/"(?:[^"\\]|\\.)*"/g, '"…"');
+}
+
+/** Pods made by controllers never show their warnings to a person: the log line does (values redacted). */
+function loggedWarnings(warnings: readonly AdmissionWarning[]): { warnings?: string[] } {
+  if (warnings.length === 0) return {};
+  return { warnings: warnings.map((warning) => `${warning.kind}: ${clip(redactQuotedValues(warning.message))}`) };
+}
+
+function outcomeWarnings(outcome: AdmissionOutcome): readonly AdmissionWarning[] {
+  return outcome.warnings ?? [];
 }
 
 function podMetadata(object: unknown): { name?: string; generateName?: string } {
@@ -129,9 +140,11 @@ async function handleMutate(options: MutateRouteOptions, request: FastifyRequest
   if ('sent' in read) return read.sent;
   const decoded = decodeAdmissionReview(read.body.toString('utf8'));
   if (!decoded.ok) {
+    // vault-k8s answers 500 here; an undecodable body is the client's fault, and a 5xx would page
+    // on-call for it (https://www.rfc-editor.org/rfc/rfc9110#name-400-bad-request).
     const message = `error decoding admission request: ${decoded.error}`;
-    logger.error({ code: 500, error: message }, 'error on request');
-    return sendGoError(reply, 500, message);
+    logger.warn({ code: 400, warn: clip(message) }, 'warning for request');
+    return sendGoError(reply, 400, message);
   }
   if (decoded.request === undefined) {
     // vault-k8s dereferences the missing request and drops the connection; a 400 says why.
@@ -151,6 +164,8 @@ async function handleMutate(options: MutateRouteOptions, request: FastifyRequest
   const response: AdmissionResponse = { ...outcome.response, uid: admissionRequest.uid };
   const namespace = admissionRequest.namespace ?? '';
   recordAdmission(options.metrics, namespace, response.allowed, injectionTypeOf(outcome));
+  const warnings = outcomeWarnings(outcome);
+  recordWarnings(options.metrics, warnings);
   const entry = {
     uid: admissionRequest.uid,
     namespace,
@@ -158,6 +173,7 @@ async function handleMutate(options: MutateRouteOptions, request: FastifyRequest
     decision: outcome.decision,
     ...(outcome.decision === 'injected' ? { injectionType: outcome.injectionType ?? 'none' } : { reason: clip(redactQuotedValues(outcome.reason)) }),
     allowed: response.allowed,
+    ...loggedWarnings(warnings),
     durationMs: Number((options.now() - started).toFixed(3)),
   };
   if (outcome.decision === 'denied') logger.warn(entry, 'admission');

@@ -12,7 +12,10 @@ import { formatIssues } from './issues.js';
 import { decodePod, type K8sPod } from './pod.js';
 import type { InjectionSpec } from './spec.js';
 import { unknownAnnotationWarnings } from './annotations/unknown-annotations.js';
+import { POD_ANNOTATIONS, annotationKey } from './annotations/registry.js';
+import { unmatchedContainerWarnings } from './annotations/certain-failures.js';
 import { envTemplateSyntaxWarnings, templateSyntaxWarnings } from './template-check.js';
+import { WARNING_KINDS, warningsOf, type AdmissionWarning } from './warnings.js';
 
 /**
  * Largest JSON Patch (base64, as sent) one reply may carry. Each agent container is capped at
@@ -26,34 +29,29 @@ export type InjectionType = 'init_and_sidecar' | 'init_only' | 'sidecar_only';
 /** admit()'s signature, for the HTTP layer and wrappers such as memoizeAdmit. */
 export type AdmitFunction = (request: AdmissionRequest, settings: Settings) => AdmissionOutcome;
 
+/** `warnings`: the response's warnings with their kinds (absent when there are none), for the log line and metric. */
 export type AdmissionOutcome =
-  | { readonly decision: 'injected'; readonly response: AdmissionResponse; readonly injectionType: InjectionType | undefined }
-  | { readonly decision: 'skipped'; readonly response: AdmissionResponse; readonly reason: string }
-  | { readonly decision: 'denied'; readonly response: AdmissionResponse; readonly reason: string };
+  | { readonly decision: 'injected'; readonly response: AdmissionResponse; readonly injectionType: InjectionType | undefined; readonly warnings?: readonly AdmissionWarning[] }
+  | { readonly decision: 'skipped'; readonly response: AdmissionResponse; readonly reason: string; readonly warnings?: readonly AdmissionWarning[] }
+  | { readonly decision: 'denied'; readonly response: AdmissionResponse; readonly reason: string; readonly warnings?: readonly AdmissionWarning[] };
 
-function deny(uid: string, message: string, warnings: readonly string[] = []): AdmissionOutcome {
+function deny(uid: string, message: string, warnings: readonly AdmissionWarning[] = []): AdmissionOutcome {
   const response: AdmissionResponse = { uid, allowed: false, status: { metadata: {}, message } };
-  return { decision: 'denied', reason: message, response: warnings.length > 0 ? { ...response, warnings } : response };
+  if (warnings.length === 0) return { decision: 'denied', reason: message, response };
+  return { decision: 'denied', reason: message, response: { ...response, warnings: warnings.map((warning) => warning.message) }, warnings };
+}
+
+/** Strict mode's denial: what to change first, then every warning (also sent as warnings). */
+function strictDenial(warnings: readonly AdmissionWarning[], byFlag: boolean): string {
+  const source = byFlag ? 'the injector runs with -strict' : `the pod sets ${annotationKey(POD_ANNOTATIONS.strict)}`;
+  const listed = warnings.map((warning, index) => `(${index + 1}) ${warning.message}`).join('; ');
+  return `Fix the admission warnings below (strict mode is on: ${source}): ${listed}`;
 }
 
 function injectionType(init: boolean, sidecar: boolean): InjectionType | undefined {
   if (init && sidecar) return 'init_and_sidecar';
   if (init) return 'init_only';
   return sidecar ? 'sidecar_only' : undefined;
-}
-
-/** Warnings every answer carries, denial or not: unknown annotations, template syntax problems. */
-function admissionNotices(pod: K8sPod, spec: InjectionSpec): string[] {
-  return [
-    ...unknownAnnotationWarnings(Object.keys(pod.metadata?.annotations ?? {})),
-    ...templateSyntaxWarnings(spec.secrets),
-    ...envTemplateSyntaxWarnings(spec.envVars?.variables ?? []),
-  ];
-}
-
-function patchResponse(uid: string, patch: string, warnings: string[]): AdmissionResponse {
-  const response: AdmissionResponse = { uid, allowed: true, patch, patchType: 'JSONPatch' };
-  return warnings.length > 0 ? { ...response, warnings } : response;
 }
 
 export function admit(request: AdmissionRequest, settings: Settings): AdmissionOutcome {
@@ -66,17 +64,34 @@ export function admit(request: AdmissionRequest, settings: Settings): AdmissionO
   if (decision.inject === false) return { decision: 'skipped', reason: decision.reason, response: { uid, allowed: true } };
   if (decision.inject === 'error') return deny(uid, formatIssues([decision.issue]));
   const parsed = parseInjectionSpec(pod, namespace, settings);
-  const notices = admissionNotices(pod, parsed.spec);
+  const notices = specWarnings(pod, parsed.spec);
   // Planned even when parsing found problems, so patch-stage problems are reported too.
   const planned = planInjection(pod, parsed.spec);
   const issues = planned.ok ? parsed.issues : [...parsed.issues, ...planned.issues];
   if (issues.length > 0 || !planned.ok) return deny(uid, formatIssues(issues), notices);
   const { plan } = planned;
+  const warnings = [...notices, ...plan.warnings];
+  if (parsed.spec.strict && warnings.length > 0) return deny(uid, strictDenial(warnings, settings.strict), warnings);
   const patch = Buffer.from(JSON.stringify(planToPatch(pod, plan)), 'utf8').toString('base64');
   if (patch.length > MAX_REPLY_PATCH_BYTES) {
     return deny(uid, `error creating patch for agent: the patch is ${patch.length} bytes (base64), over the limit of ${MAX_REPLY_PATCH_BYTES} bytes per reply`, notices);
   }
-  const response = patchResponse(uid, patch, [...notices, ...plan.warnings]);
-  const { injectInitContainer, injectSidecar } = parsed.spec;
-  return { decision: 'injected', response, injectionType: injectionType(injectInitContainer, injectSidecar) };
+  return injected(uid, patch, injectionType(parsed.spec.injectInitContainer, parsed.spec.injectSidecar), warnings);
+}
+
+/** Warnings found from the annotations alone (the plan adds its own). */
+function specWarnings(pod: K8sPod, spec: InjectionSpec): AdmissionWarning[] {
+  const annotations = pod.metadata?.annotations ?? {};
+  const templates = [...templateSyntaxWarnings(spec.secrets), ...envTemplateSyntaxWarnings(spec.envVars?.variables ?? [])];
+  return [
+    ...warningsOf(WARNING_KINDS.unknownAnnotation, unknownAnnotationWarnings(Object.keys(annotations))),
+    ...warningsOf(WARNING_KINDS.unknownContainer, unmatchedContainerWarnings(pod, spec, annotations[annotationKey(POD_ANNOTATIONS.injectContainers)] ?? undefined)),
+    ...warningsOf(WARNING_KINDS.templateSyntax, templates),
+  ];
+}
+
+function injected(uid: string, patch: string, type: InjectionType | undefined, warnings: readonly AdmissionWarning[]): AdmissionOutcome {
+  if (warnings.length === 0) return { decision: 'injected', response: { uid, allowed: true, patch, patchType: 'JSONPatch' }, injectionType: type };
+  const response: AdmissionResponse = { uid, allowed: true, patch, patchType: 'JSONPatch', warnings: warnings.map((warning) => warning.message) };
+  return { decision: 'injected', response, injectionType: type, warnings };
 }

@@ -1,7 +1,7 @@
 // Should this pod get agents? Read from the original annotations only (ShouldInject in
 // https://github.com/hashicorp/vault-k8s/blob/main/agent-inject/agent/agent.go); the answer
 // carries its reason so logs explain every pod left alone.
-import { parseBoolAnnotation } from './annotations/annotation-reader.js';
+import { parseBoolAnnotation, typeFix } from './annotations/annotation-reader.js';
 import { POD_ANNOTATIONS, annotationKey } from './annotations/registry.js';
 import { STATUS_INJECTED } from './build/injection-plan.js';
 import type { InjectionIssue } from './issues.js';
@@ -27,13 +27,16 @@ export function shouldInject(pod: K8sPod, requestNamespace: string): InjectDecis
   const optIn = annotations[annotationKey(POD_ANNOTATIONS.inject)];
   if (optIn === undefined || optIn === null) return { inject: false, reason: 'no agent-inject annotation' };
   const parsed = parseBoolAnnotation(optIn);
-  if (!parsed.ok) return { inject: 'error', issue: { stage: 'inject', message: parsed.error, annotation: POD_ANNOTATIONS.inject, value: optIn } };
+  if (!parsed.ok) {
+    return { inject: 'error', issue: { stage: 'inject', message: parsed.error, annotation: POD_ANNOTATIONS.inject, value: optIn, fix: typeFix(POD_ANNOTATIONS.inject, optIn, 'true or false') } };
+  }
   if (!parsed.value) return { inject: false, reason: 'agent-inject is false' };
   const alreadyDone = alreadyPastInjection(pod);
   if (alreadyDone !== undefined) return { inject: false, reason: alreadyDone };
   // Only after the opt-in check: an opted-in pod in a system namespace is denied, not skipped.
   if (SYSTEM_NAMESPACES.includes(requestNamespace)) {
-    return { inject: 'error', issue: { stage: 'namespace', message: `cannot inject into system namespaces: ${requestNamespace}` } };
+    const fix = `Run this workload outside kube-system and kube-public, or remove ${annotationKey(POD_ANNOTATIONS.inject)}`;
+    return { inject: 'error', issue: { stage: 'namespace', message: `cannot inject into system namespaces: ${requestNamespace}`, fix } };
   }
   return { inject: true };
 }

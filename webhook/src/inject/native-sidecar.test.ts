@@ -109,7 +109,10 @@ describe('agent-native-sidecar', () => {
     const flags = parseSettings(['-vault-address=https://vault:8200', '-native-sidecar-probe=magic', '-native-sidecar-probe-period=x'], {});
     expect(flags).toEqual({
       kind: 'problems',
-      problems: ['invalid -native-sidecar-probe "magic": expected files or ready-file', 'invalid -native-sidecar-probe-period "x": expected a whole number from 1 to 86400'],
+      problems: [
+        '-native-sidecar-probe / AGENT_INJECT_NATIVE_SIDECAR_PROBE: "magic" is not a probe kind; use files or ready-file',
+        '-native-sidecar-probe-period / AGENT_INJECT_NATIVE_SIDECAR_PROBE_PERIOD: "x" is not a whole number from 1 to 86400',
+      ],
     });
   });
 

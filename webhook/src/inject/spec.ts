@@ -183,4 +183,6 @@ export interface InjectionSpec {
   readonly initJsonPatch: readonly Operation[];
   /** agent-env-* (our extension); undefined when the pod has none. */
   readonly envVars: EnvVarsSpec | undefined;
+  /** agent-inject-strict or -strict (our extension): admission warnings deny the pod. */
+  readonly strict: boolean;
 }

@@ -27,6 +27,8 @@ function boolFlag(name: string, env: string, defaultValue: boolean, usage: strin
 export const DEFAULT_VAULT_IMAGE = 'hashicorp/vault:2.0.4';
 /** vault-injector extension (no vault-k8s counterpart): how long a graceful stop may take. */
 export const SHUTDOWN_TIMEOUT_ENV = 'VAULT_INJECTOR_SHUTDOWN_TIMEOUT';
+/** vault-injector extension: admission warnings become denials (docs/webhook-settings.md, "Strict mode"). */
+export const STRICT_ENV = 'VAULT_INJECTOR_STRICT';
 
 export const FLAG_DEFINITIONS: readonly FlagDefinition[] = [
   stringFlag('listen', 'AGENT_INJECT_LISTEN', ':8080', 'Address to bind listener to.'),
@@ -85,6 +87,8 @@ export const FLAG_DEFINITIONS: readonly FlagDefinition[] = [
     'vault-injector extension: pods that opted in but were admitted without injection: "off", "report" (Event, log, gauge), "dry-run" or "evict" (also evict controller-owned ones).'),
   stringFlag('shutdown-timeout', SHUTDOWN_TIMEOUT_ENV, '20s',
     'vault-injector extension: how long a graceful stop may take before open connections are closed (Go duration).'),
+  boolFlag('strict', STRICT_ENV, false,
+    'vault-injector extension: deny every opted-in pod whose admission would carry warnings (unknown annotation, template syntax, ...), instead of admitting it with them.'),
 ];
 
 /** Environment-only settings (no flag), parsed like vault-k8s does. */

@@ -11,12 +11,22 @@ export interface FlagSpec {
   readonly kind: FlagKind;
 }
 
+/** One command-line error: what went wrong with which flag, and Go's flag package text for it. */
+export interface FlagProblem {
+  readonly kind: 'unknown' | 'bool' | 'argument' | 'syntax';
+  /** The flag name as given (for 'syntax', the whole argument). */
+  readonly name: string;
+  /** The value given, for 'bool'. */
+  readonly value?: string;
+  readonly goText: string;
+}
+
 export interface ParsedFlags {
   /** Values given on the command line, by flag name (last one wins, as in Go). */
   readonly values: ReadonlyMap<string, string>;
   /** Arguments left after the flags (ignored by vault-k8s). */
   readonly rest: readonly string[];
-  readonly problems: readonly string[];
+  readonly problems: readonly FlagProblem[];
   readonly helpRequested: boolean;
 }
 
@@ -39,7 +49,7 @@ function tokenize(arg: string): FlagToken | 'end' | 'bad' | undefined {
 
 interface FlagState {
   readonly values: Map<string, string>;
-  readonly problems: string[];
+  readonly problems: FlagProblem[];
   helpRequested: boolean;
 }
 
@@ -47,14 +57,14 @@ interface FlagState {
 function applyToken(token: FlagToken, kind: FlagKind | undefined, next: string | undefined, state: FlagState): number {
   if (kind === undefined) {
     if (token.name === 'help' || token.name === 'h') state.helpRequested = true;
-    else state.problems.push(`flag provided but not defined: -${token.name}`);
+    else state.problems.push({ kind: 'unknown', name: token.name, goText: `flag provided but not defined: -${token.name}` });
     return 0;
   }
   if (kind === 'bool') {
     const text = token.value ?? 'true';
     const parsed = parseGoBool(text);
     if (parsed.ok) state.values.set(token.name, parsed.value ? 'true' : 'false');
-    else state.problems.push(`invalid boolean value ${goQuote(text)} for -${token.name}: parse error`);
+    else state.problems.push({ kind: 'bool', name: token.name, value: text, goText: `invalid boolean value ${goQuote(text)} for -${token.name}: parse error` });
     return 0;
   }
   if (token.value !== undefined) {
@@ -65,7 +75,7 @@ function applyToken(token: FlagToken, kind: FlagKind | undefined, next: string |
     state.values.set(token.name, next);
     return 1;
   }
-  state.problems.push(`flag needs an argument: -${token.name}`);
+  state.problems.push({ kind: 'argument', name: token.name, goText: `flag needs an argument: -${token.name}` });
   return 0;
 }
 
@@ -79,7 +89,7 @@ export function parseGoFlags(args: readonly string[], specs: readonly FlagSpec[]
     if (token === undefined) break;
     index += 1;
     if (token === 'end') break;
-    if (token === 'bad') state.problems.push(`bad flag syntax: ${arg}`);
+    if (token === 'bad') state.problems.push({ kind: 'syntax', name: arg, goText: `bad flag syntax: ${arg}` });
     else index += applyToken(token, kinds.get(token.name), args[index], state);
   }
   return { values: state.values, rest: args.slice(index), problems: state.problems, helpRequested: state.helpRequested };

@@ -48,6 +48,7 @@ describe('defaults', () => {
       nativeSidecar: false,
       nativeSidecarProbe: { kind: 'files', periodSeconds: 2, timeoutSeconds: 5, failureThreshold: 450 },
       reconcileMissed: 'off',
+      strict: false,
       shutdownTimeoutMs: 20_000,
       namespace: 'default',
       podName: '',
@@ -92,15 +93,26 @@ describe('Go flag syntax', () => {
 
   it('reports Go flag errors, all of them', () => {
     expect(problemsOf([VAULT, '-nope=1', '-revoke-on-shutdown=yes', '---x', '-listen'])).toEqual([
-      'flag provided but not defined: -nope',
-      'invalid boolean value "yes" for -revoke-on-shutdown: parse error',
-      'bad flag syntax: ---x',
-      'flag needs an argument: -listen',
+      '-nope: no such flag; `vault-injector agent-inject -h` lists them (flag provided but not defined: -nope)',
+      '-revoke-on-shutdown / AGENT_INJECT_REVOKE_ON_SHUTDOWN: "yes" is not a boolean; use true or false (invalid boolean value "yes" for -revoke-on-shutdown: parse error)',
+      '---x: not a flag; write -name=value (bad flag syntax: ---x)',
+      '-listen / AGENT_INJECT_LISTEN: needs a value, e.g. -listen=VALUE (flag needs an argument: -listen)',
     ]);
   });
 
+  it.each([
+    ['-cpu-limt=1', '-cpu-limt: no such flag; did you mean -cpu-limit / AGENT_INJECT_CPU_LIMIT? (flag provided but not defined: -cpu-limt)'],
+    ['--vault-addr=https://v:8200', '-vault-addr: no such flag; did you mean -vault-address / AGENT_INJECT_VAULT_ADDR? (flag provided but not defined: -vault-addr)'],
+    ['-loglevel=debug', '-loglevel: no such flag; did you mean -log-level / AGENT_INJECT_LOG_LEVEL? (flag provided but not defined: -loglevel)'],
+    ['-tls-auto-host=a', '-tls-auto-host: no such flag; did you mean -tls-auto-hosts / AGENT_INJECT_TLS_AUTO_HOSTS? (flag provided but not defined: -tls-auto-host)'],
+  ])('a misspelt flag (%s) gets a "did you mean" naming the flag and its variable', (arg, problem) => {
+    expect(problemsOf([VAULT, arg])).toEqual([problem]);
+  });
+
   it('an empty value is not a bool for the flag package', () => {
-    expect(problemsOf([VAULT, '-revoke-on-shutdown='])).toEqual(['invalid boolean value "" for -revoke-on-shutdown: parse error']);
+    expect(problemsOf([VAULT, '-revoke-on-shutdown='])).toEqual([
+      '-revoke-on-shutdown / AGENT_INJECT_REVOKE_ON_SHUTDOWN: "" is not a boolean; use true or false (invalid boolean value "" for -revoke-on-shutdown: parse error)',
+    ]);
   });
 
   it('-h and -help ask for usage', () => {
@@ -141,7 +153,7 @@ describe('environment', () => {
     expect(settingsOf([VAULT], { AGENT_INJECT_RUN_AS_SAME_USER: '1' }).runAsSameUser).toBe(true);
   });
 
-  it('bad bool, int and float variables are each reported with the vault-k8s prefix', () => {
+  it('bad bool, int and float variables are each reported naming the setting, then with the vault-k8s text', () => {
     expect(
       problemsOf([VAULT], {
         AGENT_INJECT_REVOKE_ON_SHUTDOWN: 'yes',
@@ -150,10 +162,10 @@ describe('environment', () => {
         AGENT_INJECT_TEMPLATE_LEASE_RENEWAL_THRESHOLD: '0.5x',
       }),
     ).toEqual([
-      `Error parsing environment variables: cannot parse '' as bool: strconv.ParseBool: parsing "yes": invalid syntax`,
-      `Error parsing environment variables: cannot parse '' as bool: strconv.ParseBool: parsing "tRuE": invalid syntax`,
-      'Error parsing environment variables: strconv.ParseInt: parsing "ten": invalid syntax',
-      'Error parsing environment variables: strconv.ParseFloat: parsing "0.5x": invalid syntax',
+      `-revoke-on-shutdown / AGENT_INJECT_REVOKE_ON_SHUTDOWN: "yes" is not a boolean; use true or false (Error parsing environment variables: cannot parse '' as bool: strconv.ParseBool: parsing "yes": invalid syntax)`,
+      `-use-leader-elector / AGENT_INJECT_USE_LEADER_ELECTOR: "tRuE" is not a boolean; use true or false (Error parsing environment variables: cannot parse '' as bool: strconv.ParseBool: parsing "tRuE": invalid syntax)`,
+      'AGENT_INJECT_TEMPLATE_MAX_CONNECTIONS_PER_HOST: "ten" is not a whole number (Error parsing environment variables: strconv.ParseInt: parsing "ten": invalid syntax)',
+      'AGENT_INJECT_TEMPLATE_LEASE_RENEWAL_THRESHOLD: "0.5x" is not a number (e.g. 0.75) (Error parsing environment variables: strconv.ParseFloat: parsing "0.5x": invalid syntax)',
     ]);
   });
 
@@ -169,9 +181,10 @@ describe('environment', () => {
 });
 
 describe('startup checks', () => {
-  it('requires a Vault address', () => {
-    expect(problemsOf([])).toEqual(['No Vault service configured']);
-    expect(problemsOf(['-vault-address='])).toEqual(['No Vault service configured']);
+  it('requires a Vault address, naming -vault-address and AGENT_INJECT_VAULT_ADDR', () => {
+    const problem = '-vault-address / AGENT_INJECT_VAULT_ADDR: set the address of the Vault server (e.g. https://vault.vault.svc:8200) (No Vault service configured)';
+    expect(problemsOf([])).toEqual([problem]);
+    expect(problemsOf(['-vault-address='])).toEqual([problem]);
   });
 
   it.each([
@@ -181,36 +194,78 @@ describe('startup checks', () => {
     expect(settingsOf([VAULT, `-log-level=${given}`]).logLevel).toBe(level);
   });
 
-  it.each(['ofni', '0', 'fatal'])('log level %j is refused with vault-k8s text', (given) => {
-    expect(problemsOf([VAULT, `-log-level=${given}`])).toEqual([`Error setting log level: unknown log level: ${given}`]);
+  it.each(['ofni', '0', 'fatal'])('log level %j is refused naming the flag, then with vault-k8s text', (given) => {
+    expect(problemsOf([VAULT, `-log-level=${given}`])).toEqual([
+      `-log-level / AGENT_INJECT_LOG_LEVEL: "${given}" is not a log level; use trace, debug, info, warn or error (Error setting log level: unknown log level: ${given})`,
+    ]);
   });
 
-  it('log level text is reported trimmed and lower-cased', () => {
-    expect(problemsOf([VAULT, '-log-level= OFNI '])).toEqual(['Error setting log level: unknown log level: ofni']);
+  it('log level text is reported as given, and trimmed and lower-cased in vault-k8s text', () => {
+    expect(problemsOf([VAULT, '-log-level= OFNI '])).toEqual([
+      '-log-level / AGENT_INJECT_LOG_LEVEL: " OFNI " is not a log level; use trace, debug, info, warn or error (Error setting log level: unknown log level: ofni)',
+    ]);
   });
 
-  it('log format json only for exactly "json"', () => {
+  it('log format: exactly "json" or "standard" ("" is standard); anything else is refused (vault-k8s silently used standard)', () => {
     expect(settingsOf([VAULT, '-log-format=json']).logFormat).toBe('json');
-    expect(settingsOf([VAULT, '-log-format=JSON']).logFormat).toBe('standard');
+    expect(settingsOf([VAULT, '-log-format=']).logFormat).toBe('standard');
+    expect(problemsOf([VAULT, '-log-format=JSON'])).toEqual(['-log-format / AGENT_INJECT_LOG_FORMAT: "JSON" is not a log format; use standard or json']);
+    expect(problemsOf([VAULT], { AGENT_INJECT_LOG_FORMAT: 'text' })).toEqual(['-log-format / AGENT_INJECT_LOG_FORMAT: "text" is not a log format; use standard or json']);
   });
 
   it('default template must be exactly map or json', () => {
     expect(settingsOf([VAULT, '-default-template=json']).defaultTemplate).toBe('json');
-    expect(problemsOf([VAULT, '-default-template=Map'])).toEqual(['Invalid default flag type: Map']);
+    expect(problemsOf([VAULT, '-default-template=Map'])).toEqual([
+      '-default-template / AGENT_INJECT_DEFAULT_TEMPLATE: "Map" is not a template type; use map or json (Invalid default flag type: Map)',
+    ]);
+  });
+
+  it.each([
+    ['cpu-limit', 'AGENT_INJECT_CPU_LIMIT', 'lots', '500m'],
+    ['cpu-request', 'AGENT_INJECT_CPU_REQUEST', '1 core', '250m'],
+    ['memory-limit', 'AGENT_INJECT_MEM_LIMIT', '128MB', '128Mi'],
+    ['memory-request', 'AGENT_INJECT_MEM_REQUEST', '-', '64Mi'],
+    ['ephemeral-storage-limit', 'AGENT_INJECT_EPHEMERAL_LIMIT', 'big', '1Gi'],
+    ['ephemeral-storage-request', 'AGENT_INJECT_EPHEMERAL_REQUEST', '1.5.0', '128Mi'],
+  ])('resource flag -%s / %s: a value that is not a quantity is refused at startup, from the flag or the variable', (flag, env, bad, example) => {
+    const [fromFlag] = problemsOf([VAULT, `-${flag}=${bad}`]);
+    expect(fromFlag).toMatch(new RegExp(`^-${flag} / ${env}: "${bad.replace('.', '\\.')}" is not a Kubernetes quantity \\(e\\.g\\. ${example}\\) \\((quantities must match|unable to parse quantity)`));
+    expect(problemsOf([VAULT], { [env]: bad })).toEqual([fromFlag]);
+    expect(settingsOf([VAULT, `-${flag}=${example}`]).resources).toBeDefined();
+  });
+
+  it('the exact message the issue asks for: -cpu-limit=lots', () => {
+    expect(problemsOf([VAULT, '-cpu-limit=lots'])[0]).toMatch(/^-cpu-limit \/ AGENT_INJECT_CPU_LIMIT: "lots" is not a Kubernetes quantity \(e\.g\. 500m\)/);
+  });
+
+  it.each([
+    ['run-as-user', 'AGENT_INJECT_RUN_AS_USER', 'vault'],
+    ['run-as-group', 'AGENT_INJECT_RUN_AS_GROUP', '-5'],
+  ])('id flag -%s / %s: a value that is not a non-negative int64 is refused', (flag, env, bad) => {
+    expect(problemsOf([VAULT, `-${flag}=${bad}`])[0]).toMatch(new RegExp(`^-${flag} / ${env}: "${bad}" is not a numeric id`));
+    expect(settingsOf([VAULT, `-${flag}=2000`])).toBeDefined();
+  });
+
+  it('the static-secret render interval must be a Go duration', () => {
+    expect(settingsOf([VAULT, '-template-static-secret-render-interval=5m']).templateConfig.staticSecretRenderInterval).toBe('5m');
+    expect(problemsOf([VAULT], { AGENT_INJECT_TEMPLATE_STATIC_SECRET_RENDER_INTERVAL: 'hourly' })).toEqual([
+      '-template-static-secret-render-interval / AGENT_INJECT_TEMPLATE_STATIC_SECRET_RENDER_INTERVAL: "hourly" is not a Go duration such as 30s or 1m30s (time: invalid duration "hourly")',
+    ]);
   });
 
   it('validates backoff durations from flags and env', () => {
     expect(settingsOf([VAULT, '-auth-min-backoff=1s', '-auth-max-backoff=1h30m'])).toMatchObject({ authMinBackoff: '1s', authMaxBackoff: '1h30m' });
     expect(problemsOf([VAULT, '-auth-min-backoff=soon'], { AGENT_INJECT_AUTH_MAX_BACKOFF: '5' })).toEqual([
-      'Error parsing environment variables: time: invalid duration "soon"',
-      'Error parsing environment variables: time: missing unit in duration "5"',
+      '-auth-min-backoff / AGENT_INJECT_AUTH_MIN_BACKOFF: "soon" is not a Go duration such as 30s or 1m30s (Error parsing environment variables: time: invalid duration "soon")',
+      '-auth-max-backoff / AGENT_INJECT_AUTH_MAX_BACKOFF: "5" is not a Go duration such as 30s or 1m30s (Error parsing environment variables: time: missing unit in duration "5")',
     ]);
   });
 
   it('TLS min version', () => {
     expect(settingsOf([VAULT, '-tls-min-version=tls13']).tls.minVersion).toBe('tls13');
-    expect(problemsOf([VAULT, '-tls-min-version=tls1000'])).toEqual(['Failed to configure TLS: invalid or unsupported TLS version "tls1000"']);
-    expect(problemsOf([VAULT, '-tls-min-version='])).toEqual(['Failed to configure TLS: invalid or unsupported TLS version ""']);
+    const hint = 'is not a TLS version; use tls10, tls11, tls12 or tls13';
+    expect(problemsOf([VAULT, '-tls-min-version=tls1000'])).toEqual([`-tls-min-version / AGENT_INJECT_TLS_MIN_VERSION: "tls1000" ${hint} (Failed to configure TLS: invalid or unsupported TLS version "tls1000")`]);
+    expect(problemsOf([VAULT, '-tls-min-version='])).toEqual([`-tls-min-version / AGENT_INJECT_TLS_MIN_VERSION: "" ${hint} (Failed to configure TLS: invalid or unsupported TLS version "")`]);
   });
 
   it('TLS cipher suites: Go names, trimmed, first unknown reported', () => {
@@ -219,15 +274,15 @@ describe('startup checks', () => {
       'TLS_AES_128_GCM_SHA256',
     ]);
     expect(problemsOf([VAULT, '-tls-cipher-suites=TLS_RSA_WITH_AES_128_GCM_SHA256,AES128-SHA,bogus'])).toEqual([
-      'Failed to configure TLS: failed to parse TLS cipher suites list "TLS_RSA_WITH_AES_128_GCM_SHA256,AES128-SHA,bogus": unsupported cipher "AES128-SHA"',
+      '-tls-cipher-suites / AGENT_INJECT_TLS_CIPHER_SUITES: use Go cipher suite names, comma-separated (e.g. TLS_ECDHE_ECDSA_WITH_AES_128_GCM_SHA256) (Failed to configure TLS: failed to parse TLS cipher suites list "TLS_RSA_WITH_AES_128_GCM_SHA256,AES128-SHA,bogus": unsupported cipher "AES128-SHA")',
     ]);
   });
 
   it('checks the listen address and telemetry path', () => {
     expect(settingsOf([VAULT, '-listen=127.0.0.1:0']).listen).toBe('127.0.0.1:0');
     expect(settingsOf([VAULT, '-listen=[::1]:8443']).listen).toBe('[::1]:8443');
-    expect(problemsOf([VAULT, '-listen=8080'])[0]).toMatch(/^Error listening: listen tcp: address 8080/);
-    expect(problemsOf([VAULT, '-telemetry-path=metrics'])).toEqual(['Invalid telemetry path "metrics": must start with "/"']);
+    expect(problemsOf([VAULT, '-listen=8080'])[0]).toMatch(/^-listen \/ AGENT_INJECT_LISTEN: "8080" is not host:port \(e\.g\. :8080 or 127\.0\.0\.1:8443\) \(Error listening: listen tcp: address 8080/);
+    expect(problemsOf([VAULT, '-telemetry-path=metrics'])).toEqual(['-telemetry-path / AGENT_INJECT_TELEMETRY_PATH: "metrics" must start with "/" (e.g. /metrics)']);
     expect(settingsOf([VAULT, '-telemetry-path=/metrics']).telemetryPath).toBe('/metrics');
   });
 
@@ -235,20 +290,22 @@ describe('startup checks', () => {
     expect(settingsOf([VAULT]).shutdownTimeoutMs).toBe(20_000);
     expect(settingsOf([VAULT, '-shutdown-timeout=1m30s']).shutdownTimeoutMs).toBe(90_000);
     expect(settingsOf([VAULT, '-shutdown-timeout=1m'], { VAULT_INJECTOR_SHUTDOWN_TIMEOUT: '500ms' }).shutdownTimeoutMs).toBe(500);
-    expect(problemsOf([VAULT], { VAULT_INJECTOR_SHUTDOWN_TIMEOUT: 'soon' })).toEqual(['Invalid VAULT_INJECTOR_SHUTDOWN_TIMEOUT: time: invalid duration "soon"']);
-    expect(problemsOf([VAULT, '-shutdown-timeout=0s'])).toEqual(['Invalid -shutdown-timeout: must be positive']);
+    expect(problemsOf([VAULT], { VAULT_INJECTOR_SHUTDOWN_TIMEOUT: 'soon' })).toEqual([
+      '-shutdown-timeout / VAULT_INJECTOR_SHUTDOWN_TIMEOUT: "soon" is not a Go duration such as 30s or 1m30s (time: invalid duration "soon")',
+    ]);
+    expect(problemsOf([VAULT, '-shutdown-timeout=0s'])).toEqual(['-shutdown-timeout / VAULT_INJECTOR_SHUTDOWN_TIMEOUT: "0s" must be a positive duration (e.g. 20s)']);
   });
 
   it('reports every problem at once', () => {
     expect(
       problemsOf(['-log-level=loud', '-default-template=xml', '-tls-min-version=tls9', '-bogus'], { AGENT_INJECT_RUN_AS_SAME_USER: 'maybe' }),
     ).toEqual([
-      'flag provided but not defined: -bogus',
-      `Error parsing environment variables: cannot parse '' as bool: strconv.ParseBool: parsing "maybe": invalid syntax`,
-      'No Vault service configured',
-      'Invalid default flag type: xml',
-      'Error setting log level: unknown log level: loud',
-      'Failed to configure TLS: invalid or unsupported TLS version "tls9"',
+      '-bogus: no such flag; `vault-injector agent-inject -h` lists them (flag provided but not defined: -bogus)',
+      `-run-as-same-user / AGENT_INJECT_RUN_AS_SAME_USER: "maybe" is not a boolean; use true or false (Error parsing environment variables: cannot parse '' as bool: strconv.ParseBool: parsing "maybe": invalid syntax)`,
+      '-vault-address / AGENT_INJECT_VAULT_ADDR: set the address of the Vault server (e.g. https://vault.vault.svc:8200) (No Vault service configured)',
+      '-default-template / AGENT_INJECT_DEFAULT_TEMPLATE: "xml" is not a template type; use map or json (Invalid default flag type: xml)',
+      '-log-level / AGENT_INJECT_LOG_LEVEL: "loud" is not a log level; use trace, debug, info, warn or error (Error setting log level: unknown log level: loud)',
+      '-tls-min-version / AGENT_INJECT_TLS_MIN_VERSION: "tls9" is not a TLS version; use tls10, tls11, tls12 or tls13 (Failed to configure TLS: invalid or unsupported TLS version "tls9")',
     ]);
   });
 });

@@ -1,15 +1,19 @@
 // (argv, env) → Settings, with vault-k8s's precedence (a non-empty AGENT_INJECT_* variable beats
-// the flag) and its startup error texts
-// (https://github.com/hashicorp/vault-k8s/blob/main/subcommand/injector/flags.go). Pure: no process
+// the flag). Every value is checked here, at startup, rather than per pod (vault-k8s starts with
+// `-cpu-limit=lots` and then denies every pod); each problem names the flag and its variable, says
+// what to change and keeps vault-k8s's own text after it (setting-problems.ts; vault-k8s's texts:
+// https://github.com/hashicorp/vault-k8s/blob/main/subcommand/injector/flags.go). Pure: no process
 // access, every problem listed.
 import { NATIVE_SIDECAR_PROBE_DEFAULTS, PROBE_KINDS, parseProbeCount, parseProbeKind, type NativeSidecarProbe } from '../inject/native-sidecar-probe.js';
 import { isReconcileMode } from '../cluster/missed-pods.js';
 import { parseGoBool, parseGoFloat64, parseGoInt64 } from '../../../common/src/go-strconv.js';
 import { parseGoDuration } from '../../../common/src/go-duration.js';
-import { ENV_ONLY, FLAG_DEFINITIONS, SHUTDOWN_TIMEOUT_ENV } from './flag-definitions.js';
+import { ENV_ONLY, FLAG_DEFINITIONS } from './flag-definitions.js';
 import type { FlagKind } from './flag-definitions.js';
 import { parseGoFlags } from './go-flags.js';
+import { commandLineProblem, envOnlyProblem, quoted, settingProblem } from './setting-problems.js';
 import { cipherSuitesProblem, isTlsMinVersion, splitCipherList } from './tls-options.js';
+import { canonicalQuantity } from '../inject/quantity.js';
 import type { DefaultTemplate, LogLevel, Settings } from './settings.js';
 
 export type Environment = Readonly<Record<string, string | undefined>>;
@@ -34,17 +38,20 @@ const LOG_LEVELS: Readonly<Record<string, LogLevel>> = {
   error: 'error',
 };
 
-/** parseutil.ParseBool on a string goes through mapstructure's weak decode, hence this wording. */
-function envBool(value: string, problems: string[]): boolean | undefined {
+const BOOL_HINT = 'is not a boolean; use true or false';
+const DURATION_HINT = 'is not a Go duration such as 30s or 1m30s';
+
+/** parseutil.ParseBool on a string goes through mapstructure's weak decode, hence vault-k8s's wording. */
+function envBool(name: string, value: string, problems: string[]): boolean | undefined {
   const parsed = parseGoBool(value);
   if (parsed.ok) return parsed.value;
-  problems.push(`${ENV_PREFIX}cannot parse '' as bool: ${parsed.error}`);
+  problems.push(settingProblem(name, `${quoted(value)} ${BOOL_HINT}`, `${ENV_PREFIX}cannot parse '' as bool: ${parsed.error}`));
   return undefined;
 }
 
-function envOverride(kind: FlagKind, value: string, problems: string[]): string | undefined {
+function envOverride(name: string, kind: FlagKind, value: string, problems: string[]): string | undefined {
   if (kind !== 'bool') return value;
-  const parsed = envBool(value, problems);
+  const parsed = envBool(name, value, problems);
   return parsed === undefined ? undefined : String(parsed);
 }
 
@@ -54,23 +61,57 @@ function effectiveValues(cli: ReadonlyMap<string, string>, env: Environment, pro
   for (const definition of FLAG_DEFINITIONS) {
     const fromEnv = nonEmpty(env[definition.env]);
     const fromCli = cli.get(definition.name) ?? definition.defaultValue;
-    values.set(definition.name, fromEnv === undefined ? fromCli : (envOverride(definition.kind, fromEnv, problems) ?? fromCli));
+    values.set(definition.name, fromEnv === undefined ? fromCli : (envOverride(definition.name, definition.kind, fromEnv, problems) ?? fromCli));
   }
   return values;
 }
 
-function envNumber(value: string | undefined, parse: typeof parseGoInt64, problems: string[]): number {
+function envNumber(env: Environment, variable: { name: string; parse: typeof parseGoInt64; what: string }, problems: string[]): number {
+  const value = env[variable.name];
   if (value === undefined || value === '') return 0;
-  const parsed = parse(value);
+  const parsed = variable.parse(value);
   if (parsed.ok) return parsed.value;
-  problems.push(`${ENV_PREFIX}${parsed.error}`);
+  problems.push(envOnlyProblem(variable.name, `${quoted(value)} is not ${variable.what}`, `${ENV_PREFIX}${parsed.error}`));
   return 0;
 }
 
-function checkDuration(value: string, problems: string[]): void {
+/** vault-k8s checks the backoffs at startup with this prefix; our other durations have no vault-k8s text. */
+function checkDuration(name: string, value: string, problems: string[], vaultK8sText: boolean): void {
   if (value === '') return;
   const parsed = parseGoDuration(value);
-  if (!parsed.ok) problems.push(`${ENV_PREFIX}${parsed.error}`);
+  if (!parsed.ok) problems.push(settingProblem(name, `${quoted(value)} ${DURATION_HINT}`, vaultK8sText ? `${ENV_PREFIX}${parsed.error}` : parsed.error));
+}
+
+/** Examples for the resource flags' messages. */
+const QUANTITY_FLAGS: Readonly<Record<string, string>> = {
+  'cpu-request': '250m',
+  'cpu-limit': '500m',
+  'memory-request': '64Mi',
+  'memory-limit': '128Mi',
+  'ephemeral-storage-request': '128Mi',
+  'ephemeral-storage-limit': '1Gi',
+};
+
+/** Checked now with the per-pod parser's rules, since every pod without the annotation inherits the flag ("" means unset). */
+function checkQuantities(get: (name: string) => string, problems: string[]): void {
+  for (const [name, example] of Object.entries(QUANTITY_FLAGS)) {
+    const value = get(name);
+    if (value === '') continue;
+    const parsed = canonicalQuantity(value);
+    if (!parsed.ok) problems.push(settingProblem(name, `${quoted(value)} is not a Kubernetes quantity (e.g. ${example})`, parsed.error));
+  }
+}
+
+/** -run-as-user/-group become every pod's agent uid/gid: a Go int64 ("" means 0, as per pod). */
+function checkIds(get: (name: string) => string, problems: string[]): void {
+  for (const [name, example] of [['run-as-user', '100'], ['run-as-group', '1000']] as const) {
+    const value = get(name);
+    if (value === '') continue;
+    const parsed = parseGoInt64(value);
+    if (!parsed.ok || !Number.isSafeInteger(parsed.value) || parsed.value < 0) {
+      problems.push(settingProblem(name, `${quoted(value)} is not a numeric id (e.g. ${example})`, parsed.ok ? undefined : parsed.error));
+    }
+  }
 }
 
 /** Go's base64.StdEncoding.DecodeString: padded standard alphabet; CR and LF are ignored. */
@@ -85,25 +126,26 @@ export function decodeIfStandardBase64(value: string): string {
 function listenProblem(listen: string): string | undefined {
   const match = /^(?:\[([^\]]*)\]|([^:[\]]*)):([0-9]{1,5})$/.exec(listen);
   if (match === null || Number(match[3]) > 65535) {
-    return `Error listening: listen tcp: address ${listen}: invalid listen address (want host:port)`;
+    return settingProblem('listen', `${quoted(listen)} is not host:port (e.g. :8080 or 127.0.0.1:8443)`,
+      `Error listening: listen tcp: address ${listen}: invalid listen address (want host:port)`);
   }
   return undefined;
 }
 
 function telemetryProblem(path: string): string | undefined {
   if (path === '') return undefined;
-  if (!path.startsWith('/')) return `Invalid telemetry path ${JSON.stringify(path)}: must start with "/"`;
+  if (!path.startsWith('/')) return settingProblem('telemetry-path', `${quoted(path)} must start with "/" (e.g. /metrics)`);
   if (path === '/mutate' || path === '/health/ready') {
-    return `Invalid telemetry path ${JSON.stringify(path)}: already used by the webhook`;
+    return settingProblem('telemetry-path', `${quoted(path)} is already used by the webhook; use another path (e.g. /metrics)`);
   }
   return undefined;
 }
 
-/** The graceful stop deadline in milliseconds; a problem names where the bad value came from. */
-function shutdownTimeoutMs(value: string, fromEnv: boolean, problems: string[]): number {
+/** The graceful stop deadline in milliseconds. */
+function shutdownTimeoutMs(value: string, problems: string[]): number {
   const parsed = parseGoDuration(value);
   if (parsed.ok && parsed.value > 0) return parsed.value / 1e6;
-  problems.push(`Invalid ${fromEnv ? SHUTDOWN_TIMEOUT_ENV : '-shutdown-timeout'}: ${parsed.ok ? 'must be positive' : parsed.error}`);
+  problems.push(settingProblem('shutdown-timeout', `${quoted(value)} ${parsed.ok ? 'must be a positive duration (e.g. 20s)' : DURATION_HINT}`, parsed.ok ? undefined : parsed.error));
   return 0;
 }
 
@@ -113,39 +155,55 @@ interface Checked {
   readonly nativeSidecarProbe: NativeSidecarProbe;
 }
 
-/** The startup checks vault-k8s makes after reading flags and env, in its order. */
-function checkValues(values: ReadonlyMap<string, string>, problems: string[]): Checked {
-  const get = (name: string): string => values.get(name) ?? '';
-  checkDuration(get('auth-min-backoff'), problems);
-  checkDuration(get('auth-max-backoff'), problems);
-  if (get('vault-address') === '') problems.push('No Vault service configured');
-  const template = get('default-template');
-  if (template !== 'map' && template !== 'json') problems.push(`Invalid default flag type: ${template}`);
-  const level = get('log-level').trim().toLowerCase();
-  const logLevel = LOG_LEVELS[level];
-  if (logLevel === undefined) problems.push(`Error setting log level: unknown log level: ${level}`);
+const LOG_FORMATS: readonly string[] = ['standard', 'json', ''];
+
+function checkTls(get: (name: string) => string, problems: string[]): void {
   const minVersion = get('tls-min-version');
   if (!isTlsMinVersion(minVersion)) {
-    problems.push(`Failed to configure TLS: invalid or unsupported TLS version ${JSON.stringify(minVersion)}`);
-  } else {
-    const cipherProblem = cipherSuitesProblem(get('tls-cipher-suites'));
-    if (cipherProblem !== undefined) problems.push(`Failed to configure TLS: ${cipherProblem}`);
+    problems.push(settingProblem('tls-min-version', `${quoted(minVersion)} is not a TLS version; use tls10, tls11, tls12 or tls13`,
+      `Failed to configure TLS: invalid or unsupported TLS version ${JSON.stringify(minVersion)}`));
+    return;
   }
+  const cipherProblem = cipherSuitesProblem(get('tls-cipher-suites'));
+  if (cipherProblem !== undefined) {
+    problems.push(settingProblem('tls-cipher-suites', 'use Go cipher suite names, comma-separated (e.g. TLS_ECDHE_ECDSA_WITH_AES_128_GCM_SHA256)', `Failed to configure TLS: ${cipherProblem}`));
+  }
+}
+
+/** The startup checks vault-k8s makes after reading flags and env, in its order, then ours. */
+function checkValues(values: ReadonlyMap<string, string>, problems: string[]): Checked {
+  const get = (name: string): string => values.get(name) ?? '';
+  checkDuration('auth-min-backoff', get('auth-min-backoff'), problems, true);
+  checkDuration('auth-max-backoff', get('auth-max-backoff'), problems, true);
+  if (get('vault-address') === '') problems.push(settingProblem('vault-address', 'set the address of the Vault server (e.g. https://vault.vault.svc:8200)', 'No Vault service configured'));
+  const template = get('default-template');
+  if (template !== 'map' && template !== 'json') problems.push(settingProblem('default-template', `${quoted(template)} is not a template type; use map or json`, `Invalid default flag type: ${template}`));
+  const level = get('log-level').trim().toLowerCase();
+  const logLevel = LOG_LEVELS[level];
+  if (logLevel === undefined) {
+    problems.push(settingProblem('log-level', `${quoted(get('log-level'))} is not a log level; use trace, debug, info, warn or error`, `Error setting log level: unknown log level: ${level}`));
+  }
+  // vault-k8s silently logs "standard" for anything but "json" (so "JSON" gave text logs): refused here.
+  if (!LOG_FORMATS.includes(get('log-format'))) problems.push(settingProblem('log-format', `${quoted(get('log-format'))} is not a log format; use standard or json`));
+  checkTls(get, problems);
   const listen = listenProblem(get('listen'));
   if (listen !== undefined) problems.push(listen);
   const telemetry = telemetryProblem(get('telemetry-path'));
   if (telemetry !== undefined) problems.push(telemetry);
   const reconcile = get('reconcile-missed');
-  if (!isReconcileMode(reconcile)) problems.push(`Invalid reconcile-missed: ${JSON.stringify(reconcile)} (off, report, dry-run or evict)`);
+  if (!isReconcileMode(reconcile)) problems.push(settingProblem('reconcile-missed', `${quoted(reconcile)} is not a mode; use off, report, dry-run or evict`));
+  checkQuantities(get, problems);
+  checkIds(get, problems);
+  checkDuration('template-static-secret-render-interval', get('template-static-secret-render-interval'), problems, false);
   return { logLevel: logLevel ?? 'info', defaultTemplate: template === 'json' ? 'json' : 'map', nativeSidecarProbe: checkProbe(get, problems) };
 }
 
 function checkProbe(get: (name: string) => string, problems: string[]): NativeSidecarProbe {
   const kind = parseProbeKind(get('native-sidecar-probe'));
-  if (kind === undefined) problems.push(`invalid -native-sidecar-probe ${JSON.stringify(get('native-sidecar-probe'))}: expected ${PROBE_KINDS.join(' or ')}`);
+  if (kind === undefined) problems.push(settingProblem('native-sidecar-probe', `${quoted(get('native-sidecar-probe'))} is not a probe kind; use ${PROBE_KINDS.join(' or ')}`));
   const count = (name: string): number => {
     const parsed = parseProbeCount(get(name));
-    if (parsed === undefined) problems.push(`invalid -${name} ${JSON.stringify(get(name))}: expected a whole number from 1 to 86400`);
+    if (parsed === undefined) problems.push(settingProblem(name, `${quoted(get(name))} is not a whole number from 1 to 86400`));
     return parsed ?? 1;
   };
   return {
@@ -215,6 +273,7 @@ function buildSettings(values: ReadonlyMap<string, string>, env: Environment, ch
     nativeSidecar: bool('native-sidecar'),
     nativeSidecarProbe: Object.freeze(checked.nativeSidecarProbe),
     reconcileMissed: isReconcileMode(get('reconcile-missed')) ? (get('reconcile-missed') as Settings['reconcileMissed']) : 'off',
+    strict: bool('strict'),
     shutdownTimeoutMs: numbers.shutdownTimeoutMs,
     namespace: nonEmpty(env[ENV_ONLY.namespace]) ?? 'default',
     podName: env[ENV_ONLY.podName] ?? '',
@@ -230,12 +289,12 @@ function nonEmpty(value: string | undefined): string | undefined {
 export function parseSettings(args: readonly string[], env: Environment): SettingsResult {
   const flags = parseGoFlags(args, FLAG_DEFINITIONS);
   if (flags.helpRequested && flags.problems.length === 0) return { kind: 'help' };
-  const problems = [...flags.problems];
+  const problems = flags.problems.map(commandLineProblem);
   const values = effectiveValues(flags.values, env, problems);
-  const maxConnections = envNumber(env[ENV_ONLY.maxConnectionsPerHost], parseGoInt64, problems);
-  const leaseThreshold = envNumber(env[ENV_ONLY.leaseRenewalThreshold], parseGoFloat64, problems);
+  const maxConnections = envNumber(env, { name: ENV_ONLY.maxConnectionsPerHost, parse: parseGoInt64, what: 'a whole number' }, problems);
+  const leaseThreshold = envNumber(env, { name: ENV_ONLY.leaseRenewalThreshold, parse: parseGoFloat64, what: 'a number (e.g. 0.75)' }, problems);
   const checked = checkValues(values, problems);
-  const shutdownTimeout = shutdownTimeoutMs(values.get('shutdown-timeout') ?? '', nonEmpty(env[SHUTDOWN_TIMEOUT_ENV]) !== undefined, problems);
+  const shutdownTimeout = shutdownTimeoutMs(values.get('shutdown-timeout') ?? '', problems);
   if (problems.length > 0) return { kind: 'problems', problems };
   return { kind: 'settings', settings: buildSettings(values, env, checked, { maxConnections, leaseThreshold, shutdownTimeoutMs: shutdownTimeout }) };
 }

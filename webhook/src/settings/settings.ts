@@ -84,6 +84,9 @@ export interface Settings {
   /** vault-injector extension: -reconcile-missed (webhook/src/cluster/missed-pod-reconciler.ts). */
   readonly reconcileMissed: 'off' | 'report' | 'dry-run' | 'evict';
 
+  /** -strict / VAULT_INJECTOR_STRICT (extension): warnings deny the pod; the agent-inject-strict annotation cannot lift it. */
+  readonly strict: boolean;
+
   /** -shutdown-timeout / VAULT_INJECTOR_SHUTDOWN_TIMEOUT (extension), in milliseconds: the graceful stop deadline. */
   readonly shutdownTimeoutMs: number;
 

@@ -2,8 +2,15 @@
 // (https://github.com/hashicorp/vault-k8s/blob/main/agent-inject/agent/annotations.go). Every getter
 // takes the default to use when the annotation is absent; a key present with "" counts as set.
 import { parseGoBool, parseGoFloat64, parseGoInt64, parseGoUint64 } from '../../../../common/src/go-strconv.js';
-import { ANNOTATION_PREFIX } from './registry.js';
-import type { IssueList, IssueStage } from '../issues.js';
+import { ANNOTATION_PREFIX, annotationKey } from './registry.js';
+import { shownValue, type IssueList, type IssueStage } from '../issues.js';
+
+/** The plain sentence leading a denial for a value of the wrong type (what to write instead). */
+export function typeFix(name: string, value: string, wanted: string): string {
+  return `Set ${annotationKey(name)} to ${wanted}, not ${shownValue(value)}`;
+}
+
+const BOOL_WORDS = 'true or false';
 
 /**
  * Go reads these as int64; a JS number is exact only up to 2^53 - 1, so a larger value would be
@@ -46,7 +53,7 @@ export class AnnotationReader {
     if (value === undefined) return fallback;
     const parsed = parseBoolAnnotation(value);
     if (parsed.ok) return parsed.value;
-    this.issues.add({ stage, message: parsed.error, annotation: name, value });
+    this.issues.add({ stage, message: parsed.error, annotation: name, value, fix: typeFix(name, value, BOOL_WORDS) });
     return fallback;
   }
 
@@ -56,7 +63,7 @@ export class AnnotationReader {
     if (value === '') return 0;
     const parsed = parseGoInt64(value);
     if (parsed.ok && Number.isSafeInteger(parsed.value)) return parsed.value;
-    this.issues.add({ stage, message: parsed.ok ? inexact(value) : parsed.error, annotation: name, value });
+    this.issues.add({ stage, message: parsed.ok ? inexact(value) : parsed.error, annotation: name, value, fix: typeFix(name, value, 'a whole number (e.g. 1000)') });
     return 0;
   }
 
@@ -64,7 +71,7 @@ export class AnnotationReader {
     const value = this.raw(name) ?? fallback;
     const parsed = parseGoUint64(value);
     if (parsed.ok && Number.isSafeInteger(parsed.value)) return parsed.value;
-    this.issues.add({ stage: 'parse', message: parsed.ok ? inexact(value) : parsed.error, annotation: name, value });
+    this.issues.add({ stage: 'parse', message: parsed.ok ? inexact(value) : parsed.error, annotation: name, value, fix: typeFix(name, value, 'a whole number, 0 or more (e.g. 5)') });
     return 0;
   }
 
@@ -73,7 +80,7 @@ export class AnnotationReader {
     if (value === undefined) return fallback;
     const parsed = parseGoFloat64(value);
     if (parsed.ok) return parsed.value;
-    this.issues.add({ stage: 'parse', message: parsed.error, annotation: name, value });
+    this.issues.add({ stage: 'parse', message: parsed.error, annotation: name, value, fix: typeFix(name, value, 'a number (e.g. 0.75)') });
     return fallback;
   }
 

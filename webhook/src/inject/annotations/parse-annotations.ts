@@ -2,18 +2,18 @@
 // here with vault-k8s's rules, falling back to the registry's defaults (registry.ts; Settings
 // supply the injector-level ones), and every problem is collected rather than stopping at the first.
 import { parseGoDuration } from '../../../../common/src/go-duration.js';
-import { parseGoBool } from '../../../../common/src/go-strconv.js';
 import type { Settings } from '../../settings/settings.js';
 import { IssueList, type InjectionIssue } from '../issues.js';
 import type { K8sPod } from '../pod.js';
 import { canonicalQuantity } from '../quantity.js';
 import { findServiceAccountToken } from '../service-account.js';
 import type { AgentSecurityContext, AutoAuthSpec, InjectionSpec, QuantitySet, ServiceAccountTokenMount } from '../spec.js';
-import { AnnotationReader, parseBoolAnnotation } from './annotation-reader.js';
+import { AnnotationReader, parseBoolAnnotation, typeFix } from './annotation-reader.js';
 import { decodeJsonPatchAnnotation } from './json-patch-annotation.js';
 import { ANNOTATION_FAMILIES, POD_ANNOTATIONS as A, POD_ANNOTATION_TABLE, SYSTEM_AUTH_TYPE, annotationKey, defaultText } from './registry.js';
 import type { PodAnnotationId } from './registry.js';
 import { secretPathIssues } from './secret-paths.js';
+import { certainFailureIssues } from './certain-failures.js';
 import { customVolumePaths, parseSecrets, type DefaultTemplateKind } from './secret-families.js';
 import { parseTelemetry } from './telemetry.js';
 import { parseEnvVars, validateEnvVars } from '../env/parse-env.js';
@@ -65,7 +65,7 @@ function backoff(context: ParseContext, id: 'authMinBackoff' | 'authMaxBackoff',
     const parsed = parseGoDuration(value);
     if (!parsed.ok) {
       const message = `error parsing ${label} backoff as duration: ${parsed.error}`;
-      context.issues.add({ stage: 'defaults', message, annotation: name, value });
+      context.issues.add({ stage: 'defaults', message, annotation: name, value, fix: typeFix(name, value, 'a Go duration (e.g. 5s or 1m30s)') });
     }
   }
   return value;
@@ -76,7 +76,8 @@ function jsonPatch(context: ParseContext, name: string): InjectionSpec['sidecarJ
   if (value === undefined) return [];
   const decoded = decodeJsonPatchAnnotation(annotationKey(name), value);
   if (decoded.ok) return decoded.operations;
-  context.issues.add({ stage: 'defaults', message: decoded.error, annotation: name, value });
+  const fix = `Make ${annotationKey(name)} a JSON array of RFC 6902 operations (e.g. [{"op":"add","path":"/env/-","value":{"name":"X","value":"1"}}])`;
+  context.issues.add({ stage: 'defaults', message: decoded.error, annotation: name, value, fix });
   return [];
 }
 
@@ -86,8 +87,12 @@ function serviceAccount(context: ParseContext): ServiceAccountTokenMount {
   if (found.ok) return found.mount;
   const issue: InjectionIssue =
     volumeName === ''
-      ? { stage: 'parse', message: found.error }
-      : { stage: 'parse', message: found.error, annotation: A.serviceAccountTokenVolumeName, value: volumeName };
+      ? {
+          stage: 'parse',
+          message: found.error,
+          fix: `Mount the service-account token into the first container (automountServiceAccountToken must not be false), or name a projected token volume in ${annotationKey(A.serviceAccountTokenVolumeName)}`,
+        }
+      : { stage: 'parse', message: found.error, annotation: A.serviceAccountTokenVolumeName, value: volumeName, fix: `Set ${annotationKey(A.serviceAccountTokenVolumeName)} to a projected volume of this pod holding a serviceAccountToken` };
   context.issues.add(issue);
   return { volumeName: '', mountPath: '', tokenPath: '' };
 }
@@ -95,7 +100,8 @@ function serviceAccount(context: ParseContext): ServiceAccountTokenMount {
 function runAsSameUser(context: ParseContext): number | undefined {
   const { pod, issues } = context;
   const fail = (message: string): void => {
-    issues.add({ stage: 'parse', message, annotation: A.runAsSameUser, value: context.reader.raw(A.runAsSameUser) ?? 'true' });
+    const fix = `Give the first container a non-root securityContext.runAsUser, or remove ${annotationKey(A.runAsSameUser)}`;
+    issues.add({ stage: 'parse', message, annotation: A.runAsSameUser, value: context.reader.raw(A.runAsSameUser) ?? 'true', fix });
   };
   const first = pod.spec?.containers?.[0];
   // Raw JSON: a securityContext or runAsUser may be null, which Go decodes as nil.
@@ -122,6 +128,8 @@ function securityContext(context: ParseContext): AgentSecurityContext | undefine
   return { runAsUser: sameUserId ?? runAsUser, runAsGroup };
 }
 
+const QUANTITY_EXAMPLES: Readonly<Record<keyof QuantitySet, string>> = { cpu: '500m', memory: '128Mi', 'ephemeral-storage': '1Gi' };
+
 function quantities(context: ParseContext, entries: readonly (readonly [keyof QuantitySet, PodAnnotationId])[]): QuantitySet {
   const set: Partial<Record<keyof QuantitySet, string>> = {};
   for (const [resource, id] of entries) {
@@ -130,7 +138,7 @@ function quantities(context: ParseContext, entries: readonly (readonly [keyof Qu
     if (value === '') continue;
     const parsed = canonicalQuantity(value);
     if (parsed.ok) set[resource] = parsed.canonical;
-    else context.issues.add({ stage: 'patch', message: parsed.error, annotation: name, value });
+    else context.issues.add({ stage: 'patch', message: parsed.error, annotation: name, value, fix: typeFix(name, value, `a Kubernetes quantity (e.g. ${QUANTITY_EXAMPLES[resource]})`) });
   }
   return set;
 }
@@ -154,7 +162,7 @@ function defaultTemplateKind(context: ParseContext): DefaultTemplateKind {
   const value = text(context, 'defaultTemplate');
   const lower = value.toLowerCase();
   if (lower === 'map' || lower === 'json') return lower;
-  context.issues.add({ stage: 'parse', message: `invalid default template type: ${lower}`, annotation: A.defaultTemplate, value });
+  context.issues.add({ stage: 'parse', message: `invalid default template type: ${lower}`, annotation: A.defaultTemplate, value, fix: typeFix(A.defaultTemplate, value, 'map or json') });
   return 'map';
 }
 
@@ -181,13 +189,14 @@ function commaList(value: string): string[] | undefined {
   return value === '' ? undefined : value.split(',');
 }
 
-type ValidationFailure = (message: string, annotation?: string) => void;
+type ValidationFailure = (message: string, annotation?: string, fix?: string) => void;
 
-/** Records a validation problem, naming the annotation (and its value) when the pod set it. */
+/** Records a validation problem, naming the annotation (and its value) when the pod set it, and what to change. */
 function validationFailure({ issues, reader }: ParseContext): ValidationFailure {
-  return (message, annotation) => {
+  return (message, annotation, fix) => {
     const value = annotation === undefined ? undefined : reader.raw(annotation);
-    issues.add(annotation === undefined || value === undefined ? { stage: 'validate', message } : { stage: 'validate', message, annotation, value });
+    const issue: InjectionIssue = annotation === undefined || value === undefined ? { stage: 'validate', message } : { stage: 'validate', message, annotation, value };
+    issues.add(fix === undefined ? issue : { ...issue, fix });
   };
 }
 
@@ -199,17 +208,22 @@ function validate(context: ParseContext, spec: InjectionSpec, serviceAccountFoun
   if (serviceAccountFound && (sa.volumeName === '' || sa.mountPath === '' || sa.tokenPath === '')) {
     fail('no service account token volume name, mount path or token path found');
   }
-  if (spec.image === '') fail('no Vault image found', A.image);
+  if (spec.image === '') fail('no Vault image found', A.image, `Set ${annotationKey(A.image)} to the agent image (e.g. hashicorp/vault:1.19)`);
   if (spec.envVars !== undefined) validateEnvVars(spec.envVars, spec, context.pod, issues);
+  certainFailureIssues(context.pod, spec, (name) => reader.raw(name)).forEach((issue) => {
+    issues.add(issue);
+  });
   // With an agent-configmap the user's own configuration says how to reach Vault.
   if (spec.configMap === '') validateVaultAccess(spec, fail);
 }
 
 function validateVaultAccess(spec: InjectionSpec, fail: ValidationFailure): void {
-  if (spec.autoAuth.type === '') fail('no Vault Auth Type found', A.authType);
-  if (spec.autoAuth.type === SYSTEM_AUTH_TYPE && spec.autoAuth.config['role'] === undefined) fail('no Vault role found', A.role);
-  if (spec.autoAuth.mountPath === '') fail('no Vault Auth Path found', A.authPath);
-  if (spec.vault.address === '') fail('no Vault address found', A.service);
+  if (spec.autoAuth.type === '') fail('no Vault Auth Type found', A.authType, `Set ${annotationKey(A.authType)} to the auth method (e.g. kubernetes)`);
+  if (spec.autoAuth.type === SYSTEM_AUTH_TYPE && spec.autoAuth.config['role'] === undefined) {
+    fail('no Vault role found', A.role, `Add ${annotationKey(A.role)} with the Vault role this pod logs in as (e.g. "my-app")`);
+  }
+  if (spec.autoAuth.mountPath === '') fail('no Vault Auth Path found', A.authPath, `Set ${annotationKey(A.authPath)} to the auth method's mount path (e.g. auth/kubernetes)`);
+  if (spec.vault.address === '') fail('no Vault address found', A.service, `Set ${annotationKey(A.service)} to the Vault address (e.g. https://vault.vault.svc:8200)`);
 }
 
 /** agent-inject-containers, by default every container of the pod. */
@@ -328,21 +342,29 @@ function buildSpec(context: ParseContext): { spec: InjectionSpec; serviceAccount
     sidecarJsonPatch,
     initJsonPatch,
     envVars,
+    strict: strictMode(context),
   };
   const withIrsa: InjectionSpec = spec.autoAuth.type === 'aws' ? { ...spec, awsIrsa: awsIrsa(pod, spec.autoAuth.config['region']) } : spec;
   return { spec: withIrsa, serviceAccountFound: sa.volumeName !== '' || sa.mountPath !== '' };
 }
 
+/** The injector-wide -strict is a floor: a pod may opt in, never out. */
+function strictMode(context: ParseContext): boolean {
+  return flag(context, 'strict') || context.settings.strict;
+}
+
 function parseShareProcessNamespace(context: ParseContext): boolean | undefined {
   const value = context.reader.raw(A.shareProcessNamespace) ?? '';
-  const parsed = parseGoBool(value);
+  // parseutil.ParseBool, as for every vault-k8s bool: "" is false (and the pod gets shareProcessNamespace: false).
+  const parsed = parseBoolAnnotation(value);
   const issue = (message: string): InjectionIssue => ({ stage: 'parse', message, annotation: A.shareProcessNamespace, value });
   if (!parsed.ok) {
-    context.issues.add(issue(`invalid value ${value} for annotation "${annotationKey(A.shareProcessNamespace)}", err=${parsed.error}`));
+    context.issues.add({ ...issue(`invalid value ${value} for annotation "${annotationKey(A.shareProcessNamespace)}", err=${parsed.error}`), fix: typeFix(A.shareProcessNamespace, value, 'true or false') });
     return undefined;
   }
   if (parsed.value && context.pod.spec?.shareProcessNamespace === false) {
-    context.issues.add(issue('shareProcessNamespace explicitly disabled on the pod, refusing to enable it'));
+    const fix = `Remove ${annotationKey(A.shareProcessNamespace)} or the pod's shareProcessNamespace: false`;
+    context.issues.add({ ...issue('shareProcessNamespace explicitly disabled on the pod, refusing to enable it'), fix });
   }
   return parsed.value;
 }
@@ -365,12 +387,14 @@ function parseNativeSidecarProbe(context: ParseContext): NativeSidecarProbe {
   const kindText = reader.raw(A.nativeSidecarProbe);
   const kind = parseProbeKind(text(context, 'nativeSidecarProbe'));
   if (kind === undefined) {
-    issues.add({ stage: 'parse', message: `expected ${PROBE_KINDS.join(' or ')}`, annotation: annotationKey(A.nativeSidecarProbe), value: kindText ?? '' });
+    issues.add({ stage: 'parse', message: `expected ${PROBE_KINDS.join(' or ')}`, annotation: A.nativeSidecarProbe, value: kindText ?? '', fix: typeFix(A.nativeSidecarProbe, kindText ?? '', PROBE_KINDS.join(' or ')) });
   }
   const count = (id: 'nativeSidecarProbePeriod' | 'nativeSidecarProbeTimeout' | 'nativeSidecarProbeFailureThreshold', orElse: number): number => {
     const value = reader.raw(A[id]);
     const parsed = parseProbeCount(text(context, id));
-    if (parsed === undefined) issues.add({ stage: 'parse', message: 'expected a whole number from 1 to 86400', annotation: annotationKey(A[id]), value: value ?? '' });
+    if (parsed === undefined) {
+      issues.add({ stage: 'parse', message: 'expected a whole number from 1 to 86400', annotation: A[id], value: value ?? '', fix: typeFix(A[id], value ?? '', 'a whole number from 1 to 86400') });
+    }
     return parsed ?? orElse;
   };
   return {

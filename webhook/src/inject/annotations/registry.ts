@@ -138,6 +138,12 @@ export const POD_ANNOTATION_TABLE = {
     default: flag('native-sidecar-probe-failure-threshold', (s) => String(s.nativeSidecarProbe.failureThreshold)),
     description: 'vault-injector extension: startupProbe failureThreshold (× period: the longest wait for the first render).',
   },
+  strict: {
+    name: 'agent-inject-strict',
+    default: flag('strict', (s) => String(s.strict)),
+    description:
+      'vault-injector extension: `true` denies this pod when its admission would carry warnings (unknown annotation, template that does not parse, …) instead of admitting it with them. Go bool syntax; `-strict` turns it on for every pod, and `false` here does not lift that.',
+  },
 } as const satisfies Readonly<Record<string, PodAnnotation>>;
 
 export type PodAnnotationId = keyof typeof POD_ANNOTATION_TABLE;

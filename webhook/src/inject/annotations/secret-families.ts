@@ -3,7 +3,7 @@
 // secrets() in https://github.com/hashicorp/vault-k8s/blob/main/agent-inject/agent/annotations.go).
 import { posix } from 'node:path';
 import type { AnnotationReader } from './annotation-reader.js';
-import { parseBoolAnnotation } from './annotation-reader.js';
+import { parseBoolAnnotation, typeFix } from './annotation-reader.js';
 import { ANNOTATION_FAMILIES, familyDefault } from './registry.js';
 import type { IssueList } from '../issues.js';
 import type { SecretSpec, TemplateEngineName } from '../spec.js';
@@ -62,7 +62,7 @@ function templateEngine(reader: AnnotationReader, rawName: string, issues: Issue
   const value = reader.raw(key);
   if (value === undefined || value === '' || value === DEFAULT_ENGINE) return 'go';
   if (value === 'handlebars') return 'handlebars';
-  issues.add({ stage: 'parse', message: `invalid template engine "${value}": must be "go" or "handlebars"`, annotation: key, value });
+  issues.add({ stage: 'parse', message: `invalid template engine "${value}": must be "go" or "handlebars"`, annotation: key, value, fix: typeFix(key, value, 'go or handlebars') });
   return 'go';
 }
 

@@ -9,7 +9,7 @@ import { posix } from 'node:path';
 import { MOUNT_PATHS } from '../build/volumes.js';
 import type { InjectionIssue } from '../issues.js';
 import type { SecretSpec } from '../spec.js';
-import { ANNOTATION_FAMILIES, POD_ANNOTATIONS } from './registry.js';
+import { ANNOTATION_FAMILIES, POD_ANNOTATIONS, annotationKey } from './registry.js';
 
 const INJECTOR_PATHS: readonly string[] = Object.values(MOUNT_PATHS);
 
@@ -30,11 +30,21 @@ export function mountPathProblem(path: string): string | undefined {
   return undefined;
 }
 
+function mountPathFix(annotation: string): string {
+  return `Set ${annotationKey(annotation)} to an absolute, clean directory outside /home/vault and /vault/{configs,custom,tls,agent-cache} (e.g. /vault/secrets or /etc/app)`;
+}
+
+function fileFix(annotation: string): string {
+  return `Set ${annotationKey(annotation)} to a file name inside the secret volume (e.g. "db.json" or "conf/db.json")`;
+}
+
 /** Problems with the secrets' mount paths and destinations; each names its annotation. */
 export function secretPathIssues(secrets: readonly SecretSpec[], globalVolumePath: string, perSecretPathSet: (rawName: string) => boolean): InjectionIssue[] {
   const issues: InjectionIssue[] = [];
   const globalProblem = mountPathProblem(globalVolumePath);
-  if (globalProblem !== undefined) issues.push({ stage: 'validate', message: globalProblem, annotation: POD_ANNOTATIONS.secretVolumePath, value: globalVolumePath });
+  if (globalProblem !== undefined) {
+    issues.push({ stage: 'validate', message: globalProblem, annotation: POD_ANNOTATIONS.secretVolumePath, value: globalVolumePath, fix: mountPathFix(POD_ANNOTATIONS.secretVolumePath) });
+  }
   const seen = new Map<string, string>();
   for (const secret of secrets) {
     const mountIssue = perSecretPathSet(secret.rawName) ? ownMountPathIssue(secret) : undefined;
@@ -49,7 +59,7 @@ export function secretPathIssues(secrets: readonly SecretSpec[], globalVolumePat
 function ownMountPathIssue(secret: SecretSpec): InjectionIssue | undefined {
   const problem = mountPathProblem(secret.mountPath);
   const annotation = `${ANNOTATION_FAMILIES.secretVolumePath}${secret.rawName}`;
-  return problem === undefined ? undefined : { stage: 'validate', message: problem, annotation, value: secret.mountPath };
+  return problem === undefined ? undefined : { stage: 'validate', message: problem, annotation, value: secret.mountPath, fix: mountPathFix(annotation) };
 }
 
 /**
@@ -60,13 +70,13 @@ function destinationIssueOf(secret: SecretSpec, seen: Map<string, string>): Inje
   const fromFile = secret.destination !== `${secret.mountPath}/${secret.name}`;
   const annotation = fromFile ? `${ANNOTATION_FAMILIES.file}${secret.rawName}` : `${ANNOTATION_FAMILIES.secret}${secret.rawName}`;
   if (fromFile && (secret.destination.endsWith('/') || /\/\.{0,2}$/.test(secret.destination))) {
-    return { stage: 'validate', message: `file name must not end in "/"`, annotation, value: secret.destination };
+    return { stage: 'validate', message: `file name must not end in "/"`, annotation, value: secret.destination, fix: fileFix(annotation) };
   }
   const volume = posix.normalize(secret.mountPath).replace(/(.)\/$/, '$1');
   const destination = posix.normalize(secret.destination);
   const relative = posix.relative(volume, destination);
   if (relative === '' || relative.startsWith('..') || posix.isAbsolute(relative)) {
-    return { stage: 'validate', message: `destination ${JSON.stringify(destination)} is outside the secret volume ${volume}`, annotation, value: secret.destination };
+    return { stage: 'validate', message: `destination ${JSON.stringify(destination)} is outside the secret volume ${volume}`, annotation, value: secret.destination, fix: fileFix(annotation) };
   }
   // Two secrets writing one file (e.g. DB and db, or a/../b and b) would overwrite each other.
   const key = destination.toLowerCase();
@@ -75,5 +85,6 @@ function destinationIssueOf(secret: SecretSpec, seen: Map<string, string>): Inje
     seen.set(key, secret.rawName);
     return undefined;
   }
-  return { stage: 'validate', message: `secret ${JSON.stringify(secret.rawName)} writes ${destination}, as secret ${JSON.stringify(other)} does (names must differ beyond case)`, annotation, value: secret.destination };
+  const fix = `Give secrets ${JSON.stringify(secret.rawName)} and ${JSON.stringify(other)} different file names (they differ only in case or path spelling)`;
+  return { stage: 'validate', message: `secret ${JSON.stringify(secret.rawName)} writes ${destination}, as secret ${JSON.stringify(other)} does (names must differ beyond case)`, annotation, value: secret.destination, fix };
 }

@@ -1,5 +1,6 @@
 // vault.hashicorp.com/* keys the injector does not understand, reported as admission warnings
 // (kubectl prints them) with a "did you mean" suggestion: vault-k8s silently ignores typos.
+import { closestMatch } from '../../../../common/src/edit-distance.js';
 import { ANNOTATION_FAMILIES, ANNOTATION_PREFIX, POD_ANNOTATIONS } from './registry.js';
 
 const KNOWN = new Set<string>(Object.values(POD_ANNOTATIONS));
@@ -15,28 +16,9 @@ export const MAX_SUGGESTED_NAME_LENGTH = 63;
 /** Longer keys are shown truncated in the warning, so the reply stays small. */
 const MAX_SHOWN_KEY_LENGTH = 120;
 
-function editDistance(a: string, b: string): number {
-  let previous = Array.from({ length: b.length + 1 }, (_, i) => i);
-  for (let i = 1; i <= a.length; i += 1) {
-    const current = [i];
-    for (let j = 1; j <= b.length; j += 1) {
-      const substitution = (previous[j - 1] ?? 0) + (a[i - 1] === b[j - 1] ? 0 : 1);
-      current.push(Math.min((previous[j] ?? 0) + 1, (current[j - 1] ?? 0) + 1, substitution));
-    }
-    previous = current;
-  }
-  return previous[b.length] ?? 0;
-}
-
 function suggestion(shortName: string): string | undefined {
   if (shortName.length > MAX_SUGGESTED_NAME_LENGTH) return undefined;
-  const candidates = [...KNOWN, ...FAMILIES.map((family) => `${family}${shortName.split('-').pop() ?? ''}`)];
-  let best: { name: string; distance: number } | undefined;
-  for (const name of candidates) {
-    const distance = editDistance(shortName, name);
-    if (best === undefined || distance < best.distance) best = { name, distance };
-  }
-  return best !== undefined && best.distance <= Math.max(2, Math.floor(shortName.length / 6)) ? best.name : undefined;
+  return closestMatch(shortName, [...KNOWN, ...FAMILIES.map((family) => `${family}${shortName.split('-').pop() ?? ''}`)]);
 }
 
 /** Warnings for annotation keys under the prefix that match no annotation or family. */

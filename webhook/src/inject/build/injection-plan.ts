@@ -11,6 +11,7 @@ import { IMAGE_LAUNCHER_PATH } from '../env/env-paths.js';
 import { launcherCommand, restartProbe } from '../env/launch-command.js';
 import { POD_ANNOTATIONS, annotationKey } from '../annotations/registry.js';
 import { AGENT_READY_FILE } from '../agent-config/render-agent-config.js';
+import { WARNING_KINDS, type AdmissionWarning } from '../warnings.js';
 
 export const STATUS_ANNOTATION = annotationKey(POD_ANNOTATIONS.status);
 export const STATUS_INJECTED = 'injected';
@@ -43,7 +44,7 @@ export interface InjectionPlan {
   /** The classic vault-agent sidecar for spec.containers (undefined in native-sidecar mode). */
   readonly sidecar: K8sContainer | undefined;
   /** Notes for the AdmissionResponse (e.g. a pod volume reused). */
-  readonly warnings: readonly string[];
+  readonly warnings: readonly AdmissionWarning[];
 }
 
 export type PlanResult = { readonly ok: true; readonly plan: InjectionPlan } | { readonly ok: false; readonly issues: readonly InjectionIssue[] };
@@ -58,6 +59,7 @@ function mountsFor(container: K8sContainer, wanted: readonly K8sVolumeMount[], i
       issues.push({
         stage: 'conflict',
         message: `container "${container.name}" already mounts volume "${clash.name}" at ${mount.mountPath}, where the injector mounts "${mount.name}"`,
+        fix: `Move container "${container.name}"'s volume "${clash.name}" away from ${mount.mountPath}, or point the secrets elsewhere with ${annotationKey(POD_ANNOTATIONS.secretVolumePath)}`,
       });
     }
   }
@@ -76,7 +78,11 @@ function checkNames(pod: K8sPod, plan: Omit<InjectionPlan, 'warnings'>, issues: 
   for (const added of [plan.initContainer, plan.sidecar]) {
     if (added === undefined) continue;
     if (taken.has(added.name)) {
-      issues.push({ stage: 'conflict', message: `the pod already has a container named "${added.name}"; refusing to inject a second one` });
+      issues.push({
+        stage: 'conflict',
+        message: `the pod already has a container named "${added.name}"; refusing to inject a second one`,
+        fix: `Rename the pod's container "${added.name}": the injector adds one with that name`,
+      });
     }
     taken.add(added.name);
   }
@@ -85,7 +91,7 @@ function checkNames(pod: K8sPod, plan: Omit<InjectionPlan, 'warnings'>, issues: 
 /** Decides every addition for this pod. Pure: the pod is only read. */
 export function planInjection(pod: K8sPod, spec: InjectionSpec): PlanResult {
   const issues: InjectionIssue[] = [];
-  const warnings: string[] = [];
+  const warnings: AdmissionWarning[] = [];
   const groups = volumeGroupsFor(pod, spec, warnings);
   warnings.push(...nativeSidecarWarnings(spec), ...envImageWarnings(spec));
   const wanted = secretMounts(spec);
@@ -112,22 +118,25 @@ export function planInjection(pod: K8sPod, spec: InjectionSpec): PlanResult {
 }
 
 /** The injector's volume groups, less the volumes the pod already defines (each such reuse is a warning). */
-function volumeGroupsFor(pod: K8sPod, spec: InjectionSpec, warnings: string[]): ReturnType<typeof volumeGroups> {
+function volumeGroupsFor(pod: K8sPod, spec: InjectionSpec, warnings: AdmissionWarning[]): ReturnType<typeof volumeGroups> {
   const podVolumes = new Set((pod.spec?.volumes ?? []).map((volume) => volume.name));
   return volumeGroups(spec)
     .map((group) =>
       group.filter((volume) => {
         if (!podVolumes.has(volume.name)) return true;
-        warnings.push(`vault-injector: the pod already defines volume "${volume.name}"; it is used instead of the injector's own`);
+        warnings.push({ kind: WARNING_KINDS.podVolumeReused, message: `vault-injector: the pod already defines volume "${volume.name}"; it is used instead of the injector's own` });
         return false;
       }),
     )
     .filter((group) => group.length > 0);
 }
 
-function envImageWarnings(spec: InjectionSpec): string[] {
+function envImageWarnings(spec: InjectionSpec): AdmissionWarning[] {
   if (!usesEnvVars(spec) || !/(^|\/)hashicorp\/vault([:@]|$)/.test(spec.image)) return [];
-  return [`vault-injector: agent-env-* needs the vault-injector agent image; ${spec.image} has no ${IMAGE_LAUNCHER_PATH} to copy into the pod`];
+  return [{
+    kind: WARNING_KINDS.agentImage,
+    message: `vault-injector: agent-env-* needs the vault-injector agent image; ${spec.image} has no ${IMAGE_LAUNCHER_PATH} to copy into the pod`,
+  }];
 }
 
 /** Mounts for the app containers: secrets in agent-inject-containers, the env-var volumes in the env containers. */
@@ -163,16 +172,24 @@ function agentContainers(spec: InjectionSpec, issues: InjectionIssue[]): { init:
 }
 
 /** Only our agent writes the ready file; with a ConfigMap, its config.hcl must ask for it. */
-function nativeSidecarWarnings(spec: InjectionSpec): string[] {
+function nativeSidecarWarnings(spec: InjectionSpec): AdmissionWarning[] {
   if (!spec.nativeSidecar) return [];
   const readyFile = spec.nativeSidecarProbe.kind === 'ready-file' || spec.configMap !== '';
   if (readyFile && /(^|\/)hashicorp\/vault([:@]|$)/.test(spec.image)) {
     return [
-      `vault-injector: the ready-file startupProbe needs the vault-injector agent image; ${spec.image} never writes ${AGENT_READY_FILE} (use agent-native-sidecar-probe: files)`,
+      {
+        kind: WARNING_KINDS.agentImage,
+        message: `vault-injector: the ready-file startupProbe needs the vault-injector agent image; ${spec.image} never writes ${AGENT_READY_FILE} (use agent-native-sidecar-probe: files)`,
+      },
     ];
   }
   if (spec.configMap !== '') {
-    return [`vault-injector: agent-native-sidecar with agent-configmap waits for ${AGENT_READY_FILE}: the ConfigMap's config.hcl must set ready_file = "${AGENT_READY_FILE}" (vault-injector agent image)`];
+    return [
+      {
+        kind: WARNING_KINDS.configMapReadyFile,
+        message: `vault-injector: agent-native-sidecar with agent-configmap waits for ${AGENT_READY_FILE}: the ConfigMap's config.hcl must set ready_file = "${AGENT_READY_FILE}" (vault-injector agent image)`,
+      },
+    ];
   }
   return [];
 }

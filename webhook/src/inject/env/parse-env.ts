@@ -70,6 +70,7 @@ function containerCommand(container: K8sContainer, commands: ReadonlyMap<string,
       `container "${container.name}" has no command: agent-env-* starts it through vault-env-launcher, which must know the program to run, ` +
       'and the injector never asks an image registry for the ENTRYPOINT; set the container\'s command (the image\'s ENTRYPOINT, ' +
       `plus its CMD when args is not set) or annotate ${annotationKey(`${PREFIX}${ENV_SETTINGS.command}${container.name}`)}: '["/path/to/entrypoint"]'`,
+    fix: `Set container "${container.name}"'s command, or add ${annotationKey(`${PREFIX}${ENV_SETTINGS.command}${container.name}`)} (e.g. '["/app/server"]')`,
   });
   return undefined;
 }
@@ -133,7 +134,11 @@ interface EnvModeContext {
 export function validateEnvVars(env: EnvVarsSpec, mode: EnvModeContext, pod: K8sPod, issues: IssueList): void {
   if (env.variables.length === 0) return;
   if (mode.configMap !== '') {
-    issues.add({ stage: 'validate', message: 'agent-env-* cannot be used with agent-configmap: the agent configuration is yours, so the injector cannot add the env templates' });
+    issues.add({
+      stage: 'validate',
+      message: 'agent-env-* cannot be used with agent-configmap: the agent configuration is yours, so the injector cannot add the env templates',
+      fix: `Remove the agent-env-* annotations or ${annotationKey('agent-configmap')}: they cannot be combined`,
+    });
   }
   if (!mode.injectInitContainer && !mode.nativeSidecar) {
     issues.add({
