@@ -103,7 +103,7 @@ describe('deploy/network-policy.yaml', () => {
   });
 
   test('a policy that also opened DNS would fail the egress check (the check can fail)', () => {
-    const loose = structuredClone(policy) as { spec: { egress: { ports: { protocol: string; port: number }[] }[] } };
+    const loose = structuredClone(policy) as unknown as { spec: { egress: { ports: { protocol: string; port: number }[] }[] } };
     loose.spec.egress.push({ ports: [{ protocol: 'UDP', port: 53 }] });
     expect(openPorts(loose as unknown as NetworkPolicy, injectorPod, 'Egress', dns)).toEqual(['TCP/443', 'TCP/6443', 'UDP/53']);
   });

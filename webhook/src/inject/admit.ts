@@ -20,6 +20,27 @@ import { envTemplateSyntaxWarnings, templateSyntaxWarnings } from './template-ch
  */
 export const MAX_REPLY_PATCH_BYTES = 3 * 1024 * 1024;
 
+/**
+ * The rest of the reply is bounded too (issue 10: "a cap on ... the whole reply"): at most this many
+ * warnings, each at most MAX_WARNING_LENGTH characters (the API server shortens long warnings
+ * anyway), and a denial message of at most MAX_DENIAL_MESSAGE_LENGTH characters. A pod with
+ * thousands of broken annotations would otherwise get a denial or warnings of megabytes.
+ * Documented in docs/webhook-settings.md ("Limits").
+ */
+export const MAX_REPLY_WARNINGS = 50;
+export const MAX_WARNING_LENGTH = 1024;
+export const MAX_DENIAL_MESSAGE_LENGTH = 64 * 1024;
+
+function clipText(text: string, limit: number): string {
+  return text.length > limit ? `${text.slice(0, limit)}… (${text.length - limit} more characters)` : text;
+}
+
+function boundedWarnings(warnings: readonly string[]): string[] {
+  const kept = warnings.slice(0, MAX_REPLY_WARNINGS).map((warning) => clipText(warning, MAX_WARNING_LENGTH));
+  if (warnings.length > MAX_REPLY_WARNINGS) kept[MAX_REPLY_WARNINGS - 1] = `${warnings.length - MAX_REPLY_WARNINGS + 1} more warnings not shown`;
+  return kept;
+}
+
 export type InjectionType = 'init_and_sidecar' | 'init_only' | 'sidecar_only';
 
 /** admit()'s signature, for the HTTP layer and wrappers such as memoizeAdmit. */
@@ -30,9 +51,10 @@ export type AdmissionOutcome =
   | { readonly decision: 'skipped'; readonly response: AdmissionResponse; readonly reason: string }
   | { readonly decision: 'denied'; readonly response: AdmissionResponse; readonly reason: string };
 
-function deny(uid: string, message: string, warnings: readonly string[] = []): AdmissionOutcome {
+function deny(uid: string, fullMessage: string, warnings: readonly string[] = []): AdmissionOutcome {
+  const message = clipText(fullMessage, MAX_DENIAL_MESSAGE_LENGTH);
   const response: AdmissionResponse = { uid, allowed: false, status: { metadata: {}, message } };
-  return { decision: 'denied', reason: message, response: warnings.length > 0 ? { ...response, warnings } : response };
+  return { decision: 'denied', reason: message, response: warnings.length > 0 ? { ...response, warnings: boundedWarnings(warnings) } : response };
 }
 
 function injectionType(init: boolean, sidecar: boolean): InjectionType | undefined {
@@ -65,7 +87,7 @@ export function admit(request: AdmissionRequest, settings: Settings): AdmissionO
   }
   const warnings = [...notices, ...plan.warnings];
   const response: AdmissionResponse =
-    warnings.length > 0 ? { uid, allowed: true, patch, patchType: 'JSONPatch', warnings } : { uid, allowed: true, patch, patchType: 'JSONPatch' };
+    warnings.length > 0 ? { uid, allowed: true, patch, patchType: 'JSONPatch', warnings: boundedWarnings(warnings) } : { uid, allowed: true, patch, patchType: 'JSONPatch' };
   const { injectInitContainer, injectSidecar } = parsed.spec;
   return { decision: 'injected', response, injectionType: injectionType(injectInitContainer, injectSidecar) };
 }
