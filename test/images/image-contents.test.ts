@@ -60,7 +60,10 @@ describe('agent image (Dockerfile.agent)', () => {
       { from: undefined, words: ['image/vault', '/rootfs/bin/vault'] },
       { from: 'launcher', words: ['/src/vault-env-launcher', '/rootfs/bin/vault-env-launcher'] },
     ]);
-    expect(instructionsOf(rootfs, 'RUN').map((r) => r.getArgumentsContent())).toEqual(['NODE_BIN=/usr/local/bin/node sh /agent-rootfs.sh /rootfs']);
+    const runs = instructionsOf(rootfs, 'RUN').map((r) => r.getArgumentsContent() ?? '');
+    expect(runs).toHaveLength(2);
+    expect(runs[0]).toMatch(/apt-get install --yes --no-install-recommends busybox-static/);
+    expect(runs[1]).toBe('NODE_BIN=/usr/local/bin/node sh /agent-rootfs.sh /rootfs');
     const script = readFileSync(`${REPO_ROOT}/scripts/image-contents.mjs`, 'utf8');
     expect(script).toContain("{ from: 'build', source: '/src/dist/agent-bundle', local: 'dist/agent-bundle', target: '/rootfs/app/dist/agent-bundle' }");
     expect(script).toContain("{ from: undefined, source: 'image/vault', local: 'image/vault', target: '/rootfs/bin/vault' }");
