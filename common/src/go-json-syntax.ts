@@ -7,6 +7,14 @@ class GoJsonSyntaxError extends Error {}
 
 const END_OF_INPUT = 'unexpected end of JSON input';
 
+/**
+ * Deepest nesting of arrays/objects accepted. Go's scanner allows 10000 ("exceeded max depth",
+ * maxNestingDepth in https://github.com/golang/go/blob/go1.19/src/encoding/json/scanner.go), but
+ * this recursive scanner, and the recursive code that reads the value next, would overflow the
+ * stack first; no annotation a person writes nests beyond a handful of levels.
+ */
+export const MAX_JSON_NESTING_DEPTH = 1000;
+
 function quoteChar(char: string): string {
   if (char === "'") return `'\\''`;
   if (char === '"') return `'"'`;
@@ -16,7 +24,17 @@ function quoteChar(char: string): string {
 
 class Scanner {
   private index = 0;
-  constructor(private readonly text: string) {}
+  private depth = 0;
+  constructor(
+    private readonly text: string,
+    private readonly maxDepth: number,
+  ) {}
+
+  /** Entering an array or object: Go's error, with its words, past the depth limit. */
+  private enter(char: string): void {
+    this.depth += 1;
+    if (this.depth > this.maxDepth) this.fail(char, 'exceeded max depth');
+  }
 
   private peek(): string | undefined {
     return this.text[this.index];
@@ -48,9 +66,12 @@ class Scanner {
   private value(): void {
     this.skipSpace();
     const char = this.next();
-    if (char === '{') this.object();
-    else if (char === '[') this.array();
-    else if (char === '"') this.string();
+    if (char === '{' || char === '[') {
+      this.enter(char);
+      if (char === '{') this.object();
+      else this.array();
+      this.depth -= 1;
+    } else if (char === '"') this.string();
     else if (char === '-' || (char >= '0' && char <= '9')) this.number(char);
     else if (char === 't') this.literal('rue', 'true');
     else if (char === 'f') this.literal('alse', 'false');
@@ -151,10 +172,13 @@ class Scanner {
   }
 }
 
-/** Go's json.Unmarshal syntax error for `text`, or undefined when it is valid JSON. */
-export function goJsonSyntaxError(text: string): string | undefined {
+/**
+ * Go's json.Unmarshal syntax error for `text`, or undefined when it is valid JSON. Nesting past
+ * `maxDepth` is Go's "exceeded max depth" error (Go's limit is higher: MAX_JSON_NESTING_DEPTH).
+ */
+export function goJsonSyntaxError(text: string, maxDepth = MAX_JSON_NESTING_DEPTH): string | undefined {
   try {
-    new Scanner(text).document();
+    new Scanner(text, maxDepth).document();
     return undefined;
   } catch (error) {
     if (error instanceof GoJsonSyntaxError) return error.message;

@@ -22,7 +22,7 @@ function blocks(text: string): Block[] {
     const before = text.slice(0, match.index).trimEnd().split('\n').at(-1)?.trim();
     const indent = match[1] ?? '';
     const body = (match[3] ?? '').split('\n').map((line) => (line.startsWith(indent) ? line.slice(indent.length) : line)).join('\n');
-    found.push({ lang: match[2] ?? '', body, marker: /^<!-- (cluster-only|tested) -->$/.exec(before ?? '')?.[1] });
+    found.push({ lang: match[2] ?? '', body, marker: /^<!-- (cluster-only|tested)(?:: [^ ]+)? -->$/.exec(before ?? '')?.[1] });
   }
   return found;
 }

@@ -104,18 +104,26 @@ describe.each(DOCKERFILES)('%s', (file) => {
 describe('Dockerfile.webhook', () => {
   const parsed = parseDockerfile('Dockerfile.webhook');
 
-  test('multi-stage: npm ci → build, npm ci --omit=dev, then a runtime stage on the Node image', () => {
-    expect(parsed.stages.map((stage) => stage.name)).toEqual(['build', 'production-dependencies', undefined]);
-    expect(parsed.finalStage.image).toMatch(new RegExp(String.raw`^node:${LTS_MAJOR}\.`));
+  test('multi-stage: npm ci → build, npm ci --omit=dev, the rootfs tree, then FROM scratch with only that tree', () => {
+    expect(parsed.stages.map((stage) => stage.name)).toEqual(['build', 'production-dependencies', 'rootfs', undefined]);
+    expect(stageNamed(parsed, 'rootfs').image).toMatch(new RegExp(String.raw`^node:${LTS_MAJOR}\.`));
+    expect(parsed.finalStage.image).toBe('scratch');
     expect(runLines(stageNamed(parsed, 'production-dependencies'))).toEqual([expect.stringMatching(/^npm ci --omit=dev\b/)]);
+    expect(runLines(stageNamed(parsed, 'rootfs'))).toEqual(['NODE_BIN=/usr/local/bin/node sh /webhook-rootfs.sh /rootfs']);
+    expect(instructionsOf(parsed.finalStage, 'COPY').map((copy) => ({ from: flagOf(copy, 'from'), words: wordsOf(copy) }))).toEqual([{ from: 'rootfs', words: ['/rootfs/', '/'] }]);
   });
 
-  test('the runtime stage takes node_modules from the production install and dist/ from the build', () => {
-    const copies = instructionsOf(parsed.finalStage, 'COPY').map((copy) => ({ from: flagOf(copy, 'from'), words: wordsOf(copy) }));
-    expect(copies).toContainEqual({ from: 'production-dependencies', words: ['/src/node_modules', './node_modules'] });
-    expect(copies).toContainEqual({ from: 'build', words: ['/src/dist', './dist'] });
-    expect(copies.filter((copy) => copy.from === 'build').flatMap((copy) => copy.words)).not.toContain('/src/node_modules');
-    expect(copies).toContainEqual({ from: undefined, words: ['package.json', './'] });
+  test('the tree takes node_modules from the production install and dist/ from the build (as scripts/image-contents.mjs measures)', () => {
+    const copies = instructionsOf(stageNamed(parsed, 'rootfs'), 'COPY').map((copy) => ({ from: flagOf(copy, 'from'), words: wordsOf(copy) }));
+    expect(copies).toEqual([
+      { from: undefined, words: ['scripts/webhook-rootfs.sh', '/webhook-rootfs.sh'] },
+      { from: 'production-dependencies', words: ['/src/node_modules', '/rootfs/app/node_modules'] },
+      { from: 'build', words: ['/src/dist', '/rootfs/app/dist'] },
+      { from: undefined, words: ['package.json', '/rootfs/app/package.json'] },
+      { from: undefined, words: ['image/healthcheck.mjs', '/rootfs/app/healthcheck.mjs'] },
+    ]);
+    const script = readFileSync(`${REPO_ROOT}/scripts/image-contents.mjs`, 'utf8');
+    for (const copy of copies.slice(1)) expect(script).toContain(`{ from: ${copy.from === undefined ? 'undefined' : `'${copy.from}'`}, source: '${copy.words[0]!}', target: '${copy.words[1]!}' }`);
   });
 
 
@@ -129,8 +137,8 @@ describe('Dockerfile.webhook', () => {
     const healthcheck = instructionsOf(parsed.finalStage, 'HEALTHCHECK')[0]!.getArgumentsContent() ?? '';
     const command = JSON.parse(healthcheck.slice(healthcheck.indexOf('['))) as string[];
     expect(command).toEqual(['/usr/local/bin/node', '/app/healthcheck.mjs']);
-    const copies = instructionsOf(parsed.finalStage, 'COPY').map(wordsOf);
-    expect(copies).toContainEqual(['image/healthcheck.mjs', './healthcheck.mjs']);
+    const copies = instructionsOf(stageNamed(parsed, 'rootfs'), 'COPY').map(wordsOf);
+    expect(copies).toContainEqual(['image/healthcheck.mjs', '/rootfs/app/healthcheck.mjs']);
   });
 
   test('exposes the listen port the Deployment probes', () => {

@@ -1,8 +1,8 @@
 // The images' final-stage contents, measured without Docker by scripts/image-contents.mjs (the
 // agent tree is built the way Dockerfile.agent's rootfs stage builds it): the agent image holds
 // Node, the agent bundle and the container contract's tools, nothing else, and is at most half of
-// what it was (node:…-slim + production node_modules + dist/); the webhook image holds only
-// production dependencies.
+// what it was (node:…-slim + production node_modules + dist/); the webhook image (FROM scratch too)
+// holds Node, the production dependencies, dist/ and nothing else.
 import { spawnSync } from 'node:child_process';
 import { readFileSync } from 'node:fs';
 
@@ -12,7 +12,7 @@ interface Part { readonly part: string; readonly bytes: number }
 interface Contents {
   readonly node: string;
   readonly agent: { readonly parts: Part[]; readonly bytes: number; readonly files: string[] };
-  readonly webhook: { readonly parts: Part[]; readonly bytes: number };
+  readonly webhook: { readonly parts: Part[]; readonly bytes: number; readonly files: string[] };
   readonly agentBefore: { readonly parts: Part[]; readonly bytes: number };
 }
 
@@ -60,7 +60,10 @@ describe('agent image (Dockerfile.agent)', () => {
       { from: undefined, words: ['image/vault', '/rootfs/bin/vault'] },
       { from: 'launcher', words: ['/src/vault-env-launcher', '/rootfs/bin/vault-env-launcher'] },
     ]);
-    expect(instructionsOf(rootfs, 'RUN').map((r) => r.getArgumentsContent())).toEqual(['NODE_BIN=/usr/local/bin/node sh /agent-rootfs.sh /rootfs']);
+    const runs = instructionsOf(rootfs, 'RUN').map((r) => r.getArgumentsContent() ?? '');
+    expect(runs).toHaveLength(2);
+    expect(runs[0]).toMatch(/apt-get install --yes --no-install-recommends busybox-static/);
+    expect(runs[1]).toBe('NODE_BIN=/usr/local/bin/node sh /agent-rootfs.sh /rootfs');
     const script = readFileSync(`${REPO_ROOT}/scripts/image-contents.mjs`, 'utf8');
     expect(script).toContain("{ from: 'build', source: '/src/dist/agent-bundle', local: 'dist/agent-bundle', target: '/rootfs/app/dist/agent-bundle' }");
     expect(script).toContain("{ from: undefined, source: 'image/vault', local: 'image/vault', target: '/rootfs/bin/vault' }");
@@ -75,6 +78,13 @@ describe('webhook image (Dockerfile.webhook)', () => {
     expect(production).toContain('node_modules/@kubernetes/client-node');
     for (const dev of ['typescript', 'jest', 'eslint', 'esbuild', 'kubernetes-models']) expect(production).not.toContain(`node_modules/${dev}`);
     expect(contents.webhook.parts.map((part) => part.part)).toEqual(expect.arrayContaining(['production node_modules', 'dist/']));
+  });
+
+  test('besides node_modules and dist/: Node with its libraries, the health check, package.json and users; no shell, npm or package manager', () => {
+    const files = contents.webhook.files.filter((file) => !file.endsWith('/'));
+    expect(files.filter((file) => !/^(lib|lib64)\//.test(file))).toEqual(['app/healthcheck.mjs', 'app/package.json', 'etc/group', 'etc/passwd', 'usr/local/bin/node']);
+    for (const file of files.filter((f) => /^(lib|lib64)\//.test(f))) expect(file).toMatch(/\.so(\.\d+)*$/);
+    expect(contents.webhook.bytes).toBeLessThan(contents.agentBefore.bytes);
   });
 });
 

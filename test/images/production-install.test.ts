@@ -111,6 +111,37 @@ test('agent-inject -tls-auto with leader election loads client-node from the pro
   expect(await webhook.exited).toBe(0);
 });
 
+test('the webhook image\'s tree (FROM scratch: node and its libraries, no shell) with the production install serves as 100:1000, and its HEALTHCHECK agrees', async () => {
+  if (process.getuid?.() !== 0) throw new Error('this test chroots into the webhook image\'s filesystem: run it as root (CI does)');
+  const tree = mkdtempSync(join(tmpdir(), 'webhook-image-'));
+  try {
+    const built = spawnSync(process.execPath, [join(REPO_ROOT, 'scripts', 'image-contents.mjs'), '--webhook-tree', tree], { encoding: 'utf8' });
+    if (built.status !== 0) throw new Error(`scripts/image-contents.mjs --webhook-tree failed: ${built.stderr}`);
+    for (const dir of [tree, app]) chmodSync(dir, 0o755);
+    expect(existsSync(join(tree, 'bin'))).toBe(false);
+    // The production install stands in for the tree's /app (node_modules, dist/, package.json, the health check).
+    const inImage = (command: readonly string[]): string => `exec ${CHROOT} --userspec=100:1000 ${tree} ${command.join(' ')}`;
+    const child = spawn('unshare', ['--mount', 'sh', '-c', `mount --make-rprivate / && mount --bind ${app} ${tree}/app && ${inImage(['/usr/local/bin/node', '/app/dist/cli/main.js', 'agent-inject', '-listen=127.0.0.1:0', '-tls-auto-hosts=localhost'])}`], {
+      env: { PATH: process.env.PATH ?? '', NODE_ENV: 'production', AGENT_INJECT_VAULT_ADDR: 'https://vault.vault.svc:8200' },
+      stdio: ['ignore', 'pipe', 'pipe'],
+    });
+    children.push(child);
+    let output = '';
+    child.stdout.on('data', (chunk: Buffer) => (output += chunk.toString()));
+    child.stderr.on('data', (chunk: Buffer) => (output += chunk.toString()));
+    const exited = new Promise<number | null>((resolve) => child.once('exit', resolve));
+    await waitFor(`listening (output so far: ${output})`, () => /Listening on "[^"]*:(\d+)"/.test(output), 40_000);
+    const port = Number(/Listening on "[^"]*:(\d+)"/.exec(output)![1]);
+    // Dockerfile.webhook's HEALTHCHECK command, run in the same mount namespace and root.
+    const probe = spawnSync('nsenter', ['-t', String(child.pid), '-m', '--', CHROOT, '--userspec=100:1000', tree, '/usr/local/bin/node', '/app/healthcheck.mjs'], { env: { AGENT_INJECT_LISTEN: `:${port}` }, encoding: 'utf8', timeout: 10_000 });
+    expect([probe.status, probe.stderr]).toEqual([0, '']);
+    child.kill('SIGTERM');
+    expect(await exited).toBe(0);
+  } finally {
+    rmSync(tree, { recursive: true, force: true });
+  }
+});
+
 describe('the agent image, entered with chroot as 100:1000, runs vault-k8s\'s commands', () => {
   // Paths inside the image; `tree` is where the image's filesystem is on this machine.
   const home = '/home/vault';

@@ -6,9 +6,16 @@ import type { TLSSocket } from 'node:tls';
 import { startWebhook } from '../helpers/webhook-process.js';
 import type { WebhookProcess } from '../helpers/webhook-process.js';
 
+const CONTINUE = 'HTTP/1.1 100 Continue\r\n\r\n';
 const REVIEW = JSON.stringify({ apiVersion: 'admission.k8s.io/v1', kind: 'AdmissionReview', request: { uid: 'in-flight', namespace: 'default', object: { metadata: { name: 'p' } } } });
 
-/** A raw TLS connection with a /mutate request whose body is only half sent. */
+/**
+ * A raw TLS connection with a /mutate request whose body is only half sent, and that the server has
+ * really begun: it asks `Expect: 100-continue`, and node:http writes "100 Continue" when it has
+ * parsed the headers and handed the request to its handler. Signalling before that raced the
+ * server reading the bytes at all (seen on Node 24 under load): the request then arrived after
+ * shutdown began and was refused with 503, as a new request should be.
+ */
 async function inFlightRequest(webhook: WebhookProcess): Promise<{ socket: TLSSocket; received: () => string; closed: Promise<void>; finish: (pipelined?: string) => void }> {
   const socket = await new Promise<TLSSocket>((resolve, reject) => {
     const tls = connect({ host: '127.0.0.1', port: webhook.port, ca: webhook.ca, servername: 'localhost' }, () => {
@@ -21,10 +28,19 @@ async function inFlightRequest(webhook: WebhookProcess): Promise<{ socket: TLSSo
   socket.on('error', () => undefined);
   const closed = new Promise<void>((resolve) => socket.once('close', () => { resolve(); }));
   const half = Math.floor(REVIEW.length / 2);
-  socket.write(`POST /mutate HTTP/1.1\r\nHost: localhost\r\nContent-Type: application/json\r\nContent-Length: ${REVIEW.length}\r\n\r\n${REVIEW.slice(0, half)}`);
+  const accepted = new Promise<void>((resolve, reject) => {
+    const check = (): void => {
+      if (data.startsWith(CONTINUE)) resolve();
+      else if (data.length >= CONTINUE.length) reject(new Error(`expected "100 Continue", got ${JSON.stringify(data)}`));
+    };
+    socket.on('data', check);
+    socket.once('close', () => { reject(new Error(`connection closed before "100 Continue": ${JSON.stringify(data)}`)); });
+  });
+  socket.write(`POST /mutate HTTP/1.1\r\nHost: localhost\r\nContent-Type: application/json\r\nContent-Length: ${REVIEW.length}\r\nExpect: 100-continue\r\n\r\n${REVIEW.slice(0, half)}`);
+  await accepted;
   return {
     socket,
-    received: () => data,
+    received: () => data.slice(CONTINUE.length),
     closed,
     finish: (pipelined = '') => {
       socket.write(REVIEW.slice(half) + pipelined);

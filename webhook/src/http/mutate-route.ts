@@ -5,6 +5,7 @@ import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import { goQuote } from '../../../common/src/go-quote.js';
 import type { AdmissionRequest, AdmissionResponse } from '../inject/admission-review.js';
 import type { AdmissionOutcome, AdmitFunction, InjectionType } from '../inject/admit.js';
+import { MAX_REPLY_WARNINGS } from '../inject/admit.js';
 import type { Settings } from '../settings/settings.js';
 import type { AdmissionWarning } from '../inject/warnings.js';
 import type { Logger } from '../log.js';
@@ -47,7 +48,10 @@ function redactQuotedValues(text: string): string {
 /** Pods made by controllers never show their warnings to a person: the log line does (values redacted). */
 function loggedWarnings(warnings: readonly AdmissionWarning[]): { warnings?: string[] } {
   if (warnings.length === 0) return {};
-  return { warnings: warnings.map((warning) => `${warning.kind}: ${clip(redactQuotedValues(warning.message))}`) };
+  // As many as the reply carries (MAX_REPLY_WARNINGS), so a hostile pod cannot grow one log line without bound.
+  const shown = warnings.slice(0, MAX_REPLY_WARNINGS).map((warning) => `${warning.kind}: ${clip(redactQuotedValues(warning.message))}`);
+  if (warnings.length > MAX_REPLY_WARNINGS) shown.push(`${warnings.length - MAX_REPLY_WARNINGS} more warnings not logged`);
+  return { warnings: shown };
 }
 
 function outcomeWarnings(outcome: AdmissionOutcome): readonly AdmissionWarning[] {

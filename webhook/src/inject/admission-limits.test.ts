@@ -1,6 +1,6 @@
 // Admission work budgets and annotation-path checks (issue 10): every limit is a denial naming the
 // annotation and the limit, never a crash or a stall.
-import { admit, MAX_REPLY_PATCH_BYTES } from './admit.js';
+import { admit, MAX_DENIAL_MESSAGE_LENGTH, MAX_REPLY_PATCH_BYTES, MAX_REPLY_WARNINGS, MAX_WARNING_LENGTH } from './admit.js';
 import { MAX_PATCHED_CONTAINER_BYTES } from './build/container-json-patch.js';
 import type { AdmissionRequest } from './admission-review.js';
 import { SA_MOUNT_PATH, SA_VOLUME } from '../../../test/helpers/pod-arbitraries.js';
@@ -73,6 +73,40 @@ describe('agent-json-patch amplification', () => {
     const near = JSON.stringify([{ op: 'add', path: '/lifecycle', value: { pad: 'y'.repeat(MAX_PATCHED_CONTAINER_BYTES - 8 * 1024) } }]);
     const message = denial({ 'vault.hashicorp.com/agent-json-patch': near, 'vault.hashicorp.com/agent-init-json-patch': near }, 4000);
     expect(message).toContain(`over the limit of ${MAX_REPLY_PATCH_BYTES} bytes per reply`);
+  });
+});
+
+describe('warnings and denial messages are bounded (the whole reply is capped)', () => {
+  it('thousands of templates that do not parse: the first warnings, then a count of the rest', () => {
+    const annotations: Record<string, string> = {};
+    for (let i = 0; i < 2_000; i += 1) {
+      annotations[`vault.hashicorp.com/agent-inject-secret-s${i}`] = `kv/s${i}`;
+      annotations[`vault.hashicorp.com/agent-inject-template-s${i}`] = `{{ .x ${'y'.repeat(i === 0 ? 5_000 : 1)}`;
+    }
+    const outcome = admit(request(annotations), settings());
+    expect(outcome.decision).toBe('injected');
+    const warnings = outcome.response.warnings ?? [];
+    expect(warnings).toHaveLength(MAX_REPLY_WARNINGS);
+    expect(warnings[0]).toContain('vault.hashicorp.com/agent-inject-template-s0 does not parse');
+    expect(warnings[1]).toContain('vault.hashicorp.com/agent-inject-template-s1 does not parse');
+    for (const warning of warnings) expect(warning.length).toBeLessThanOrEqual(MAX_WARNING_LENGTH + 40);
+    expect(warnings.at(-1)).toBe(`${2_000 - MAX_REPLY_WARNINGS + 1} more warnings not shown`);
+  });
+
+  it('thousands of colliding secrets: the denial message is cut at the limit and says how much is left out', () => {
+    const annotations: Record<string, string> = {};
+    for (let i = 0; i < 4_000; i += 1) {
+      annotations[`vault.hashicorp.com/agent-inject-secret-s${i}`] = `kv/s${i}`;
+      annotations[`vault.hashicorp.com/agent-inject-secret-S${i}`] = `kv/s${i}`;
+    }
+    const message = denial(annotations);
+    expect(message).toMatch(/^error validating agent configuration: secret "S0" writes \/vault\/secrets\/s0, as secret "s0" does/);
+    expect(message.length).toBeLessThanOrEqual(MAX_DENIAL_MESSAGE_LENGTH + 40);
+    expect(message).toMatch(/… \(\d+ more characters\)$/);
+  });
+
+  it('a short denial is untouched', () => {
+    expect(denial({ 'vault.hashicorp.com/agent-run-as-user': '9007199254740993' })).not.toContain('more characters');
   });
 });
 

@@ -24,6 +24,27 @@ import { WARNING_KINDS, warningsOf, type AdmissionWarning } from './warnings.js'
  */
 export const MAX_REPLY_PATCH_BYTES = 3 * 1024 * 1024;
 
+/**
+ * The rest of the reply is bounded too (issue 10: "a cap on ... the whole reply"): at most this many
+ * warnings, each at most MAX_WARNING_LENGTH characters (the API server shortens long warnings
+ * anyway), and a denial message of at most MAX_DENIAL_MESSAGE_LENGTH characters. A pod with
+ * thousands of broken annotations would otherwise get a denial or warnings of megabytes.
+ * Documented in docs/webhook-settings.md ("Limits").
+ */
+export const MAX_REPLY_WARNINGS = 50;
+export const MAX_WARNING_LENGTH = 1024;
+export const MAX_DENIAL_MESSAGE_LENGTH = 64 * 1024;
+
+function clipText(text: string, limit: number): string {
+  return text.length > limit ? `${text.slice(0, limit)}… (${text.length - limit} more characters)` : text;
+}
+
+function boundedWarnings(warnings: readonly string[]): string[] {
+  const kept = warnings.slice(0, MAX_REPLY_WARNINGS).map((warning) => clipText(warning, MAX_WARNING_LENGTH));
+  if (warnings.length > MAX_REPLY_WARNINGS) kept[MAX_REPLY_WARNINGS - 1] = `${warnings.length - MAX_REPLY_WARNINGS + 1} more warnings not shown`;
+  return kept;
+}
+
 export type InjectionType = 'init_and_sidecar' | 'init_only' | 'sidecar_only';
 
 /** admit()'s signature, for the HTTP layer and wrappers such as memoizeAdmit. */
@@ -35,10 +56,11 @@ export type AdmissionOutcome =
   | { readonly decision: 'skipped'; readonly response: AdmissionResponse; readonly reason: string; readonly warnings?: readonly AdmissionWarning[] }
   | { readonly decision: 'denied'; readonly response: AdmissionResponse; readonly reason: string; readonly warnings?: readonly AdmissionWarning[] };
 
-function deny(uid: string, message: string, warnings: readonly AdmissionWarning[] = []): AdmissionOutcome {
+function deny(uid: string, fullMessage: string, warnings: readonly AdmissionWarning[] = []): AdmissionOutcome {
+  const message = clipText(fullMessage, MAX_DENIAL_MESSAGE_LENGTH);
   const response: AdmissionResponse = { uid, allowed: false, status: { metadata: {}, message } };
   if (warnings.length === 0) return { decision: 'denied', reason: message, response };
-  return { decision: 'denied', reason: message, response: { ...response, warnings: warnings.map((warning) => warning.message) }, warnings };
+  return { decision: 'denied', reason: message, response: { ...response, warnings: boundedWarnings(warnings.map((warning) => warning.message)) }, warnings };
 }
 
 /** Strict mode's denial: what to change first, then every warning (also sent as warnings). */
@@ -92,6 +114,6 @@ function specWarnings(pod: K8sPod, spec: InjectionSpec): AdmissionWarning[] {
 
 function injected(uid: string, patch: string, type: InjectionType | undefined, warnings: readonly AdmissionWarning[]): AdmissionOutcome {
   if (warnings.length === 0) return { decision: 'injected', response: { uid, allowed: true, patch, patchType: 'JSONPatch' }, injectionType: type };
-  const response: AdmissionResponse = { uid, allowed: true, patch, patchType: 'JSONPatch', warnings: warnings.map((warning) => warning.message) };
+  const response: AdmissionResponse = { uid, allowed: true, patch, patchType: 'JSONPatch', warnings: boundedWarnings(warnings.map((warning) => warning.message)) };
   return { decision: 'injected', response, injectionType: type, warnings };
 }

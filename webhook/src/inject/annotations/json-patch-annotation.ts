@@ -1,7 +1,7 @@
 // agent-json-patch / agent-init-json-patch: decoded at defaulting time (as vault-k8s does into
 // jsonpatch.Patch), so a malformed value is reported with Go's error text before anything else.
 import type { Operation } from 'fast-json-patch';
-import { goJsonSyntaxError } from '../../../../common/src/go-json-syntax.js';
+import { goJsonSyntaxError, MAX_JSON_NESTING_DEPTH } from '../../../../common/src/go-json-syntax.js';
 import { GO_ANY, goArray, goMap, goUnmarshalError } from '../../../../common/src/go-json-unmarshal.js';
 
 // jsonpatch.Patch is []jsonpatch.Operation, and an Operation is map[string]*json.RawMessage:
@@ -18,6 +18,7 @@ export function decodeJsonPatchAnnotation(annotationKey: string, text: string): 
   // An empty annotation means "no patch".
   if (text === '') return { ok: true, operations: [] };
   const syntaxError = goJsonSyntaxError(text);
+  if (syntaxError?.endsWith('exceeded max depth') === true) return fail(`${syntaxError} (the limit is ${MAX_JSON_NESTING_DEPTH} nested arrays and objects)`);
   if (syntaxError !== undefined) return fail(syntaxError);
   const decoded = JSON.parse(text) as unknown;
   const problem = goUnmarshalError(decoded, PATCH);

@@ -29,18 +29,19 @@ export function defaultTemplate(kind: DefaultTemplateKind, vaultPath: string): s
 
 /** Raw names in first-seen order (a secret exists if any declaring annotation is non-blank). */
 function discoverRawNames(reader: AnnotationReader): string[] {
-  const names: string[] = [];
+  // A Set keeps this linear: a pod can carry tens of thousands of annotations (issue 10).
+  const names = new Set<string>();
   for (const [shortName, value] of reader.entries()) {
     if (value.trim() === '') continue;
     for (const prefix of DECLARING_PREFIXES) {
       if (!shortName.startsWith(prefix)) continue;
       const rawName = shortName.slice(prefix.length);
       if (rawName === '') continue;
-      if (!names.includes(rawName)) names.push(rawName);
+      names.add(rawName);
       break;
     }
   }
-  return names;
+  return [...names];
 }
 
 export interface SecretDefaults {
@@ -103,9 +104,9 @@ export function parseSecrets(reader: AnnotationReader, defaults: SecretDefaults,
 
 /** Distinct per-secret volume paths that differ from the global one, first-seen order. */
 export function customVolumePaths(secrets: readonly SecretSpec[], secretVolumePath: string): string[] {
-  const paths: string[] = [];
+  const paths = new Set<string>();
   for (const secret of secrets) {
-    if (secret.mountPath !== secretVolumePath && !paths.includes(secret.mountPath)) paths.push(secret.mountPath);
+    if (secret.mountPath !== secretVolumePath) paths.add(secret.mountPath);
   }
-  return paths;
+  return [...paths];
 }

@@ -1,4 +1,4 @@
-import { MAX_SUGGESTED_NAME_LENGTH, unknownAnnotationWarnings } from './unknown-annotations.js';
+import { MAX_SUGGESTED_NAME_LENGTH, MAX_UNKNOWN_ANNOTATION_WARNINGS, unknownAnnotationWarnings } from './unknown-annotations.js';
 
 describe('unknownAnnotationWarnings', () => {
   it('ignores known annotations, families and foreign prefixes', () => {
@@ -39,5 +39,13 @@ describe('unknownAnnotationWarnings', () => {
 
   it('warns about a family prefix with no name', () => {
     expect(unknownAnnotationWarnings(['vault.hashicorp.com/agent-inject-secret-'])).toHaveLength(1);
+  });
+
+  it('warns about the first unknown keys one by one and counts the rest in one warning', () => {
+    const keys = Array.from({ length: 30_000 }, (_, i) => `vault.hashicorp.com/agent-inj-secret-s${i}`);
+    const warnings = unknownAnnotationWarnings(keys);
+    expect(warnings).toHaveLength(MAX_UNKNOWN_ANNOTATION_WARNINGS + 1);
+    expect(warnings[0]).toBe('unknown annotation vault.hashicorp.com/agent-inj-secret-s0 is ignored (did you mean vault.hashicorp.com/agent-inject-secret-s0?)');
+    expect(warnings.at(-1)).toBe(`${30_000 - MAX_UNKNOWN_ANNOTATION_WARNINGS} more unknown vault.hashicorp.com/* annotations are ignored`);
   });
 });

@@ -15,6 +15,11 @@ const FAMILIES: readonly string[] = Object.values(ANNOTATION_FAMILIES);
 export const MAX_SUGGESTED_NAME_LENGTH = 63;
 /** Longer keys are shown truncated in the warning, so the reply stays small. */
 const MAX_SHOWN_KEY_LENGTH = 120;
+/**
+ * Unknown keys warned about one by one (each with its suggestion); the rest are counted in one
+ * summary warning. 32,000 unknown keys otherwise cost 20 s of suggestions and a 4 MB reply.
+ */
+export const MAX_UNKNOWN_ANNOTATION_WARNINGS = 20;
 
 function suggestion(shortName: string): string | undefined {
   if (shortName.length > MAX_SUGGESTED_NAME_LENGTH) return undefined;
@@ -24,13 +29,19 @@ function suggestion(shortName: string): string | undefined {
 /** Warnings for annotation keys under the prefix that match no annotation or family. */
 export function unknownAnnotationWarnings(keys: Iterable<string>): string[] {
   const warnings: string[] = [];
+  let unwarned = 0;
   for (const key of keys) {
     if (!key.startsWith(ANNOTATION_PREFIX)) continue;
     const shortName = key.slice(ANNOTATION_PREFIX.length);
     if (KNOWN.has(shortName) || FAMILIES.some((family) => shortName.startsWith(family) && shortName.length > family.length)) continue;
+    if (warnings.length === MAX_UNKNOWN_ANNOTATION_WARNINGS) {
+      unwarned += 1;
+      continue;
+    }
     const hint = suggestion(shortName);
     const shown = key.length > MAX_SHOWN_KEY_LENGTH ? `${key.slice(0, MAX_SHOWN_KEY_LENGTH)}… (${key.length} characters)` : key;
     warnings.push(`unknown annotation ${shown} is ignored${hint === undefined ? '' : ` (did you mean ${ANNOTATION_PREFIX}${hint}?)`}`);
   }
+  if (unwarned > 0) warnings.push(`${unwarned} more unknown ${ANNOTATION_PREFIX}* annotations are ignored`);
   return warnings;
 }
