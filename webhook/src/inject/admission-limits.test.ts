@@ -100,7 +100,7 @@ describe('warnings and denial messages are bounded (the whole reply is capped)',
       annotations[`vault.hashicorp.com/agent-inject-secret-S${i}`] = `kv/s${i}`;
     }
     const message = denial(annotations);
-    expect(message).toMatch(/^error validating agent configuration: secret "S0" writes \/vault\/secrets\/s0, as secret "s0" does/);
+    expect(message).toMatch(/^Give secrets "S0" and "s0" different file names [^;]* — error validating agent configuration: secret "S0" writes \/vault\/secrets\/s0, as secret "s0" does/);
     expect(message.length).toBeLessThanOrEqual(MAX_DENIAL_MESSAGE_LENGTH + 40);
     expect(message).toMatch(/… \(\d+ more characters\)$/);
   });
