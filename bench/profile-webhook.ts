@@ -89,12 +89,13 @@ async function main(): Promise<void> {
     url: `https://127.0.0.1:${port}/mutate`,
     connections: 16,
     duration: seconds,
+    reconnectRate: 500,
     requests: [
       {
         method: 'POST',
         headers: { 'content-type': 'application/json' },
         body: identical,
-        ...(workload === 'distinct' ? { setupRequest: (req: Record<string, unknown>) => ({ ...req, body: review(String((counter += 1))) }) } : {}),
+        ...(workload === 'distinct' ? { setupRequest: (req: autocannon.Request) => ({ ...req, body: review(String((counter += 1))) }) } : {}),
       },
     ],
   });
