@@ -77,11 +77,11 @@ async function main(): Promise<void> {
       output += chunk;
       const match = /Listening on "[^"]*:(\d+)"/.exec(output);
       if (match?.[1] !== undefined) {
-        child.stdout?.off('data', onData).on('data', () => {});
+        child.stdout.off('data', onData).on('data', () => {});
         resolve(Number(match[1]));
       }
     };
-    child.stdout?.setEncoding('utf8').on('data', onData);
+    child.stdout.setEncoding('utf8').on('data', onData);
   });
   let counter = 0;
   const identical = review();
