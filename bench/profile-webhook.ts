@@ -67,7 +67,7 @@ async function main(): Promise<void> {
   const { certFile, keyFile } = await writeTestCertificates(dir);
   const child = spawn(
     process.execPath,
-    [`--cpu-prof`, `--cpu-prof-dir=${profiles}`, CLI_PATH, 'agent-inject', '-listen=127.0.0.1:0', '-vault-address=https://vault:8200', `-tls-cert-file=${certFile}`, `-tls-key-file=${keyFile}`],
+    [...(process.env['BENCH_WEBHOOK_NODE_FLAGS'] ?? '').split(' ').filter((flag) => flag !== ''), `--cpu-prof`, `--cpu-prof-dir=${profiles}`, CLI_PATH, 'agent-inject', '-listen=127.0.0.1:0', '-vault-address=https://vault:8200', `-tls-cert-file=${certFile}`, `-tls-key-file=${keyFile}`],
     { cwd: REPO_ROOT, stdio: ['ignore', 'pipe', 'inherit'] },
   );
   const exited = new Promise<void>((resolve) => child.once('exit', () => { resolve(); }));

@@ -32,6 +32,8 @@ const CONNECTIONS = 16;
 const RECONNECT_EVERY = 500;
 const VAULT_ADDRESS = 'https://vault:8200';
 
+// Node/V8 flags for the webhook process only (experiments, e.g. BENCH_WEBHOOK_NODE_FLAGS="--max-semi-space-size=32").
+const WEBHOOK_NODE_FLAGS = (process.env['BENCH_WEBHOOK_NODE_FLAGS'] ?? '').split(' ').filter((flag) => flag !== '');
 const TARGETS = { identical: 0.9, distinct: 0.6, p99: 1.5 } as const;
 
 function pod(containers: number, secrets: number, id?: string): unknown {
@@ -105,6 +107,22 @@ process.stdout.write('PORT ' + app.server.address().port + '\\n');
 process.on('SIGTERM', () => { void app.close().then(() => process.exit(0)); });
 `;
 
+// The same bytes through fastify (BENCH_FASTIFY_BASELINE=1): how much of the gap is the framework.
+const SAME_BYTES_FASTIFY = `
+import { fastify } from 'fastify';
+import { readFileSync } from 'node:fs';
+const [certFile, keyFile, replyFile] = process.argv.slice(2);
+const reply = readFileSync(replyFile, 'utf8');
+const app = fastify({ https: { cert: readFileSync(certFile), key: readFileSync(keyFile) }, bodyLimit: 10 * 1024 * 1024 });
+app.removeAllContentTypeParsers();
+app.addContentTypeParser('*', (_request, payload, done) => { payload.on('data', () => {}); payload.on('end', () => done(null, undefined)); });
+app.post('/mutate', async (_request, res) => res.header('content-type', 'application/json').send(reply));
+await app.listen({ host: '127.0.0.1', port: 0 });
+process.stdout.write('PORT ' + app.server.address().port + '\\n');
+process.on('SIGTERM', () => { void app.close().then(() => process.exit(0)); });
+`;
+const FASTIFY_BASELINE = process.env['BENCH_FASTIFY_BASELINE'] === '1';
+
 interface Server {
   readonly pid: number;
   readonly port: number;
@@ -177,6 +195,8 @@ async function replyOf(port: number, body: string): Promise<Buffer> {
 
 interface Measured {
   readonly requestsPerSecond: number;
+  /** Server CPU (user + system) per answered review, in µs: steadier than req/s on a shared machine. */
+  readonly cpuMicros: number;
   readonly p50: number;
   readonly p99: number;
   readonly non2xx: number;
@@ -185,7 +205,8 @@ interface Measured {
 
 type Workload = 'identical' | 'distinct';
 
-async function load(port: number, workload: Workload): Promise<Measured> {
+async function load(server: Server, workload: Workload): Promise<Measured> {
+  const port = server.port;
   const base = {
     url: `https://127.0.0.1:${port}/mutate`,
     connections: CONNECTIONS,
@@ -204,9 +225,11 @@ async function load(port: number, workload: Workload): Promise<Measured> {
     ],
   };
   await autocannon({ ...base, duration: WARMUP_S });
+  const cpuBefore = procCpuSeconds(server.pid);
   const result = await autocannon({ ...base, duration: DURATION_S });
+  const cpuMicros = ((procCpuSeconds(server.pid) - cpuBefore) * 1e6) / Math.max(result['2xx'], 1);
   // Answered reviews only (2xx), so a failure can never count as speed.
-  return { requestsPerSecond: result['2xx'] / result.duration, p50: result.latency.p50, p99: result.latency.p99, non2xx: result.non2xx, errors: result.errors };
+  return { requestsPerSecond: result['2xx'] / result.duration, cpuMicros, p50: result.latency.p50, p99: result.latency.p99, non2xx: result.non2xx, errors: result.errors };
 }
 
 function median(values: readonly number[]): number {
@@ -253,7 +276,7 @@ async function main(): Promise<void> {
   try {
     const { certFile, keyFile } = await writeTestCertificates(certDir);
     const webhook = await spawnServer(
-      [CLI_PATH, 'agent-inject', '-listen=127.0.0.1:0', `-vault-address=${VAULT_ADDRESS}`, `-tls-cert-file=${certFile}`, `-tls-key-file=${keyFile}`, '-telemetry-path=/metrics'],
+      [...WEBHOOK_NODE_FLAGS, CLI_PATH, 'agent-inject', '-listen=127.0.0.1:0', `-vault-address=${VAULT_ADDRESS}`, `-tls-cert-file=${certFile}`, `-tls-key-file=${keyFile}`, '-telemetry-path=/metrics'],
       /Listening on "[^"]*:(\d+)"/,
     );
     servers.push(webhook);
@@ -269,6 +292,8 @@ async function main(): Promise<void> {
     servers.push(sameDistinct);
     const small = await startScript('noop-small', SMALL_REPLY_NOOP, [certFile, keyFile]);
     servers.push(small);
+    const fastifySame = FASTIFY_BASELINE ? await startScript('noop-fastify', SAME_BYTES_FASTIFY, [certFile, keyFile, join(certDir, 'identical.json')]) : undefined;
+    if (fastifySame !== undefined) servers.push(fastifySame);
 
     const cases: Case[] = [
       { label: 'webhook, identical pods', server: webhook, workload: 'identical' },
@@ -276,20 +301,12 @@ async function main(): Promise<void> {
       { label: 'no-op, small reply', server: small, workload: 'identical' },
       { label: 'webhook, distinct pods', server: webhook, workload: 'distinct' },
       { label: 'no-op, same bytes (dist.)', server: sameDistinct, workload: 'distinct' },
+      ...(fastifySame === undefined ? [] : [{ label: 'fastify no-op, same b. (id.)', server: fastifySame, workload: 'identical' as const }]),
     ];
     const results = new Map<string, Measured[]>(cases.map((entry) => [entry.label, []]));
-    const cpu = { identical: { seconds: 0, requests: 0 }, distinct: { seconds: 0, requests: 0 } };
     for (let round = 0; round < ROUNDS; round += 1) {
       const order = round % 2 === 0 ? cases : [...cases].reverse();
-      for (const entry of order) {
-        const cpuBefore = procCpuSeconds(webhook.pid);
-        const measured = await load(entry.server.port, entry.workload);
-        if (entry.server === webhook) {
-          cpu[entry.workload].seconds += procCpuSeconds(webhook.pid) - cpuBefore;
-          cpu[entry.workload].requests += measured.requestsPerSecond * (DURATION_S + WARMUP_S);
-        }
-        results.get(entry.label)?.push(measured);
-      }
+      for (const entry of order) results.get(entry.label)?.push(await load(entry.server, entry.workload));
     }
     const loaded = procMemoryMiB(webhook.pid);
 
@@ -298,12 +315,13 @@ async function main(): Promise<void> {
       const runs = of(label);
       const failures = runs.reduce((sum, run) => sum + run.non2xx + run.errors, 0);
       return (
-        `${label.padEnd(27)} ${median(runs.map((run) => run.requestsPerSecond)).toFixed(0).padStart(7)} req/s   ` +
-        `p50 ${String(median(runs.map((run) => run.p50))).padStart(4)} ms   p99 ${String(median(runs.map((run) => run.p99))).padStart(4)} ms` +
+        `${label.padEnd(29)} ${median(runs.map((run) => run.requestsPerSecond)).toFixed(0).padStart(7)} req/s   ` +
+        `p50 ${String(median(runs.map((run) => run.p50))).padStart(4)} ms   p99 ${String(median(runs.map((run) => run.p99))).padStart(4)} ms   ` +
+        `CPU ${median(runs.map((run) => run.cpuMicros)).toFixed(0).padStart(4)} µs/review` +
         `${failures > 0 ? `   FAILED REQUESTS ${failures}` : ''}   [${runs.map((run) => run.requestsPerSecond.toFixed(0)).join(', ')}]`
       );
     };
-    const ratio = (ours: string, baseline: string, field: 'requestsPerSecond' | 'p99'): number =>
+    const ratio = (ours: string, baseline: string, field: 'requestsPerSecond' | 'p99' | 'cpuMicros'): number =>
       median(of(ours).map((run, index) => run[field] / Math.max(of(baseline)[index]?.[field] ?? NaN, 1)));
     const verdict = (ok: boolean): string => (ok ? 'met' : 'MISSED');
     const identicalThroughput = ratio('webhook, identical pods', 'no-op, same bytes (id.)', 'requestsPerSecond');
@@ -311,22 +329,24 @@ async function main(): Promise<void> {
     const distinctThroughput = ratio('webhook, distinct pods', 'no-op, same bytes (dist.)', 'requestsPerSecond');
     const distinctP99 = ratio('webhook, distinct pods', 'no-op, same bytes (dist.)', 'p99');
     const smallThroughput = ratio('webhook, identical pods', 'no-op, small reply', 'requestsPerSecond');
-    const perReview = (workload: Workload): string => ((cpu[workload].seconds * 1000) / Math.max(cpu[workload].requests, 1)).toFixed(2);
+    const identicalCpu = ratio('no-op, same bytes (id.)', 'webhook, identical pods', 'cpuMicros');
+    const distinctCpu = ratio('no-op, same bytes (dist.)', 'webhook, distinct pods', 'cpuMicros');
     process.stdout.write(
       [
         `AdmissionReview: 3 containers, 10 secrets, ${Buffer.byteLength(IDENTICAL_REVIEW)} bytes (distinct: ${Buffer.byteLength(nextDistinctReview())}); ` +
           `replies ${identicalReply.length} / ${distinctReply.length} bytes; ${CONNECTIONS} connections, ${DURATION_S} s after a ${WARMUP_S} s warm-up, ` +
-          `${ROUNDS} alternating round(s), medians${QUICK ? ' (BENCH_QUICK)' : ''}`,
+          `${ROUNDS} alternating round(s), medians${QUICK ? ' (BENCH_QUICK)' : ''}${WEBHOOK_NODE_FLAGS.length > 0 ? `; webhook node flags: ${WEBHOOK_NODE_FLAGS.join(' ')}` : ''}`,
         ...cases.map((entry) => summary(entry.label)),
         `ratio identical pods / same-bytes no-op: throughput ${identicalThroughput.toFixed(2)} (target >= ${TARGETS.identical}: ${verdict(identicalThroughput >= TARGETS.identical)}), ` +
           `p99 ${identicalP99.toFixed(2)} (target <= ${TARGETS.p99}: ${verdict(identicalP99 <= TARGETS.p99)})`,
         `ratio distinct pods / same-bytes no-op:  throughput ${distinctThroughput.toFixed(2)} (target >= ${TARGETS.distinct}: ${verdict(distinctThroughput >= TARGETS.distinct)}), ` +
           `p99 ${distinctP99.toFixed(2)} (target <= ${TARGETS.p99}: ${verdict(distinctP99 <= TARGETS.p99)})`,
         `ratio identical pods / small-reply no-op: throughput ${smallThroughput.toFixed(2)}`,
+        `ratio no-op / webhook CPU per review (what the throughput ratio would be with a core each): identical ${identicalCpu.toFixed(2)}, distinct ${distinctCpu.toFixed(2)}`,
         `admit() in-process (no memo), 1 container:   ${callsPerSecond(1).toFixed(0)} calls/s`,
         `admit() in-process (no memo), 20 containers: ${callsPerSecond(20).toFixed(0)} calls/s`,
         `webhook sizing: idle RSS ${idle.rss.toFixed(1)} MiB; after load RSS ${loaded.rss.toFixed(1)} MiB, peak ${loaded.peak.toFixed(1)} MiB; ` +
-          `CPU per review ${perReview('identical')} ms identical, ${perReview('distinct')} ms distinct`,
+          `CPU per review ${(median(of('webhook, identical pods').map((run) => run.cpuMicros)) / 1000).toFixed(2)} ms identical, ${(median(of('webhook, distinct pods').map((run) => run.cpuMicros)) / 1000).toFixed(2)} ms distinct`,
         '',
       ].join('\n'),
     );
