@@ -121,6 +121,9 @@ await app.listen({ host: '127.0.0.1', port: 0 });
 process.stdout.write('PORT ' + app.server.address().port + '\\n');
 process.on('SIGTERM', () => { void app.close().then(() => process.exit(0)); });
 `;
+// Experiments: extra webhook flags (e.g. "-log-level=warn") and a subset of the cases by label substring.
+const EXTRA_WEBHOOK_FLAGS = (process.env['BENCH_WEBHOOK_FLAGS'] ?? '').split(' ').filter((flag) => flag !== '');
+const ONLY_CASES = (process.env['BENCH_CASES'] ?? '').split(',').filter((part) => part !== '');
 const FASTIFY_BASELINE = process.env['BENCH_FASTIFY_BASELINE'] === '1';
 
 interface Server {
@@ -276,7 +279,7 @@ async function main(): Promise<void> {
   try {
     const { certFile, keyFile } = await writeTestCertificates(certDir);
     const webhook = await spawnServer(
-      [...WEBHOOK_NODE_FLAGS, CLI_PATH, 'agent-inject', '-listen=127.0.0.1:0', `-vault-address=${VAULT_ADDRESS}`, `-tls-cert-file=${certFile}`, `-tls-key-file=${keyFile}`, '-telemetry-path=/metrics'],
+      [...WEBHOOK_NODE_FLAGS, CLI_PATH, 'agent-inject', '-listen=127.0.0.1:0', `-vault-address=${VAULT_ADDRESS}`, `-tls-cert-file=${certFile}`, `-tls-key-file=${keyFile}`, '-telemetry-path=/metrics', ...EXTRA_WEBHOOK_FLAGS],
       /Listening on "[^"]*:(\d+)"/,
     );
     servers.push(webhook);
@@ -303,6 +306,7 @@ async function main(): Promise<void> {
       { label: 'no-op, same bytes (dist.)', server: sameDistinct, workload: 'distinct' },
       ...(fastifySame === undefined ? [] : [{ label: 'fastify no-op, same b. (id.)', server: fastifySame, workload: 'identical' as const }]),
     ];
+    if (ONLY_CASES.length > 0) cases.splice(0, cases.length, ...cases.filter((entry) => ONLY_CASES.some((part) => entry.label.includes(part))));
     const results = new Map<string, Measured[]>(cases.map((entry) => [entry.label, []]));
     for (let round = 0; round < ROUNDS; round += 1) {
       const order = round % 2 === 0 ? cases : [...cases].reverse();
@@ -335,7 +339,7 @@ async function main(): Promise<void> {
       [
         `AdmissionReview: 3 containers, 10 secrets, ${Buffer.byteLength(IDENTICAL_REVIEW)} bytes (distinct: ${Buffer.byteLength(nextDistinctReview())}); ` +
           `replies ${identicalReply.length} / ${distinctReply.length} bytes; ${CONNECTIONS} connections, ${DURATION_S} s after a ${WARMUP_S} s warm-up, ` +
-          `${ROUNDS} alternating round(s), medians${QUICK ? ' (BENCH_QUICK)' : ''}${WEBHOOK_NODE_FLAGS.length > 0 ? `; webhook node flags: ${WEBHOOK_NODE_FLAGS.join(' ')}` : ''}`,
+          `${ROUNDS} alternating round(s), medians${QUICK ? ' (BENCH_QUICK)' : ''}${EXTRA_WEBHOOK_FLAGS.length > 0 ? `; webhook flags: ${EXTRA_WEBHOOK_FLAGS.join(' ')}` : ''}${WEBHOOK_NODE_FLAGS.length > 0 ? `; webhook node flags: ${WEBHOOK_NODE_FLAGS.join(' ')}` : ''}`,
         ...cases.map((entry) => summary(entry.label)),
         `ratio identical pods / same-bytes no-op: throughput ${identicalThroughput.toFixed(2)} (target >= ${TARGETS.identical}: ${verdict(identicalThroughput >= TARGETS.identical)}), ` +
           `p99 ${identicalP99.toFixed(2)} (target <= ${TARGETS.p99}: ${verdict(identicalP99 <= TARGETS.p99)})`,

@@ -55,9 +55,9 @@ function podMetadata(object: unknown): { name?: string; generateName?: string } 
 }
 
 /** admit() is pure and total by contract; should it throw anyway, deny this pod instead of crashing. */
-function safeAdmit(admit: AdmitFunction, request: AdmissionRequest, settings: Settings, logger: Logger): AdmissionOutcome {
+function safeAdmit(admit: AdmitFunction, request: AdmissionRequest, settings: Settings, logger: Logger, reviewText: string): AdmissionOutcome {
   try {
-    return admit(request, settings);
+    return admit(request, settings, reviewText);
   } catch (error) {
     logger.error({ err: error, uid: request.uid }, 'admission core failed');
     const reason = `internal error: ${error instanceof Error ? error.message : String(error)}`;
@@ -119,7 +119,8 @@ async function handleMutate(options: MutateRouteOptions, request: FastifyRequest
     logger.error({ code: 400, warn: 'Empty request body' }, 'warning for request');
     return sendGoError(reply, 400, 'Empty request body');
   }
-  const decoded = decodeAdmissionReview(read.body.toString('utf8'));
+  const reviewText = read.body.toString('utf8');
+  const decoded = decodeAdmissionReview(reviewText);
   if (!decoded.ok) {
     const message = `error decoding admission request: ${decoded.error}`;
     logger.error({ code: 500, error: message }, 'error on request');
@@ -139,7 +140,7 @@ async function handleMutate(options: MutateRouteOptions, request: FastifyRequest
     return reply.code(200).header('content-type', 'application/json').send(encodeAdmissionReview(decoded.apiVersion, decoded.kind, response));
   }
   const started = options.now();
-  const outcome = safeAdmit(options.admit, admissionRequest, options.settings, logger);
+  const outcome = safeAdmit(options.admit, admissionRequest, options.settings, logger, reviewText);
   const response: AdmissionResponse = { ...outcome.response, uid: admissionRequest.uid };
   const namespace = admissionRequest.namespace ?? '';
   recordAdmission(options.metrics, namespace, response.allowed, injectionTypeOf(outcome));

@@ -22,8 +22,12 @@ export const MAX_REPLY_PATCH_BYTES = 3 * 1024 * 1024;
 
 export type InjectionType = 'init_and_sidecar' | 'init_only' | 'sidecar_only';
 
-/** admit()'s signature, for the HTTP layer and wrappers such as memoizeAdmit. */
-export type AdmitFunction = (request: AdmissionRequest, settings: Settings) => AdmissionOutcome;
+/**
+ * admit()'s signature, for the HTTP layer and wrappers such as memoizeAdmit. `reviewText`, when
+ * given, is the JSON text the request was decoded from (memoizeAdmit keys on it instead of
+ * serialising the object again); admit() itself never reads it.
+ */
+export type AdmitFunction = (request: AdmissionRequest, settings: Settings, reviewText?: string) => AdmissionOutcome;
 
 export type AdmissionOutcome =
   | { readonly decision: 'injected'; readonly response: AdmissionResponse; readonly injectionType: InjectionType | undefined }
