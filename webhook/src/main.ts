@@ -7,7 +7,7 @@ import { parseSettings, settingsUsage } from './settings/parse-settings.js';
 import type { Environment } from './settings/parse-settings.js';
 import type { Settings } from './settings/settings.js';
 import { nodeTlsOptions } from './settings/tls-options.js';
-import { createLogger, namedLogger } from './log.js';
+import { asyncStdout, createLogger, namedLogger } from './log.js';
 import type { Logger } from './log.js';
 import { buildInfo } from '../../common/src/build-info.js';
 import { createMetrics } from './metrics.js';
@@ -23,6 +23,8 @@ import type { ShutdownSignal } from './shutdown.js';
 export interface ProcessIo {
   readonly env: Environment;
   readonly stdout: { write(text: string): unknown };
+  /** Where log lines go; defaults to stdout. */
+  readonly log?: { write(text: string): unknown };
   readonly stderr: { write(text: string): unknown };
   readonly signals: { once(signal: ShutdownSignal, listener: () => void): unknown; off(signal: ShutdownSignal, listener: () => void): unknown };
   readonly exit: (code: number) => never;
@@ -210,7 +212,7 @@ export async function runWebhook(args: readonly string[], io: ProcessIo): Promis
     return 1;
   }
   const settings = parsed.settings;
-  const logger = createLogger({ level: settings.logLevel, format: settings.logFormat, destination: io.stdout });
+  const logger = createLogger({ level: settings.logLevel, format: settings.logFormat, destination: io.log ?? io.stdout });
   const metrics = createMetrics({ processMetrics: settings.telemetryPath !== '' });
   const trap = trapShutdownSignals(io.signals, (signal) => {
     logger.error({ signal }, 'Second signal, exiting now');
@@ -234,6 +236,7 @@ export function runWebhookCommand(args: readonly string[]): Promise<number> {
   return runWebhook(args, {
     env: process.env,
     stdout: process.stdout,
+    log: asyncStdout(),
     stderr: process.stderr,
     signals: process,
     exit: (code) => process.exit(code),

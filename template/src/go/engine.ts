@@ -209,27 +209,45 @@ export class GoTemplateEngine implements TemplateEngine {
       this.cache.set(key, cached);
       return cached;
     }
-    const functions = functionTable();
-    let trees: ReadonlyMap<string, ListNode>;
-    try {
-      trees = parseTemplate(source, {
-        name,
-        leftDelim: left,
-        rightDelim: right,
-        hasFunction: (fn) => functions.has(fn) && (only === null || only.includes(fn) || functions.get(fn)?.builtin === true),
-        deniedFunction: (fn) => {
-          const refused = fn.startsWith('sprig_') ? SPRIG_REFUSED.get(fn.slice('sprig_'.length)) : undefined;
-          return refused === undefined ? undefined : `function ${JSON.stringify(fn)} is not supported: ${refused}`;
-        },
-      }).trees;
-    } catch (error) {
-      if (error instanceof ParseError) throw new TemplateError(error.message, 'parse');
-      throw error;
-    }
+    const trees = parseTrees(source, name, left, right, only);
     const compiled = new GoCompiledTemplate(source, name, trees, missingKey, limits, tableWithDenylist(denied));
     this.cache.set(key, compiled);
     if (this.cache.size > CACHE_LIMIT) this.cache.delete(this.cache.keys().next().value as string);
     return compiled;
+  }
+
+  /**
+   * Parses without compiling or caching: the webhook's admission-time syntax check, which sees
+   * each pod's templates once (issue 16: the compile cache's key and entries cost more than the
+   * check itself when nothing repeats). Same errors as compile() with the same options.
+   */
+  checkSyntax(source: string, options: Pick<GoCompileOptions, 'leftDelimiter' | 'rightDelimiter'>): TemplateError | undefined {
+    try {
+      parseTrees(source, '', options.leftDelimiter ?? '', options.rightDelimiter ?? '', null);
+      return undefined;
+    } catch (error) {
+      if (error instanceof TemplateError) return error;
+      throw error;
+    }
+  }
+}
+
+function parseTrees(source: string, name: string, left: string, right: string, only: readonly string[] | null): ReadonlyMap<string, ListNode> {
+  const functions = functionTable();
+  try {
+    return parseTemplate(source, {
+      name,
+      leftDelim: left,
+      rightDelim: right,
+      hasFunction: (fn) => functions.has(fn) && (only === null || only.includes(fn) || functions.get(fn)?.builtin === true),
+      deniedFunction: (fn) => {
+        const refused = fn.startsWith('sprig_') ? SPRIG_REFUSED.get(fn.slice('sprig_'.length)) : undefined;
+        return refused === undefined ? undefined : `function ${JSON.stringify(fn)} is not supported: ${refused}`;
+      },
+    }).trees;
+  } catch (error) {
+    if (error instanceof ParseError) throw new TemplateError(error.message, 'parse');
+    throw error;
   }
 }
 

@@ -4,24 +4,12 @@
 import type { AdmissionResponse } from '../inject/admission-review.js';
 
 /**
- * The JSON after the uid for an injected response, by patch. Replies to pods from one template
- * carry the same (large) patch string object, so the lookup hashes it once and the encoding of the
- * ~10 KB base64 text is reused.
+ * The patch is base64 (admit() encodes it with Buffer#toString('base64')), and no character of
+ * the base64 alphabet (A–Z a–z 0–9 + / =) is escaped by JSON, so it goes between quotes as is:
+ * JSON.stringify would scan and copy ~10 KB per reply for nothing (issue 16, docs/performance.md).
  */
-const encodedTails = new Map<string, string>();
-const MAX_ENCODED_TAILS = 64;
-
 function injectedTail(patch: string, patchType: string): string {
-  let tail = encodedTails.get(patch);
-  if (tail === undefined) {
-    tail = `,"allowed":true,"patch":${JSON.stringify(patch)},"patchType":${JSON.stringify(patchType)}}}`;
-    encodedTails.set(patch, tail);
-    if (encodedTails.size > MAX_ENCODED_TAILS) {
-      const oldest = encodedTails.keys().next();
-      if (oldest.done !== true) encodedTails.delete(oldest.value);
-    }
-  }
-  return tail;
+  return `,"allowed":true,"patch":"${patch}","patchType":${JSON.stringify(patchType)}}}`;
 }
 
 export function encodeAdmissionReview(apiVersion: string, kind: string, response: AdmissionResponse): string {

@@ -70,9 +70,9 @@ function podMetadata(object: unknown): { name?: string; generateName?: string } 
 }
 
 /** admit() is pure and total by contract; should it throw anyway, deny this pod instead of crashing. */
-function safeAdmit(admit: AdmitFunction, request: AdmissionRequest, settings: Settings, logger: Logger): AdmissionOutcome {
+function safeAdmit({ admit, settings, logger }: MutateRouteOptions, request: AdmissionRequest, reviewText: string): AdmissionOutcome {
   try {
-    return admit(request, settings);
+    return admit(request, settings, reviewText);
   } catch (error) {
     logger.error({ err: error, uid: request.uid }, 'admission core failed');
     const reason = `internal error: ${error instanceof Error ? error.message : String(error)}`;
@@ -142,7 +142,8 @@ async function handleMutate(options: MutateRouteOptions, request: FastifyRequest
   const { logger } = options;
   const read = await readReviewBody(options, request, reply);
   if ('sent' in read) return read.sent;
-  const decoded = decodeAdmissionReview(read.body.toString('utf8'));
+  const reviewText = read.body.toString('utf8');
+  const decoded = decodeAdmissionReview(reviewText);
   if (!decoded.ok) {
     // vault-k8s answers 500 here; an undecodable body is the client's fault, and a 5xx would page
     // on-call for it (https://www.rfc-editor.org/rfc/rfc9110#name-400-bad-request).
@@ -164,7 +165,7 @@ async function handleMutate(options: MutateRouteOptions, request: FastifyRequest
     return reply.code(200).header('content-type', 'application/json').send(encodeAdmissionReview(decoded.apiVersion, decoded.kind, response));
   }
   const started = options.now();
-  const outcome = safeAdmit(options.admit, admissionRequest, options.settings, logger);
+  const outcome = safeAdmit(options, admissionRequest, reviewText);
   const response: AdmissionResponse = { ...outcome.response, uid: admissionRequest.uid };
   const namespace = admissionRequest.namespace ?? '';
   recordAdmission(options.metrics, namespace, response.allowed, injectionTypeOf(outcome));

@@ -47,8 +47,12 @@ function boundedWarnings(warnings: readonly string[]): string[] {
 
 export type InjectionType = 'init_and_sidecar' | 'init_only' | 'sidecar_only';
 
-/** admit()'s signature, for the HTTP layer and wrappers such as memoizeAdmit. */
-export type AdmitFunction = (request: AdmissionRequest, settings: Settings) => AdmissionOutcome;
+/**
+ * admit()'s signature, for the HTTP layer and wrappers such as memoizeAdmit. `reviewText`, when
+ * given, is the JSON text the request was decoded from (memoizeAdmit keys on it instead of
+ * serialising the object again); admit() itself never reads it.
+ */
+export type AdmitFunction = (request: AdmissionRequest, settings: Settings, reviewText?: string) => AdmissionOutcome;
 
 /** `warnings`: the response's warnings with their kinds (absent when there are none), for the log line and metric. */
 export type AdmissionOutcome =

@@ -62,4 +62,40 @@ describe('memoizeAdmit', () => {
     memoized(request('6', 'a'), settings());
     expect(calls).toBe(5);
   });
+
+  it('keys on the review text when given: reviews differing only in the uid share one outcome, anything else does not', () => {
+    const config = settings();
+    let calls = 0;
+    const memoized = memoizeAdmit((r, s) => {
+      calls += 1;
+      return admit(r, s);
+    });
+    const text = (r: AdmissionRequest, extra: Record<string, unknown> = {}): string =>
+      JSON.stringify({ apiVersion: 'admission.k8s.io/v1', kind: 'AdmissionReview', request: { ...r, ...extra } });
+    const a = request('uid-a', 'web');
+    const b = request('uid-b', 'web');
+    const first = memoized(a, config, text(a));
+    const second = memoized(b, config, text(b));
+    expect(calls).toBe(1);
+    expect(first).toEqual(admit(a, config));
+    expect(second).toEqual(admit(b, config));
+    // Another role, another namespace, or the uid literal absent from the text: computed afresh.
+    const c = request('uid-c', 'api');
+    expect(memoized(c, config, text(c))).toEqual(admit(c, config));
+    const d = request('uid-d', 'web', 'other');
+    expect(memoized(d, config, text(d))).toEqual(admit(d, config));
+    const e = request('uid-e', 'web');
+    expect(memoized(e, config, text({ ...e, uid: 'written-differently' }))).toEqual(admit(e, config));
+    expect(calls).toBe(4);
+    // The same text with another uid value elsewhere (an ownerReference uid equal to another
+    // review's uid) is a different text, so a different key.
+    const owned = (uid: string): AdmissionRequest => {
+      const base = request(uid, 'web');
+      const object = base.object as { metadata: Record<string, unknown> };
+      return { ...base, object: { ...object, metadata: { ...object.metadata, ownerReferences: [{ uid: 'uid-a' }] } } };
+    };
+    const f = owned('uid-f');
+    expect(memoized(f, config, text(f))).toEqual(admit(f, config));
+    expect(calls).toBe(5);
+  });
 });

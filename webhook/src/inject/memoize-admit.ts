@@ -4,30 +4,49 @@
 import { createHash } from 'node:crypto';
 import type { Settings } from '../settings/settings.js';
 import type { AdmissionOutcome, AdmitFunction } from './admit.js';
+import type { AdmissionRequest } from './admission-review.js';
 
-/** Objects larger than this are not remembered (hashing them would cost more than it saves). */
+/** Objects (or review texts) larger than this are not remembered (hashing them would cost more than it saves). */
 const MAX_CACHEABLE_OBJECT_CHARS = 256 * 1024;
 
 function withUid(outcome: AdmissionOutcome, uid: string): AdmissionOutcome {
   return { ...outcome, response: { ...outcome.response, uid } };
 }
 
+/**
+ * The cache key. From the review's own text when the route passes it (parse once: no second
+ * serialisation of a ~3 KB object): that text with the request's `"uid":"…"` cut out, plus where
+ * it was cut. Equal keys then mean texts that differ at most in that one uid literal, hence the
+ * same namespace and object (if the literal cut was not the request's uid field, the request uid
+ * sits in the remaining text, so both texts carry the same uid and are equal). Without the text,
+ * or when the uid literal is not found, the namespace and the re-serialised object are hashed.
+ */
+function cacheKey(request: AdmissionRequest, reviewText: string | undefined): string | undefined {
+  const hash = createHash('sha256');
+  if (reviewText !== undefined) {
+    if (reviewText.length > MAX_CACHEABLE_OBJECT_CHARS) return undefined;
+    const uidField = `"uid":${JSON.stringify(request.uid)}`;
+    const at = reviewText.indexOf(uidField);
+    if (at >= 0) {
+      return `${at}:${hash.update(reviewText.slice(0, at)).update(reviewText.slice(at + uidField.length)).digest('base64')}`;
+    }
+  }
+  const object = JSON.stringify(request.object) as string | undefined;
+  if (object === undefined || object.length > MAX_CACHEABLE_OBJECT_CHARS) return undefined;
+  return `object:${hash.update(request.namespace ?? '').update('\u0000').update(object).digest('base64')}`;
+}
+
 /** An admit() that remembers the last `maxEntries` outcomes (least recently used evicted first). */
 export function memoizeAdmit(admit: AdmitFunction, maxEntries = 256): AdmitFunction {
   const outcomes = new Map<string, AdmissionOutcome>();
   let settingsSeen: Settings | undefined;
-  return function memoizedAdmit(request, settings) {
+  return function memoizedAdmit(request, settings, reviewText) {
     if (settings !== settingsSeen) {
       outcomes.clear();
       settingsSeen = settings;
     }
-    const object = JSON.stringify(request.object) as string | undefined;
-    if (object === undefined || object.length > MAX_CACHEABLE_OBJECT_CHARS) return admit(request, settings);
-    const key = createHash('sha256')
-      .update(request.namespace ?? '')
-      .update('\u0000')
-      .update(object)
-      .digest('base64');
+    const key = cacheKey(request, reviewText);
+    if (key === undefined) return admit(request, settings);
     const remembered = outcomes.get(key);
     if (remembered !== undefined) {
       outcomes.delete(key);

@@ -113,7 +113,24 @@ function canonicalize(value: Exact, format: QuantityFormat): string {
 }
 
 /** Parses a quantity and returns its canonical text, or the API's error text. */
+/**
+ * Every pod without resource annotations asks for the same six default quantities (from
+ * Settings), so results are remembered: a pure function of the text, in a small bounded map
+ * (short texts only, so pod authors cannot make it hold much). Issue 16, docs/performance.md.
+ */
+const remembered = new Map<string, QuantityResult>();
+const MAX_REMEMBERED = 64;
+const MAX_REMEMBERED_TEXT = 32;
+
 export function canonicalQuantity(text: string): QuantityResult {
+  const known = remembered.get(text);
+  if (known !== undefined) return known;
+  const result = parseQuantity(text);
+  if (text.length <= MAX_REMEMBERED_TEXT && remembered.size < MAX_REMEMBERED) remembered.set(text, result);
+  return result;
+}
+
+function parseQuantity(text: string): QuantityResult {
   const match = QUANTITY_PATTERN.exec(text);
   if (match === null) return { ok: false, error: QUANTITY_REGEX_ERROR };
   const numberText = match[1] ?? '';

@@ -1,8 +1,8 @@
-// Admission-time template check: every Go template a pod carries is parsed with the agent's own
-// engine, and a syntax error comes back as an admission warning naming the annotation, line and
+// Admission-time template check: every Go template a pod carries is parsed (not compiled, not
+// cached: pods rarely repeat a template) with the agent's own engine, and a syntax error comes back as an admission warning naming the annotation, line and
 // column. vault-k8s admits such pods and the agent fails inside the pod later; we still admit them
 // (a denial would break compatibility) but the user sees the problem at `kubectl apply`.
-import { GoTemplateEngine, TemplateError } from '../../../template/src/index.js';
+import { GoTemplateEngine } from '../../../template/src/index.js';
 import { ANNOTATION_FAMILIES, annotationKey } from './annotations/registry.js';
 import type { EnvVarSpec, SecretSpec } from './spec.js';
 
@@ -14,10 +14,8 @@ export function templateSyntaxWarnings(secrets: readonly SecretSpec[]): string[]
   for (const secret of secrets) {
     if (secret.contents === undefined || secret.engine !== 'go') continue;
     engine ??= new GoTemplateEngine();
-    try {
-      engine.compile(secret.contents, { leftDelimiter: secret.leftDelimiter, rightDelimiter: secret.rightDelimiter });
-    } catch (error) {
-      if (!(error instanceof TemplateError)) throw error;
+    const error = engine.checkSyntax(secret.contents, { leftDelimiter: secret.leftDelimiter, rightDelimiter: secret.rightDelimiter });
+    if (error !== undefined) {
       const family = secret.usesDefaultTemplate ? ANNOTATION_FAMILIES.secret : ANNOTATION_FAMILIES.template;
       const source = secret.usesDefaultTemplate ? 'the default template built from' : 'the template in';
       warnings.push(`${source} ${annotationKey(`${family}${secret.rawName}`)} does not parse, the agent will fail to render it: ${error.message}`);
@@ -31,10 +29,8 @@ export function envTemplateSyntaxWarnings(variables: readonly EnvVarSpec[]): str
   const warnings: string[] = [];
   for (const variable of variables) {
     engine ??= new GoTemplateEngine();
-    try {
-      engine.compile(variable.template, { leftDelimiter: '{{', rightDelimiter: '}}' });
-    } catch (error) {
-      if (!(error instanceof TemplateError)) throw error;
+    const error = engine.checkSyntax(variable.template, { leftDelimiter: '{{', rightDelimiter: '}}' });
+    if (error !== undefined) {
       const key = annotationKey(`${ANNOTATION_FAMILIES.env}${variable.name}`);
       warnings.push(`the template in ${key} does not parse, the agent will fail to render it: ${error.message}`);
     }
