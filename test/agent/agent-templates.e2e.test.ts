@@ -320,5 +320,52 @@ EOT
     expect(agent.output()).toContain('map has no entry for key');
     expect(existsSync(join(sandbox.secretsDir, 'strict'))).toBe(false);
   });
-});
 
+  // Issue 10: a template cannot run the agent out of time or memory. The budgets come from the
+  // agent's environment (docs/agent.md "Limits") and the failure names the template's destination.
+  it('template budgets: a huge loop fails at once, naming the destination; the env variables move both budgets', async () => {
+    scenario = await createScenario();
+    const { vault, sandbox } = scenario;
+    vault.enableKv('kv', 1);
+    vault.writeKv('kv/app', { word: 'budget-value' });
+    vault.addPolicy('app', [{ path: 'kv/*', capabilities: ['read'] }]);
+    scenario.secrets.add('budget-value');
+    const loopConfig = injectorConfig(vault, true, { template: [secretTemplate('loop', 'kv/app', '{{ range loop 2000000000 }}x{{ end }}')] });
+    const looping = startAgentInPod({ sandbox, config: loopConfig });
+    scenario.agents.push(looping);
+    expect(await looping.exited).toBe(1);
+    expect(looping.output()).toMatch(/template \/vault\/secrets\/loop: [^\n]*step budget exceeded \(more than 2000000 steps/);
+    expect(existsSync(join(sandbox.secretsDir, 'loop'))).toBe(false);
+
+    // 300 iterations fit the default budget but not VAULT_AGENT_TEMPLATE_MAX_STEPS=100.
+    const smallLoop = injectorConfig(vault, true, { template: [secretTemplate('small', 'kv/app', '{{ range loop 300 }}{{ end }}ok')] });
+    const stepped = startAgentInPod({ sandbox, config: smallLoop, env: { VAULT_AGENT_TEMPLATE_MAX_STEPS: '100' } });
+    scenario.agents.push(stepped);
+    expect(await stepped.exited).toBe(1);
+    expect(stepped.output()).toMatch(/template \/vault\/secrets\/small: [^\n]*more than 100 steps/);
+
+    // 2 KiB of output is over VAULT_AGENT_TEMPLATE_MAX_OUTPUT_BYTES=1024; nothing is written.
+    const wide = injectorConfig(vault, true, { template: [secretTemplate('wide', 'kv/app', '{{ $word := .Data.word }}{{ range loop 256 }}{{ $word }}{{ end }}')] });
+    const capped = startAgentInPod({ sandbox, config: wide, env: { VAULT_AGENT_TEMPLATE_MAX_OUTPUT_BYTES: '1024' } });
+    scenario.agents.push(capped);
+    expect(await capped.exited).toBe(1);
+    expect(capped.output()).toMatch(/template \/vault\/secrets\/wide: [^\n]*output limit exceeded \(more than 1024 bytes/);
+    expect(existsSync(join(sandbox.secretsDir, 'wide'))).toBe(false);
+
+    // The same template renders with the default budgets.
+    const fine = startAgentInPod({ sandbox, config: smallLoop });
+    scenario.agents.push(fine);
+    expect(await fine.exited).toBe(0);
+    expect(readFileSync(join(sandbox.secretsDir, 'small'), 'utf8')).toBe('ok');
+  }, 40_000);
+
+  it('a malformed budget variable stops the agent with an error naming it', async () => {
+    scenario = await createScenario();
+    const { vault, sandbox } = scenario;
+    const config = injectorConfig(vault, true, { template: [secretTemplate('x', 'kv/app', 'x')] });
+    const agent = startAgentInPod({ sandbox, config, env: { VAULT_AGENT_TEMPLATE_MAX_STEPS: 'lots' } });
+    scenario.agents.push(agent);
+    expect(await agent.exited).toBe(1);
+    expect(agent.output()).toMatch(/agent cannot start: [^\n]*VAULT_AGENT_TEMPLATE_MAX_STEPS: expected a positive integer, got \\*"lots/);
+  });
+});
