@@ -5,25 +5,10 @@ import { existsSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { admit } from '../../webhook/src/inject/admit.js';
-import type { AdmissionRequest } from '../../webhook/src/inject/admission-review.js';
 import { parseSettings } from '../../webhook/src/settings/parse-settings.js';
-import { SA_MOUNT_PATH, SA_VOLUME } from '../helpers/pod-arbitraries.js';
+import { annotatedPodRequest } from '../helpers/annotated-pod.js';
 
 type PatchOp = { path: string; value?: { name?: string; lifecycle?: { preStop?: { exec?: { command?: string[] } } } } };
-
-function podRequest(annotations: Record<string, string>): AdmissionRequest {
-  const pod = {
-    apiVersion: 'v1',
-    kind: 'Pod',
-    metadata: { name: 'p', namespace: 'apps', annotations: { 'vault.hashicorp.com/agent-inject': 'true', 'vault.hashicorp.com/role': 'app', ...annotations } },
-    spec: {
-      serviceAccountName: 'app',
-      volumes: [{ name: SA_VOLUME, projected: { sources: [{ serviceAccountToken: { path: 'token' } }] } }],
-      containers: [{ name: 'app', image: 'app', volumeMounts: [{ name: SA_VOLUME, mountPath: SA_MOUNT_PATH, readOnly: true }] }],
-    },
-  };
-  return { uid: 'u1', kind: { group: '', version: 'v1', kind: 'Pod' }, resource: { group: '', version: 'v1', resource: 'pods' }, namespace: 'apps', operation: 'CREATE', object: pod };
-}
 
 let dir = '';
 beforeEach(() => {
@@ -44,7 +29,7 @@ it('hostile service, ca-cert, client-cert and client-key values each stay one ar
   const annotations = Object.fromEntries(Object.entries(values).map(([name, value]) => [`vault.hashicorp.com/${name}`, value]));
   const parsed = parseSettings(['-vault-address=https://vault:8200'], {});
   if (parsed.kind !== 'settings') throw new Error('bad test settings');
-  const outcome = admit(podRequest({ 'vault.hashicorp.com/agent-revoke-on-shutdown': 'true', ...annotations }), parsed.settings);
+  const outcome = admit(annotatedPodRequest({ 'vault.hashicorp.com/agent-revoke-on-shutdown': 'true', ...annotations }), parsed.settings);
   expect(outcome.decision).toBe('injected');
   const ops = JSON.parse(Buffer.from(outcome.response.patch ?? '', 'base64').toString('utf8')) as PatchOp[];
   const sidecar = ops.find((op) => op.path === '/spec/containers/-' && op.value?.name === 'vault-agent');

@@ -2,8 +2,7 @@
 // annotation and the limit, never a crash or a stall.
 import { admit, MAX_DENIAL_MESSAGE_LENGTH, MAX_REPLY_PATCH_BYTES, MAX_REPLY_WARNINGS, MAX_WARNING_LENGTH } from './admit.js';
 import { MAX_PATCHED_CONTAINER_BYTES } from './build/container-json-patch.js';
-import type { AdmissionRequest } from './admission-review.js';
-import { SA_MOUNT_PATH, SA_VOLUME } from '../../../test/helpers/pod-arbitraries.js';
+import { annotatedPodRequest } from '../../../test/helpers/annotated-pod.js';
 import { parseSettings } from '../settings/parse-settings.js';
 import type { Settings } from '../settings/settings.js';
 
@@ -13,30 +12,7 @@ function settings(): Settings {
   return result.settings;
 }
 
-function request(annotations: Record<string, string>, containers = 1): AdmissionRequest {
-  const pod = {
-    apiVersion: 'v1',
-    kind: 'Pod',
-    metadata: { name: 'p', namespace: 'apps', annotations: { 'vault.hashicorp.com/agent-inject': 'true', 'vault.hashicorp.com/role': 'app', ...annotations } },
-    spec: {
-      serviceAccountName: 'app',
-      volumes: [{ name: SA_VOLUME, projected: { sources: [{ serviceAccountToken: { path: 'token' } }] } }],
-      containers: Array.from({ length: containers }, (_, i) => ({
-        name: `app${i}`,
-        image: 'app',
-        volumeMounts: [{ name: SA_VOLUME, mountPath: SA_MOUNT_PATH, readOnly: true }],
-      })),
-    },
-  };
-  return {
-    uid: 'u1',
-    kind: { group: '', version: 'v1', kind: 'Pod' },
-    resource: { group: '', version: 'v1', resource: 'pods' },
-    namespace: 'apps',
-    operation: 'CREATE',
-    object: pod,
-  } as unknown as AdmissionRequest;
-}
+const request = annotatedPodRequest;
 
 function denial(annotations: Record<string, string>, containers = 1): string {
   const outcome = admit(request(annotations, containers), settings());
