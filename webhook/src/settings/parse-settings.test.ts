@@ -316,8 +316,8 @@ describe('values kept as vault-k8s keeps them', () => {
   });
 
   it('keeps per-pod values as strings', () => {
-    const settings = settingsOf([VAULT, '-run-as-user=', '-cpu-limit=', '-disable-keep-alives=auto-auth, templating']);
-    expect(settings).toMatchObject({ runAsUser: '', disableKeepAlives: 'auto-auth, templating' });
+    const settings = settingsOf([VAULT, '-run-as-user=', '-cpu-limit=', '-disable-keep-alives=auto-auth,templating']);
+    expect(settings).toMatchObject({ runAsUser: '', disableKeepAlives: 'auto-auth,templating' });
     expect(settings.resources.cpuLimit).toBe('');
   });
 
@@ -336,5 +336,89 @@ describe('values kept as vault-k8s keeps them', () => {
     ['spaces', 'YW Jj', 'YW Jj'],
   ])('base64 detection: %s', (_label, input, output) => {
     expect(decodeIfStandardBase64(input)).toBe(output);
+  });
+});
+
+// Each kind of flag value is checked when the process starts: one row per kind, a bad and a good
+// value, given once as the flag and once as the variable. The last test keeps the table complete.
+const KINDS: Readonly<Record<string, readonly (readonly [flag: string, bad: string, good: string])[]>> = {
+  bool: [['revoke-on-shutdown', 'maybe', 'true'], ['strict', 'yes', 'false'], ['native-sidecar', 'on', '1'], ['run-as-same-user', 'y', 'T'],
+    ['set-security-context', 'off', 'FALSE'], ['use-leader-elector', 'ja', 't'], ['template-config-exit-on-retry-failure', 'no', '0']],
+  int: [['run-as-user', 'vault', '1000'], ['run-as-group', '-1', '0'], ['native-sidecar-probe-period', '0', '5'],
+    ['native-sidecar-probe-timeout', '1.5', '10'], ['native-sidecar-probe-failure-threshold', '86401', '30']],
+  duration: [['auth-min-backoff', '5', '1s'], ['auth-max-backoff', 'soon', '1h30m'], ['template-static-secret-render-interval', '1constructor', '5m'],
+    ['shutdown-timeout', '-1s', '30s']],
+  enum: [['log-level', 'loud', 'debug'], ['log-level', 'constructor', 'warn'], ['log-format', 'JSON', 'json'], ['default-template', 'xml', 'json'],
+    ['tls-min-version', 'tls9', 'tls13'], ['native-sidecar-probe', 'http', 'ready-file'], ['reconcile-missed', 'always', 'dry-run']],
+  url: [['vault-address', 'vault:8200', 'http://vault:8200']],
+  address: [['listen', '8080', '127.0.0.1:8443']],
+  path: [['telemetry-path', 'metrics', '/metrics']],
+  list: [['tls-cipher-suites', 'AES128-SHA', 'TLS_AES_128_GCM_SHA256'], ['disable-idle-connections', 'auto-auth,caches', 'auto-auth,caching,'],
+    ['disable-keep-alives', 'toString', 'proxying,templating']],
+  quantity: [['cpu-limit', 'lots', '1'], ['cpu-request', '1 core', '100m'], ['memory-limit', '128MB', '1Gi'], ['memory-request', '64MB', '64M'],
+    ['ephemeral-storage-limit', '1.5.0', '1Gi'], ['ephemeral-storage-request', '__proto__', '128Mi']],
+};
+
+/** Taken as given: any text is a valid value (names, images, file paths read later, PEM). */
+const FREE_FORM = ['tls-auto', 'tls-auto-hosts', 'tls-ca-cert-file', 'tls-cert-file', 'tls-key-file', 'vault-image', 'vault-cacert-bytes',
+  'proxy-address', 'vault-auth-type', 'vault-auth-path', 'vault-namespace'];
+
+describe('startup validation, per flag kind', () => {
+  const envOf = (flag: string): string => FLAG_DEFINITIONS.find((definition) => definition.name === flag)?.env ?? '(none)';
+  const rows = Object.entries(KINDS).flatMap(([kind, flags]) => flags.map(([flag, bad, good]) => [kind, flag, bad, good] as const));
+
+  it.each(rows)('%s -%s: %j is refused naming the flag and its variable, %j is taken', (_kind, flag, bad, good) => {
+    const label = `-${flag} / ${envOf(flag)}: `;
+    const args = flag === 'vault-address' ? [] : [VAULT];
+    const fromFlag = problemsOf([...args, `-${flag}=${bad}`]);
+    const fromEnv = problemsOf(args, { [envOf(flag)]: bad });
+    for (const problems of [fromFlag, fromEnv]) {
+      expect(problems).toHaveLength(1);
+      expect(problems[0]?.startsWith(label)).toBe(true);
+    }
+    expect(settingsOf([...args, `-${flag}=${good}`])).toBeDefined();
+    expect(settingsOf(args, { [envOf(flag)]: good })).toBeDefined();
+  });
+
+  it('every flag is either in a kind above or free-form', () => {
+    const classified = new Set([...rows.map(([, flag]) => flag), ...FREE_FORM]);
+    expect(FLAG_DEFINITIONS.map((definition) => definition.name).filter((name) => !classified.has(name))).toEqual([]);
+  });
+});
+
+describe('-vault-address', () => {
+  const hint = 'use an absolute http(s) URL with a host (e.g. https://vault.vault.svc:8200)';
+  it.each([
+    ['vault.vault.svc:8200', 'does not start with http:// or https://'],
+    ['http:vault', 'does not start with http:// or https://'],
+    ['ftp://vault:8200', 'does not start with http:// or https://'],
+    ['/v1/sys', 'does not start with http:// or https://'],
+    ['https://', 'is not a URL'],
+    ['https://vault:port', 'is not a URL'],
+    [' https://vault:8200', 'has surrounding spaces'],
+  ])('%j is refused at startup: %s', (address, reason) => {
+    const problem = `-vault-address / AGENT_INJECT_VAULT_ADDR: ${JSON.stringify(address)} ${reason}; ${hint}`;
+    expect(problemsOf([`-vault-address=${address}`])).toEqual([problem]);
+    expect(problemsOf([], { AGENT_INJECT_VAULT_ADDR: address })).toEqual([problem]);
+  });
+
+  it.each(['https://vault.vault.svc:8200', 'HTTP://10.0.0.1:8200/', 'https://[::1]:8200', 'https://vault'])('%j is taken', (address) => {
+    expect(settingsOf([`-vault-address=${address}`]).vaultAddress).toBe(address);
+  });
+});
+
+describe('-disable-idle-connections and -disable-keep-alives', () => {
+  it.each([
+    ['disable-idle-connections', 'AGENT_INJECT_DISABLE_IDLE_CONNECTIONS'],
+    ['disable-keep-alives', 'AGENT_INJECT_DISABLE_KEEP_ALIVES'],
+  ])('-%s takes the features Vault Agent knows and refuses others, naming the first', (flag, env) => {
+    const use = 'use a comma-separated list of auto-auth, caching, proxying, templating (e.g. auto-auth,templating)';
+    expect(settingsOf([VAULT, `-${flag}=auto-auth,caching,proxying,templating`])).toBeDefined();
+    expect(settingsOf([VAULT, `-${flag}=,templating,`])).toBeDefined();
+    expect(problemsOf([VAULT, `-${flag}=auto-auth,Templating,bogus`])).toEqual([`-${flag} / ${env}: "Templating" is not a Vault Agent feature; ${use}`]);
+    expect(problemsOf([VAULT], { [env]: 'auto-auth, templating' })).toEqual([
+      `-${flag} / ${env}: " templating" is not a Vault Agent feature (remove the spaces around commas); ${use}`,
+    ]);
+    expect(problemsOf([VAULT, `-${flag}=constructor`])).toEqual([`-${flag} / ${env}: "constructor" is not a Vault Agent feature; ${use}`]);
   });
 });

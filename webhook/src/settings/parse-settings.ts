@@ -25,18 +25,18 @@ export type SettingsResult =
 
 const ENV_PREFIX = 'Error parsing environment variables: ';
 
-/** hclog level names accepted by vault-k8s (trimmed, case-insensitive). */
-const LOG_LEVELS: Readonly<Record<string, LogLevel>> = {
-  trace: 'trace',
-  debug: 'debug',
-  notice: 'info',
-  info: 'info',
-  '': 'info',
-  warn: 'warn',
-  warning: 'warn',
-  err: 'error',
-  error: 'error',
-};
+/** hclog level names accepted by vault-k8s (trimmed, case-insensitive); a Map so "constructor" is no level. */
+const LOG_LEVELS: ReadonlyMap<string, LogLevel> = new Map([
+  ['trace', 'trace'],
+  ['debug', 'debug'],
+  ['notice', 'info'],
+  ['info', 'info'],
+  ['', 'info'],
+  ['warn', 'warn'],
+  ['warning', 'warn'],
+  ['err', 'error'],
+  ['error', 'error'],
+]);
 
 const BOOL_HINT = 'is not a boolean; use true or false';
 const DURATION_HINT = 'is not a Go duration such as 30s or 1m30s';
@@ -132,6 +132,50 @@ function listenProblem(listen: string): string | undefined {
   return undefined;
 }
 
+const VAULT_ADDRESS_EXAMPLE = 'e.g. https://vault.vault.svc:8200';
+
+/**
+ * Every injected agent gets this as `vault.address`, so it must be a URL Vault's client can dial:
+ * absolute, http or https, with a host. vault-k8s only refuses an empty value. Surrounding spaces
+ * are refused rather than trimmed (the agent would not trim them either).
+ */
+function vaultAddressProblem(address: string): string | undefined {
+  if (address === '') return settingProblem('vault-address', `set the address of the Vault server (${VAULT_ADDRESS_EXAMPLE})`, 'No Vault service configured');
+  const reason = httpUrlReason(address);
+  if (reason === undefined) return undefined;
+  return settingProblem('vault-address', `${quoted(address)} ${reason}; use an absolute http(s) URL with a host (${VAULT_ADDRESS_EXAMPLE})`);
+}
+
+/** Why `value` is not an absolute http(s) URL with a host, or undefined when it is one. */
+function httpUrlReason(value: string): string | undefined {
+  if (value.trim() !== value) return 'has surrounding spaces';
+  // WHATWG URL would read "http:vault" as http://vault/; Go's url.Parse gives it no host, so ask for "//".
+  if (!/^https?:\/\//i.test(value)) return 'does not start with http:// or https://';
+  let url: URL;
+  try {
+    url = new URL(value);
+  } catch {
+    return 'is not a URL';
+  }
+  return url.hostname === '' ? 'has no host' : undefined;
+}
+
+/**
+ * The features Vault Agent accepts in disable_idle_connections / disable_keep_alives; an empty item
+ * is skipped. Anything else stops every injected agent at start ("unknown disable_idle_connections
+ * value: …"): https://github.com/hashicorp/vault/blob/main/command/agent/config/config.go.
+ * vault-k8s passes the flag through unchecked, split on "," without trimming
+ * (https://github.com/hashicorp/vault-k8s/blob/main/agent-inject/agent/agent.go).
+ */
+const AGENT_FEATURES: ReadonlySet<string> = new Set(['auto-auth', 'caching', 'proxying', 'templating', '']);
+
+function agentFeaturesProblem(name: string, value: string): string | undefined {
+  const unknown = value.split(',').find((item) => !AGENT_FEATURES.has(item));
+  if (unknown === undefined) return undefined;
+  const spaced = unknown.trim() !== unknown && AGENT_FEATURES.has(unknown.trim()) ? ' (remove the spaces around commas)' : '';
+  return settingProblem(name, `${quoted(unknown)} is not a Vault Agent feature${spaced}; use a comma-separated list of auto-auth, caching, proxying, templating (e.g. auto-auth,templating)`);
+}
+
 function telemetryProblem(path: string): string | undefined {
   if (path === '') return undefined;
   if (!path.startsWith('/')) return settingProblem('telemetry-path', `${quoted(path)} must start with "/" (e.g. /metrics)`);
@@ -173,28 +217,31 @@ function checkTls(get: (name: string) => string, problems: string[]): void {
 /** The startup checks vault-k8s makes after reading flags and env, in its order, then ours. */
 function checkValues(values: ReadonlyMap<string, string>, problems: string[]): Checked {
   const get = (name: string): string => values.get(name) ?? '';
+  const add = (problem: string | undefined): void => {
+    if (problem !== undefined) problems.push(problem);
+  };
   checkDuration('auth-min-backoff', get('auth-min-backoff'), problems, true);
   checkDuration('auth-max-backoff', get('auth-max-backoff'), problems, true);
-  if (get('vault-address') === '') problems.push(settingProblem('vault-address', 'set the address of the Vault server (e.g. https://vault.vault.svc:8200)', 'No Vault service configured'));
+  add(vaultAddressProblem(get('vault-address')));
   const template = get('default-template');
-  if (template !== 'map' && template !== 'json') problems.push(settingProblem('default-template', `${quoted(template)} is not a template type; use map or json`, `Invalid default flag type: ${template}`));
+  if (template !== 'map' && template !== 'json') add(settingProblem('default-template', `${quoted(template)} is not a template type; use map or json`, `Invalid default flag type: ${template}`));
   const level = get('log-level').trim().toLowerCase();
-  const logLevel = LOG_LEVELS[level];
+  const logLevel = LOG_LEVELS.get(level);
   if (logLevel === undefined) {
-    problems.push(settingProblem('log-level', `${quoted(get('log-level'))} is not a log level; use trace, debug, info, warn or error`, `Error setting log level: unknown log level: ${level}`));
+    add(settingProblem('log-level', `${quoted(get('log-level'))} is not a log level; use trace, debug, info, warn or error`, `Error setting log level: unknown log level: ${level}`));
   }
   // vault-k8s silently logs "standard" for anything but "json" (so "JSON" gave text logs): refused here.
-  if (!LOG_FORMATS.includes(get('log-format'))) problems.push(settingProblem('log-format', `${quoted(get('log-format'))} is not a log format; use standard or json`));
+  if (!LOG_FORMATS.includes(get('log-format'))) add(settingProblem('log-format', `${quoted(get('log-format'))} is not a log format; use standard or json`));
   checkTls(get, problems);
-  const listen = listenProblem(get('listen'));
-  if (listen !== undefined) problems.push(listen);
-  const telemetry = telemetryProblem(get('telemetry-path'));
-  if (telemetry !== undefined) problems.push(telemetry);
+  add(listenProblem(get('listen')));
+  add(telemetryProblem(get('telemetry-path')));
   const reconcile = get('reconcile-missed');
-  if (!isReconcileMode(reconcile)) problems.push(settingProblem('reconcile-missed', `${quoted(reconcile)} is not a mode; use off, report, dry-run or evict`));
+  if (!isReconcileMode(reconcile)) add(settingProblem('reconcile-missed', `${quoted(reconcile)} is not a mode; use off, report, dry-run or evict`));
   checkQuantities(get, problems);
   checkIds(get, problems);
   checkDuration('template-static-secret-render-interval', get('template-static-secret-render-interval'), problems, false);
+  add(agentFeaturesProblem('disable-idle-connections', get('disable-idle-connections')));
+  add(agentFeaturesProblem('disable-keep-alives', get('disable-keep-alives')));
   return { logLevel: logLevel ?? 'info', defaultTemplate: template === 'json' ? 'json' : 'map', nativeSidecarProbe: checkProbe(get, problems) };
 }
 
