@@ -56,7 +56,9 @@ async function main(argv: readonly string[]): Promise<number> {
     process.stdout.write(usage());
     return name === undefined ? 1 : 0;
   }
-  const subcommand = SUBCOMMANDS[name === '--version' || name === '-version' ? 'version' : name];
+  const key = name === '--version' || name === '-version' ? 'version' : name;
+  // Own keys only: `vault-injector constructor` is an unknown command, not Object's constructor.
+  const subcommand = Object.hasOwn(SUBCOMMANDS, key) ? SUBCOMMANDS[key] : undefined;
   if (subcommand === undefined) {
     process.stderr.write(`Unknown command: ${name}\n\n${usage()}`);
     return 1;

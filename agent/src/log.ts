@@ -22,10 +22,12 @@ const REDACTED_FIELDS = [
 const REDACT_PATHS = [...REDACTED_FIELDS, ...['token', 'jwt', 'data', 'password', 'client_token'].map((field) => `*.${field}`)];
 
 // Vault's logging.ParseLogLevel (trimmed, any case; "" and notice are info), plus hclog's "off".
-const LEVEL_NAMES: Readonly<Record<string, string>> = {
-  trace: 'trace', debug: 'debug', notice: 'info', info: 'info', '': 'info', warn: 'warn', warning: 'warn', error: 'error', err: 'error', off: 'silent',
-};
-const FORMAT_NAMES: Readonly<Record<string, 'standard' | 'json'>> = { '': 'standard', standard: 'standard', json: 'json' };
+// Maps, not object literals: `-log-level=constructor` must be an unknown level, not Object's constructor.
+const LEVEL_NAMES: ReadonlyMap<string, string> = new Map([
+  ['trace', 'trace'], ['debug', 'debug'], ['notice', 'info'], ['info', 'info'], ['', 'info'], ['warn', 'warn'], ['warning', 'warn'], ['error', 'error'], ['err', 'error'],
+  ['off', 'silent'],
+]);
+const FORMAT_NAMES: ReadonlyMap<string, 'standard' | 'json'> = new Map([['', 'standard'], ['standard', 'standard'], ['json', 'json']]);
 
 export interface LoggerOptions {
   readonly level?: string | undefined;
@@ -37,12 +39,12 @@ export interface LoggerOptions {
 }
 
 export function normaliseLogLevel(level: string | undefined): string | undefined {
-  return level === undefined ? undefined : LEVEL_NAMES[level.trim().toLowerCase()];
+  return level === undefined ? undefined : LEVEL_NAMES.get(level.trim().toLowerCase());
 }
 
 /** Vault's logging.ParseLogFormat: "", standard or json, trimmed, any case. */
 export function normaliseLogFormat(format: string | undefined): 'standard' | 'json' | undefined {
-  return format === undefined ? undefined : FORMAT_NAMES[format.trim().toLowerCase()];
+  return format === undefined ? undefined : FORMAT_NAMES.get(format.trim().toLowerCase());
 }
 
 /** One source of a log setting, named as the user wrote it (flag, variable or config key). */
@@ -92,7 +94,7 @@ export function createAgentLogger(options: LoggerOptions = {}): AgentLogger {
   );
 }
 
-const HCLOG_LEVELS: Readonly<Record<string, string>> = { trace: 'trace', debug: 'debug', info: 'info', warn: 'warn', error: 'error', fatal: 'error' };
+const HCLOG_LEVELS: ReadonlyMap<string, string> = new Map([['trace', 'trace'], ['debug', 'debug'], ['info', 'info'], ['warn', 'warn'], ['error', 'error'], ['fatal', 'error']]);
 
 /** hclog's TimeFormatJSON, "2006-01-02T15:04:05.000000Z07:00": microseconds (ours end in 000). */
 function hclogTimestamp(time: unknown): string {
@@ -116,7 +118,7 @@ export function toHclogJsonLine(jsonLine: string): string {
   const { time, level, msg, component, err, ...rest } = record;
   const fields: Record<string, unknown> = {
     ...rest,
-    '@level': HCLOG_LEVELS[typeof level === 'string' ? level : ''] ?? 'info',
+    '@level': HCLOG_LEVELS.get(typeof level === 'string' ? level : '') ?? 'info',
     '@message': typeof msg === 'string' ? msg : msg === undefined ? '' : stringifyOrEmpty(msg),
     '@module': component === undefined ? 'agent' : `agent.${typeof component === 'string' ? component : stringifyOrEmpty(component)}`,
     '@timestamp': hclogTimestamp(time),

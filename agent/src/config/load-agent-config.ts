@@ -30,8 +30,10 @@ function mergeDecodedConfigs(configs: readonly unknown[]): unknown {
   for (const config of configs) {
     if (!isObject(config)) return config; // validation reports the non-object
     for (const [key, value] of Object.entries(config)) {
-      const previous = merged[key];
-      merged[key] = CONCATENATED_KEYS.has(key) && previous !== undefined ? [previous, value].flat() : value;
+      const previous = Object.hasOwn(merged, key) ? merged[key] : undefined;
+      // defineProperty: a "__proto__" key stays a key (then reported as unknown), not the object's prototype.
+      const mergedValue = CONCATENATED_KEYS.has(key) && previous !== undefined ? [previous, value].flat() : value;
+      Object.defineProperty(merged, key, { value: mergedValue, enumerable: true, writable: true, configurable: true });
     }
   }
   return merged;

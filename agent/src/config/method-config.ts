@@ -6,18 +6,19 @@ import type { RawObject } from './config-reader.js';
 import { IssueList } from './config-reader.js';
 import { decodeBool, decodeInt } from './config-values.js';
 
-const REQUIRED: Readonly<Record<string, readonly string[]>> = {
-  kubernetes: ['role'],
-  approle: ['role_id_file_path'],
-  jwt: ['path', 'role'],
-  token_file: ['token_file_path'],
-  aws: ['type', 'role'],
-  gcp: ['type', 'role'],
-  azure: ['role', 'resource'],
-  cert: [],
-};
+// Maps keyed by the config's method type: a type named `constructor` has no rules here.
+const REQUIRED: ReadonlyMap<string, readonly string[]> = new Map([
+  ['kubernetes', ['role']],
+  ['approle', ['role_id_file_path']],
+  ['jwt', ['path', 'role']],
+  ['token_file', ['token_file_path']],
+  ['aws', ['type', 'role']],
+  ['gcp', ['type', 'role']],
+  ['azure', ['role', 'resource']],
+  ['cert', []],
+]);
 
-const TYPES: Readonly<Record<string, readonly string[]>> = { aws: ['iam', 'ec2'], gcp: ['iam', 'gce'] };
+const TYPES: ReadonlyMap<string, readonly string[]> = new Map([['aws', ['iam', 'ec2']], ['gcp', ['iam', 'gce']]]);
 
 function text(config: RawObject, key: string): string | undefined {
   const value = config[key];
@@ -73,11 +74,11 @@ const TYPE_CHECKS: ReadonlyMap<string, (at: MethodConfigAt) => void> = new Map([
 ]);
 
 export function checkMethodConfig(type: string, config: RawObject, path: string, issues: IssueList): void {
-  for (const key of REQUIRED[type] ?? []) {
+  for (const key of REQUIRED.get(type) ?? []) {
     const value = config[key];
     if (typeof value !== 'string' || value === '') issues.add(`${path}.${key}`, 'is required');
   }
-  const allowedTypes = TYPES[type];
+  const allowedTypes = TYPES.get(type);
   const subtype = text(config, 'type');
   if (allowedTypes !== undefined && subtype !== undefined && !allowedTypes.includes(subtype)) {
     issues.add(`${path}.type`, `must be ${allowedTypes.map((name) => `"${name}"`).join(' or ')} for the ${type} method, got ${JSON.stringify(subtype)}`);

@@ -523,7 +523,9 @@ export class State<Ctx> {
     if (targetKind === 'interface' && isNil) this.errorf(`nil pointer evaluating ${typ.name}.${fieldName}`);
     // Methods: declared on struct types (reachable through a pointer too).
     const structType = targetKind === 'struct' ? typeOf(target as Dyn) : targetKind === 'ptr' ? (typeOf(target as Dyn).elem ?? null) : null;
-    const method = structType?.methods?.[fieldName];
+    // Own methods only: `.constructor` on a *semver.Version is an unknown field, as in Go.
+    const methods = structType?.methods;
+    const method = methods !== undefined && Object.hasOwn(methods, fieldName) ? methods[fieldName] : undefined;
     if (method !== undefined && !(targetKind === 'ptr' && isNil)) {
       const fn: GoFunction<Ctx> = { params: [], result: method.result, call: () => method.call(target) };
       return this.evalCall(dot, fn, false, node, fieldName, args, final);

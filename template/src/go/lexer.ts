@@ -399,7 +399,7 @@ function lexIdentifier(l: Lexer): StateFn {
     l.backup();
     const word = l.input.slice(l.start, l.pos);
     if (!l.atTerminator()) return l.errorf(`bad character ${formatRuneU(r)}`);
-    const keyword = KEYWORDS[word];
+    const keyword = Object.hasOwn(KEYWORDS, word) ? KEYWORDS[word] : undefined;
     if (keyword !== undefined && keyword > Item.keyword) {
       if ((keyword === Item.break && !l.breakOK) || (keyword === Item.continue && !l.continueOK)) l.emit(Item.identifier);
       else l.emit(keyword);

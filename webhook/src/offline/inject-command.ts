@@ -59,26 +59,27 @@ function takeValue(args: readonly string[], index: number, name: string): { valu
   return value === undefined ? `flag needs an argument: ${name}` : { value, next: index + 2 };
 }
 
-const OWN_FLAGS: Readonly<Record<string, 'file' | 'namespace' | 'explain' | 'strict' | 'help'>> = {
-  '-f': 'file',
-  '--filename': 'file',
-  '-filename': 'file',
-  '-n': 'namespace',
-  '--namespace': 'namespace',
-  '-namespace': 'namespace',
-  '--explain': 'explain',
-  '-explain': 'explain',
-  '--strict': 'strict',
-  '-strict': 'strict',
-  '-h': 'help',
-  '--help': 'help',
-};
+/** A Map, so an argument such as `constructor` is no flag of ours (it goes to the settings parser). */
+const OWN_FLAGS: ReadonlyMap<string, 'file' | 'namespace' | 'explain' | 'strict' | 'help'> = new Map([
+  ['-f', 'file'],
+  ['--filename', 'file'],
+  ['-filename', 'file'],
+  ['-n', 'namespace'],
+  ['--namespace', 'namespace'],
+  ['-namespace', 'namespace'],
+  ['--explain', 'explain'],
+  ['-explain', 'explain'],
+  ['--strict', 'strict'],
+  ['-strict', 'strict'],
+  ['-h', 'help'],
+  ['--help', 'help'],
+]);
 
 export function parseInjectArgs(args: readonly string[]): ParsedArgs {
   const options = { file: '', explain: false, strict: false, namespace: 'default', settingsArgs: [] as string[] };
   for (let index = 0; index < args.length; ) {
     const arg = args[index] ?? '';
-    const flag = OWN_FLAGS[arg.split('=')[0] ?? ''];
+    const flag = OWN_FLAGS.get(arg.split('=')[0] ?? '');
     if (flag === 'help') return { kind: 'help' };
     if (flag === 'explain' || flag === 'strict') {
       options[flag] = true;

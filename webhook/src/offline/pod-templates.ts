@@ -13,16 +13,17 @@ export interface PodTemplateLocation {
   readonly namespace: string;
 }
 
-const TEMPLATE_PATHS: Readonly<Record<string, readonly string[]>> = {
-  Pod: [],
-  Deployment: ['spec', 'template'],
-  StatefulSet: ['spec', 'template'],
-  DaemonSet: ['spec', 'template'],
-  ReplicaSet: ['spec', 'template'],
-  ReplicationController: ['spec', 'template'],
-  Job: ['spec', 'template'],
-  CronJob: ['spec', 'jobTemplate', 'spec', 'template'],
-};
+/** A Map, not an object literal: a manifest's `kind: constructor` must be an unknown kind. */
+const TEMPLATE_PATHS: ReadonlyMap<string, readonly string[]> = new Map([
+  ['Pod', []],
+  ['Deployment', ['spec', 'template']],
+  ['StatefulSet', ['spec', 'template']],
+  ['DaemonSet', ['spec', 'template']],
+  ['ReplicaSet', ['spec', 'template']],
+  ['ReplicationController', ['spec', 'template']],
+  ['Job', ['spec', 'template']],
+  ['CronJob', ['spec', 'jobTemplate', 'spec', 'template']],
+]);
 
 /** Lists may nest (a List of Lists is legal if odd); this bounds the walk on hostile input. */
 const MAX_LIST_DEPTH = 8;
@@ -58,7 +59,7 @@ export function findPodTemplates(object: unknown, base: readonly (string | numbe
   if (kind.endsWith('List') && Array.isArray(root.items) && depth < MAX_LIST_DEPTH) {
     return root.items.flatMap((item, index) => findPodTemplates(item, [...base, 'items', index], depth + 1));
   }
-  const relative = TEMPLATE_PATHS[kind];
+  const relative = TEMPLATE_PATHS.get(kind);
   if (relative === undefined || record(at(root, relative)) === undefined) return [];
   const { owner, namespace } = describe(root);
   return [{ path: [...base, ...relative], owner, namespace }];
