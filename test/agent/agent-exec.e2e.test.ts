@@ -112,6 +112,25 @@ exec {
     expect(childLog(current)).toEqual([expect.stringMatching(/^start \d+ password=first-pass-1234 user=undefined home=\/home\/vault$/)]);
   }, 40_000);
 
+  it('env_template names such as __proto__ and constructor reach the child as variables of that name', async () => {
+    const current = await setUp();
+    const script = join(current.sandbox.homeDir, 'names.mjs');
+    writeFileSync(script, `import { appendFileSync } from 'node:fs';
+appendFileSync('/vault/secrets/child.log', JSON.stringify(Object.entries(process.env).filter(([name]) => name === '__proto__' || name === 'constructor')) + '\\n');
+`, { mode: 0o644 });
+    chownSync(script, POD_UID, POD_GID);
+    const config = execConfig(current, { command: [process.execPath, '/home/vault/names.mjs'], restart_on_secret_changes: 'never' });
+    // defineProperty: in an object literal "__proto__" would set the prototype instead of a key.
+    for (const name of ['__proto__', 'constructor']) {
+      Object.defineProperty(config.env_template, name, { value: { contents: `value-of-${name}` }, enumerable: true });
+    }
+    const agent = startAgentInPod({ sandbox: current.sandbox, config });
+    current.agents.push(agent);
+    expect(await agent.exited).toBe(0);
+    const seen = childLog(current).map((line) => (JSON.parse(line) as [string, string][]).sort(([a], [b]) => a.localeCompare(b)));
+    expect(seen).toEqual([[['__proto__', 'value-of-__proto__'], ['constructor', 'value-of-constructor']]]);
+  }, 40_000);
+
   it('does not start the child before every env_template rendered', async () => {
     const current = await setUp();
     const config = execConfig(current, {});

@@ -98,9 +98,11 @@ export class ExecSupervisor {
 
   #spawn(): void {
     const { config, log } = this.#options;
-    const env: Record<string, string> = {};
-    for (const [name, value] of Object.entries(this.#options.baseEnvironment)) if (value !== undefined) env[name] = value;
-    for (const [name, value] of this.#environment) env[name] = value;
+    // fromEntries defines keys (the later one wins), so an env_template named "__proto__" stays a variable.
+    const env: Record<string, string> = Object.fromEntries([
+      ...Object.entries(this.#options.baseEnvironment).filter((entry): entry is [string, string] => entry[1] !== undefined),
+      ...this.#environment,
+    ]);
     const [program = '', ...args] = config.command;
     const stdio = this.#stdio();
     let child: ChildProcess;
