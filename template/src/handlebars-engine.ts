@@ -47,6 +47,11 @@ function stateOf(options: HelperOptions): RenderState {
   return state;
 }
 
+/** Defines the key, so a write parameter named "__proto__" stays a parameter (assignment would set the prototype). */
+function setKey(body: Record<string, string>, key: string, value: string): void {
+  Object.defineProperty(body, key, { value, enumerable: true, writable: true, configurable: true });
+}
+
 function kvBody(positional: readonly unknown[], hash: Readonly<Record<string, unknown>> | undefined): Record<string, string> {
   const body: Record<string, string> = {};
   for (const item of positional) {
@@ -54,9 +59,9 @@ function kvBody(positional: readonly unknown[], hash: Readonly<Record<string, un
     if (str === '') continue;
     const eq = str.indexOf('=');
     if (eq < 0) throw new Error(`not k=v pair ${JSON.stringify(str)}`);
-    body[str.slice(0, eq).trim()] = str.slice(eq + 1).trim();
+    setKey(body, str.slice(0, eq).trim(), str.slice(eq + 1).trim());
   }
-  for (const [key, value] of Object.entries(hash ?? {})) body[key] = String(value);
+  for (const [key, value] of Object.entries(hash ?? {})) setKey(body, key, String(value));
   return body;
 }
 

@@ -81,6 +81,18 @@ describe.each(PROTOTYPE_KEYS)('the name %j', (key) => {
     expect({ code, stdout, stderr }).toEqual({ code: 0, stdout: manifest, stderr: '' });
   });
 
+  it.each([
+    ['go', '{{ with secret "pki/issue/web" "KEY=a" }}{{ .Data.certificate }}{{ end }}'],
+    ['handlebars', '{{#with (secret "pki/issue/web" "KEY=a")}}{{Data.certificate}}{{/with}}'],
+  ])('stays a write parameter of secret in a %s template', (engine, text) => {
+    const template = join(scratch, `write-${engine}-${key}.tpl`);
+    const response = join(scratch, 'certificate.json');
+    writeFileSync(template, text.replace('KEY', key));
+    writeFileSync(response, '{"certificate": "CERT"}');
+    const { code, stdout } = cli(['template', 'render', template, '--engine', engine, '--secret', `pki/issue/web?${key}=a=${response}`]);
+    expect({ code, stdout }).toEqual({ code: 0, stdout: 'CERT' });
+  });
+
   it('is an unknown field of a struct with methods in a template (*semver.Version), as in Go', () => {
     const template = join(scratch, `semver-${key}.tpl`);
     writeFileSync(template, `{{ (sprig_semver "1.2.3").${key} }}`);
