@@ -1,9 +1,10 @@
-// Every admission-level sample case over real HTTPS against the started webhook process (one
+// Every admission-level case of both case files (sample and upstream) over real HTTPS against the started webhook process (one
 // process per distinct injector configuration), including the metrics the prose cases mention.
 import { fileURLToPath } from 'node:url';
 import { startWebhook, type WebhookProcess } from '../helpers/webhook-process.js';
 import { problemsAddedByPatch } from '../helpers/api-server-validator.js';
 import {
+  CASE_FILES,
   casePod,
   caseReview,
   checkCase,
@@ -15,7 +16,7 @@ import {
   SECURITY_DEVIATIONS,
 } from '../helpers/vault-k8s-cases.js';
 
-const cases = loadCases('admission');
+const cases = CASE_FILES.flatMap(({ file }) => loadCases('admission', file));
 const extraChecks = loadExtraChecks(fileURLToPath(new URL('../inject/sample-case-extra-checks.json', import.meta.url)));
 
 
@@ -46,11 +47,11 @@ describe.each(groupByFlags(cases).map((group) => [group.length, group[0]?.id ?? 
       const deviation = SECURITY_DEVIATIONS[testCase.id];
       if (deviation !== undefined) {
         expect(review.response.allowed).toBe(false);
-      expect(review.response.status?.message ?? '').toMatch(deviation);
+        expect(review.response.status?.message ?? '').toMatch(deviation);
         return;
       }
       const checked = checkCase(testCase, review.response);
-      expect([...checked.failures, ...checkExtras(extraChecks[testCase.id] ?? [], checked)]).toEqual([]);
+      expect([...checked.failures, ...checkExtras([...(extraChecks[testCase.id] ?? []), ...(testCase.expect_checks ?? [])], checked)]).toEqual([]);
       if (checked.patchedPod !== undefined) expect(problemsAddedByPatch(casePod(testCase), checked.patchedPod)).toEqual([]);
       if (metricChecks.length > 0) {
         const after = (await webhook.request({ path: '/metrics' })).body;

@@ -7,3 +7,4 @@ export const REPO_ROOT = resolve(dirname(fileURLToPath(import.meta.url)), '..', 
 export const FIXTURES_DIR = resolve(REPO_ROOT, 'test', 'fixtures');
 /** The upstream-derived vault-k8s admission cases (format: test/fixtures/README.md). */
 export const SAMPLE_CASES_FILE = resolve(FIXTURES_DIR, 'vault-k8s-cases.sample.json');
+export const UPSTREAM_CASES_FILE = resolve(FIXTURES_DIR, 'vault-k8s-cases.upstream.json');

@@ -1,10 +1,10 @@
-// The upstream-derived vault-k8s cases (test/fixtures/vault-k8s-cases.sample.json, format in
-// test/fixtures/README.md) as data: load them, group them by injector flags, turn a case into an
+// The upstream-derived vault-k8s cases (test/fixtures/vault-k8s-cases.sample.json and
+// test/fixtures/vault-k8s-cases.upstream.json, format in test/fixtures/README.md) as data: load them, group them by injector flags, turn a case into an
 // AdmissionReview, and check a response against every expectation the case states.
 import { readFileSync } from 'node:fs';
 import { Buffer } from 'node:buffer';
 import fastJsonPatch, { type Operation } from 'fast-json-patch';
-import { SAMPLE_CASES_FILE } from './repo-paths.js';
+import { SAMPLE_CASES_FILE, UPSTREAM_CASES_FILE } from './repo-paths.js';
 import { flagsToArgs } from './webhook-process.js';
 
 export interface VaultK8sCase {
@@ -33,7 +33,20 @@ export interface VaultK8sCase {
   readonly expect_sidecar_volume_mounts?: unknown[];
   readonly expect_security_context?: Record<string, unknown> | 'absent';
   readonly expect_resources?: Record<string, unknown>;
+  /** Structured checks stated inline (same form as test/inject/sample-case-extra-checks.json). */
+  readonly expect_checks?: ExtraCheck[];
+  /**
+   * Why we deliberately answer differently from vault-k8s here (see docs/annotations.md); the
+   * case's expectations then state our answer, not vault-k8s's.
+   */
+  readonly deviation?: string;
 }
+
+/** The case files the harness runs: the team's sample and the cases transcribed from vault-k8s's test tables. */
+export const CASE_FILES: readonly { readonly name: string; readonly file: string }[] = [
+  { name: 'sample', file: SAMPLE_CASES_FILE },
+  { name: 'upstream', file: UPSTREAM_CASES_FILE },
+];
 
 export function loadCases(level?: VaultK8sCase['level'], file: string = SAMPLE_CASES_FILE): VaultK8sCase[] {
   const cases = JSON.parse(readFileSync(file, 'utf8')) as VaultK8sCase[];
@@ -153,7 +166,8 @@ export interface CaseOutcome {
 
 /** A structured form of a prose-only expectation (see test/inject/sample-case-extra-checks.json). */
 export interface ExtraCheck {
-  readonly target?: 'init' | 'sidecar' | 'pod';
+  /** init/sidecar: the injected container; init-config/sidecar-config: its decoded VAULT_CONFIG; pod: the patched pod. */
+  readonly target?: 'init' | 'sidecar' | 'pod' | 'init-config' | 'sidecar-config';
   readonly pointer?: string;
   readonly equals?: unknown;
   readonly absent?: boolean;
@@ -185,7 +199,7 @@ export function checkExtras(checks: readonly ExtraCheck[], outcome: CaseOutcome)
   const pod = outcome.patchedPod;
   for (const check of checks) {
     if (check.metrics !== undefined || check.target === undefined) continue;
-    const root = check.target === 'pod' ? pod : pod === undefined ? undefined : injectedContainer(pod, check.target);
+    const root = checkRoot(pod, check.target);
     const value = resolvePointer(root, check.pointer ?? '');
     const items = Array.isArray(value) ? (value as unknown[]) : [];
     const names = items.map((item) => (item as { name?: string }).name);
@@ -200,6 +214,13 @@ export function checkExtras(checks: readonly ExtraCheck[], outcome: CaseOutcome)
     if (!ok) failures.push(`extra check ${JSON.stringify(check)} failed; actual ${JSON.stringify(value)}`);
   }
   return failures;
+}
+
+function checkRoot(pod: Record<string, unknown> | undefined, target: NonNullable<ExtraCheck['target']>): unknown {
+  if (target === 'pod' || pod === undefined) return pod;
+  if (target === 'init-config') return agentConfig(injectedContainer(pod, 'init'));
+  if (target === 'sidecar-config') return agentConfig(injectedContainer(pod, 'sidecar'));
+  return injectedContainer(pod, target);
 }
 
 function sortByJson(items: readonly unknown[]): unknown[] {

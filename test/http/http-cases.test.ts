@@ -1,11 +1,11 @@
-// The sample file's `http` cases over real HTTPS against the built webhook, one process per flag
+// The `http` cases of both case files (sample and upstream) over real HTTPS against the built webhook, one process per flag
 // set. Each case's request is derived from its notes and pod fields; expectations from its text.
 import { startWebhook } from '../helpers/webhook-process.js';
 import type { WebhookProcess } from '../helpers/webhook-process.js';
-import { groupByFlags, loadCases } from '../helpers/vault-k8s-cases.js';
+import { CASE_FILES, groupByFlags, loadCases } from '../helpers/vault-k8s-cases.js';
 import type { VaultK8sCase as SampleCase } from '../helpers/vault-k8s-cases.js';
 
-const cases = loadCases('http');
+const cases = CASE_FILES.flatMap(({ file }) => loadCases('http', file));
 
 function notes(sample: SampleCase): string {
   return typeof sample.pod_extra['notes'] === 'string' ? sample.pod_extra['notes'] : '';
@@ -86,8 +86,9 @@ function handlerFor(sample: SampleCase): (webhook: WebhookProcess, sample: Sampl
 }
 
 describe('http cases from the sample file', () => {
-  it('has the 3 http cases', () => {
-    expect(cases).toHaveLength(3);
+  it('has the 3 http cases of the sample and the upstream ones', () => {
+    expect(loadCases('http')).toHaveLength(3);
+    expect(cases.length).toBeGreaterThan(3);
   });
 
   for (const group of groupByFlags(cases)) {

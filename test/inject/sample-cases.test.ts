@@ -1,16 +1,16 @@
-// Every admission-level sample case through admit() in-process (fast feedback, precise diffs);
+// Every admission-level case of both case files (the sample, and the cases transcribed from
+// vault-k8s's test tables) through admit() in-process (fast feedback, precise diffs);
 // test/admission/ runs the same cases over real HTTPS against the webhook process.
 import { admit } from '../../webhook/src/inject/admit.js';
 import { parseSettings } from '../../webhook/src/settings/parse-settings.js';
 import type { AdmissionRequest } from '../../webhook/src/inject/admission-review.js';
 import { fileURLToPath } from 'node:url';
 import { problemsAddedByPatch } from '../helpers/api-server-validator.js';
-import { caseInvocation, casePod, caseReview, checkCase, checkExtras, loadCases, loadExtraChecks, SECURITY_DEVIATIONS } from '../helpers/vault-k8s-cases.js';
+import { CASE_FILES, caseInvocation, casePod, caseReview, checkCase, checkExtras, loadCases, loadExtraChecks, SECURITY_DEVIATIONS } from '../helpers/vault-k8s-cases.js';
 
-const cases = loadCases('admission');
 const extraChecks = loadExtraChecks(fileURLToPath(new URL('./sample-case-extra-checks.json', import.meta.url)));
 
-describe('vault-k8s sample cases (admit, in-process)', () => {
+describe.each(CASE_FILES.map(({ name, file }) => [name, loadCases('admission', file)] as const))('vault-k8s %s cases (admit, in-process)', (_name, cases) => {
   it('has the admission cases', () => {
     expect(cases.length).toBeGreaterThan(100);
   });
@@ -28,7 +28,7 @@ describe('vault-k8s sample cases (admit, in-process)', () => {
       return;
     }
     const checked = checkCase(testCase, outcome.response);
-    expect([...checked.failures, ...checkExtras(extraChecks[testCase.id] ?? [], checked)]).toEqual([]);
+    expect([...checked.failures, ...checkExtras([...(extraChecks[testCase.id] ?? []), ...(testCase.expect_checks ?? [])], checked)]).toEqual([]);
     if (checked.patchedPod !== undefined) expect(problemsAddedByPatch(casePod(testCase), checked.patchedPod)).toEqual([]);
   });
 });

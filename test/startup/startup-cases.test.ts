@@ -1,4 +1,4 @@
-// The sample file's `startup` cases, each against the real built process: "Exits …" cases must
+// The `startup` cases of both case files (sample and upstream), each against the real built process: "Exits …" cases must
 // exit 1 with one stderr line that names the flag and its variable, says what to change, and
 // still carries vault-k8s's quoted text verbatim (in parentheses at the end); the others must start, serve HTTPS and honour what
 // their flags ask for (log level, TLS version, cipher suites, env-over-flag precedence).
@@ -6,10 +6,10 @@ import { FLAG_DEFINITIONS } from '../../webhook/src/settings/flag-definitions.js
 import { GO_CIPHER_TO_OPENSSL } from '../../webhook/src/settings/tls-options.js';
 import { flagsToArgs, runWebhookToExit, startWebhook } from '../helpers/webhook-process.js';
 import type { WebhookProcess } from '../helpers/webhook-process.js';
-import { loadCases } from '../helpers/vault-k8s-cases.js';
+import { CASE_FILES, loadCases } from '../helpers/vault-k8s-cases.js';
 import type { VaultK8sCase as SampleCase } from '../helpers/vault-k8s-cases.js';
 
-const cases = loadCases('startup');
+const cases = CASE_FILES.flatMap(({ file }) => loadCases('startup', file));
 
 /** The quoted message of an "Exits … '<message>'." expectation, or undefined for a start. */
 function expectedExitMessage(sample: SampleCase): string | undefined {
@@ -61,6 +61,13 @@ async function checkCipherSuites(webhook: WebhookProcess, goNames: readonly stri
   await expect(webhook.request({ path: '/health/ready', tls: { maxVersion: 'TLSv1.2', ciphers: outsider } })).rejects.toThrow();
 }
 
+/** The value a case gives a flag: its non-empty AGENT_INJECT_* variable wins, as in vault-k8s's parseEnvs. */
+function setting(sample: SampleCase, flag: string): string | number | boolean | undefined {
+  const definition = FLAG_DEFINITIONS.find((candidate) => candidate.name === flag);
+  const fromEnv = definition === undefined ? undefined : sample.injector_flags[`env:${definition.env}`];
+  return fromEnv !== undefined && fromEnv !== '' ? fromEnv : sample.injector_flags[flag];
+}
+
 /** Flags the case sets both on the command line and through their AGENT_INJECT_* variable. */
 function overriddenFlags(sample: SampleCase): { flag: string; flagValue: string; envValue: string }[] {
   return FLAG_DEFINITIONS.flatMap((definition) => {
@@ -89,8 +96,9 @@ async function checkEnvOverrides(webhook: WebhookProcess, sample: SampleCase): P
 }
 
 describe('startup cases from the sample file', () => {
-  it('has the 12 startup cases', () => {
-    expect(cases).toHaveLength(12);
+  it('has the 12 startup cases of the sample and the upstream ones', () => {
+    expect(loadCases('startup')).toHaveLength(12);
+    expect(cases.length).toBeGreaterThan(12);
   });
 
   it.each(cases.map((sample) => [sample.id, sample] as const))('%s', async (_id, sample) => {
@@ -110,13 +118,13 @@ describe('startup cases from the sample file', () => {
       expect(result.stderr.startsWith(`-${flag!.name} / ${flag!.env}: `)).toBe(true);
       return;
     }
-    const suites = String(sample.injector_flags['tls-cipher-suites'] ?? '');
+    const suites = String(setting(sample, 'tls-cipher-suites') ?? '');
     const rsaOnly = suites !== '' && suites.split(',').every((name) => name.startsWith('TLS_RSA_'));
     const webhook = await startWebhook({ flags: sample.injector_flags, keyType: rsaOnly ? 'rsa-2048' : 'ecdsa-p256' });
     try {
-      const logLevel = sample.injector_flags['log-level'];
+      const logLevel = setting(sample, 'log-level');
       if (logLevel !== undefined) await checkLogLevel(webhook, String(logLevel));
-      const minVersion = sample.injector_flags['tls-min-version'];
+      const minVersion = setting(sample, 'tls-min-version');
       if (minVersion !== undefined) await checkMinVersion(webhook, String(minVersion));
       if (suites !== '') await checkCipherSuites(webhook, suites.split(','));
       await checkEnvOverrides(webhook, sample);

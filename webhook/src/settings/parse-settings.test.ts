@@ -224,7 +224,7 @@ describe('startup checks', () => {
     ['cpu-limit', 'AGENT_INJECT_CPU_LIMIT', 'lots', '500m'],
     ['cpu-request', 'AGENT_INJECT_CPU_REQUEST', '1 core', '250m'],
     ['memory-limit', 'AGENT_INJECT_MEM_LIMIT', '128MB', '128Mi'],
-    ['memory-request', 'AGENT_INJECT_MEM_REQUEST', '-', '64Mi'],
+    ['memory-request', 'AGENT_INJECT_MEM_REQUEST', '-x', '64Mi'],
     ['ephemeral-storage-limit', 'AGENT_INJECT_EPHEMERAL_LIMIT', 'big', '1Gi'],
     ['ephemeral-storage-request', 'AGENT_INJECT_EPHEMERAL_REQUEST', '1.5.0', '128Mi'],
   ])('resource flag -%s / %s: a value that is not a quantity is refused at startup, from the flag or the variable', (flag, env, bad, example) => {
