@@ -9,6 +9,7 @@ import type {
 import { type ExecBudget, FuncError, type GoFunction } from './exec.js';
 import { marshalJson, unmarshalJson } from './json.js';
 import { goQuote } from '../../../common/src/go-quote.js';
+import { underscoreOK } from './literals.js';
 import { toYaml, parseYamlValue } from './yaml.js';
 import { toToml } from './toml.js';
 import { formatGoTime } from './time-format.js';
@@ -561,27 +562,35 @@ function parseIntText(s: string, name: string): bigint {
   return v;
 }
 
+/**
+ * strconv.ParseFloat(s, 64) (https://pkg.go.dev/strconv#ParseFloat): "inf"/"infinity" with an
+ * optional sign and an unsigned "nan" in any case; underscores where underscoreOK allows them, even
+ * in decimals ("1_000" is 1000); hex mantissas need a p exponent; overflow is a range error.
+ */
 function parseFloatText(s: string): number {
-  const special = /^[+-]?(inf|infinity|nan)$/i.exec(s);
-  if (special !== null) {
-    const word = (special[1] as string).toLowerCase();
-    if (word === 'nan') return Number.NaN;
-    return s.startsWith('-') ? -Infinity : Infinity;
+  const special = /^([+-]?)(inf|infinity)$/i.exec(s);
+  if (special !== null) return special[1] === '-' ? -Infinity : Infinity;
+  if (/^nan$/i.test(s)) return Number.NaN;
+  const invalid = (): FuncError => new FuncError(`parseFloat: strconv.ParseFloat: parsing ${goQuote(s)}: invalid syntax`);
+  let body = s;
+  if (body.includes('_')) {
+    if (!underscoreOK(body)) throw invalid();
+    body = body.replace(/_/g, '');
   }
-  if (!/^[+-]?(?:[0-9]+(?:\.[0-9]*)?|\.[0-9]+)(?:[eE][+-]?[0-9]+)?$/.test(s) && !/^[+-]?0[xX](?:[0-9a-fA-F]+(?:\.[0-9a-fA-F]*)?|\.[0-9a-fA-F]+)[pP][+-]?[0-9]+$/.test(s)) {
-    throw new FuncError(`parseFloat: strconv.ParseFloat: parsing ${goQuote(s)}: invalid syntax`);
+  if (!/^[+-]?(?:[0-9]+(?:\.[0-9]*)?|\.[0-9]+)(?:[eE][+-]?[0-9]+)?$/.test(body) && !/^[+-]?0[xX](?:[0-9a-fA-F]+(?:\.[0-9a-fA-F]*)?|\.[0-9a-fA-F]+)[pP][+-]?[0-9]+$/.test(body)) {
+    throw invalid();
   }
   let v: number;
-  if (/^[+-]?0[xX]/.test(s)) {
-    const negative = s.startsWith('-');
-    const body = s.replace(/^[+-]?0[xX]/, '');
-    const [mant = '', exp = '0'] = body.split(/[pP]/);
+  if (/^[+-]?0[xX]/.test(body)) {
+    const negative = body.startsWith('-');
+    const digits = body.replace(/^[+-]?0[xX]/, '');
+    const [mant = '', exp = '0'] = digits.split(/[pP]/);
     const [whole = '', frac = ''] = mant.split('.');
     v = whole === '' ? 0 : parseInt(whole, 16);
     for (let i = 0; i < frac.length; i += 1) v += parseInt(frac[i] as string, 16) / 16 ** (i + 1);
     v *= 2 ** Number(exp);
     if (negative) v = -v;
-  } else v = Number(s);
+  } else v = Number(body);
   if (!Number.isFinite(v)) throw new FuncError(`parseFloat: strconv.ParseFloat: parsing ${goQuote(s)}: value out of range`);
   return v;
 }
