@@ -400,6 +400,22 @@ export class State<Ctx> {
     this.depth += 1;
     try {
       this.walk(newDot, tree);
+    } catch (error) {
+      // JS runs out of stack long before Go's depth of 100000: report it as Go does, from inside the
+      // calling template (Go's state names the caller: executing "x" at <{{template "x" .}}>).
+      // Near the stack limit the report itself may overflow: then an outer call tries again.
+      if (!(error instanceof RangeError)) throw error;
+      let report: unknown = error;
+      try {
+        if (error.message.includes('call stack')) {
+          this.at(t);
+          this.tmplName = saved.name;
+          this.errorf(`exceeded maximum template depth (${MAX_EXEC_DEPTH})`);
+        }
+      } catch (converted) {
+        if (!(converted instanceof RangeError)) report = converted;
+      }
+      throw report;
     } finally {
       this.vars = saved.vars;
       this.tmplName = saved.name;
