@@ -10,6 +10,7 @@ import { type ExecBudget, FuncError, type GoFunction } from './exec.js';
 import { marshalJson, unmarshalJson } from './json.js';
 import { goQuote } from '../../../common/src/go-quote.js';
 import { underscoreOK } from './literals.js';
+import { compileGoRegexp } from './go-regexp.js';
 import { toYaml, parseYamlValue } from './yaml.js';
 import { toToml } from './toml.js';
 import { formatGoTime } from './time-format.js';
@@ -449,41 +450,6 @@ function indent(spaces: bigint, s: string): string {
   return out;
 }
 
-/** Go regexp (RE2) syntax to JS: named groups and the flags JS spells differently. */
-export function goRegex(pattern: string, flags = ''): RegExp {
-  let source = pattern.replace(/\(\?P</g, '(?<');
-  let extra = '';
-  const inline = /^\(\?([imsU]+)\)/.exec(source);
-  if (inline !== null) {
-    source = source.slice(inline[0].length);
-    for (const f of inline[1] as string) if (f !== 'U' && !extra.includes(f)) extra += f;
-  }
-  try {
-    return new RegExp(source, `u${flags}${extra}`);
-  } catch (error) {
-    throw new FuncError(`error parsing regexp: ${regexErrorText(pattern, error instanceof Error ? error.message : String(error))}`);
-  }
-}
-
-/** Go's regexp/syntax error texts for the mistakes people make most (JS words otherwise). */
-function regexErrorText(pattern: string, jsMessage: string): string {
-  if (jsMessage.includes('Unterminated group')) return `missing closing ): \`${pattern}\``;
-  if (jsMessage.includes("Unmatched ')'")) return `unexpected ): \`${pattern}\``;
-  if (jsMessage.includes('Unterminated character class')) return `missing closing ]: \`${pattern.slice(pattern.lastIndexOf('['))}\``;
-  const repeat = /Nothing to repeat/.test(jsMessage) ? /(?:^|[^\\])([*+?]|\{[0-9,]+\})/.exec(pattern) : null;
-  if (repeat !== null) return `missing argument to repetition operator: \`${repeat[1] as string}\``;
-  return jsMessage.replace(/^Invalid regular expression: \/.*\/[a-z]*: /, '');
-}
-
-function goRegexReplacement(template: string): string {
-  // Go: $1, ${1}, $name, ${name}, $$; JS: $1, $<name>, $$.
-  return template.replace(/\$(\$|\{([^}]*)\}|([A-Za-z0-9_]+))/g, (_m, all: string, braced: string | undefined, bare: string | undefined) => {
-    if (all === '$') return '$$';
-    const name = braced ?? bare ?? '';
-    return /^[0-9]+$/.test(name) ? `$${name}` : `$<${name}>`;
-  });
-}
-
 // --- math ----------------------------------------------------------------------------------------
 
 type Num = { kind: 'int'; v: bigint } | { kind: 'float'; v: number };
@@ -759,8 +725,8 @@ export function consulTemplateFunctions(): Map<string, Fn> {
   t.set('join', fn([S, SLICE_STRING], S, ([sep, list]) => (sliceItems(list as Dyn) ?? []).map((item) => stringText(item as string | GoBytes)).join(text(sep))));
   t.set('replaceAll', fn([S, S, S], S, ([from, to, s]) => goReplaceAll(text(s), text(from), text(to))));
   t.set('indent', fn([T.int, S], S, ([n, s]) => indent(n as bigint, text(s))));
-  t.set('regexMatch', fn([S, S], T.bool, ([re, s]) => goRegex(text(re)).test(text(s))));
-  t.set('regexReplaceAll', fn([S, S, S], S, ([re, repl, s]) => text(s).replace(goRegex(text(re), 'g'), goRegexReplacement(text(repl)))));
+  t.set('regexMatch', fn([S, S], T.bool, ([re, s]) => compileGoRegexp(text(re)).matchString(text(s))));
+  t.set('regexReplaceAll', fn([S, S, S], S, ([re, repl, s]) => compileGoRegexp(text(re)).replaceAll(text(s), text(repl), true)));
   t.set('sha256Hex', fn([S], S, ([s]) => createHash('sha256').update(stringBytes(goString(s))).digest('hex')));
   t.set('md5sum', fn([S], S, ([s]) => createHash('md5').update(stringBytes(goString(s))).digest('hex')));
   t.set('hmacSHA256Hex', fn([S, S], S, ([message, secret]) => createHmac('sha256', stringBytes(goString(secret))).update(stringBytes(goString(message))).digest('hex')));
