@@ -40,8 +40,9 @@ export function runOracleRaw(casesJson: string, args: readonly string[] = []): s
   return result.stdout.toString('utf8');
 }
 
-export function regressionText(): { cases: string; expected: string } {
-  return { cases: readFileSync(join(REGRESSIONS_DIR, 'cases.json'), 'utf8'), expected: readFileSync(join(REGRESSIONS_DIR, 'expected.json'), 'utf8') };
+export function regressionText(): { cases: string; expected: string; upstreamCases: string; upstreamExpected: string } {
+  const read = (name: string): string => readFileSync(join(REGRESSIONS_DIR, name), 'utf8');
+  return { cases: read('cases.json'), expected: read('expected.json'), upstreamCases: read('upstream-cases.json'), upstreamExpected: read('upstream-expected.json') };
 }
 
 /** Runs a JSON array (given as text, to keep number literals as written) through the oracle. */
