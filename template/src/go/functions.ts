@@ -11,6 +11,7 @@ import { marshalJson, unmarshalJson } from './json.js';
 import { goQuote } from '../../../common/src/go-quote.js';
 import { underscoreOK } from './literals.js';
 import { compileGoRegexp } from './go-regexp.js';
+import { goSprintf, toArg } from './fmt.js';
 import { toYaml, parseYamlValue } from './yaml.js';
 import { toToml } from './toml.js';
 import { formatGoTime } from './time-format.js';
@@ -340,26 +341,46 @@ function mergeMapFn(override: boolean) {
   };
 }
 
+/**
+ * consul-template's explodeMap: keys in sorted order, each "a/b/c" nests under "a" then "b"
+ * (empty segments are keys too); a segment that already holds a non-map value is an error.
+ * https://github.com/hashicorp/consul-template/blob/main/template/funcs.go (explodeHelper)
+ */
 function explodeMap([input]: Value[]): Value {
   const out: Record<string, unknown> = {};
   const record = mapArg(input) ?? {};
-  for (const key of Object.keys(record)) {
-    const parts = key.split('/').filter((p) => p !== '');
+  const set = (node: Record<string, unknown>, key: string, value: unknown): void => {
+    Object.defineProperty(node, key, { value, enumerable: true, writable: true, configurable: true });
+  };
+  for (const original of Object.keys(record).sort(compareGoStrings)) {
     let node = out;
-    parts.forEach((part, index) => {
-      if (index === parts.length - 1) {
-        Object.defineProperty(node, part, { value: record[key], enumerable: true, writable: true, configurable: true });
-        return;
-      }
-      const next = node[part];
+    let key = original;
+    let path = original;
+    while (key.includes('/')) {
+      const slash = key.indexOf('/');
+      const top = key.slice(0, slash);
+      if (!Object.prototype.hasOwnProperty.call(node, top)) set(node, top, {});
+      const next = node[top];
       if (next === null || typeof next !== 'object' || !isPlainObject(next)) {
-        const created: Record<string, unknown> = {};
-        Object.defineProperty(node, part, { value: created, enumerable: true, writable: true, configurable: true });
-        node = created;
-      } else node = next;
-    });
+        throw new FuncError(`explodeMap: not a map: ${goQuote(path)}: ${goQuote(top)} already has value ${quoteValue(next)}`);
+      }
+      node = next;
+      path = key;
+      key = key.slice(slash + 1);
+    }
+    if (key !== '') set(node, key, record[original]);
   }
   return out;
+}
+
+/** Go orders strings by bytes (UTF-8), not UTF-16 units. */
+function compareGoStrings(a: string, b: string): number {
+  return Buffer.compare(Buffer.from(a, 'utf8'), Buffer.from(b, 'utf8'));
+}
+
+/** fmt's %q of a value (strings quoted, other kinds %!q(type=value)). */
+function quoteValue(value: unknown): string {
+  return stringText(goSprintf('%q', [toArg(value as Value)]));
 }
 
 // --- strings -------------------------------------------------------------------------------------
@@ -460,8 +481,12 @@ function toNum(name: string, value: Dyn | null): Num {
     if (kind === 'int' || kind === 'int64' || kind === 'uint8' || kind === 'uint64') return { kind: 'int', v: intOf(value) };
     if (kind === 'float64') return { kind: 'float', v: value as number };
   }
-  const shown = value === null ? '<nil>' : typeOf(value).kind === 'string' ? stringText(stringOf(value)) : (value as { toString(): string }).toString();
-  throw new FuncError(`${name}: unknown type for ${goQuote(shown)} (${value === null ? '<nil>' : typeOf(value).name})`);
+  throw new FuncError(unknownType(name, value));
+}
+
+/** consul-template's `unknown type for %q (%T)` of a reflect.Value: fmt prints an invalid one as <invalid reflect.Value>. */
+function unknownType(name: string, value: Dyn | null): string {
+  return `${name}: unknown type for ${value === null ? '<invalid reflect.Value>' : quoteValue(value)} (${value === null ? '<nil>' : typeOf(value).name})`;
 }
 
 function math(name: string, op: (a: Num, b: Num) => Dyn) {
@@ -486,10 +511,12 @@ function arith(intOp: (a: bigint, b: bigint) => bigint, floatOp: (a: number, b: 
 function divide(name: string) {
   return (a: Num, b: Num): Dyn => {
     if (a.kind === 'int' && b.kind === 'int') {
-      if (b.v === 0n) throw new FuncError(`${name}: division by zero`);
+      // Go panics; text/template reports the recovered runtime error.
+      if (b.v === 0n) throw new FuncError('runtime error: integer divide by zero');
       return int64(name === 'modulo' ? a.v % b.v : a.v / b.v);
     }
-    if (name === 'modulo') throw new FuncError(`modulo: unknown type for ${goQuote(String(a.v))} (float64)`);
+    // modulo has no float case: the first operand (a) is checked first.
+    if (name === 'modulo') throw new FuncError(unknownType('modulo', a.kind === 'float' ? a.v : b.v));
     return Number(a.v) / Number(b.v);
   };
 }
@@ -642,15 +669,16 @@ function timestamp(args: Value[], ctx: FunctionContext): Value {
   throw new FuncError(`timestamp: wrong number of arguments, expected 0 or 1, but got ${args.length}`);
 }
 
+/** consul-template's splitToMap: trimmed input, strings.Cut on each item, items without sep2 skipped. */
 function splitToMap([sepIn, delimIn, sIn]: Value[]): Value {
   const sep = text(sepIn);
   const delim = text(delimIn);
-  const s = text(sIn);
+  const s = goTrimSpace(text(sIn));
   const out: Record<string, string> = {};
   if (s === '') return new Typed(MAP_STRING, out);
   for (const pair of goSplit(s, sep)) {
     const at = pair.indexOf(delim);
-    if (at < 0 || delim === '') throw new FuncError(`splitToMap: invalid key/value pair ${goQuote(pair)}`);
+    if (at < 0) continue;
     Object.defineProperty(out, pair.slice(0, at), { value: pair.slice(at + delim.length), enumerable: true, writable: true, configurable: true });
   }
   return new Typed(MAP_STRING, out);
@@ -685,16 +713,17 @@ export function consulTemplateFunctions(): Map<string, Fn> {
   t.set('toJSON', fn([ANY], S, ([v]) => marshalJson(anyOf(v), { escapeHTML: true })));
   t.set('toJSONPretty', fn([MAP_ANY], S, ([v]) => marshalJson(anyOf(v), { escapeHTML: true, indent: '  ' })));
   t.set('toUnescapedJSON', fn([ANY], S, ([v]) => marshalJson(anyOf(v), { escapeHTML: false })));
-  t.set('toUnescapedJSONPretty', fn([MAP_ANY], S, ([v]) => marshalJson(anyOf(v), { escapeHTML: false, indent: '  ' })));
-  t.set('toYAML', fn([MAP_ANY], S, ([v]) => toYaml(anyOf(v))));
-  t.set('toTOML', fn([MAP_ANY], S, ([v]) => toToml(anyOf(v))));
+  t.set('toUnescapedJSONPretty', fn([ANY], S, ([v]) => marshalJson(anyOf(v), { escapeHTML: false, indent: '  ' })));
+  t.set('toYAML', fn([ANY], S, ([v]) => toYaml(anyOf(v))));
+  t.set('toTOML', fn([ANY], S, ([v]) => toToml(anyOf(v))));
   t.set('parseJSON', fn([S], ANY, ([s]) => ifaceResult(text(s) === '' ? {} : unmarshalJson(text(s)))));
   t.set('parseYAML', fn([S], ANY, ([s]) => ifaceResult(text(s) === '' ? {} : parseYamlValue(text(s)))));
   t.set('parseInt', fn([S], T.int64, ([s]) => new Typed(T.int64, text(s) === '' ? 0n : parseIntText(text(s), 'parseInt'))));
   t.set(
     'parseUint',
     fn([S], T.uint64, ([s]) => {
-      const v = text(s).trim();
+      // strconv.ParseUint(s, 10, 64) without trimming (unlike the oracle's parseInt).
+      const v = text(s);
       if (v === '') return new Typed(T.uint64, 0n);
       if (!/^[0-9]+$/.test(v)) throw new FuncError(`parseUint: strconv.ParseUint: parsing ${goQuote(v)}: invalid syntax`);
       if (BigInt(v) >= 2n ** 64n) throw new FuncError(`parseUint: strconv.ParseUint: parsing ${goQuote(v)}: value out of range`);
@@ -733,10 +762,10 @@ export function consulTemplateFunctions(): Map<string, Fn> {
   // collections
   t.set('contains', fn([ANY, ANY], T.bool, ([needle, haystack]) => inList(anyOf(haystack), anyOf(needle))));
   t.set('in', fn([ANY, ANY], T.bool, ([haystack, needle]) => inList(anyOf(haystack), anyOf(needle))));
-  t.set('containsAll', fn([ANY, ANY], T.bool, containsSome(false, true)));
-  t.set('containsAny', fn([ANY, ANY], T.bool, containsSome(true, false)));
-  t.set('containsNone', fn([ANY, ANY], T.bool, containsSome(true, true)));
-  t.set('containsNotAll', fn([ANY, ANY], T.bool, containsSome(false, false)));
+  t.set('containsAll', fn([SLICE_ANY, ANY], T.bool, containsSome(false, true)));
+  t.set('containsAny', fn([SLICE_ANY, ANY], T.bool, containsSome(true, false)));
+  t.set('containsNone', fn([SLICE_ANY, ANY], T.bool, containsSome(true, true)));
+  t.set('containsNotAll', fn([SLICE_ANY, ANY], T.bool, containsSome(false, false)));
   t.set('explode', fn([KEY_PAIR_LIST], MAP_ANY, () => ({})));
   t.set('explodeMap', fn([MAP_ANY], MAP_ANY, explodeMap));
   t.set('mergeMap', fn([MAP_ANY, MAP_ANY], MAP_ANY, mergeMapFn(false)));
