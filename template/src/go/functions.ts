@@ -6,7 +6,7 @@ import type {
   TemplateDependency,
   TemplateSideEffects,
 } from '../template-engine.js';
-import { type ExecBudget, FuncError, type GoFunction } from './exec.js';
+import { type ExecBudget, FuncError, type GoFunction, checkGeneratedSize } from './exec.js';
 import { marshalJson, unmarshalJson } from './json.js';
 import { goQuote } from '../../../common/src/go-quote.js';
 import { underscoreOK } from './literals.js';
@@ -460,6 +460,7 @@ function goTrim(s: string, cutset: string): string {
 
 function indent(spaces: bigint, s: string): string {
   if (spaces < 0n) throw new FuncError('indent value must be a positive integer');
+  checkGeneratedSize('indent', Number(spaces) * (1 + (s.match(/\n/g)?.length ?? 0)) + s.length);
   const prefix = ' '.repeat(Number(spaces));
   let out = '';
   let startOfLine = true;

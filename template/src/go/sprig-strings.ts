@@ -1,7 +1,7 @@
 // Sprig's string, encoding, path, regex and URL functions (strings.go, regex.go, url.go and the
 // goutils/xstrings helpers they call): https://github.com/Masterminds/sprig/blob/v3.3.0/functions.go
 import { createHash } from 'node:crypto';
-import { FuncError } from './exec.js';
+import { FuncError, checkGeneratedSize } from './exec.js';
 import { goSprintf } from './fmt.js';
 import { goCase, goTitle } from './functions.js';
 import { type GoRegexp, compileGoRegexp } from './go-regexp.js';
@@ -650,6 +650,7 @@ function trunc(c: number, s: string): string {
 
 function indent(spaces: number, v: string): string {
   if (spaces < 0) throw new FuncError('strings: negative Repeat count');
+  checkGeneratedSize('indent', spaces * (1 + (v.match(/\n/g)?.length ?? 0)) + v.length);
   const pad = ' '.repeat(spaces);
   return pad + v.split('\n').join(`\n${pad}`);
 }
@@ -670,6 +671,7 @@ export function sprigStringFunctions(): Map<string, SprigFn> {
   t.set('substr', fn([T.int, T.int, S], S, ([a, b, s]) => substr(N(a), N(b), text(s))));
   t.set('repeat', fn([T.int, S], S, ([n, s]) => {
     if (N(n) < 0) throw new FuncError('strings: negative Repeat count');
+    checkGeneratedSize('repeat', N(n) * text(s).length);
     return text(s).repeat(N(n));
   }));
   t.set('trimall', fn([S, S], S, ([a, b]) => goTrimCutset(text(b), text(a))));
