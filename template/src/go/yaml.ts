@@ -19,16 +19,24 @@ function resolvesToNonString(s: string): boolean {
   if (YAML_NULLS.has(s) || YAML_BOOLS.has(s)) return true;
   if (/^[-+]?(\.inf|\.Inf|\.INF)$/.test(s) || /^(\.nan|\.NaN|\.NAN)$/.test(s)) return true;
   const plain = s.replace(/_/g, '');
-  if (/^[-+]?(0|[1-9][0-9]*)$/.test(plain) || /^[-+]?0[xX][0-9a-fA-F]+$/.test(plain) || /^[-+]?0[bB][01]+$/.test(plain) || /^[-+]?0[0-7]+$/.test(plain)) return true;
+  // strconv.ParseInt(plain, 0, 64) decides, so 0o17 is an int too (Go 1.13 syntax).
+  if (/^[-+]?(0|[1-9][0-9]*)$/.test(plain) || /^[-+]?0[xX][0-9a-fA-F]+$/.test(plain) || /^[-+]?0[bB][01]+$/.test(plain) || /^[-+]?0[oO]?[0-7]+$/.test(plain)) return true;
   if (/^[-+]?(?:[0-9]+(?:\.[0-9]*)?|\.[0-9]+)(?:[eE][-+]?[0-9]+)?$/.test(plain)) return true;
   if (/^[-+]?[0-9][0-9_]*(?::[0-5]?[0-9])+\.[0-9_]*$/.test(s)) return true;
   if (/^[0-9]{4}-[0-9]{1,2}-[0-9]{1,2}(?:(?:[Tt]|[ \t]+)[0-9]{1,2}:[0-9]{2}:[0-9]{2}(?:\.[0-9]*)?(?:[ \t]*(?:Z|[-+][0-9]{1,2}(?::[0-9]{2})?))?)?$/.test(s)) return true;
-  if (s === '<<') return true;
   return false;
 }
 
+/**
+ * yaml.v2's is_printable: newline, ASCII 0x20–0x7E, U+00A0–U+D7FF, U+E000–U+FFFD but not the BOM.
+ * Anything else (C0/C1 controls, U+FEFF, characters beyond the BMP such as emoji) forces double quotes.
+ */
+const NON_PRINTABLE = /[^\n\x20-\x7e\u00a0-\ud7ff\ue000-\ufffd]|\ufeff/u;
+
 function plainAllowed(s: string): boolean {
-  if (s === '' || s !== s.trim() || /^[\s]|[\s]$/.test(s)) return false;
+  if (NON_PRINTABLE.test(s)) return false;
+  // yaml.v2's is_space is the ASCII space only: U+00A0 and friends are printable characters.
+  if (s === '' || /^ | $/.test(s)) return false;
   if (/[\n\r\t\x00-\x08\x0b\x0c\x0e-\x1f\x7f\u0085\u2028\u2029\ufeff]/.test(s)) return false;
   if (/^[?:,[\]{}#&*!|>'"%@`]/.test(s)) return false;
   if (/^-(\s|$)/.test(s) || /^[?:](\s|$)/.test(s)) return false;
@@ -37,22 +45,30 @@ function plainAllowed(s: string): boolean {
   return true;
 }
 
+const DOUBLE_QUOTE_ESCAPES: ReadonlyMap<number, string> = new Map([
+  [0x00, '\\0'], [0x07, '\\a'], [0x08, '\\b'], [0x09, '\\t'], [0x0a, '\\n'], [0x0b, '\\v'], [0x0c, '\\f'], [0x0d, '\\r'],
+  [0x1b, '\\e'], [0x22, '\\"'], [0x5c, '\\\\'], [0x85, '\\N'], [0x2028, '\\L'], [0x2029, '\\P'],
+]);
+
+/**
+ * yaml_emitter_write_double_quoted_scalar (unicode output): printable characters stay as they are;
+ * breaks, quotes, backslashes and non-printables are escaped. yaml.v2's is_bom looks at the start of
+ * the string whatever the position, so after a leading U+FEFF every character is escaped.
+ */
 function doubleQuote(s: string): string {
+  const escapeAll = s.startsWith('\ufeff');
   let out = '"';
   for (const ch of s) {
     const c = ch.codePointAt(0) as number;
-    if (ch === '"') out += '\\"';
-    else if (ch === '\\') out += '\\\\';
-    else if (c === 0x0a) out += '\\n';
-    else if (c === 0x09) out += '\\t';
-    else if (c === 0x0d) out += '\\r';
-    else if (c === 0) out += '\\0';
-    else if (c < 0x20 || c === 0x7f) out += `\\x${c.toString(16).toUpperCase().padStart(2, '0')}`;
-    else if (c === 0x85) out += '\\N';
-    else if (c === 0x2028) out += '\\L';
-    else if (c === 0x2029) out += '\\P';
-    else if (c === 0xfeff) out += '\\ufeff';
-    else out += ch;
+    if (!escapeAll && !NON_PRINTABLE.test(ch) && !/[\n\r\u0085\u2028\u2029"\\]/.test(ch)) {
+      out += ch;
+      continue;
+    }
+    const named = c === 0xa0 ? '\\_' : DOUBLE_QUOTE_ESCAPES.get(c);
+    if (named !== undefined) out += named;
+    else if (c <= 0xff) out += `\\x${c.toString(16).toUpperCase().padStart(2, '0')}`;
+    else if (c <= 0xffff) out += `\\u${c.toString(16).toUpperCase().padStart(4, '0')}`;
+    else out += `\\U${c.toString(16).toUpperCase().padStart(8, '0')}`;
   }
   return `${out}"`;
 }
@@ -67,7 +83,8 @@ function scalarString(s: string, indent: string): string {
     return `|${chomp}\n${lines.join('\n')}${extra}`;
   }
   if (!resolvesToNonString(s) && plainAllowed(s)) return s;
-  if (!s.includes('\n') && !/[\x00-\x1f\x7f\u0085\u2028\u2029\ufeff]/.test(s) && !/^\s|\s$/.test(s) && !resolvesToNonString(s)) {
+  // Leading or trailing spaces rule out plain style only; single quotes still fit.
+  if (!s.includes('\n') && !NON_PRINTABLE.test(s) && !/[\u2028\u2029]/.test(s) && !resolvesToNonString(s)) {
     return `'${s.replace(/'/g, "''")}'`;
   }
   return doubleQuote(s);
@@ -134,7 +151,44 @@ function emit(value: Dyn | null, indent: string, lines: string[], prefix: string
   }
   const text = scalar(value, indent);
   if (text === null) throw new FuncError(`toYAML: cannot marshal type ${value === null ? 'nil' : typeOf(value).name}`);
-  lines.push(`${prefix}${text}`);
+  lines.push(`${prefix}${foldLongScalar(text, [...prefix].length, indent)}`);
+}
+
+/** yaml.v2's best_width: plain and single-quoted scalars break at a space past this column. */
+const BEST_WIDTH = 80;
+
+/**
+ * yaml.v2's emitter folds a long plain or single-quoted scalar (a value, not a key): at a single
+ * space once the column is past 80, it starts a new line at the value's indentation.
+ * https://github.com/go-yaml/yaml/blob/v2.4.0/emitterc.go (yaml_emitter_write_plain_scalar,
+ * yaml_emitter_write_single_quoted_scalar)
+ */
+function foldLongScalar(text: string, column: number, indent: string): string {
+  if (text.length === 0 || column + [...text].length <= BEST_WIDTH + 1 || text.includes('\n')) return text;
+  const quoted = text.startsWith("'");
+  if (!quoted && /^["|>]/.test(text)) return text;
+  const chars = [...(quoted ? text.slice(1, -1) : text)];
+  let out = quoted ? "'" : '';
+  let col = column + (quoted ? 1 : 0);
+  let spaces = false;
+  chars.forEach((c, i) => {
+    if (c === ' ') {
+      const edge = quoted && (i === 0 || i === chars.length - 1);
+      if (!spaces && col > BEST_WIDTH && !edge && chars[i + 1] !== ' ') {
+        out += `\n${indent}`;
+        col = indent.length;
+      } else {
+        out += c;
+        col += 1;
+      }
+      spaces = true;
+      return;
+    }
+    out += c;
+    col += 1;
+    spaces = false;
+  });
+  return quoted ? `${out}'` : out;
 }
 
 function entriesOf(value: Dyn): [string, Dyn | null][] {
@@ -144,7 +198,53 @@ function entriesOf(value: Dyn): [string, Dyn | null][] {
     return (type.fields ?? []).map((f) => [f.name.toLowerCase(), fields[f.name] ?? null]);
   }
   const record = mapRecord(value) ?? {};
-  return sortedMapKeys(record).map((key) => [key, (record[key] ?? null) as Dyn | null]);
+  return sortedMapKeys(record)
+    .sort(compareYamlKeys)
+    .map((key) => [key, (record[key] ?? null) as Dyn | null]);
+}
+
+const isLetter = (c: string): boolean => /\p{L}/u.test(c);
+const isDigit = (c: string): boolean => /\p{Nd}/u.test(c);
+
+/**
+ * yaml.v2 orders map keys with its keyList.Less, not byte order: non-letters before letters, and runs
+ * of digits by their value ("a9" before "a10"). https://github.com/go-yaml/yaml/blob/v2.4.0/sorter.go
+ */
+function compareYamlKeys(x: string, y: string): number {
+  const less = (a: string[], b: string[]): boolean => {
+    for (let i = 0; i < a.length && i < b.length; i += 1) {
+      const ai0 = a[i] as string;
+      const bi0 = b[i] as string;
+      if (ai0 === bi0) continue;
+      const al = isLetter(ai0);
+      const bl = isLetter(bi0);
+      if (al && bl) return (ai0.codePointAt(0) as number) < (bi0.codePointAt(0) as number);
+      if (al || bl) return bl;
+      let an = 0;
+      let bn = 0;
+      if (ai0 === '0' || bi0 === '0') {
+        for (let j = i - 1; j >= 0 && isDigit(a[j] as string); j -= 1) {
+          if (a[j] !== '0') {
+            an = 1;
+            bn = 1;
+            break;
+          }
+        }
+      }
+      let ai = i;
+      for (; ai < a.length && isDigit(a[ai] as string); ai += 1) an = an * 10 + ((a[ai] as string).codePointAt(0) as number) - 48;
+      let bi = i;
+      for (; bi < b.length && isDigit(b[bi] as string); bi += 1) bn = bn * 10 + ((b[bi] as string).codePointAt(0) as number) - 48;
+      if (an !== bn) return an < bn;
+      if (ai !== bi) return ai < bi;
+      return (ai0.codePointAt(0) as number) < (bi0.codePointAt(0) as number);
+    }
+    return a.length < b.length;
+  };
+  const a = [...x];
+  const b = [...y];
+  if (less(a, b)) return -1;
+  return less(b, a) ? 1 : 0;
 }
 
 function emitCollection(value: Dyn, indent: string, lines: string[], prefix: string): void {
@@ -187,7 +287,12 @@ function emitItem(item: Dyn | null, _indent: string, lines: string[], prefix: st
 export function toYaml(value: Dyn | null): string {
   const lines: string[] = [];
   emit(value, '', lines, '');
-  return lines.join('\n').trim();
+  return goTrimSpace(lines.join('\n'));
+}
+
+/** strings.TrimSpace: Unicode White_Space, which (unlike String.prototype.trim) excludes U+FEFF. */
+function goTrimSpace(s: string): string {
+  return s.replace(/^[\t\n\v\f\r \u0085\u00a0\u1680\u2000-\u200a\u2028\u2029\u202f\u205f\u3000]+|[\t\n\v\f\r \u0085\u00a0\u1680\u2000-\u200a\u2028\u2029\u202f\u205f\u3000]+$/g, '');
 }
 
 function fromYaml(value: unknown): Dyn | null {
