@@ -687,6 +687,16 @@ function splitToMap([sepIn, delimIn, sIn]: Value[]): Value {
 
 const KEY_PAIR_LIST: GoType = { name: '[]*dependency.KeyPair', kind: 'slice', elem: { name: '*dependency.KeyPair', kind: 'ptr' } };
 
+/** consul-template wraps encoder errors: errors.Wrap(err, "toJSON") reads `toJSON: json: unsupported value: NaN`. */
+function wrapErrors<R>(name: string, body: () => R): R {
+  try {
+    return body();
+  } catch (error) {
+    if (error instanceof FuncError) throw new FuncError(`${name}: ${error.message}`);
+    throw error;
+  }
+}
+
 /** The function table (without the text/template builtins). */
 export function consulTemplateFunctions(): Map<string, Fn> {
   const t = new Map<string, Fn>();
@@ -711,10 +721,10 @@ export function consulTemplateFunctions(): Map<string, Fn> {
   t.set('base64Decode', fn([S], S, base64Decode('base64Decode', 'std')));
   t.set('base64URLEncode', fn([S], S, ([s]) => stringBytes(goString(s)).toString('base64').replace(/\+/g, '-').replace(/\//g, '_')));
   t.set('base64URLDecode', fn([S], S, base64Decode('base64URLDecode', 'url')));
-  t.set('toJSON', fn([ANY], S, ([v]) => marshalJson(anyOf(v), { escapeHTML: true })));
-  t.set('toJSONPretty', fn([MAP_ANY], S, ([v]) => marshalJson(anyOf(v), { escapeHTML: true, indent: '  ' })));
-  t.set('toUnescapedJSON', fn([ANY], S, ([v]) => marshalJson(anyOf(v), { escapeHTML: false })));
-  t.set('toUnescapedJSONPretty', fn([ANY], S, ([v]) => marshalJson(anyOf(v), { escapeHTML: false, indent: '  ' })));
+  t.set('toJSON', fn([ANY], S, ([v]) => wrapErrors('toJSON', () => marshalJson(anyOf(v), { escapeHTML: true }))));
+  t.set('toJSONPretty', fn([MAP_ANY], S, ([v]) => wrapErrors('toJSONPretty', () => marshalJson(anyOf(v), { escapeHTML: true, indent: '  ' }))));
+  t.set('toUnescapedJSON', fn([ANY], S, ([v]) => wrapErrors('toUnescapedJSON', () => marshalJson(anyOf(v), { escapeHTML: false }))));
+  t.set('toUnescapedJSONPretty', fn([ANY], S, ([v]) => wrapErrors('toUnescapedJSONPretty', () => marshalJson(anyOf(v), { escapeHTML: false, indent: '  ' }))));
   t.set('toYAML', fn([ANY], S, ([v]) => toYaml(anyOf(v))));
   t.set('toTOML', fn([ANY], S, ([v]) => toToml(anyOf(v))));
   t.set('parseJSON', fn([S], ANY, ([s]) => ifaceResult(text(s) === '' ? {} : unmarshalJson(text(s)))));

@@ -124,6 +124,8 @@ function encode(value: Dyn | null, options: EncodeOptions, depth: number): strin
     case 'string':
       return encodeString((value as Typed).raw as string, options.escapeHTML);
     case 'map': {
+      // encoding/json takes string (or integer, or TextMarshaler) keys only.
+      if (type.key !== undefined && type.key.kind === 'interface') throw new FuncError(`json: unsupported type: ${type.name}`);
       const record = mapRecord(value);
       if (record === null) return 'null';
       const keys = sortedMapKeys(record);

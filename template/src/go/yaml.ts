@@ -6,8 +6,7 @@ import { createRequire } from 'node:module';
 import { isJsonNumber } from '../../../common/src/vault-json.js';
 import { formatGoFloat } from './float-format.js';
 import { FuncError } from './exec.js';
-import type { Typed} from './values.js';
-import { GoBytes, type Dyn, indirect, intOf, mapRecord, sliceItems, sortedMapKeys, stringText, typeOf } from './values.js';
+import { GoBytes, T, Typed, type Dyn, type GoType, indirect, intOf, mapRecord, sliceItems, sortedMapKeys, stringText, typeOf } from './values.js';
 
 const YAML_BOOLS = new Set(
   'y Y yes Yes YES n N no No NO true True TRUE false False FALSE on On ON off Off OFF'.split(' '),
@@ -295,8 +294,15 @@ function goTrimSpace(s: string): string {
   return s.replace(/^[\t\n\v\f\r \u0085\u00a0\u1680\u2000-\u200a\u2028\u2029\u202f\u205f\u3000]+|[\t\n\v\f\r \u0085\u00a0\u1680\u2000-\u200a\u2028\u2029\u202f\u205f\u3000]+$/g, '');
 }
 
+/** A float64 from a YAML scalar (an integral float such as 1.0 must not become an int). */
+class YamlFloat {
+  constructor(readonly value: number) {}
+}
+
 function fromYaml(value: unknown): Dyn | null {
   if (value === null || value === undefined) return null;
+  if (value instanceof YamlFloat) return value.value;
+  if (typeof value === 'bigint') return value <= 2n ** 63n - 1n ? value : new Typed(T.uint64, value);
   if (Array.isArray(value)) return value.map(fromYaml);
   if (typeof value === 'number') return Number.isInteger(value) ? BigInt(value) : value;
   if (typeof value === 'object') {
@@ -304,19 +310,107 @@ function fromYaml(value: unknown): Dyn | null {
     for (const [key, item] of Object.entries(value as Record<string, unknown>)) {
       Object.defineProperty(out, key, { value: fromYaml(item), enumerable: true, writable: true, configurable: true });
     }
-    return out;
+    return new Typed(MAP_IFACE_IFACE, out);
   }
   if (typeof value === 'string' || typeof value === 'boolean') return value;
   return (value as { toString(): string }).toString();
 }
 
-let yamlParse: ((text: string) => unknown) | undefined;
+/**
+ * yaml.v2 decodes a mapping into interface{} as map[interface{}]interface{}: field access, index
+ * and range work on it, but toJSON refuses it and map[string]interface{} parameters do not take it.
+ * Keys are kept as the text they print as.
+ */
+export const MAP_IFACE_IFACE: GoType = { name: 'map[interface {}]interface {}', kind: 'map', key: T.iface, elem: T.iface };
+
+const YAML_TRUE = new Set('y Y yes Yes YES true True TRUE on On ON'.split(' '));
+const YAML_FALSE = new Set('n N no No NO false False FALSE off Off OFF'.split(' '));
+const YAML_STYLE_FLOAT = /^[-+]?(\.[0-9]+|[0-9]+(\.[0-9]*)?)([eE][-+]?[0-9]+)?$/;
+
+/**
+ * yaml.v2's resolve for a plain, untagged scalar decoded into interface{}
+ * (https://github.com/go-yaml/yaml/blob/v2.4.0/resolve.go): YAML 1.1 booleans and nulls, ints by
+ * strconv.ParseInt(s, 0, 64) after dropping underscores (017 is octal, 0x1F hex), then uint64, then
+ * floats; timestamps stay strings when decoded into interface{}, and so does anything else.
+ */
+function resolvePlain(s: string): unknown {
+  if (YAML_TRUE.has(s)) return true;
+  if (YAML_FALSE.has(s)) return false;
+  if (s === '' || s === '~' || s === 'null' || s === 'Null' || s === 'NULL') return null;
+  if (/^[-+]?\.(inf|Inf|INF)$/.test(s)) return new YamlFloat(s.startsWith('-') ? -Infinity : Infinity);
+  if (/^\.(nan|NaN|NAN)$/.test(s)) return new YamlFloat(Number.NaN);
+  const first = s[0] as string;
+  if (first === '.') {
+    const f = /^\.[0-9]+([eE][-+]?[0-9]+)?$/.test(s) ? Number(s) : Number.NaN;
+    return Number.isFinite(f) ? new YamlFloat(f) : s;
+  }
+  if (!/[-+0-9]/.test(first)) return s;
+  const plain = s.replace(/_/g, '');
+  const int = parseGoInt0(plain);
+  if (int !== null && int >= -(2n ** 63n) && int <= 2n ** 64n - 1n) return int;
+  if (YAML_STYLE_FLOAT.test(plain)) {
+    const f = Number(plain);
+    if (Number.isFinite(f)) return new YamlFloat(f);
+  }
+  return s;
+}
+
+/** strconv.ParseInt/ParseUint(s, 0, 64) syntax: sign, then 0x / 0o / 0b / leading-0 octal / decimal. */
+function parseGoInt0(s: string): bigint | null {
+  const m = /^([-+]?)(0[xX][0-9a-fA-F]+|0[oO][0-7]+|0[bB][01]+|0[0-7]*|[1-9][0-9]*)$/.exec(s);
+  if (m === null) return null;
+  const body = m[2] as string;
+  let v: bigint;
+  if (/^0[oO]/.test(body)) v = BigInt(`0o${body.slice(2)}`);
+  else if (/^0[0-7]+$/.test(body)) v = BigInt(`0o${body.slice(1)}`);
+  else v = BigInt(body);
+  if (m[1] === '-') {
+    // ParseUint refuses a sign; ParseInt allows down to -2^63.
+    return -v >= -(2n ** 63n) ? -v : null;
+  }
+  return v <= 2n ** 63n - 1n || m[1] === '' ? v : null;
+}
+
+/** The text a resolved key prints as: keys stay strings here (yaml.v2 gives map[interface{}]interface{}). */
+function keyText(resolved: unknown): string {
+  if (resolved === null) return '<nil>';
+  if (resolved instanceof YamlFloat) return formatYamlKeyFloat(resolved.value);
+  if (typeof resolved === 'bigint' || typeof resolved === 'boolean') return resolved.toString();
+  return typeof resolved === 'string' ? resolved : '';
+}
+
+function formatYamlKeyFloat(f: number): string {
+  if (Number.isNaN(f)) return 'NaN';
+  if (f === Infinity) return '+Inf';
+  if (f === -Infinity) return '-Inf';
+  return formatGoFloat(f, 'g', -1);
+}
+
+interface YamlLib {
+  parseDocument(text: string, options: object): { errors: { message: string }[]; toJS(options: object): unknown };
+  visit(node: unknown, visitor: { Scalar(key: unknown, node: { type?: string; tag?: string; value: unknown }): void }): void;
+}
+
+let yamlLib: YamlLib | undefined;
 
 export function parseYamlValue(text: string): Dyn | null {
   // Loaded on first use: most agents never call parseYAML, and the idle memory budget is tight.
-  yamlParse ??= (createRequire(import.meta.url)('yaml') as { parse: (text: string) => unknown }).parse;
+  yamlLib ??= createRequire(import.meta.url)('yaml') as YamlLib;
   try {
-    return fromYaml(yamlParse(text));
+    // Every scalar is read as text (failsafe) and plain ones are resolved as yaml.v2 does; a
+    // repeated key keeps its last value.
+    const doc = yamlLib.parseDocument(text, { version: '1.1', schema: 'failsafe', uniqueKeys: false, merge: true });
+    if (doc.errors.length > 0) throw doc.errors[0] as Error;
+    yamlLib.visit(doc, {
+      Scalar(key, node) {
+        if (node.type !== 'PLAIN' || node.tag !== undefined || typeof node.value !== 'string') return;
+        const resolved = resolvePlain(node.value);
+        if (key === 'key') {
+          if (node.value !== '<<') node.value = keyText(resolved);
+        } else node.value = resolved;
+      },
+    });
+    return fromYaml(doc.toJS({ maxAliasCount: 1000 }));
   } catch (error) {
     throw new FuncError(`parseYAML: ${error instanceof Error ? error.message.split('\n')[0] : String(error)}`);
   }
