@@ -5,7 +5,7 @@
 // dist/agent/src/bundle/code-cache-builder.js (beside code-cached-script.js, which consumes it).
 // Packages that load only on some configs stay outside the bundle, loaded when needed: handlebars
 // (engine = "handlebars"), js-hcl-parser (HCL configs, run in a child process), yaml, bcryptjs
-// (sprig_bcrypt / sprig_htpasswd), prom-client (a telemetry stanza) and the AWS SDK packages the aws
+// (sprig_bcrypt / sprig_htpasswd), re2js (Go's regexp syntax for regexMatch / regexReplaceAll), prom-client (a telemetry stanza) and the AWS SDK packages the aws
 // auth method signs with (agent/src/auth/aws-iam-request.ts). Each is
 // also written as one file into dist/agent-bundle/vendor/, so the agent image carries no
 // node_modules: its `vault` shim puts vendor/ on NODE_PATH (https://nodejs.org/api/modules.html#loading-from-the-global-folders),
@@ -55,7 +55,7 @@ mkdirSync(outDir, { recursive: true });
 
 const agent = await bundleText({
   entryPoints: [`${root}agent/src/bundle/agent-cli.ts`],
-  external: ['handlebars', 'js-hcl-parser', 'yaml', 'bcryptjs', 'prom-client', ...AWS_PACKAGES],
+  external: ['handlebars', 'js-hcl-parser', 'yaml', 'bcryptjs', 're2js', 'prom-client', ...AWS_PACKAGES],
 });
 if (/\bimport\(/.test(agent.replace(/\/\/.*$/gm, ''))) throw new Error('the agent bundle still contains import(): it could not run under vm.Script');
 const agentFile = `${outDir}/${AGENT_BUNDLE_FILE}`;
@@ -78,7 +78,7 @@ mkdirSync(`${outDir}/vendor`);
 // dist/package.json says "type": "module"; these .js files are CommonJS (Node resolves the names
 // handlebars, yaml, js-hcl-parser to NAME.js on NODE_PATH, never to NAME.cjs).
 writeFileSync(`${outDir}/vendor/package.json`, '{ "type": "commonjs" }\n');
-for (const name of ['handlebars', 'yaml', 'bcryptjs', 'prom-client', ...AWS_PACKAGES]) {
+for (const name of ['handlebars', 'yaml', 'bcryptjs', 're2js', 'prom-client', ...AWS_PACKAGES]) {
   const text = await bundleText({ entryPoints: [requireFromRoot.resolve(name)], minifyWhitespace: true, logLevel: 'error' });
   mkdirSync(dirname(`${outDir}/vendor/${name}.js`), { recursive: true });
   writeFileSync(`${outDir}/vendor/${name}.js`, text);

@@ -5,11 +5,16 @@ import { stringify } from 'lossless-json';
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { DIR, ENV, rawSecrets, render, templates, usesOnlyOracleFunctions } from '../template/golden-templates.js';
-import { ONE_CASE_GO_OUTPUT, ONE_CASE_INPUT, corpusText, oraclePath, runOracle, runOracleRaw } from '../template/oracle-helpers.js';
+import { ONE_CASE_GO_OUTPUT, ONE_CASE_INPUT, corpusText, oraclePath, regressionText, runOracle, runOracleRaw } from '../template/oracle-helpers.js';
 
 describe('committed outputs agree with Go', () => {
   it('the corpus expected.json (test/fixtures/gotemplate-corpus) is byte for byte what the oracle writes', () => {
     const { cases, expected } = corpusText();
+    expect(runOracleRaw(cases)).toBe(expected);
+  });
+
+  it('the regression expectations (test/fixtures/gotemplate-regressions) are byte for byte what the oracle writes', () => {
+    const { cases, expected } = regressionText();
     expect(runOracleRaw(cases)).toBe(expected);
   });
 

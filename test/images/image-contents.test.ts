@@ -34,7 +34,7 @@ describe('agent image (Dockerfile.agent)', () => {
     expect(files.filter((file) => file.startsWith('app/'))).toEqual(expect.arrayContaining([
       'app/dist/agent-bundle/main.cjs', 'app/dist/agent-bundle/agent.cjs', 'app/dist/agent-bundle/agent.cjs.cache', 'app/dist/agent-bundle/VERSION',
       'app/dist/agent-bundle/vendor/handlebars.js', 'app/dist/agent-bundle/vendor/yaml.js', 'app/dist/agent-bundle/vendor/js-hcl-parser.js',
-      'app/dist/agent-bundle/vendor/bcryptjs.js',
+      'app/dist/agent-bundle/vendor/bcryptjs.js', 'app/dist/agent-bundle/vendor/re2js.js',
     ]));
     expect(files.filter((file) => /\.so(\.|$)/.test(file)).length).toBeGreaterThan(0);
     for (const file of files.filter((f) => /^(lib|lib64)\//.test(f))) expect(file).toMatch(/\.so(\.\d+)*$/);

@@ -65,4 +65,55 @@ describe('Go template budgets', () => {
       expect({ name, ok: result.output !== undefined }).toEqual({ name, ok: true });
     }
   });
+
+  // Hostile inputs: each fails with an error naming the problem (or is bounded); none may hang,
+  // exhaust memory or escape as a RangeError.
+  it('a string doubled in a loop stops at the output limit instead of exhausting memory', () => {
+    const before = process.memoryUsage().rss;
+    const { error } = renderError('{{ $x := "aaaaaaaaaa" }}{{ range loop 40 }}{{ $x = printf "%s%s" $x $x }}{{ end }}{{ len $x }}');
+    expect(error).toBeInstanceOf(TemplateError);
+    expect((error as Error).message).toContain('error calling printf: result larger than the output limit (more than 4194304 bytes; TemplateLimits.maxOutputBytes)');
+    expect(process.memoryUsage().rss - before).toBeLessThan(256 * 1024 * 1024);
+  });
+
+  it.each([
+    ['{{ sprig_randAlpha 1000000000 }}', 'error calling sprig_randAlpha: rand: a result of 1000000000 bytes is more than a template function may build'],
+    ['{{ sprig_randBytes 1000000000 }}', 'error calling sprig_randBytes: randBytes: a result of 1000000000 bytes'],
+    ['{{ sprig_repeat 1000000000 "x" }}', 'error calling sprig_repeat: repeat: a result of 1000000000 bytes'],
+    ['{{ indent 1000000000 "a" }}', 'error calling indent: indent: a result of 1000000001 bytes'],
+    ['{{ sprig_nindent 1000000000 "a" }}', 'error calling sprig_nindent: indent: a result of 1000000001 bytes'],
+    ['{{ printf "%9999999d" 1 | len }}', 'error calling printf: result larger than the output limit'],
+  ])('%s fails before building the value', (source, message) => {
+    const before = process.memoryUsage().rss;
+    const { error } = renderError(source);
+    expect(error).toBeInstanceOf(TemplateError);
+    expect((error as Error).message).toContain(message);
+    expect(process.memoryUsage().rss - before).toBeLessThan(256 * 1024 * 1024);
+  });
+
+  it('templates nested deeper than the JavaScript stack allows fail to parse with a clear error', () => {
+    for (const source of ['{{ if 1 }}'.repeat(50000) + 'x' + '{{ end }}'.repeat(50000), `{{ ${'('.repeat(50000)}1${')'.repeat(50000)} }}`]) {
+      const { error } = renderError(source);
+      expect(error).toBeInstanceOf(TemplateError);
+      expect((error as TemplateError).phase).toBe('parse');
+      expect((error as Error).message).toBe('template: budget-test: nested too deeply to parse (the JavaScript call stack ran out)');
+      // The webhook's admission-time check reports the same instead of throwing.
+      expect(new GoTemplateEngine().checkSyntax(source, {})?.message).toBe('template: : nested too deeply to parse (the JavaScript call stack ran out)');
+    }
+  });
+
+  it('values nested deeper than the stack allows fail to print with a clear error, not a RangeError', () => {
+    const deep = JSON.stringify('{"a":'.repeat(10000) + '1' + '}'.repeat(10000));
+    for (const pipe of ['toJSON', 'print', 'printf "%v"']) {
+      const { error } = renderError(`{{ ${deep} | parseJSON | ${pipe} }}`);
+      expect(error).toBeInstanceOf(TemplateError);
+      expect((error as Error).message).toContain('nested too deeply to execute (the JavaScript call stack ran out)');
+    }
+  });
+
+  it('self and mutual template recursion end with Go\'s depth error, naming the calling template', () => {
+    expect((renderError('{{ define "a" }}{{ template "b" . }}{{ end }}{{ define "b" }}{{ template "a" . }}{{ end }}{{ template "a" }}').error as Error).message).toMatch(
+      /^template: budget-test:1:(28|73): executing "(a|b)" at <\{\{template "(a|b)" \.\}\}>: exceeded maximum template depth \(100000\)$/,
+    );
+  });
 });

@@ -11,6 +11,8 @@ import type { CaseResult } from '../../template/src/index.js';
 import { FIXTURES_DIR, REPO_ROOT } from '../helpers/repo-paths.js';
 export { REPO_ROOT };
 export const CORPUS_DIR = join(FIXTURES_DIR, 'gotemplate-corpus');
+/** Cases where the engine once differed from Go, with the oracle's outputs (test/template/regressions.test.ts). */
+export const REGRESSIONS_DIR = join(FIXTURES_DIR, 'gotemplate-regressions');
 
 /** One case for `--one` mode, and the line Go's oracle prints for it (json.Number under %f). */
 export const ONE_CASE_INPUT = JSON.stringify({ id: 'one', template: '{{ .a | printf "%05.1f" }}|{{ env "X" }}', data: { a: 3.14159 }, env: { X: 'y' } });
@@ -36,6 +38,11 @@ export function runOracleRaw(casesJson: string, args: readonly string[] = []): s
   const result = spawnSync(oraclePath(), [...args], { input: casesJson, maxBuffer: 1 << 30, timeout: 120_000 });
   if (result.status !== 0) throw new Error(`gotemplate-oracle failed (${String(result.status)}): ${result.stderr.toString()}`);
   return result.stdout.toString('utf8');
+}
+
+export function regressionText(): { cases: string; expected: string; upstreamCases: string; upstreamExpected: string } {
+  const read = (name: string): string => readFileSync(join(REGRESSIONS_DIR, name), 'utf8');
+  return { cases: read('cases.json'), expected: read('expected.json'), upstreamCases: read('upstream-cases.json'), upstreamExpected: read('upstream-expected.json') };
 }
 
 /** Runs a JSON array (given as text, to keep number literals as written) through the oracle. */

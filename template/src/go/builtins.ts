@@ -236,6 +236,14 @@ function goIndex(itemIn: Value, indexes: readonly Value[]): Value {
         break;
       }
       case 'map': {
+        // map[interface{}]interface{} (parseYAML) takes any key; its keys are kept as the text they
+        // print as, so a non-string index is looked up by that text.
+        if (typeOf(item as Dyn).key?.kind === 'interface' && (index === undefined || typeOfValue(index) !== T.string)) {
+          const text = index === undefined ? '<nil>' : typeof index === 'bigint' || typeof index === 'boolean' || typeof index === 'number' ? String(index) : undefined;
+          const found = text === undefined ? undefined : mapIndex(item as Dyn, text);
+          item = found !== undefined ? found : zeroOf(mapElemType(item as Dyn));
+          break;
+        }
         if (index === undefined) throw new FuncError('value is nil; should be of type string');
         if (typeOfValue(index) !== T.string) throw new FuncError(`value has type ${typeName(index)}; should be string`);
         const key = index instanceof GoBytes ? index.bytes.toString('utf8') : (index as string);

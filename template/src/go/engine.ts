@@ -247,8 +247,17 @@ function parseTrees(source: string, name: string, left: string, right: string, o
     }).trees;
   } catch (error) {
     if (error instanceof ParseError) throw new TemplateError(error.message, 'parse');
+    // Go's parser recurses on a growable stack; ours runs out after a few thousand nested actions
+    // or parentheses. Fail the parse with a clear error instead of letting a RangeError escape.
+    if (error instanceof RangeError && isStackOverflow(error)) {
+      throw new TemplateError(`template: ${name}: nested too deeply to parse (the JavaScript call stack ran out)`, 'parse');
+    }
     throw error;
   }
+}
+
+function isStackOverflow(error: RangeError): boolean {
+  return error.message.includes('call stack');
 }
 
 function resolveLimits(limits: TemplateLimits | undefined): Required<TemplateLimits> {

@@ -19,6 +19,7 @@ import {
 } from './ast.js';
 import { ByteBuilder, goSprintf, printValueTo, toArg } from './fmt.js';
 import {
+  GoBytes,
   Iface,
   T,
   Typed,
@@ -45,6 +46,17 @@ export type MissingKeyMode = 'default' | 'zero' | 'error';
 
 /** A function's error result: text/template reports it as `error calling NAME: MESSAGE`. */
 export class FuncError extends Error {}
+
+/**
+ * The most a single function builds (repeat, indent, randAlpha, …) before it starts: a hostile
+ * count like `randAlpha 1000000000` must fail at once, not exhaust memory. Results are also held to
+ * TemplateLimits.maxOutputBytes after each call (State.evalCall); this guard stops the allocation.
+ */
+export const MAX_GENERATED_BYTES = 64 * 1024 * 1024;
+
+export function checkGeneratedSize(name: string, bytes: number): void {
+  if (bytes > MAX_GENERATED_BYTES) throw new FuncError(`${name}: a result of ${bytes} bytes is more than a template function may build (${MAX_GENERATED_BYTES} bytes)`);
+}
 
 /** An execution error with Go's full text. */
 export class ExecError extends Error {}
@@ -275,8 +287,13 @@ export class State<Ctx> {
     try {
       this.walk(this.vars[0]?.value, root);
     } catch (error) {
-      if (error instanceof RangeError && /call stack/i.test(error.message)) {
-        this.errorf(`exceeded maximum template depth (${MAX_EXEC_DEPTH})`);
+      // Template recursion is reported in walkTemplate with Go's text; anything else nested deeper
+      // than the JavaScript stack allows (values, expressions) gets a plain-sentence error.
+      if (error instanceof RangeError && error.message.includes('call stack')) {
+        this.errorf('nested too deeply to execute (the JavaScript call stack ran out)');
+      }
+      if (error instanceof RangeError && error.message.includes('Invalid string length')) {
+        this.errorf(`value too large (more than the JavaScript string limit; TemplateLimits.maxOutputBytes is ${this.options.maxOutputBytes} bytes)`);
       }
       throw error;
     }
@@ -400,6 +417,22 @@ export class State<Ctx> {
     this.depth += 1;
     try {
       this.walk(newDot, tree);
+    } catch (error) {
+      // JS runs out of stack long before Go's depth of 100000: report it as Go does, from inside the
+      // calling template (Go's state names the caller: executing "x" at <{{template "x" .}}>).
+      // Near the stack limit the report itself may overflow: then an outer call tries again.
+      if (!(error instanceof RangeError)) throw error;
+      let report: unknown = error;
+      try {
+        if (error.message.includes('call stack')) {
+          this.at(t);
+          this.tmplName = saved.name;
+          this.errorf(`exceeded maximum template depth (${MAX_EXEC_DEPTH})`);
+        }
+      } catch (converted) {
+        if (!(converted instanceof RangeError)) report = converted;
+      }
+      throw report;
     } finally {
       this.vars = saved.vars;
       this.tmplName = saved.name;
@@ -607,6 +640,14 @@ export class State<Ctx> {
         this.errorf(`error calling ${name}: ${error.message}`);
       }
       throw error;
+    }
+    // Intermediate strings count against the output limit too: `$x = printf "%s%s" $x $x` in a
+    // loop doubles a string each pass and would exhaust memory long before anything is written.
+    // (UTF-16 length is at most the UTF-8 byte length, so this never refuses what would fit.)
+    const size = typeof result === 'string' ? result.length : result instanceof GoBytes ? result.bytes.length : 0;
+    if (size > this.options.maxOutputBytes) {
+      this.at(node);
+      this.errorf(`error calling ${name}: result larger than the output limit (more than ${this.options.maxOutputBytes} bytes; TemplateLimits.maxOutputBytes)`);
     }
     return result;
   }

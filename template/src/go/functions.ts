@@ -6,9 +6,12 @@ import type {
   TemplateDependency,
   TemplateSideEffects,
 } from '../template-engine.js';
-import { type ExecBudget, FuncError, type GoFunction } from './exec.js';
+import { type ExecBudget, FuncError, type GoFunction, checkGeneratedSize } from './exec.js';
 import { marshalJson, unmarshalJson } from './json.js';
 import { goQuote } from '../../../common/src/go-quote.js';
+import { underscoreOK } from './literals.js';
+import { compileGoRegexp } from './go-regexp.js';
+import { goSprintf, toArg } from './fmt.js';
 import { toYaml, parseYamlValue } from './yaml.js';
 import { toToml } from './toml.js';
 import { formatGoTime } from './time-format.js';
@@ -338,26 +341,46 @@ function mergeMapFn(override: boolean) {
   };
 }
 
+/**
+ * consul-template's explodeMap: keys in sorted order, each "a/b/c" nests under "a" then "b"
+ * (empty segments are keys too); a segment that already holds a non-map value is an error.
+ * https://github.com/hashicorp/consul-template/blob/main/template/funcs.go (explodeHelper)
+ */
 function explodeMap([input]: Value[]): Value {
   const out: Record<string, unknown> = {};
   const record = mapArg(input) ?? {};
-  for (const key of Object.keys(record)) {
-    const parts = key.split('/').filter((p) => p !== '');
+  const set = (node: Record<string, unknown>, key: string, value: unknown): void => {
+    Object.defineProperty(node, key, { value, enumerable: true, writable: true, configurable: true });
+  };
+  for (const original of Object.keys(record).sort(compareGoStrings)) {
     let node = out;
-    parts.forEach((part, index) => {
-      if (index === parts.length - 1) {
-        Object.defineProperty(node, part, { value: record[key], enumerable: true, writable: true, configurable: true });
-        return;
-      }
-      const next = node[part];
+    let key = original;
+    let path = original;
+    while (key.includes('/')) {
+      const slash = key.indexOf('/');
+      const top = key.slice(0, slash);
+      if (!Object.prototype.hasOwnProperty.call(node, top)) set(node, top, {});
+      const next = node[top];
       if (next === null || typeof next !== 'object' || !isPlainObject(next)) {
-        const created: Record<string, unknown> = {};
-        Object.defineProperty(node, part, { value: created, enumerable: true, writable: true, configurable: true });
-        node = created;
-      } else node = next;
-    });
+        throw new FuncError(`explodeMap: not a map: ${goQuote(path)}: ${goQuote(top)} already has value ${quoteValue(next)}`);
+      }
+      node = next;
+      path = key;
+      key = key.slice(slash + 1);
+    }
+    if (key !== '') set(node, key, record[original]);
   }
   return out;
+}
+
+/** Go orders strings by bytes (UTF-8), not UTF-16 units. */
+function compareGoStrings(a: string, b: string): number {
+  return Buffer.compare(Buffer.from(a, 'utf8'), Buffer.from(b, 'utf8'));
+}
+
+/** fmt's %q of a value (strings quoted, other kinds %!q(type=value)). */
+function quoteValue(value: unknown): string {
+  return stringText(goSprintf('%q', [toArg(value as Value)]));
 }
 
 // --- strings -------------------------------------------------------------------------------------
@@ -437,6 +460,7 @@ function goTrim(s: string, cutset: string): string {
 
 function indent(spaces: bigint, s: string): string {
   if (spaces < 0n) throw new FuncError('indent value must be a positive integer');
+  checkGeneratedSize('indent', Number(spaces) * (1 + (s.match(/\n/g)?.length ?? 0)) + s.length);
   const prefix = ' '.repeat(Number(spaces));
   let out = '';
   let startOfLine = true;
@@ -446,41 +470,6 @@ function indent(spaces: bigint, s: string): string {
     startOfLine = c === '\n';
   }
   return out;
-}
-
-/** Go regexp (RE2) syntax to JS: named groups and the flags JS spells differently. */
-export function goRegex(pattern: string, flags = ''): RegExp {
-  let source = pattern.replace(/\(\?P</g, '(?<');
-  let extra = '';
-  const inline = /^\(\?([imsU]+)\)/.exec(source);
-  if (inline !== null) {
-    source = source.slice(inline[0].length);
-    for (const f of inline[1] as string) if (f !== 'U' && !extra.includes(f)) extra += f;
-  }
-  try {
-    return new RegExp(source, `u${flags}${extra}`);
-  } catch (error) {
-    throw new FuncError(`error parsing regexp: ${regexErrorText(pattern, error instanceof Error ? error.message : String(error))}`);
-  }
-}
-
-/** Go's regexp/syntax error texts for the mistakes people make most (JS words otherwise). */
-function regexErrorText(pattern: string, jsMessage: string): string {
-  if (jsMessage.includes('Unterminated group')) return `missing closing ): \`${pattern}\``;
-  if (jsMessage.includes("Unmatched ')'")) return `unexpected ): \`${pattern}\``;
-  if (jsMessage.includes('Unterminated character class')) return `missing closing ]: \`${pattern.slice(pattern.lastIndexOf('['))}\``;
-  const repeat = /Nothing to repeat/.test(jsMessage) ? /(?:^|[^\\])([*+?]|\{[0-9,]+\})/.exec(pattern) : null;
-  if (repeat !== null) return `missing argument to repetition operator: \`${repeat[1] as string}\``;
-  return jsMessage.replace(/^Invalid regular expression: \/.*\/[a-z]*: /, '');
-}
-
-function goRegexReplacement(template: string): string {
-  // Go: $1, ${1}, $name, ${name}, $$; JS: $1, $<name>, $$.
-  return template.replace(/\$(\$|\{([^}]*)\}|([A-Za-z0-9_]+))/g, (_m, all: string, braced: string | undefined, bare: string | undefined) => {
-    if (all === '$') return '$$';
-    const name = braced ?? bare ?? '';
-    return /^[0-9]+$/.test(name) ? `$${name}` : `$<${name}>`;
-  });
 }
 
 // --- math ----------------------------------------------------------------------------------------
@@ -493,8 +482,12 @@ function toNum(name: string, value: Dyn | null): Num {
     if (kind === 'int' || kind === 'int64' || kind === 'uint8' || kind === 'uint64') return { kind: 'int', v: intOf(value) };
     if (kind === 'float64') return { kind: 'float', v: value as number };
   }
-  const shown = value === null ? '<nil>' : typeOf(value).kind === 'string' ? stringText(stringOf(value)) : (value as { toString(): string }).toString();
-  throw new FuncError(`${name}: unknown type for ${goQuote(shown)} (${value === null ? '<nil>' : typeOf(value).name})`);
+  throw new FuncError(unknownType(name, value));
+}
+
+/** consul-template's `unknown type for %q (%T)` of a reflect.Value: fmt prints an invalid one as <invalid reflect.Value>. */
+function unknownType(name: string, value: Dyn | null): string {
+  return `${name}: unknown type for ${value === null ? '<invalid reflect.Value>' : quoteValue(value)} (${value === null ? '<nil>' : typeOf(value).name})`;
 }
 
 function math(name: string, op: (a: Num, b: Num) => Dyn) {
@@ -519,10 +512,12 @@ function arith(intOp: (a: bigint, b: bigint) => bigint, floatOp: (a: number, b: 
 function divide(name: string) {
   return (a: Num, b: Num): Dyn => {
     if (a.kind === 'int' && b.kind === 'int') {
-      if (b.v === 0n) throw new FuncError(`${name}: division by zero`);
+      // Go panics; text/template reports the recovered runtime error.
+      if (b.v === 0n) throw new FuncError('runtime error: integer divide by zero');
       return int64(name === 'modulo' ? a.v % b.v : a.v / b.v);
     }
-    if (name === 'modulo') throw new FuncError(`modulo: unknown type for ${goQuote(String(a.v))} (float64)`);
+    // modulo has no float case: the first operand (a) is checked first.
+    if (name === 'modulo') throw new FuncError(unknownType('modulo', a.kind === 'float' ? a.v : b.v));
     return Number(a.v) / Number(b.v);
   };
 }
@@ -561,27 +556,35 @@ function parseIntText(s: string, name: string): bigint {
   return v;
 }
 
+/**
+ * strconv.ParseFloat(s, 64) (https://pkg.go.dev/strconv#ParseFloat): "inf"/"infinity" with an
+ * optional sign and an unsigned "nan" in any case; underscores where underscoreOK allows them, even
+ * in decimals ("1_000" is 1000); hex mantissas need a p exponent; overflow is a range error.
+ */
 function parseFloatText(s: string): number {
-  const special = /^[+-]?(inf|infinity|nan)$/i.exec(s);
-  if (special !== null) {
-    const word = (special[1] as string).toLowerCase();
-    if (word === 'nan') return Number.NaN;
-    return s.startsWith('-') ? -Infinity : Infinity;
+  const special = /^([+-]?)(inf|infinity)$/i.exec(s);
+  if (special !== null) return special[1] === '-' ? -Infinity : Infinity;
+  if (/^nan$/i.test(s)) return Number.NaN;
+  const invalid = (): FuncError => new FuncError(`parseFloat: strconv.ParseFloat: parsing ${goQuote(s)}: invalid syntax`);
+  let body = s;
+  if (body.includes('_')) {
+    if (!underscoreOK(body)) throw invalid();
+    body = body.replace(/_/g, '');
   }
-  if (!/^[+-]?(?:[0-9]+(?:\.[0-9]*)?|\.[0-9]+)(?:[eE][+-]?[0-9]+)?$/.test(s) && !/^[+-]?0[xX](?:[0-9a-fA-F]+(?:\.[0-9a-fA-F]*)?|\.[0-9a-fA-F]+)[pP][+-]?[0-9]+$/.test(s)) {
-    throw new FuncError(`parseFloat: strconv.ParseFloat: parsing ${goQuote(s)}: invalid syntax`);
+  if (!/^[+-]?(?:[0-9]+(?:\.[0-9]*)?|\.[0-9]+)(?:[eE][+-]?[0-9]+)?$/.test(body) && !/^[+-]?0[xX](?:[0-9a-fA-F]+(?:\.[0-9a-fA-F]*)?|\.[0-9a-fA-F]+)[pP][+-]?[0-9]+$/.test(body)) {
+    throw invalid();
   }
   let v: number;
-  if (/^[+-]?0[xX]/.test(s)) {
-    const negative = s.startsWith('-');
-    const body = s.replace(/^[+-]?0[xX]/, '');
-    const [mant = '', exp = '0'] = body.split(/[pP]/);
+  if (/^[+-]?0[xX]/.test(body)) {
+    const negative = body.startsWith('-');
+    const digits = body.replace(/^[+-]?0[xX]/, '');
+    const [mant = '', exp = '0'] = digits.split(/[pP]/);
     const [whole = '', frac = ''] = mant.split('.');
     v = whole === '' ? 0 : parseInt(whole, 16);
     for (let i = 0; i < frac.length; i += 1) v += parseInt(frac[i] as string, 16) / 16 ** (i + 1);
     v *= 2 ** Number(exp);
     if (negative) v = -v;
-  } else v = Number(s);
+  } else v = Number(body);
   if (!Number.isFinite(v)) throw new FuncError(`parseFloat: strconv.ParseFloat: parsing ${goQuote(s)}: value out of range`);
   return v;
 }
@@ -667,21 +670,32 @@ function timestamp(args: Value[], ctx: FunctionContext): Value {
   throw new FuncError(`timestamp: wrong number of arguments, expected 0 or 1, but got ${args.length}`);
 }
 
+/** consul-template's splitToMap: trimmed input, strings.Cut on each item, items without sep2 skipped. */
 function splitToMap([sepIn, delimIn, sIn]: Value[]): Value {
   const sep = text(sepIn);
   const delim = text(delimIn);
-  const s = text(sIn);
+  const s = goTrimSpace(text(sIn));
   const out: Record<string, string> = {};
   if (s === '') return new Typed(MAP_STRING, out);
   for (const pair of goSplit(s, sep)) {
     const at = pair.indexOf(delim);
-    if (at < 0 || delim === '') throw new FuncError(`splitToMap: invalid key/value pair ${goQuote(pair)}`);
+    if (at < 0) continue;
     Object.defineProperty(out, pair.slice(0, at), { value: pair.slice(at + delim.length), enumerable: true, writable: true, configurable: true });
   }
   return new Typed(MAP_STRING, out);
 }
 
 const KEY_PAIR_LIST: GoType = { name: '[]*dependency.KeyPair', kind: 'slice', elem: { name: '*dependency.KeyPair', kind: 'ptr' } };
+
+/** consul-template wraps encoder errors: errors.Wrap(err, "toJSON") reads `toJSON: json: unsupported value: NaN`. */
+function wrapErrors<R>(name: string, body: () => R): R {
+  try {
+    return body();
+  } catch (error) {
+    if (error instanceof FuncError) throw new FuncError(`${name}: ${error.message}`);
+    throw error;
+  }
+}
 
 /** The function table (without the text/template builtins). */
 export function consulTemplateFunctions(): Map<string, Fn> {
@@ -707,19 +721,20 @@ export function consulTemplateFunctions(): Map<string, Fn> {
   t.set('base64Decode', fn([S], S, base64Decode('base64Decode', 'std')));
   t.set('base64URLEncode', fn([S], S, ([s]) => stringBytes(goString(s)).toString('base64').replace(/\+/g, '-').replace(/\//g, '_')));
   t.set('base64URLDecode', fn([S], S, base64Decode('base64URLDecode', 'url')));
-  t.set('toJSON', fn([ANY], S, ([v]) => marshalJson(anyOf(v), { escapeHTML: true })));
-  t.set('toJSONPretty', fn([MAP_ANY], S, ([v]) => marshalJson(anyOf(v), { escapeHTML: true, indent: '  ' })));
-  t.set('toUnescapedJSON', fn([ANY], S, ([v]) => marshalJson(anyOf(v), { escapeHTML: false })));
-  t.set('toUnescapedJSONPretty', fn([MAP_ANY], S, ([v]) => marshalJson(anyOf(v), { escapeHTML: false, indent: '  ' })));
-  t.set('toYAML', fn([MAP_ANY], S, ([v]) => toYaml(anyOf(v))));
-  t.set('toTOML', fn([MAP_ANY], S, ([v]) => toToml(anyOf(v))));
+  t.set('toJSON', fn([ANY], S, ([v]) => wrapErrors('toJSON', () => marshalJson(anyOf(v), { escapeHTML: true }))));
+  t.set('toJSONPretty', fn([MAP_ANY], S, ([v]) => wrapErrors('toJSONPretty', () => marshalJson(anyOf(v), { escapeHTML: true, indent: '  ' }))));
+  t.set('toUnescapedJSON', fn([ANY], S, ([v]) => wrapErrors('toUnescapedJSON', () => marshalJson(anyOf(v), { escapeHTML: false }))));
+  t.set('toUnescapedJSONPretty', fn([ANY], S, ([v]) => wrapErrors('toUnescapedJSONPretty', () => marshalJson(anyOf(v), { escapeHTML: false, indent: '  ' }))));
+  t.set('toYAML', fn([ANY], S, ([v]) => toYaml(anyOf(v))));
+  t.set('toTOML', fn([ANY], S, ([v]) => toToml(anyOf(v))));
   t.set('parseJSON', fn([S], ANY, ([s]) => ifaceResult(text(s) === '' ? {} : unmarshalJson(text(s)))));
   t.set('parseYAML', fn([S], ANY, ([s]) => ifaceResult(text(s) === '' ? {} : parseYamlValue(text(s)))));
   t.set('parseInt', fn([S], T.int64, ([s]) => new Typed(T.int64, text(s) === '' ? 0n : parseIntText(text(s), 'parseInt'))));
   t.set(
     'parseUint',
     fn([S], T.uint64, ([s]) => {
-      const v = text(s).trim();
+      // strconv.ParseUint(s, 10, 64) without trimming (unlike the oracle's parseInt).
+      const v = text(s);
       if (v === '') return new Typed(T.uint64, 0n);
       if (!/^[0-9]+$/.test(v)) throw new FuncError(`parseUint: strconv.ParseUint: parsing ${goQuote(v)}: invalid syntax`);
       if (BigInt(v) >= 2n ** 64n) throw new FuncError(`parseUint: strconv.ParseUint: parsing ${goQuote(v)}: value out of range`);
@@ -750,18 +765,18 @@ export function consulTemplateFunctions(): Map<string, Fn> {
   t.set('join', fn([S, SLICE_STRING], S, ([sep, list]) => (sliceItems(list as Dyn) ?? []).map((item) => stringText(item as string | GoBytes)).join(text(sep))));
   t.set('replaceAll', fn([S, S, S], S, ([from, to, s]) => goReplaceAll(text(s), text(from), text(to))));
   t.set('indent', fn([T.int, S], S, ([n, s]) => indent(n as bigint, text(s))));
-  t.set('regexMatch', fn([S, S], T.bool, ([re, s]) => goRegex(text(re)).test(text(s))));
-  t.set('regexReplaceAll', fn([S, S, S], S, ([re, repl, s]) => text(s).replace(goRegex(text(re), 'g'), goRegexReplacement(text(repl)))));
+  t.set('regexMatch', fn([S, S], T.bool, ([re, s]) => compileGoRegexp(text(re)).matchString(text(s))));
+  t.set('regexReplaceAll', fn([S, S, S], S, ([re, repl, s]) => compileGoRegexp(text(re)).replaceAll(text(s), text(repl), true)));
   t.set('sha256Hex', fn([S], S, ([s]) => createHash('sha256').update(stringBytes(goString(s))).digest('hex')));
   t.set('md5sum', fn([S], S, ([s]) => createHash('md5').update(stringBytes(goString(s))).digest('hex')));
   t.set('hmacSHA256Hex', fn([S, S], S, ([message, secret]) => createHmac('sha256', stringBytes(goString(secret))).update(stringBytes(goString(message))).digest('hex')));
   // collections
   t.set('contains', fn([ANY, ANY], T.bool, ([needle, haystack]) => inList(anyOf(haystack), anyOf(needle))));
   t.set('in', fn([ANY, ANY], T.bool, ([haystack, needle]) => inList(anyOf(haystack), anyOf(needle))));
-  t.set('containsAll', fn([ANY, ANY], T.bool, containsSome(false, true)));
-  t.set('containsAny', fn([ANY, ANY], T.bool, containsSome(true, false)));
-  t.set('containsNone', fn([ANY, ANY], T.bool, containsSome(true, true)));
-  t.set('containsNotAll', fn([ANY, ANY], T.bool, containsSome(false, false)));
+  t.set('containsAll', fn([SLICE_ANY, ANY], T.bool, containsSome(false, true)));
+  t.set('containsAny', fn([SLICE_ANY, ANY], T.bool, containsSome(true, false)));
+  t.set('containsNone', fn([SLICE_ANY, ANY], T.bool, containsSome(true, true)));
+  t.set('containsNotAll', fn([SLICE_ANY, ANY], T.bool, containsSome(false, false)));
   t.set('explode', fn([KEY_PAIR_LIST], MAP_ANY, () => ({})));
   t.set('explodeMap', fn([MAP_ANY], MAP_ANY, explodeMap));
   t.set('mergeMap', fn([MAP_ANY, MAP_ANY], MAP_ANY, mergeMapFn(false)));

@@ -4,6 +4,7 @@
 import { isJsonNumber } from '../../../common/src/vault-json.js';
 import { formatGoFloat } from './float-format.js';
 import { FuncError } from './exec.js';
+import { scanJson } from './json-scan.js';
 import type {
   Typed} from './values.js';
 import {
@@ -123,6 +124,8 @@ function encode(value: Dyn | null, options: EncodeOptions, depth: number): strin
     case 'string':
       return encodeString((value as Typed).raw as string, options.escapeHTML);
     case 'map': {
+      // encoding/json takes string (or integer, or TextMarshaler) keys only.
+      if (type.key !== undefined && type.key.kind === 'interface') throw new FuncError(`json: unsupported type: ${type.name}`);
       const record = mapRecord(value);
       if (record === null) return 'null';
       const keys = sortedMapKeys(record);
@@ -166,142 +169,43 @@ export function marshalJson(value: Dyn | null, options: { escapeHTML: boolean; i
 
 // --- decoding ------------------------------------------------------------------------------------
 
-class JsonSyntaxError extends Error {}
-
-function describe(c: string): string {
-  if (c === "'") return "'\\''";
-  if (c === '"') return "'\"'";
-  const code = c.codePointAt(0) as number;
-  if (code < 0x20 || code === 0x7f) return `'\\x${code.toString(16).padStart(2, '0')}'`;
-  return `'${c}'`;
-}
-
 /** json.Unmarshal(s, &v) with v interface{}: objects become maps, numbers float64. */
 export function unmarshalJson(text: string): Dyn | null {
-  let i = 0;
-  const n = text.length;
-  const ws = (): void => {
-    while (i < n && (text[i] === ' ' || text[i] === '\t' || text[i] === '\n' || text[i] === '\r')) i += 1;
-  };
-  const fail = (context: string): never => {
-    if (i >= n) throw new JsonSyntaxError('unexpected end of JSON input');
-    throw new JsonSyntaxError(`invalid character ${describe(String.fromCodePoint(text.codePointAt(i) as number))} ${context}`);
-  };
-  const parseString = (): string => {
-    const start = i;
-    i += 1;
-    let escaped = false;
-    while (i < n) {
-      const c = text.charCodeAt(i);
-      if (escaped) escaped = false;
-      else if (c === 0x5c) escaped = true;
-      else if (c === 0x22) break;
-      else if (c < 0x20) fail('in string literal');
-      i += 1;
-    }
-    if (i >= n) fail('');
-    i += 1;
-    try {
-      return JSON.parse(text.slice(start, i)) as string;
-    } catch {
-      i = start;
-      return fail('in string escape code');
-    }
-  };
-  const parseValue = (context: string): Dyn | null => {
-    ws();
-    if (i >= n) fail(context);
-    const c = text[i] as string;
-    if (c === '{') {
-      i += 1;
-      const record: Record<string, unknown> = {};
-      ws();
-      if (text[i] === '}') {
-        i += 1;
-        return record;
+  const scan = scanJson(Buffer.from(text, 'utf8'));
+  if (scan.syntaxError !== null) throw new FuncError(scan.syntaxError);
+  // A float64 overflow is an UnmarshalTypeError, reported once the valid input is decoded:
+  // https://pkg.go.dev/encoding/json#UnmarshalTypeError
+  if (scan.overflow !== null) throw new FuncError(`json: cannot unmarshal number ${scan.overflow} into Go value of type float64`);
+  // The input is valid JSON (RFC 8259, the grammar JSON.parse accepts), nested at most 10000 deep;
+  // JSON.parse does not recurse on the JS stack. Duplicate keys: the last wins, as in Go.
+  const value = JSON.parse(text) as Dyn | null;
+  return /\\u[dD][89a-fA-F]/.test(text) ? replaceLoneSurrogates(value) : value;
+}
+
+const LONE_SURROGATE = /[\ud800-\udbff](?![\udc00-\udfff])|(?<![\ud800-\udbff])[\udc00-\udfff]/g;
+
+/** Go decodes an unpaired surrogate escape (\ud800) as U+FFFD; JSON.parse keeps it. Iterative. */
+function replaceLoneSurrogates(root: Dyn | null): Dyn | null {
+  const fix = (v: unknown): unknown => (typeof v === 'string' ? v.replace(LONE_SURROGATE, '\ufffd') : v);
+  const holder: Record<string, unknown> = { v: fix(root) };
+  const work: unknown[] = [holder.v];
+  while (work.length > 0) {
+    const node = work.pop();
+    if (Array.isArray(node)) {
+      for (let i = 0; i < node.length; i += 1) {
+        node[i] = fix(node[i]);
+        work.push(node[i]);
       }
-      for (;;) {
-        ws();
-        if (text[i] !== '"') fail('looking for beginning of object key string');
-        const key = parseString();
-        ws();
-        if (text[i] !== ':') fail('after object key');
-        i += 1;
-        Object.defineProperty(record, key, { value: parseValue('looking for beginning of value'), enumerable: true, writable: true, configurable: true });
-        ws();
-        if (text[i] === ',') {
-          i += 1;
-          continue;
-        }
-        if (text[i] === '}') {
-          i += 1;
-          return record;
-        }
-        fail('after object key:value pair');
+    } else if (node !== null && typeof node === 'object') {
+      const record = node as Record<string, unknown>;
+      for (const key of Object.keys(record)) {
+        const value = fix(record[key]);
+        const fixed = key.replace(LONE_SURROGATE, '\ufffd');
+        if (fixed !== key) Reflect.deleteProperty(record, key);
+        Object.defineProperty(record, fixed, { value, enumerable: true, writable: true, configurable: true });
+        work.push(value);
       }
     }
-    if (c === '[') {
-      i += 1;
-      const items: (Dyn | null)[] = [];
-      ws();
-      if (text[i] === ']') {
-        i += 1;
-        return items;
-      }
-      for (;;) {
-        items.push(parseValue('looking for beginning of value'));
-        ws();
-        if (text[i] === ',') {
-          i += 1;
-          continue;
-        }
-        if (text[i] === ']') {
-          i += 1;
-          return items;
-        }
-        fail('after array element');
-      }
-    }
-    if (c === '"') return parseString();
-    for (const [word, value] of [
-      ['true', true],
-      ['false', false],
-      ['null', null],
-    ] as const) {
-      if (text.startsWith(word, i)) {
-        i += word.length;
-        return value;
-      }
-      if (c === word[0]) {
-        let j = 0;
-        while (i < n && text[i] === word[j]) {
-          i += 1;
-          j += 1;
-        }
-        fail(`in literal ${word} (expecting ${describe(word[j] as string)})`);
-      }
-    }
-    const m = /^-?(?:0|[1-9][0-9]*)(?:\.[0-9]+)?(?:[eE][+-]?[0-9]+)?/.exec(text.slice(i));
-    if (m === null || m[0] === '' || m[0] === '-') {
-      if (c === '-') {
-        i += 1;
-        fail('in numeric literal');
-      }
-      fail(context);
-    }
-    const literal = (m as RegExpExecArray)[0];
-    i += literal.length;
-    const next = text[i];
-    if (next !== undefined && /[0-9.eE+-]/.test(next)) fail('in numeric literal');
-    return Number(literal);
-  };
-  try {
-    const value = parseValue('looking for beginning of value');
-    ws();
-    if (i < n) fail('after top-level value');
-    return value;
-  } catch (error) {
-    if (error instanceof JsonSyntaxError) throw new FuncError(error.message);
-    throw error;
   }
+  return holder.v as Dyn | null;
 }

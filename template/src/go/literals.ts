@@ -109,7 +109,8 @@ function unquoteChar(text: string): number {
   return cp;
 }
 
-function underscoreOK(s: string): boolean {
+/** strconv's underscoreOK: underscores only between digits, or after a base prefix (Go 1.13 syntax). */
+export function underscoreOK(s: string): boolean {
   let saw = '^';
   let i = 0;
   if (s.length >= 1 && (s[0] === '-' || s[0] === '+')) s = s.slice(1);

@@ -4,7 +4,7 @@
 // *WithKey forms) and getHostByName are refused at parse time: see SPRIG_REFUSED in sprig.ts.
 import { createCipheriv, createDecipheriv, createHmac, generateKeyPairSync, randomBytes, randomInt, randomUUID, scryptSync } from 'node:crypto';
 import { createRequire } from 'node:module';
-import { FuncError } from './exec.js';
+import { FuncError, checkGeneratedSize } from './exec.js';
 import { S, T, Typed, type SprigFn, fn, text } from './sprig-values.js';
 import { type GoType, type Value, intOf, ptrTo, stringBytes, goStringFromBytes } from './values.js';
 
@@ -22,6 +22,7 @@ function bcryptHash(input: Buffer): string {
 
 function randomFrom(alphabet: string, count: number): string {
   if (count <= 0) return '';
+  checkGeneratedSize('rand', count);
   let out = '';
   for (let i = 0; i < count; i += 1) out += alphabet.charAt(randomInt(alphabet.length));
   return out;
@@ -302,6 +303,7 @@ export function sprigCryptoFunctions(): Map<string, SprigFn> {
   t.set('decryptAES', fn([S, S], S, ([password, crypt]) => decryptAES(B(password), text(crypt))));
   t.set('randBytes', fn([T.int], S, ([n]) => {
     if ((n as bigint) < 0n) throw new FuncError('runtime error: makeslice: len out of range');
+    checkGeneratedSize('randBytes', Number(n));
     return randomBytes(Number(n)).toString('base64');
   }));
   t.set('uuidv4', fn([], S, () => randomUUID()));

@@ -1,9 +1,10 @@
 // Sprig's string, encoding, path, regex and URL functions (strings.go, regex.go, url.go and the
 // goutils/xstrings helpers they call): https://github.com/Masterminds/sprig/blob/v3.3.0/functions.go
 import { createHash } from 'node:crypto';
-import { FuncError } from './exec.js';
+import { FuncError, checkGeneratedSize } from './exec.js';
 import { goSprintf } from './fmt.js';
-import { goCase, goRegex, goTitle } from './functions.js';
+import { goCase, goTitle } from './functions.js';
+import { type GoRegexp, compileGoRegexp } from './go-regexp.js';
 import { goQuote } from '../../../common/src/go-quote.js';
 import {
   ANY,
@@ -457,14 +458,14 @@ function extPath(p: string): string {
 
 // --- regex ---------------------------------------------------------------------------------------
 
-function compile(re: string, flags = ''): RegExp {
-  return goRegex(re, flags);
+function compile(re: string): GoRegexp {
+  return compileGoRegexp(re);
 }
 
 /** regexp.MustCompile panics: `regexp: Compile(` + quoted + `): ` + error. */
-function mustCompile(re: string, flags = ''): RegExp {
+function mustCompile(re: string): GoRegexp {
   try {
-    return goRegex(re, flags);
+    return compileGoRegexp(re);
   } catch (error) {
     throw new FuncError(`regexp: Compile(${canBackquote(re) ? `\`${re}\`` : goQuote(re)}): ${error instanceof Error ? error.message : String(error)}`);
   }
@@ -475,29 +476,22 @@ function canBackquote(s: string): boolean {
   return !/[`\x00-\x08\x0a-\x1f\x7f\ufeff]/.test(s);
 }
 
-function findAll(r: RegExp, s: string, n: number): string[] | null {
+/** Regexp.FindAllString: nil when nothing matched. */
+function findAll(r: GoRegexp, s: string, n: number): string[] | null {
   if (n === 0) return null;
-  const out: string[] = [];
-  let prevEnd = -1;
-  for (const m of s.matchAll(r)) {
-    // Go skips an empty match right after the previous match.
-    if ((m[0]) === '' && m.index === prevEnd) continue;
-    out.push(m[0]);
-    prevEnd = (m.index) + (m[0]).length;
-    if (n > 0 && out.length >= n) break;
-  }
+  const out = r.findAllIndex(s, n).map(([start, end]) => s.slice(start, end));
   return out.length === 0 ? null : out;
 }
 
-function regexSplit(r: RegExp, s: string, n: number): string[] | null {
+/** Regexp.Split (https://pkg.go.dev/regexp#Regexp.Split). */
+function regexSplit(r: GoRegexp, s: string, n: number): string[] | null {
   if (n === 0) return null;
-  const re = r.source;
-  if (re.length > 0 && s.length === 0) return [''];
-  const matches = findAllIndex(r, s, n);
+  if (r.source.length > 0 && s.length === 0) return [''];
+  const matches = r.findAllIndex(s, n);
   const out: string[] = [];
   let beg = 0;
   let end = 0;
-  for (const [start, stop] of matches) {
+  for (const [start, stop] of matches as [number, number][]) {
     if (n > 0 && out.length === n - 1) break;
     end = start;
     if (stop === 0) continue;
@@ -508,26 +502,9 @@ function regexSplit(r: RegExp, s: string, n: number): string[] | null {
   return out;
 }
 
-function findAllIndex(r: RegExp, s: string, n: number): [number, number][] {
-  const out: [number, number][] = [];
-  let prevEnd = -1;
-  for (const m of s.matchAll(r)) {
-    const start = m.index;
-    const stop = start + (m[0]).length;
-    if (start === stop && start === prevEnd) continue;
-    out.push([start, stop]);
-    prevEnd = stop;
-    if (n > 0 && out.length >= n) break;
-  }
-  return out;
-}
-
-function goRegexReplacement(template: string): string {
-  return template.replace(/\$(\$|\{([^}]*)\}|([A-Za-z0-9_]+))/g, (_m, all: string, braced: string | undefined, bare: string | undefined) => {
-    if (all === '$') return '$$';
-    const name = braced ?? bare ?? '';
-    return /^[0-9]+$/.test(name) ? `$${name}` : `$<${name}>`;
-  });
+function firstMatch(r: GoRegexp, s: string): string {
+  const index = r.findIndex(s);
+  return index === null ? '' : s.slice(index[0], index[1]);
 }
 
 function quoteMeta(s: string): string {
@@ -673,6 +650,7 @@ function trunc(c: number, s: string): string {
 
 function indent(spaces: number, v: string): string {
   if (spaces < 0) throw new FuncError('strings: negative Repeat count');
+  checkGeneratedSize('indent', spaces * (1 + (v.match(/\n/g)?.length ?? 0)) + v.length);
   const pad = ' '.repeat(spaces);
   return pad + v.split('\n').join(`\n${pad}`);
 }
@@ -693,6 +671,7 @@ export function sprigStringFunctions(): Map<string, SprigFn> {
   t.set('substr', fn([T.int, T.int, S], S, ([a, b, s]) => substr(N(a), N(b), text(s))));
   t.set('repeat', fn([T.int, S], S, ([n, s]) => {
     if (N(n) < 0) throw new FuncError('strings: negative Repeat count');
+    checkGeneratedSize('repeat', N(n) * text(s).length);
     return text(s).repeat(N(n));
   }));
   t.set('trimall', fn([S, S], S, ([a, b]) => goTrimCutset(text(b), text(a))));
@@ -753,22 +732,22 @@ export function sprigStringFunctions(): Map<string, SprigFn> {
   // regex
   t.set('regexMatch', fn([S, S], T.bool, ([re, s]) => {
     try {
-      return compile(text(re)).test(text(s));
+      return compile(text(re)).matchString(text(s));
     } catch {
       return false;
     }
   }));
-  t.set('mustRegexMatch', fn([S, S], T.bool, ([re, s]) => compile(text(re)).test(text(s))));
-  t.set('regexFindAll', fn([S, S, T.int], SLICE_STRING, ([re, s, n]) => stringList(findAll(mustCompile(text(re), 'g'), text(s), N(n)))));
-  t.set('mustRegexFindAll', fn([S, S, T.int], SLICE_STRING, ([re, s, n]) => stringList(findAll(compile(text(re), 'g'), text(s), N(n)))));
-  t.set('regexFind', fn([S, S], S, ([re, s]) => mustCompile(text(re)).exec(text(s))?.[0] ?? ''));
-  t.set('mustRegexFind', fn([S, S], S, ([re, s]) => compile(text(re)).exec(text(s))?.[0] ?? ''));
-  t.set('regexReplaceAll', fn([S, S, S], S, ([re, s, repl]) => text(s).replace(mustCompile(text(re), 'g'), goRegexReplacement(text(repl)))));
-  t.set('mustRegexReplaceAll', fn([S, S, S], S, ([re, s, repl]) => text(s).replace(compile(text(re), 'g'), goRegexReplacement(text(repl)))));
-  t.set('regexReplaceAllLiteral', fn([S, S, S], S, ([re, s, repl]) => text(s).replace(mustCompile(text(re), 'g'), () => text(repl))));
-  t.set('mustRegexReplaceAllLiteral', fn([S, S, S], S, ([re, s, repl]) => text(s).replace(compile(text(re), 'g'), () => text(repl))));
-  t.set('regexSplit', fn([S, S, T.int], SLICE_STRING, ([re, s, n]) => stringList(regexSplit(mustCompile(text(re), 'g'), text(s), N(n)))));
-  t.set('mustRegexSplit', fn([S, S, T.int], SLICE_STRING, ([re, s, n]) => stringList(regexSplit(compile(text(re), 'g'), text(s), N(n)))));
+  t.set('mustRegexMatch', fn([S, S], T.bool, ([re, s]) => compile(text(re)).matchString(text(s))));
+  t.set('regexFindAll', fn([S, S, T.int], SLICE_STRING, ([re, s, n]) => stringList(findAll(mustCompile(text(re)), text(s), N(n)))));
+  t.set('mustRegexFindAll', fn([S, S, T.int], SLICE_STRING, ([re, s, n]) => stringList(findAll(compile(text(re)), text(s), N(n)))));
+  t.set('regexFind', fn([S, S], S, ([re, s]) => firstMatch(mustCompile(text(re)), text(s))));
+  t.set('mustRegexFind', fn([S, S], S, ([re, s]) => firstMatch(compile(text(re)), text(s))));
+  t.set('regexReplaceAll', fn([S, S, S], S, ([re, s, repl]) => mustCompile(text(re)).replaceAll(text(s), text(repl), true)));
+  t.set('mustRegexReplaceAll', fn([S, S, S], S, ([re, s, repl]) => compile(text(re)).replaceAll(text(s), text(repl), true)));
+  t.set('regexReplaceAllLiteral', fn([S, S, S], S, ([re, s, repl]) => mustCompile(text(re)).replaceAll(text(s), text(repl), false)));
+  t.set('mustRegexReplaceAllLiteral', fn([S, S, S], S, ([re, s, repl]) => compile(text(re)).replaceAll(text(s), text(repl), false)));
+  t.set('regexSplit', fn([S, S, T.int], SLICE_STRING, ([re, s, n]) => stringList(regexSplit(mustCompile(text(re)), text(s), N(n)))));
+  t.set('mustRegexSplit', fn([S, S, T.int], SLICE_STRING, ([re, s, n]) => stringList(regexSplit(compile(text(re)), text(s), N(n)))));
   t.set('regexQuoteMeta', fn([S], S, ([s]) => quoteMeta(text(s))));
   // URLs
   t.set('urlParse', fn([S], MAP_ANY, ([s]) => urlParse(text(s))));

@@ -6,8 +6,7 @@ import { createRequire } from 'node:module';
 import { isJsonNumber } from '../../../common/src/vault-json.js';
 import { formatGoFloat } from './float-format.js';
 import { FuncError } from './exec.js';
-import type { Typed} from './values.js';
-import { GoBytes, type Dyn, indirect, intOf, mapRecord, sliceItems, sortedMapKeys, stringText, typeOf } from './values.js';
+import { GoBytes, T, Typed, type Dyn, type GoType, indirect, intOf, mapRecord, sliceItems, sortedMapKeys, stringText, typeOf } from './values.js';
 
 const YAML_BOOLS = new Set(
   'y Y yes Yes YES n N no No NO true True TRUE false False FALSE on On ON off Off OFF'.split(' '),
@@ -19,16 +18,24 @@ function resolvesToNonString(s: string): boolean {
   if (YAML_NULLS.has(s) || YAML_BOOLS.has(s)) return true;
   if (/^[-+]?(\.inf|\.Inf|\.INF)$/.test(s) || /^(\.nan|\.NaN|\.NAN)$/.test(s)) return true;
   const plain = s.replace(/_/g, '');
-  if (/^[-+]?(0|[1-9][0-9]*)$/.test(plain) || /^[-+]?0[xX][0-9a-fA-F]+$/.test(plain) || /^[-+]?0[bB][01]+$/.test(plain) || /^[-+]?0[0-7]+$/.test(plain)) return true;
+  // strconv.ParseInt(plain, 0, 64) decides, so 0o17 is an int too (Go 1.13 syntax).
+  if (/^[-+]?(0|[1-9][0-9]*)$/.test(plain) || /^[-+]?0[xX][0-9a-fA-F]+$/.test(plain) || /^[-+]?0[bB][01]+$/.test(plain) || /^[-+]?0[oO]?[0-7]+$/.test(plain)) return true;
   if (/^[-+]?(?:[0-9]+(?:\.[0-9]*)?|\.[0-9]+)(?:[eE][-+]?[0-9]+)?$/.test(plain)) return true;
   if (/^[-+]?[0-9][0-9_]*(?::[0-5]?[0-9])+\.[0-9_]*$/.test(s)) return true;
   if (/^[0-9]{4}-[0-9]{1,2}-[0-9]{1,2}(?:(?:[Tt]|[ \t]+)[0-9]{1,2}:[0-9]{2}:[0-9]{2}(?:\.[0-9]*)?(?:[ \t]*(?:Z|[-+][0-9]{1,2}(?::[0-9]{2})?))?)?$/.test(s)) return true;
-  if (s === '<<') return true;
   return false;
 }
 
+/**
+ * yaml.v2's is_printable: newline, ASCII 0x20–0x7E, U+00A0–U+D7FF, U+E000–U+FFFD but not the BOM.
+ * Anything else (C0/C1 controls, U+FEFF, characters beyond the BMP such as emoji) forces double quotes.
+ */
+const NON_PRINTABLE = /[^\n\x20-\x7e\u00a0-\ud7ff\ue000-\ufffd]|\ufeff/u;
+
 function plainAllowed(s: string): boolean {
-  if (s === '' || s !== s.trim() || /^[\s]|[\s]$/.test(s)) return false;
+  if (NON_PRINTABLE.test(s)) return false;
+  // yaml.v2's is_space is the ASCII space only: U+00A0 and friends are printable characters.
+  if (s === '' || /^ | $/.test(s)) return false;
   if (/[\n\r\t\x00-\x08\x0b\x0c\x0e-\x1f\x7f\u0085\u2028\u2029\ufeff]/.test(s)) return false;
   if (/^[?:,[\]{}#&*!|>'"%@`]/.test(s)) return false;
   if (/^-(\s|$)/.test(s) || /^[?:](\s|$)/.test(s)) return false;
@@ -37,22 +44,30 @@ function plainAllowed(s: string): boolean {
   return true;
 }
 
+const DOUBLE_QUOTE_ESCAPES: ReadonlyMap<number, string> = new Map([
+  [0x00, '\\0'], [0x07, '\\a'], [0x08, '\\b'], [0x09, '\\t'], [0x0a, '\\n'], [0x0b, '\\v'], [0x0c, '\\f'], [0x0d, '\\r'],
+  [0x1b, '\\e'], [0x22, '\\"'], [0x5c, '\\\\'], [0x85, '\\N'], [0x2028, '\\L'], [0x2029, '\\P'],
+]);
+
+/**
+ * yaml_emitter_write_double_quoted_scalar (unicode output): printable characters stay as they are;
+ * breaks, quotes, backslashes and non-printables are escaped. yaml.v2's is_bom looks at the start of
+ * the string whatever the position, so after a leading U+FEFF every character is escaped.
+ */
 function doubleQuote(s: string): string {
+  const escapeAll = s.startsWith('\ufeff');
   let out = '"';
   for (const ch of s) {
     const c = ch.codePointAt(0) as number;
-    if (ch === '"') out += '\\"';
-    else if (ch === '\\') out += '\\\\';
-    else if (c === 0x0a) out += '\\n';
-    else if (c === 0x09) out += '\\t';
-    else if (c === 0x0d) out += '\\r';
-    else if (c === 0) out += '\\0';
-    else if (c < 0x20 || c === 0x7f) out += `\\x${c.toString(16).toUpperCase().padStart(2, '0')}`;
-    else if (c === 0x85) out += '\\N';
-    else if (c === 0x2028) out += '\\L';
-    else if (c === 0x2029) out += '\\P';
-    else if (c === 0xfeff) out += '\\ufeff';
-    else out += ch;
+    if (!escapeAll && !NON_PRINTABLE.test(ch) && !/[\n\r\u0085\u2028\u2029"\\]/.test(ch)) {
+      out += ch;
+      continue;
+    }
+    const named = c === 0xa0 ? '\\_' : DOUBLE_QUOTE_ESCAPES.get(c);
+    if (named !== undefined) out += named;
+    else if (c <= 0xff) out += `\\x${c.toString(16).toUpperCase().padStart(2, '0')}`;
+    else if (c <= 0xffff) out += `\\u${c.toString(16).toUpperCase().padStart(4, '0')}`;
+    else out += `\\U${c.toString(16).toUpperCase().padStart(8, '0')}`;
   }
   return `${out}"`;
 }
@@ -67,7 +82,8 @@ function scalarString(s: string, indent: string): string {
     return `|${chomp}\n${lines.join('\n')}${extra}`;
   }
   if (!resolvesToNonString(s) && plainAllowed(s)) return s;
-  if (!s.includes('\n') && !/[\x00-\x1f\x7f\u0085\u2028\u2029\ufeff]/.test(s) && !/^\s|\s$/.test(s) && !resolvesToNonString(s)) {
+  // Leading or trailing spaces rule out plain style only; single quotes still fit.
+  if (!s.includes('\n') && !NON_PRINTABLE.test(s) && !/[\u2028\u2029]/.test(s) && !resolvesToNonString(s)) {
     return `'${s.replace(/'/g, "''")}'`;
   }
   return doubleQuote(s);
@@ -134,7 +150,44 @@ function emit(value: Dyn | null, indent: string, lines: string[], prefix: string
   }
   const text = scalar(value, indent);
   if (text === null) throw new FuncError(`toYAML: cannot marshal type ${value === null ? 'nil' : typeOf(value).name}`);
-  lines.push(`${prefix}${text}`);
+  lines.push(`${prefix}${foldLongScalar(text, [...prefix].length, indent)}`);
+}
+
+/** yaml.v2's best_width: plain and single-quoted scalars break at a space past this column. */
+const BEST_WIDTH = 80;
+
+/**
+ * yaml.v2's emitter folds a long plain or single-quoted scalar (a value, not a key): at a single
+ * space once the column is past 80, it starts a new line at the value's indentation.
+ * https://github.com/go-yaml/yaml/blob/v2.4.0/emitterc.go (yaml_emitter_write_plain_scalar,
+ * yaml_emitter_write_single_quoted_scalar)
+ */
+function foldLongScalar(text: string, column: number, indent: string): string {
+  if (text.length === 0 || column + [...text].length <= BEST_WIDTH + 1 || text.includes('\n')) return text;
+  const quoted = text.startsWith("'");
+  if (!quoted && /^["|>]/.test(text)) return text;
+  const chars = [...(quoted ? text.slice(1, -1) : text)];
+  let out = quoted ? "'" : '';
+  let col = column + (quoted ? 1 : 0);
+  let spaces = false;
+  chars.forEach((c, i) => {
+    if (c === ' ') {
+      const edge = quoted && (i === 0 || i === chars.length - 1);
+      if (!spaces && col > BEST_WIDTH && !edge && chars[i + 1] !== ' ') {
+        out += `\n${indent}`;
+        col = indent.length;
+      } else {
+        out += c;
+        col += 1;
+      }
+      spaces = true;
+      return;
+    }
+    out += c;
+    col += 1;
+    spaces = false;
+  });
+  return quoted ? `${out}'` : out;
 }
 
 function entriesOf(value: Dyn): [string, Dyn | null][] {
@@ -144,7 +197,53 @@ function entriesOf(value: Dyn): [string, Dyn | null][] {
     return (type.fields ?? []).map((f) => [f.name.toLowerCase(), fields[f.name] ?? null]);
   }
   const record = mapRecord(value) ?? {};
-  return sortedMapKeys(record).map((key) => [key, (record[key] ?? null) as Dyn | null]);
+  return sortedMapKeys(record)
+    .sort(compareYamlKeys)
+    .map((key) => [key, (record[key] ?? null) as Dyn | null]);
+}
+
+const isLetter = (c: string): boolean => /\p{L}/u.test(c);
+const isDigit = (c: string): boolean => /\p{Nd}/u.test(c);
+
+/**
+ * yaml.v2 orders map keys with its keyList.Less, not byte order: non-letters before letters, and runs
+ * of digits by their value ("a9" before "a10"). https://github.com/go-yaml/yaml/blob/v2.4.0/sorter.go
+ */
+function compareYamlKeys(x: string, y: string): number {
+  const less = (a: string[], b: string[]): boolean => {
+    for (let i = 0; i < a.length && i < b.length; i += 1) {
+      const ai0 = a[i] as string;
+      const bi0 = b[i] as string;
+      if (ai0 === bi0) continue;
+      const al = isLetter(ai0);
+      const bl = isLetter(bi0);
+      if (al && bl) return (ai0.codePointAt(0) as number) < (bi0.codePointAt(0) as number);
+      if (al || bl) return bl;
+      let an = 0;
+      let bn = 0;
+      if (ai0 === '0' || bi0 === '0') {
+        for (let j = i - 1; j >= 0 && isDigit(a[j] as string); j -= 1) {
+          if (a[j] !== '0') {
+            an = 1;
+            bn = 1;
+            break;
+          }
+        }
+      }
+      let ai = i;
+      for (; ai < a.length && isDigit(a[ai] as string); ai += 1) an = an * 10 + ((a[ai] as string).codePointAt(0) as number) - 48;
+      let bi = i;
+      for (; bi < b.length && isDigit(b[bi] as string); bi += 1) bn = bn * 10 + ((b[bi] as string).codePointAt(0) as number) - 48;
+      if (an !== bn) return an < bn;
+      if (ai !== bi) return ai < bi;
+      return (ai0.codePointAt(0) as number) < (bi0.codePointAt(0) as number);
+    }
+    return a.length < b.length;
+  };
+  const a = [...x];
+  const b = [...y];
+  if (less(a, b)) return -1;
+  return less(b, a) ? 1 : 0;
 }
 
 function emitCollection(value: Dyn, indent: string, lines: string[], prefix: string): void {
@@ -187,11 +286,23 @@ function emitItem(item: Dyn | null, _indent: string, lines: string[], prefix: st
 export function toYaml(value: Dyn | null): string {
   const lines: string[] = [];
   emit(value, '', lines, '');
-  return lines.join('\n').trim();
+  return goTrimSpace(lines.join('\n'));
+}
+
+/** strings.TrimSpace: Unicode White_Space, which (unlike String.prototype.trim) excludes U+FEFF. */
+function goTrimSpace(s: string): string {
+  return s.replace(/^[\t\n\v\f\r \u0085\u00a0\u1680\u2000-\u200a\u2028\u2029\u202f\u205f\u3000]+|[\t\n\v\f\r \u0085\u00a0\u1680\u2000-\u200a\u2028\u2029\u202f\u205f\u3000]+$/g, '');
+}
+
+/** A float64 from a YAML scalar (an integral float such as 1.0 must not become an int). */
+class YamlFloat {
+  constructor(readonly value: number) {}
 }
 
 function fromYaml(value: unknown): Dyn | null {
   if (value === null || value === undefined) return null;
+  if (value instanceof YamlFloat) return value.value;
+  if (typeof value === 'bigint') return value <= 2n ** 63n - 1n ? value : new Typed(T.uint64, value);
   if (Array.isArray(value)) return value.map(fromYaml);
   if (typeof value === 'number') return Number.isInteger(value) ? BigInt(value) : value;
   if (typeof value === 'object') {
@@ -199,19 +310,107 @@ function fromYaml(value: unknown): Dyn | null {
     for (const [key, item] of Object.entries(value as Record<string, unknown>)) {
       Object.defineProperty(out, key, { value: fromYaml(item), enumerable: true, writable: true, configurable: true });
     }
-    return out;
+    return new Typed(MAP_IFACE_IFACE, out);
   }
   if (typeof value === 'string' || typeof value === 'boolean') return value;
   return (value as { toString(): string }).toString();
 }
 
-let yamlParse: ((text: string) => unknown) | undefined;
+/**
+ * yaml.v2 decodes a mapping into interface{} as map[interface{}]interface{}: field access, index
+ * and range work on it, but toJSON refuses it and map[string]interface{} parameters do not take it.
+ * Keys are kept as the text they print as.
+ */
+export const MAP_IFACE_IFACE: GoType = { name: 'map[interface {}]interface {}', kind: 'map', key: T.iface, elem: T.iface };
+
+const YAML_TRUE = new Set('y Y yes Yes YES true True TRUE on On ON'.split(' '));
+const YAML_FALSE = new Set('n N no No NO false False FALSE off Off OFF'.split(' '));
+const YAML_STYLE_FLOAT = /^[-+]?(\.[0-9]+|[0-9]+(\.[0-9]*)?)([eE][-+]?[0-9]+)?$/;
+
+/**
+ * yaml.v2's resolve for a plain, untagged scalar decoded into interface{}
+ * (https://github.com/go-yaml/yaml/blob/v2.4.0/resolve.go): YAML 1.1 booleans and nulls, ints by
+ * strconv.ParseInt(s, 0, 64) after dropping underscores (017 is octal, 0x1F hex), then uint64, then
+ * floats; timestamps stay strings when decoded into interface{}, and so does anything else.
+ */
+function resolvePlain(s: string): unknown {
+  if (YAML_TRUE.has(s)) return true;
+  if (YAML_FALSE.has(s)) return false;
+  if (s === '' || s === '~' || s === 'null' || s === 'Null' || s === 'NULL') return null;
+  if (/^[-+]?\.(inf|Inf|INF)$/.test(s)) return new YamlFloat(s.startsWith('-') ? -Infinity : Infinity);
+  if (/^\.(nan|NaN|NAN)$/.test(s)) return new YamlFloat(Number.NaN);
+  const first = s[0] as string;
+  if (first === '.') {
+    const f = /^\.[0-9]+([eE][-+]?[0-9]+)?$/.test(s) ? Number(s) : Number.NaN;
+    return Number.isFinite(f) ? new YamlFloat(f) : s;
+  }
+  if (!/[-+0-9]/.test(first)) return s;
+  const plain = s.replace(/_/g, '');
+  const int = parseGoInt0(plain);
+  if (int !== null && int >= -(2n ** 63n) && int <= 2n ** 64n - 1n) return int;
+  if (YAML_STYLE_FLOAT.test(plain)) {
+    const f = Number(plain);
+    if (Number.isFinite(f)) return new YamlFloat(f);
+  }
+  return s;
+}
+
+/** strconv.ParseInt/ParseUint(s, 0, 64) syntax: sign, then 0x / 0o / 0b / leading-0 octal / decimal. */
+function parseGoInt0(s: string): bigint | null {
+  const m = /^([-+]?)(0[xX][0-9a-fA-F]+|0[oO][0-7]+|0[bB][01]+|0[0-7]*|[1-9][0-9]*)$/.exec(s);
+  if (m === null) return null;
+  const body = m[2] as string;
+  let v: bigint;
+  if (/^0[oO]/.test(body)) v = BigInt(`0o${body.slice(2)}`);
+  else if (/^0[0-7]+$/.test(body)) v = BigInt(`0o${body.slice(1)}`);
+  else v = BigInt(body);
+  if (m[1] === '-') {
+    // ParseUint refuses a sign; ParseInt allows down to -2^63.
+    return -v >= -(2n ** 63n) ? -v : null;
+  }
+  return v <= 2n ** 63n - 1n || m[1] === '' ? v : null;
+}
+
+/** The text a resolved key prints as: keys stay strings here (yaml.v2 gives map[interface{}]interface{}). */
+function keyText(resolved: unknown): string {
+  if (resolved === null) return '<nil>';
+  if (resolved instanceof YamlFloat) return formatYamlKeyFloat(resolved.value);
+  if (typeof resolved === 'bigint' || typeof resolved === 'boolean') return resolved.toString();
+  return typeof resolved === 'string' ? resolved : '';
+}
+
+function formatYamlKeyFloat(f: number): string {
+  if (Number.isNaN(f)) return 'NaN';
+  if (f === Infinity) return '+Inf';
+  if (f === -Infinity) return '-Inf';
+  return formatGoFloat(f, 'g', -1);
+}
+
+interface YamlLib {
+  parseDocument(text: string, options: object): { errors: { message: string }[]; toJS(options: object): unknown };
+  visit(node: unknown, visitor: { Scalar(key: unknown, node: { type?: string; tag?: string; value: unknown }): void }): void;
+}
+
+let yamlLib: YamlLib | undefined;
 
 export function parseYamlValue(text: string): Dyn | null {
   // Loaded on first use: most agents never call parseYAML, and the idle memory budget is tight.
-  yamlParse ??= (createRequire(import.meta.url)('yaml') as { parse: (text: string) => unknown }).parse;
+  yamlLib ??= createRequire(import.meta.url)('yaml') as YamlLib;
   try {
-    return fromYaml(yamlParse(text));
+    // Every scalar is read as text (failsafe) and plain ones are resolved as yaml.v2 does; a
+    // repeated key keeps its last value.
+    const doc = yamlLib.parseDocument(text, { version: '1.1', schema: 'failsafe', uniqueKeys: false, merge: true });
+    if (doc.errors.length > 0) throw doc.errors[0] as Error;
+    yamlLib.visit(doc, {
+      Scalar(key, node) {
+        if (node.type !== 'PLAIN' || node.tag !== undefined || typeof node.value !== 'string') return;
+        const resolved = resolvePlain(node.value);
+        if (key === 'key') {
+          if (node.value !== '<<') node.value = keyText(resolved);
+        } else node.value = resolved;
+      },
+    });
+    return fromYaml(doc.toJS({ maxAliasCount: 1000 }));
   } catch (error) {
     throw new FuncError(`parseYAML: ${error instanceof Error ? error.message.split('\n')[0] : String(error)}`);
   }
