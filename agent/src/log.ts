@@ -107,42 +107,47 @@ function goJsonEscape(json: string): string {
   return json.replace(/[<>&\u2028\u2029]/g, (char) => `\\u${char.charCodeAt(0).toString(16).padStart(4, '0')}`);
 }
 
-/** One pino JSON record as the line hclog's JSON format writes (keys sorted, errors as their message, no stack). */
-export function toHclogJsonLine(jsonLine: string): string {
+/** A pino JSON record split into what both output formats treat specially; undefined for a line that is not JSON. */
+function parseRecord(jsonLine: string): { time: unknown; level: unknown; msg: unknown; module: string; rest: Record<string, unknown> } | undefined {
   let record: Record<string, unknown>;
   try {
     record = JSON.parse(jsonLine) as Record<string, unknown>;
   } catch {
-    return jsonLine;
+    return undefined;
   }
   const { time, level, msg, component, err, ...rest } = record;
+  // Errors appear as their message only (hclog writes err.Error(), never a stack).
+  if (typeof err === 'object' && err !== null) rest['error'] = (err as { message?: unknown }).message;
+  const module = component === undefined ? 'agent' : `agent.${typeof component === 'string' ? component : stringifyOrEmpty(component)}`;
+  return { time, level, msg, module, rest };
+}
+
+/** One pino JSON record as the line hclog's JSON format writes (keys sorted, errors as their message, no stack). */
+export function toHclogJsonLine(jsonLine: string): string {
+  const record = parseRecord(jsonLine);
+  if (record === undefined) return jsonLine;
+  const { time, level, msg, module, rest } = record;
   const fields: Record<string, unknown> = {
     ...rest,
     '@level': HCLOG_LEVELS.get(typeof level === 'string' ? level : '') ?? 'info',
     '@message': typeof msg === 'string' ? msg : msg === undefined ? '' : stringifyOrEmpty(msg),
-    '@module': component === undefined ? 'agent' : `agent.${typeof component === 'string' ? component : stringifyOrEmpty(component)}`,
+    '@module': module,
     '@timestamp': hclogTimestamp(time),
   };
-  if (typeof err === 'object' && err !== null) fields['error'] = (err as { message?: unknown }).message;
   const sorted = Object.fromEntries(Object.keys(fields).sort().map((key) => [key, fields[key]]));
   return `${goJsonEscape(JSON.stringify(sorted))}\n`;
 }
 
 /** `2024-01-01T00:00:00.000Z [INFO]  agent.auth: message: key=value` like hclog's standard output. */
 export function toStandardLine(jsonLine: string): string {
-  let record: Record<string, unknown>;
-  try {
-    record = JSON.parse(jsonLine) as Record<string, unknown>;
-  } catch {
-    return jsonLine;
-  }
-  const { time, level, msg, component, err, ...rest } = record;
+  const record = parseRecord(jsonLine);
+  if (record === undefined) return jsonLine;
+  const { time, level, msg, module, rest } = record;
   const text = (value: unknown): string => (typeof value === 'string' ? value : stringifyOrEmpty(value));
-  if (typeof err === 'object' && err !== null) rest.error = (err as { message?: unknown }).message;
   return formatHclogLine({
     time: text(time),
     level: text(level),
-    name: component === undefined ? 'agent' : `agent.${text(component)}`,
+    name: module,
     message: msg === undefined ? '' : text(msg),
     fields: Object.entries(rest),
   });
