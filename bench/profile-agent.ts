@@ -123,7 +123,7 @@ async function main(): Promise<void> {
         areas.set(area, (areas.get(area) ?? 0) + micros);
         const name = `${frame.functionName || '(anonymous)'} ${area}${frame.url === '' ? '' : `:${frame.lineNumber + 1}`}`;
         functions.set(name, (functions.get(name) ?? 0) + micros);
-        const slice = (slices[Math.floor(at / 10_000)] ??= new Map());
+        const slice: Map<string, number> = (slices[Math.floor(at / 10_000)] ??= new Map<string, number>());
         slice.set(area, (slice.get(area) ?? 0) + micros);
       });
       const timeline = [...slices].map((slice, index) => {
