@@ -29,6 +29,18 @@ describe('code-cached bundle', () => {
     expect(loaded.exports).toEqual({ answer: 42, strict: true, file, dir, joined: join('a', 'b'), same: true });
   });
 
+  it('calls beforeRun once, after compiling and before the module runs', () => {
+    const source = toBundleFileText('module.exports = { seen: globalThis.__beforeRunCalls };\n');
+    const file = join(dir, 'before-run.cjs');
+    const calls: string[] = [];
+    const loaded = runCodeCachedScript(source, file, undefined, () => {
+      calls.push('beforeRun');
+      (globalThis as { __beforeRunCalls?: number }).__beforeRunCalls = calls.length;
+    });
+    delete (globalThis as { __beforeRunCalls?: number }).__beforeRunCalls;
+    expect([calls, loaded.exports]).toEqual([['beforeRun'], { seen: 1 }]);
+  });
+
   it('ignores a cache made for other content, even of the same length, and still runs the bundle', () => {
     const file = join(dir, 'bundle.cjs');
     const cache = createCodeCache(toBundleFileText(BUNDLE), file);
