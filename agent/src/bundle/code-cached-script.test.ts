@@ -30,15 +30,15 @@ describe('code-cached bundle', () => {
   });
 
   it('calls beforeRun once, after compiling and before the module runs', () => {
-    const source = toBundleFileText('module.exports = { seen: globalThis.__beforeRunCalls };\n');
-    const file = join(dir, 'before-run.cjs');
+    // The module sees what beforeRun wrote (a file: jest's globals are not the script's).
+    const marker = join(dir, 'before-run-marker');
+    const source = toBundleFileText(`module.exports = { seen: require('node:fs').readFileSync(${JSON.stringify(marker)}, 'utf8') };\n`);
     const calls: string[] = [];
-    const loaded = runCodeCachedScript(source, file, undefined, () => {
+    const loaded = runCodeCachedScript(source, join(dir, 'before-run.cjs'), undefined, () => {
       calls.push('beforeRun');
-      (globalThis as { __beforeRunCalls?: number }).__beforeRunCalls = calls.length;
+      writeFileSync(marker, `calls=${calls.length}`);
     });
-    delete (globalThis as { __beforeRunCalls?: number }).__beforeRunCalls;
-    expect([calls, loaded.exports]).toEqual([['beforeRun'], { seen: 1 }]);
+    expect([calls, loaded.exports]).toEqual([['beforeRun'], { seen: 'calls=1' }]);
   });
 
   it('ignores a cache made for other content, even of the same length, and still runs the bundle', () => {
