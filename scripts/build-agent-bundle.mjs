@@ -1,8 +1,9 @@
 // Bundles the agent (agent/src/bundle/agent-cli.ts and everything init and sidecar load) into
 // dist/agent-bundle/agent.cjs with esbuild, plus the launcher main.cjs and a V8 code cache, so the
 // agent starts without resolving and compiling ~90 ES modules (issue 5: init-mode start-up).
-// Runs after tsc (`npm run build`): the code cache is made with the compiled
-// dist/agent/src/bundle/code-cache-builder.js (beside code-cached-script.js, which consumes it).
+// Runs after tsc (`npm run build`): the bundle file's text comes from the compiled
+// dist/agent/src/bundle/code-cache-builder.js, its code cache from a training run of the bundle
+// (dist/agent/src/bundle/code-cache-trainer.js; code-cached-script.js consumes the cache).
 // Packages that load only on some configs stay outside the bundle, loaded when needed: handlebars
 // (engine = "handlebars"), js-hcl-parser (HCL configs, run in a child process), yaml, bcryptjs
 // (sprig_bcrypt / sprig_htpasswd), re2js (Go's regexp syntax for regexMatch / regexReplaceAll), prom-client (a telemetry stanza) and the AWS SDK packages the aws
@@ -12,6 +13,7 @@
 // which Node consults after the node_modules folders (a development checkout keeps using node_modules).
 // VERSION holds package.json's version for `vault version` (the image has no package.json).
 import { build } from 'esbuild';
+import { spawnSync } from 'node:child_process';
 import { copyFileSync, mkdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import { dirname } from 'node:path';
@@ -21,7 +23,7 @@ import { fileURLToPath } from 'node:url';
 const AWS_PACKAGES = ['@smithy/signature-v4', '@smithy/hash-node', '@aws-sdk/credential-provider-node'];
 const root = fileURLToPath(new URL('..', import.meta.url));
 const outDir = `${root}dist/agent-bundle`;
-const { toBundleFileText, createCodeCache } = await import(`${root}dist/agent/src/bundle/code-cache-builder.js`);
+const { toBundleFileText } = await import(`${root}dist/agent/src/bundle/code-cache-builder.js`);
 const { AGENT_BUNDLE_FILE, AGENT_BUNDLE_CACHE_FILE } = await import(`${root}dist/agent/src/bundle/launch-bundle.js`);
 
 const common = {
@@ -61,7 +63,15 @@ if (/\bimport\(/.test(agent.replace(/\/\/.*$/gm, ''))) throw new Error('the agen
 const agentFile = `${outDir}/${AGENT_BUNDLE_FILE}`;
 const agentSource = toBundleFileText(agent);
 writeFileSync(agentFile, agentSource);
-writeFileSync(`${outDir}/${AGENT_BUNDLE_CACHE_FILE}`, createCodeCache(agentSource, agentFile));
+// The code cache comes from a representative init run in a child process with no V8 flags
+// (agent/src/bundle/code-cache-trainer.ts says why).
+const training = spawnSync(process.execPath, [`${root}dist/agent/src/bundle/code-cache-trainer.js`, agentFile, `${outDir}/${AGENT_BUNDLE_CACHE_FILE}`], {
+  stdio: ['ignore', 'ignore', 'pipe'],
+  encoding: 'utf8',
+  env: { PATH: process.env.PATH ?? '' },
+  timeout: 120_000,
+});
+if (training.status !== 0) throw new Error(`the code cache training run failed (${training.error?.message ?? `exit ${training.status}`}):\n${training.stderr}`);
 
 const launcher = await bundleText({
   stdin: {

@@ -17,7 +17,9 @@ export function toBundleFileText(source: string): string {
 }
 
 /**
- * Code cache for a bundle file's text: its digest (ASCII) then V8's data. Every function is
+ * An eager code cache for a bundle file's text: its digest (ASCII) then V8's data. The build now
+ * makes the agent's cache from a training run instead (code-cache-trainer.ts: only the functions a
+ * run compiles, half the size); this one serves the unit tests of the cache format. Every function is
  * compiled eagerly (--no-lazy while compiling) so the cache covers the functions a run needs, not
  * just the top level; lazy compilation is switched back on before the data is made, because V8
  * only accepts a cache whose flags match the consuming process (test/agent/agent-bundle.test.ts

@@ -29,6 +29,18 @@ describe('code-cached bundle', () => {
     expect(loaded.exports).toEqual({ answer: 42, strict: true, file, dir, joined: join('a', 'b'), same: true });
   });
 
+  it('calls beforeRun once, after compiling and before the module runs', () => {
+    // The module sees what beforeRun wrote (a file: jest's globals are not the script's).
+    const marker = join(dir, 'before-run-marker');
+    const source = toBundleFileText(`module.exports = { seen: require('node:fs').readFileSync(${JSON.stringify(marker)}, 'utf8') };\n`);
+    const calls: string[] = [];
+    const loaded = runCodeCachedScript(source, join(dir, 'before-run.cjs'), undefined, () => {
+      calls.push('beforeRun');
+      writeFileSync(marker, `calls=${calls.length}`);
+    });
+    expect([calls, loaded.exports]).toEqual([['beforeRun'], { seen: 'calls=1' }]);
+  });
+
   it('ignores a cache made for other content, even of the same length, and still runs the bundle', () => {
     const file = join(dir, 'bundle.cjs');
     const cache = createCodeCache(toBundleFileText(BUNDLE), file);

@@ -28,12 +28,17 @@ export interface LoadedScript {
   readonly cacheUsed: boolean;
 }
 
-/** Evaluates a bundle file's `text` (read from `filename`) as a CommonJS module, with `cache` when it matches. */
-export function runCodeCachedScript(text: string, filename: string, cache: Buffer | undefined): LoadedScript {
+/**
+ * Evaluates a bundle file's `text` (read from `filename`) as a CommonJS module, with `cache` when it
+ * matches. `beforeRun` runs once V8 has taken or refused the cache, before the module's code: V8
+ * flags set there do not make V8 refuse the cache (it checks the flags while compiling).
+ */
+export function runCodeCachedScript(text: string, filename: string, cache: Buffer | undefined, beforeRun?: () => void): LoadedScript {
   const digest = digestOf(text);
   if (digest === undefined) throw new Error(`${filename} is not a bundle file (no digest line)`);
   const matching = cache !== undefined && cache.subarray(0, DIGEST_HEX_LENGTH).toString('ascii') === digest;
   const script = new Script(text, { filename, ...(matching ? { cachedData: cache.subarray(DIGEST_HEX_LENGTH) } : {}) });
+  beforeRun?.();
   const module = { exports: {} as unknown };
   (script.runInThisContext() as ModuleFactory)(module.exports, createRequire(filename), module, filename, dirname(filename));
   return { exports: module.exports, cacheUsed: matching && !script.cachedDataRejected };
