@@ -52,7 +52,7 @@ describe('keys and texts', () => {
 });
 
 describe('ReplyMemo', () => {
-  const answer = (namespace: string): RememberedAnswer => ({ replyHead: 'h', replyTail: 't', namespace, allowed: true, injectionType: undefined, warnings: [], denied: false, logFields: {} });
+  const answer = (namespace: string, replyHead = 'h'): RememberedAnswer => ({ replyHead, replyTail: 't', namespace, allowed: true, injectionType: undefined, warnings: [], denied: false, logFields: {} });
 
   it('keeps the most recently used entries', () => {
     const memo = new ReplyMemo(2);
@@ -64,5 +64,20 @@ describe('ReplyMemo', () => {
     expect(memo.lookup('b')).toBeUndefined();
     expect(memo.lookup('a')?.namespace).toBe('a');
     expect(memo.lookup('c')?.namespace).toBe('c');
+  });
+
+  it('bounds the reply text it holds, evicting the oldest, and refuses an answer larger than the bound', () => {
+    const memo = new ReplyMemo(256, 100);
+    memo.remember('a', answer('a', 'x'.repeat(39)));
+    memo.remember('b', answer('b', 'x'.repeat(39)));
+    expect(memo.heldChars).toBe(80);
+    memo.remember('c', answer('c', 'x'.repeat(39)));
+    expect(memo.lookup('a')).toBeUndefined();
+    expect(memo.heldChars).toBe(80);
+    memo.remember('huge', answer('huge', 'x'.repeat(100)));
+    expect(memo.lookup('huge')).toBeUndefined();
+    expect(memo.size).toBe(2);
+    memo.remember('b', answer('b', 'x'.repeat(9)));
+    expect(memo.heldChars).toBe(50);
   });
 });

@@ -84,11 +84,26 @@ export function splitReply(reply: string, uid: string): { replyHead: string; rep
   return { replyHead: reply.slice(0, uidStart), replyTail: reply.slice(uidStart + uid.length) };
 }
 
-/** The last `maxEntries` answers, least recently used evicted first. */
+/** Characters of remembered replies kept at most: a few hundred typical pods, whatever their size. */
+export const MAX_REMEMBERED_REPLY_CHARS = 16 * 1024 * 1024;
+
+function replyChars(answer: RememberedAnswer): number {
+  return answer.replyHead.length + answer.replyTail.length;
+}
+
+/**
+ * The last `maxEntries` answers, least recently used evicted first, and never more than
+ * `maxChars` of reply text in all: a review of 256 KiB can have a reply of a few MiB (templates are
+ * base64'd into two agent configs), and a stream of distinct large pods must not fill the heap.
+ */
 export class ReplyMemo {
   private readonly answers = new Map<string, RememberedAnswer>();
+  private chars = 0;
 
-  constructor(private readonly maxEntries = 256) {}
+  constructor(
+    private readonly maxEntries = 256,
+    private readonly maxChars = MAX_REMEMBERED_REPLY_CHARS,
+  ) {}
 
   /** The remembered answer under `key` (replyMemoKey), if any. */
   lookup(key: string): RememberedAnswer | undefined {
@@ -101,14 +116,31 @@ export class ReplyMemo {
   }
 
   remember(key: string, answer: RememberedAnswer): void {
+    const size = replyChars(answer);
+    if (size > this.maxChars) return;
+    this.forget(key);
     this.answers.set(key, answer);
-    if (this.answers.size > this.maxEntries) {
+    this.chars += size;
+    while (this.answers.size > this.maxEntries || this.chars > this.maxChars) {
       const oldest = this.answers.keys().next();
-      if (oldest.done !== true) this.answers.delete(oldest.value);
+      if (oldest.done === true) break;
+      this.forget(oldest.value);
     }
+  }
+
+  private forget(key: string): void {
+    const answer = this.answers.get(key);
+    if (answer === undefined) return;
+    this.answers.delete(key);
+    this.chars -= replyChars(answer);
   }
 
   get size(): number {
     return this.answers.size;
+  }
+
+  /** Characters of reply text held. */
+  get heldChars(): number {
+    return this.chars;
   }
 }
