@@ -16,7 +16,7 @@ import { encodeAdmissionReview } from './encode-review.js';
 import { discardBody, readBody } from './read-body.js';
 import { sendGoError } from './go-responses.js';
 import { registerRawRoute } from './raw-route.js';
-import { findUidSite, replyMemoKey, splitReply, withOtherUid } from './reply-memo.js';
+import { findUidSite, replyMemoKey, splitReply } from './reply-memo.js';
 import type { RememberedAnswer, ReplyMemo, UidSite } from './reply-memo.js';
 
 
@@ -160,17 +160,16 @@ function memoSlot(memo: ReplyMemo, reviewText: string): MemoSlot | undefined {
 }
 
 /**
- * Remembers an answer once the uid literal is shown to be the one the request's uid is read from:
- * the same text with another uid there must decode to that other uid. Then any text with the same
- * key differs from this one only in that uid, and would decode to the same review with its own uid.
+ * Remembers an answer; from memory it is given only once proven: a second review with the same key
+ * but another uid literal decoded to that other uid, so the literal is where the uid is read from,
+ * and any text with this key decodes to the same review with its own uid. (Proving it on the
+ * first review would cost every never-seen pod a second JSON.parse.)
  */
-function rememberAnswer(memo: ReplyMemo, slot: MemoSlot, reviewText: string, answer: Omit<RememberedAnswer, 'replyHead' | 'replyTail'> & Partial<RememberedAnswer>): void {
+function rememberAnswer(memo: ReplyMemo, slot: MemoSlot, answer: Omit<RememberedAnswer, 'replyHead' | 'replyTail' | 'firstUid' | 'proven'> & Partial<RememberedAnswer>): void {
   const { replyHead, replyTail } = answer;
   if (replyHead === undefined || replyTail === undefined) return;
-  const other = withOtherUid(reviewText, slot.site);
-  const decoded = decodeAdmissionReview(other.text);
-  if (!decoded.ok || decoded.request?.uid !== other.uid) return;
-  memo.remember(slot.key, { ...answer, replyHead, replyTail });
+  const firstUid = slot.answer?.firstUid ?? slot.site.uid;
+  memo.remember(slot.key, { ...answer, replyHead, replyTail, firstUid, proven: firstUid !== slot.site.uid });
 }
 
 /** The same metrics, log line and reply as the first time, with this request's uid. */
@@ -190,7 +189,7 @@ async function handleMutate(options: MutateRouteOptions, request: FastifyRequest
   if ('sent' in read) return read.sent;
   const reviewText = read.body.toString('utf8');
   const memo = options.replyMemo === undefined ? undefined : memoSlot(options.replyMemo, reviewText);
-  if (memo?.answer !== undefined) return answerRemembered(options, reply, memo.answer, memo.site.uid);
+  if (memo?.answer?.proven === true) return answerRemembered(options, reply, memo.answer, memo.site.uid);
   const decoded = decodeAdmissionReview(reviewText);
   if (!decoded.ok) {
     // vault-k8s answers 500 here; an undecodable body is the client's fault, and a 5xx would page
@@ -247,7 +246,7 @@ function admitAndAnswer(options: MutateRouteOptions, reply: FastifyReply, review
   const replyText = encodeAdmissionReview(review.apiVersion, review.kind, response);
   if (options.replyMemo !== undefined && memo !== undefined && !threw && request.uid === memo.site.uid) {
     const answer = { namespace, allowed: response.allowed, injectionType: injectionTypeOf(outcome), warnings, denied: outcome.decision === 'denied', logFields };
-    rememberAnswer(options.replyMemo, memo, review.text, { ...answer, ...splitReply(replyText, memo.site.uid) });
+    rememberAnswer(options.replyMemo, memo, { ...answer, ...splitReply(replyText, memo.site.uid) });
   }
   return reply.code(200).header('content-type', 'application/json').send(replyText);
 }

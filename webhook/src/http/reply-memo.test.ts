@@ -1,4 +1,4 @@
-import { findUidSite, replyMemoKey, ReplyMemo, splitReply, withOtherUid } from './reply-memo.js';
+import { findUidSite, replyMemoKey, ReplyMemo, splitReply } from './reply-memo.js';
 import type { RememberedAnswer } from './reply-memo.js';
 
 const head = '{"kind":"AdmissionReview","apiVersion":"admission.k8s.io/v1","request":{"uid":"';
@@ -35,13 +35,6 @@ describe('keys and texts', () => {
     expect(key(`${head}a"},"x":1}`)).not.toBe(key(`{"apiVersion":"admission.k8s.io/v1","kind":"AdmissionReview","request":{"uid":"a"},"x":1}`));
   });
 
-  it('withOtherUid puts a different uid in the same literal', () => {
-    const text = `${head}x"}}`;
-    const other = withOtherUid(text, findUidSite(text)!);
-    expect(other).toEqual({ text: `${head}y"}}`, uid: 'y' });
-    expect(withOtherUid(`${head}abc"}}`, findUidSite(`${head}abc"}}`)!).text).toBe(`${head}x"}}`);
-  });
-
   it('splitReply cuts the reply around the response uid only', () => {
     const reply = '{"kind":"AdmissionReview","apiVersion":"admission.k8s.io/v1","response":{"uid":"u-1","allowed":true,"patch":"dS0x"}}';
     const split = splitReply(reply, 'u-1');
@@ -52,7 +45,7 @@ describe('keys and texts', () => {
 });
 
 describe('ReplyMemo', () => {
-  const answer = (namespace: string, replyHead = 'h'): RememberedAnswer => ({ replyHead, replyTail: 't', namespace, allowed: true, injectionType: undefined, warnings: [], denied: false, logFields: {} });
+  const answer = (namespace: string, replyHead = 'h'): RememberedAnswer => ({ replyHead, replyTail: 't', namespace, allowed: true, injectionType: undefined, warnings: [], denied: false, logFields: {}, firstUid: 'u', proven: true });
 
   it('keeps the most recently used entries', () => {
     const memo = new ReplyMemo(2);

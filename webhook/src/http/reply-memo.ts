@@ -46,16 +46,6 @@ export function findUidSite(text: string): UidSite | undefined {
   return { prefix, uid: text.slice(start, end), end };
 }
 
-/**
- * The text with another uid in the same literal: what a request differing only in its uid would
- * send. Used once per remembered entry to prove the literal is the one the request's uid is read
- * from (a later duplicate "uid" key, possibly spelt with escapes, would win over it).
- */
-export function withOtherUid(text: string, site: UidSite): { text: string; uid: string } {
-  const uid = site.uid === 'x' ? 'y' : 'x';
-  return { text: `${PREFIXES[site.prefix] as string}${uid}${text.slice(site.end)}`, uid };
-}
-
 /** The memo key: which prefix, and a hash of everything after the uid literal. */
 export function replyMemoKey(text: string, site: UidSite): string {
   return `${site.prefix}:${createHash('sha256').update(text.slice(site.end)).digest('base64')}`;
@@ -73,6 +63,14 @@ export interface RememberedAnswer {
   readonly denied: boolean;
   /** The log line's fields other than uid and durationMs, in the order they are written. */
   readonly logFields: Readonly<Record<string, unknown>>;
+  /** The uid of the review the answer was first computed for. */
+  readonly firstUid: string;
+  /**
+   * Whether a review with another uid in the same literal was decoded and read its uid from there.
+   * Until then the literal might not be the one the uid is read from (a later duplicate "uid" key,
+   * possibly spelt with escapes, wins in JSON), so the answer is not given from memory.
+   */
+  readonly proven: boolean;
 }
 
 /** Splits a reply around its response uid (which is made of isUidChar characters, so written as is). */
