@@ -11,6 +11,7 @@ import type { Settings } from './settings/settings.js';
 import type { AdmissionOutcome } from './inject/admit.js';
 import type { AdmissionRequest } from './inject/admission-review.js';
 import type { AddressInfo } from 'node:net';
+import { ReplyMemo } from './http/reply-memo.js';
 
 function settings(): Settings {
   const result = parseSettings(['-vault-address=https://vault:8200', '-telemetry-path=/metrics'], {});
@@ -18,7 +19,7 @@ function settings(): Settings {
   return result.settings;
 }
 
-function build(admit: (request: AdmissionRequest) => AdmissionOutcome, options: { ready?: () => boolean; bodyLimit?: number; limits?: Partial<ServerLimits> } = {}) {
+function build(admit: (request: AdmissionRequest) => AdmissionOutcome, options: { ready?: () => boolean; bodyLimit?: number; limits?: Partial<ServerLimits>; replyMemo?: ReplyMemo } = {}) {
   const lines: Record<string, unknown>[] = [];
   const metrics = createMetrics({ processMetrics: false });
   let clock = 0;
@@ -31,6 +32,7 @@ function build(admit: (request: AdmissionRequest) => AdmissionOutcome, options: 
     now: () => (clock += 3),
     ...(options.bodyLimit === undefined ? {} : { bodyLimit: options.bodyLimit }),
     ...(options.limits === undefined ? {} : { limits: options.limits }),
+    ...(options.replyMemo === undefined ? {} : { replyMemo: options.replyMemo }),
   });
   apps.push(app);
   const inject = async (options: { method: string; url: string; headers?: Record<string, string>; payload?: string | undefined }): Promise<{ statusCode: number; body: string }> => {
@@ -286,5 +288,91 @@ describe('health', () => {
       const payload = method === 'GET' || method === 'HEAD' ? undefined : 'ignored';
       expect((await app.inject({ method, url: '/health/ready', headers: { 'content-type': 'x/y;;' }, payload })).statusCode).toBe(204);
     }
+  });
+});
+
+describe('reply memo: identical pods answered without parsing (issue 16)', () => {
+  // The API server's form: TypeMeta, then the request with its uid first.
+  const apiServerReview = (uid: string, rest = '"namespace":"team-a","operation":"CREATE","object":{"metadata":{"generateName":"web-"}}'): string =>
+    `{"kind":"AdmissionReview","apiVersion":"admission.k8s.io/v1","request":{"uid":"${uid}",${rest}}}`;
+  const post = (app: ReturnType<typeof build>['app'], payload: string) =>
+    app.inject({ method: 'POST', url: '/mutate', headers: { 'content-type': 'application/json' }, payload });
+  const warned = (request: AdmissionRequest): AdmissionOutcome => ({
+    ...injected('init_only')(request),
+    warnings: [{ kind: 'unknown_annotation', message: 'unknown annotation "vault.hashicorp.com/agent-inject-secrt-x"' }],
+  });
+
+  it('answers a pod differing only in its uid from memory: same reply with its own uid, same metrics and log line', async () => {
+    const calls: string[] = [];
+    const { app, lines } = build((request) => { calls.push(request.uid); return warned(request); }, { replyMemo: new ReplyMemo() });
+    const first = await post(app, apiServerReview('11111111-aaaa'));
+    // The second review with the same text proves where the uid is read from; the third is from memory.
+    await post(app, apiServerReview('22222222-bbbb'));
+    const third = await post(app, apiServerReview('33333333-cccc'));
+    expect(calls).toEqual(['11111111-aaaa', '22222222-bbbb']);
+    expect(third.statusCode).toBe(200);
+    expect(third.body).toBe(first.body.replace('"uid":"11111111-aaaa"', '"uid":"33333333-cccc"'));
+    expect(JSON.parse(third.body)).toMatchObject({ response: { uid: '33333333-cccc', allowed: true } });
+    const admissions = lines.filter((line) => line['@message'] === 'admission').filter((line) => line['uid'] !== '22222222-bbbb');
+    expect(admissions).toHaveLength(2);
+    const perRequest = (line: Record<string, unknown>): Record<string, unknown> =>
+      Object.fromEntries(Object.entries(line).filter(([key]) => !['uid', 'durationMs', '@timestamp'].includes(key)));
+    const [rest1, rest2] = [perRequest(admissions[0]!), perRequest(admissions[1]!)];
+    expect(admissions.map((line) => line['uid'])).toEqual(['11111111-aaaa', '33333333-cccc']);
+    expect(rest2).toEqual(rest1);
+    expect(rest2).toMatchObject({ namespace: 'team-a', generateName: 'web-', decision: 'injected', injectionType: 'init_only' });
+    const text = (await app.inject({ method: 'GET', url: '/metrics' })).body;
+    expect(text).toContain('vault_agent_injector_injections_by_namespace_total{namespace="team-a",injection_type="init_only"} 3');
+    expect(text).toContain('vault_injector_admission_warnings_total{kind="unknown_annotation"} 3');
+  });
+
+  it('remembers denials too, logged at warn each time', async () => {
+    const calls: string[] = [];
+    const { app, lines } = build((request) => { calls.push(request.uid); return denied(request); }, { replyMemo: new ReplyMemo() });
+    await post(app, apiServerReview('a1'));
+    await post(app, apiServerReview('b2'));
+    const third = await post(app, apiServerReview('c3'));
+    expect(calls).toEqual(['a1', 'b2']);
+    expect(JSON.parse(third.body)).toMatchObject({ response: { uid: 'c3', allowed: false } });
+    expect(lines.filter((line) => line['@message'] === 'admission').map((line) => line['@level'])).toEqual(['warn', 'warn', 'warn']);
+  });
+
+  it('a different object, namespace or other text is computed anew', async () => {
+    const calls: string[] = [];
+    const { app } = build((request) => { calls.push(request.uid); return injected('init_only')(request); }, { replyMemo: new ReplyMemo() });
+    await post(app, apiServerReview('u1'));
+    await post(app, apiServerReview('u1b'));
+    calls.length = 0;
+    await post(app, apiServerReview('u2', '"namespace":"team-b","operation":"CREATE","object":{"metadata":{"generateName":"web-"}}'));
+    await post(app, apiServerReview('u3', '"namespace":"team-a","operation":"CREATE","object":{"metadata":{"generateName":"api-"}}'));
+    // Another field order, or a space, is not the API server's form: the ordinary path answers.
+    await post(app, `{"request":{"uid":"u4","namespace":"team-a","operation":"CREATE","object":{"metadata":{"generateName":"web-"}}},"kind":"AdmissionReview","apiVersion":"admission.k8s.io/v1"}`);
+    await post(app, `{"kind":"AdmissionReview","apiVersion":"admission.k8s.io/v1","request":{"uid": "u5","namespace":"team-a","operation":"CREATE","object":{"metadata":{"generateName":"web-"}}}}`);
+    expect(calls).toEqual(['u2', 'u3', 'u4', 'u5']);
+  });
+
+  it.each([
+    ['a later duplicate uid key', '"uid":"real-uid"'],
+    ['a later duplicate uid key spelt with escapes', '"\\u0075id":"real-uid"'],
+  ])('never answers with a uid the request does not have: %s', async (_label, duplicate) => {
+    const calls: string[] = [];
+    const { app } = build((request) => { calls.push(request.uid); return injected('init_only')(request); }, { replyMemo: new ReplyMemo() });
+    const rest = `"namespace":"team-a","operation":"CREATE","object":{"metadata":{"generateName":"web-"}},${duplicate}`;
+    // The first literal equal to the later one too: the text alone cannot tell which one is read.
+    for (const first of ['real-uid', 'x1', 'x2', 'x3']) {
+      const reply = await post(app, apiServerReview(first, rest));
+      // JSON's last duplicate wins, as in Go's encoding/json: the uid answered is the later one.
+      expect(JSON.parse(reply.body)).toMatchObject({ response: { uid: 'real-uid' } });
+    }
+    expect(calls).toEqual(['real-uid', 'real-uid', 'real-uid', 'real-uid']);
+  });
+
+  it('an answer from a core that threw is not remembered', async () => {
+    let calls = 0;
+    const { app } = build(() => { calls += 1; throw new Error('boom'); }, { replyMemo: new ReplyMemo() });
+    await post(app, apiServerReview('t1'));
+    await post(app, apiServerReview('t2'));
+    await post(app, apiServerReview('t3'));
+    expect(calls).toBe(3);
   });
 });

@@ -12,6 +12,7 @@ import type { WebhookMetrics } from './metrics.js';
 import { registerMutateRoute } from './http/mutate-route.js';
 import type { AdmitFunction } from './inject/admit.js';
 import { memoizeAdmit } from './inject/memoize-admit.js';
+import { ReplyMemo } from './http/reply-memo.js';
 import { MAX_BODY_BYTES } from './http/read-body.js';
 import { sendGoError, sendGoNotFound } from './http/go-responses.js';
 import { registerRawRoute } from './http/raw-route.js';
@@ -25,6 +26,11 @@ export interface AppDependencies {
   /** TLS options for the HTTPS server; without them the app is plain HTTP (for inject() tests). */
   readonly https?: ServerOptions;
   readonly admit?: AdmitFunction;
+  /**
+   * Whole answers remembered for pods that differ only in their uid. On by default around the real
+   * admit(); a caller passing its own admit() gets one only by passing it here too.
+   */
+  readonly replyMemo?: ReplyMemo;
   readonly bodyLimit?: number;
   readonly now?: () => number;
   /** Overrides of SERVER_LIMITS (tests use short timeouts). */
@@ -87,6 +93,7 @@ export function buildApp(deps: AppDependencies): FastifyInstance {
     logger: deps.logger,
     metrics: deps.metrics,
     admit: deps.admit ?? memoizeAdmit(realAdmit),
+    ...(deps.replyMemo !== undefined ? { replyMemo: deps.replyMemo } : deps.admit === undefined ? { replyMemo: new ReplyMemo() } : {}),
     bodyLimit: deps.bodyLimit ?? MAX_BODY_BYTES,
     bodyTimeoutMs: limits.bodyTimeoutMs,
     now: deps.now ?? (() => performance.now()),

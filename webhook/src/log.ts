@@ -60,6 +60,21 @@ export function asyncStdout(): DestinationStream {
   return pino.destination({ dest: 1, sync: false });
 }
 
+/** Pino's timestamp field; the ISO text is made once per millisecond (toISOString was ~1.5 µs a line). */
+function isoTimestamps(now: () => Date): () => string {
+  let lastMs = Number.NaN;
+  let lastField = '';
+  return () => {
+    const date = now();
+    const ms = date.getTime();
+    if (ms !== lastMs) {
+      lastMs = ms;
+      lastField = `,"@timestamp":"${date.toISOString()}"`;
+    }
+    return lastField;
+  };
+}
+
 export function createLogger(options: LoggerOptions): Logger {
   const out = options.destination ?? process.stdout;
   const now = options.now ?? ((): Date => new Date());
@@ -69,7 +84,7 @@ export function createLogger(options: LoggerOptions): Logger {
       level: options.level,
       messageKey: MESSAGE_KEY,
       base: null,
-      timestamp: () => `,"@timestamp":"${now().toISOString()}"`,
+      timestamp: isoTimestamps(now),
       formatters: { level: (label) => ({ '@level': label }) },
     },
     destination,

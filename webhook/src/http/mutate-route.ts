@@ -16,6 +16,8 @@ import { encodeAdmissionReview } from './encode-review.js';
 import { discardBody, readBody } from './read-body.js';
 import { sendGoError } from './go-responses.js';
 import { registerRawRoute } from './raw-route.js';
+import { findUidSite, replyMemoKey, splitReply } from './reply-memo.js';
+import type { RememberedAnswer, ReplyMemo, UidSite } from './reply-memo.js';
 
 
 export interface MutateRouteOptions {
@@ -28,6 +30,8 @@ export interface MutateRouteOptions {
   readonly bodyTimeoutMs: number;
   /** Monotonic milliseconds, for durations. */
   readonly now: () => number;
+  /** Whole answers remembered for identical pods (answered without parsing); none when absent. */
+  readonly replyMemo?: ReplyMemo;
 }
 
 const MAX_LOGGED_TEXT = 512;
@@ -69,14 +73,17 @@ function podMetadata(object: unknown): { name?: string; generateName?: string } 
   };
 }
 
-/** admit() is pure and total by contract; should it throw anyway, deny this pod instead of crashing. */
-function safeAdmit({ admit, settings, logger }: MutateRouteOptions, request: AdmissionRequest, reviewText: string): AdmissionOutcome {
+/**
+ * admit() is pure and total by contract; should it throw anyway, deny this pod instead of crashing
+ * (`threw` keeps such an answer out of the reply memo).
+ */
+function safeAdmit({ admit, settings, logger }: MutateRouteOptions, request: AdmissionRequest, reviewText: string): { outcome: AdmissionOutcome; threw: boolean } {
   try {
-    return admit(request, settings, reviewText);
+    return { outcome: admit(request, settings, reviewText), threw: false };
   } catch (error) {
     logger.error({ err: error, uid: request.uid }, 'admission core failed');
     const reason = `internal error: ${error instanceof Error ? error.message : String(error)}`;
-    return { decision: 'denied', reason, response: { uid: request.uid, allowed: false, status: { metadata: {}, message: reason } } };
+    return { outcome: { decision: 'denied', reason, response: { uid: request.uid, allowed: false, status: { metadata: {}, message: reason } } }, threw: true };
   }
 }
 
@@ -138,11 +145,51 @@ async function readReviewBody(options: MutateRouteOptions, request: FastifyReque
   return { body: read.body };
 }
 
+interface MemoSlot {
+  readonly site: UidSite;
+  readonly key: string;
+  readonly answer: RememberedAnswer | undefined;
+}
+
+/** Where this review's answer is (or would be) remembered; undefined when the text is not in the API server's form. */
+function memoSlot(memo: ReplyMemo, reviewText: string): MemoSlot | undefined {
+  const site = findUidSite(reviewText);
+  if (site === undefined) return undefined;
+  const key = replyMemoKey(reviewText, site);
+  return { site, key, answer: memo.lookup(key) };
+}
+
+/**
+ * Remembers an answer; from memory it is given only once proven: a second review with the same key
+ * but another uid literal decoded to that other uid, so the literal is where the uid is read from,
+ * and any text with this key decodes to the same review with its own uid. (Proving it on the
+ * first review would cost every never-seen pod a second JSON.parse.)
+ */
+function rememberAnswer(memo: ReplyMemo, slot: MemoSlot, answer: Omit<RememberedAnswer, 'replyHead' | 'replyTail' | 'firstUid' | 'proven'> & Partial<RememberedAnswer>): void {
+  const { replyHead, replyTail } = answer;
+  if (replyHead === undefined || replyTail === undefined) return;
+  const firstUid = slot.answer?.firstUid ?? slot.site.uid;
+  memo.remember(slot.key, { ...answer, replyHead, replyTail, firstUid, proven: firstUid !== slot.site.uid });
+}
+
+/** The same metrics, log line and reply as the first time, with this request's uid. */
+function answerRemembered(options: MutateRouteOptions, reply: FastifyReply, answer: RememberedAnswer, uid: string): FastifyReply {
+  const started = options.now();
+  recordAdmission(options.metrics, answer.namespace, answer.allowed, answer.injectionType);
+  recordWarnings(options.metrics, answer.warnings);
+  const entry = { uid, ...answer.logFields, durationMs: Number((options.now() - started).toFixed(3)) };
+  if (answer.denied) options.logger.warn(entry, 'admission');
+  else options.logger.info(entry, 'admission');
+  return reply.code(200).header('content-type', 'application/json').send(`${answer.replyHead}${uid}${answer.replyTail}`);
+}
+
 async function handleMutate(options: MutateRouteOptions, request: FastifyRequest, reply: FastifyReply): Promise<FastifyReply> {
   const { logger } = options;
   const read = await readReviewBody(options, request, reply);
   if ('sent' in read) return read.sent;
   const reviewText = read.body.toString('utf8');
+  const memo = options.replyMemo === undefined ? undefined : memoSlot(options.replyMemo, reviewText);
+  if (memo?.answer?.proven === true) return answerRemembered(options, reply, memo.answer, memo.site.uid);
   const decoded = decodeAdmissionReview(reviewText);
   if (!decoded.ok) {
     // vault-k8s answers 500 here; an undecodable body is the client's fault, and a 5xx would page
@@ -164,26 +211,44 @@ async function handleMutate(options: MutateRouteOptions, request: FastifyRequest
     const response: AdmissionResponse = { uid: admissionRequest.uid, allowed: true };
     return reply.code(200).header('content-type', 'application/json').send(encodeAdmissionReview(decoded.apiVersion, decoded.kind, response));
   }
+  return admitAndAnswer(options, reply, { apiVersion: decoded.apiVersion, kind: decoded.kind, request: admissionRequest, text: reviewText }, memo);
+}
+
+interface Review {
+  readonly apiVersion: string;
+  readonly kind: string;
+  readonly request: AdmissionRequest;
+  /** The JSON text it was decoded from. */
+  readonly text: string;
+}
+
+/** admit(), its metrics and log line, the reply; the answer remembered when the memo can take it. */
+function admitAndAnswer(options: MutateRouteOptions, reply: FastifyReply, review: Review, memo: MemoSlot | undefined): FastifyReply {
+  const { request } = review;
   const started = options.now();
-  const outcome = safeAdmit(options, admissionRequest, reviewText);
-  const response: AdmissionResponse = { ...outcome.response, uid: admissionRequest.uid };
-  const namespace = admissionRequest.namespace ?? '';
+  const { outcome, threw } = safeAdmit(options, request, review.text);
+  const response: AdmissionResponse = { ...outcome.response, uid: request.uid };
+  const namespace = request.namespace ?? '';
   recordAdmission(options.metrics, namespace, response.allowed, injectionTypeOf(outcome));
   const warnings = outcomeWarnings(outcome);
   recordWarnings(options.metrics, warnings);
-  const entry = {
-    uid: admissionRequest.uid,
+  const logFields = {
     namespace,
-    ...podMetadata(admissionRequest.object),
+    ...podMetadata(request.object),
     decision: outcome.decision,
     ...(outcome.decision === 'injected' ? { injectionType: outcome.injectionType ?? 'none' } : { reason: clip(redactQuotedValues(outcome.reason)) }),
     allowed: response.allowed,
     ...loggedWarnings(warnings),
-    durationMs: Number((options.now() - started).toFixed(3)),
   };
-  if (outcome.decision === 'denied') logger.warn(entry, 'admission');
-  else logger.info(entry, 'admission');
-  return reply.code(200).header('content-type', 'application/json').send(encodeAdmissionReview(decoded.apiVersion, decoded.kind, response));
+  const entry = { uid: request.uid, ...logFields, durationMs: Number((options.now() - started).toFixed(3)) };
+  if (outcome.decision === 'denied') options.logger.warn(entry, 'admission');
+  else options.logger.info(entry, 'admission');
+  const replyText = encodeAdmissionReview(review.apiVersion, review.kind, response);
+  if (options.replyMemo !== undefined && memo !== undefined && !threw && request.uid === memo.site.uid) {
+    const answer = { namespace, allowed: response.allowed, injectionType: injectionTypeOf(outcome), warnings, denied: outcome.decision === 'denied', logFields };
+    rememberAnswer(options.replyMemo, memo, { ...answer, ...splitReply(replyText, memo.site.uid) });
+  }
+  return reply.code(200).header('content-type', 'application/json').send(replyText);
 }
 
 export function registerMutateRoute(app: FastifyInstance, options: MutateRouteOptions): void {

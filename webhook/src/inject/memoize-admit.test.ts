@@ -63,6 +63,30 @@ describe('memoizeAdmit', () => {
     expect(calls).toBe(5);
   });
 
+  it('holds at most maxPatchChars of patch text, evicting the oldest; a larger patch is never kept', () => {
+    const config = settings();
+    const patchLength = admit(request('0', 'a'), config).response.patch?.length ?? 0;
+    expect(patchLength).toBeGreaterThan(0);
+    let calls = 0;
+    const counted = (budget: number) => memoizeAdmit((r, s) => {
+      calls += 1;
+      return admit(r, s);
+    }, 256, budget);
+    const twoFit = counted(patchLength * 2 + 1);
+    twoFit(request('1', 'a'), config);
+    twoFit(request('2', 'b'), config);
+    twoFit(request('3', 'c'), config); // evicts "a" (the budget, not the entry count)
+    twoFit(request('4', 'b'), config);
+    expect(calls).toBe(3);
+    twoFit(request('5', 'a'), config);
+    expect(calls).toBe(4);
+    calls = 0;
+    const noneFit = counted(patchLength - 1);
+    noneFit(request('6', 'a'), config);
+    noneFit(request('7', 'a'), config);
+    expect(calls).toBe(2);
+  });
+
   it('keys on the review text when given: reviews differing only in the uid share one outcome, anything else does not', () => {
     const config = settings();
     let calls = 0;

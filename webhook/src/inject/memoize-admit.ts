@@ -36,13 +36,31 @@ function cacheKey(request: AdmissionRequest, reviewText: string | undefined): st
   return `object:${hash.update(request.namespace ?? '').update('\u0000').update(object).digest('base64')}`;
 }
 
-/** An admit() that remembers the last `maxEntries` outcomes (least recently used evicted first). */
-export function memoizeAdmit(admit: AdmitFunction, maxEntries = 256): AdmitFunction {
+/** Characters of remembered patches kept at most (a 256 KiB pod's patch can be a few MiB). */
+const MAX_REMEMBERED_PATCH_CHARS = 16 * 1024 * 1024;
+
+function patchChars(outcome: AdmissionOutcome): number {
+  return outcome.response.patch?.length ?? 0;
+}
+
+/**
+ * An admit() that remembers the last `maxEntries` outcomes (least recently used evicted first),
+ * never holding more than `maxPatchChars` of patch text in all.
+ */
+export function memoizeAdmit(admit: AdmitFunction, maxEntries = 256, maxPatchChars = MAX_REMEMBERED_PATCH_CHARS): AdmitFunction {
   const outcomes = new Map<string, AdmissionOutcome>();
+  let held = 0;
   let settingsSeen: Settings | undefined;
+  const evictOldest = (): void => {
+    const oldest = outcomes.entries().next();
+    if (oldest.done === true) return;
+    outcomes.delete(oldest.value[0]);
+    held -= patchChars(oldest.value[1]);
+  };
   return function memoizedAdmit(request, settings, reviewText) {
     if (settings !== settingsSeen) {
       outcomes.clear();
+      held = 0;
       settingsSeen = settings;
     }
     const key = cacheKey(request, reviewText);
@@ -54,11 +72,10 @@ export function memoizeAdmit(admit: AdmitFunction, maxEntries = 256): AdmitFunct
       return withUid(remembered, request.uid);
     }
     const outcome = admit(request, settings);
+    if (patchChars(outcome) > maxPatchChars) return outcome;
     outcomes.set(key, outcome);
-    if (outcomes.size > maxEntries) {
-      const oldest = outcomes.keys().next();
-      if (oldest.done !== true) outcomes.delete(oldest.value);
-    }
+    held += patchChars(outcome);
+    while (outcomes.size > maxEntries || held > maxPatchChars) evictOldest();
     return outcome;
   };
 }
