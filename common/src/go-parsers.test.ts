@@ -42,8 +42,18 @@ describe('parseGoFloat64', () => {
   ])('parses %s', (input, value) => {
     expect(parseGoFloat64(input)).toEqual({ ok: true, value });
   });
-  it.each(['foo', '1_000', '', '1e'])('rejects %j', (input) => {
+  it.each(['foo', '', '1e'])('rejects %j', (input) => {
     expect(parseGoFloat64(input)).toMatchObject({ ok: false });
+  });
+  // Expected values from Go 1.19's strconv.ParseFloat(s, 64) on each input.
+  it.each([
+    ['1_000', 1000], ['1_0.5', 10.5], ['1e1_0', 1e10], ['0x1_0p0', 16], ['0x_1p0', 1], ['0x1p1_0', 1024],
+    ['0x1.8_8p1', 3.0625], ['1.5_5', 1.55], ['+1_0', 10], ['-1_0.0_1', -10.01], ['0_1', 1], ['1_000.000_001e-1_2', 1.000000001e-9],
+  ])('accepts Go digit-separating underscores: %j', (input, value) => {
+    expect(parseGoFloat64(input)).toEqual({ ok: true, value });
+  });
+  it.each(['1__0', '1_', '_1', '1e_10', '1_e10', '0x1_p0', '1._5', 'in_f'])('rejects misplaced underscores as Go does: %j', (input) => {
+    expect(parseGoFloat64(input)).toEqual({ ok: false, error: `strconv.ParseFloat: parsing ${JSON.stringify(input)}: invalid syntax` });
   });
 });
 

@@ -42,21 +42,59 @@ export function parseGoUint64(value: string): GoParseResult<number> {
   return { ok: true, value: Number(parsed) };
 }
 
-const DECIMAL_FLOAT = /^[+-]?(?:[0-9](?:_?[0-9])*(?:\.(?:[0-9](?:_?[0-9])*)?)?|\.[0-9](?:_?[0-9])*)(?:[eE][+-]?[0-9]+)?$/;
+const DECIMAL_FLOAT = /^[+-]?(?:[0-9]+(?:\.[0-9]*)?|\.[0-9]+)(?:[eE][+-]?[0-9]+)?$/;
 const HEX_FLOAT = /^[+-]?0[xX](?:[0-9a-fA-F]+(?:\.[0-9a-fA-F]*)?|\.[0-9a-fA-F]+)[pP][+-]?[0-9]+$/;
 const SPECIAL_FLOAT = /^[+-]?(?:inf|infinity|nan)$/i;
 
-/** strconv.ParseFloat(value, 64): decimal, hexadecimal (with p exponent), Inf and NaN. */
+function isDigitIn(code: number, hex: boolean): boolean {
+  if (code >= 0x30 && code <= 0x39) return true;
+  const lower = code | 0x20;
+  return hex && lower >= 0x61 && lower <= 0x66;
+}
+
+/**
+ * strconv's underscoreOK: an underscore must sit between two digits, or between a base prefix and
+ * a digit (https://github.com/golang/go/blob/master/src/strconv/atoi.go, "underscoreOK"). ParseFloat
+ * reads a number with the underscores skipped and then applies this to the whole text, so
+ * `1_000.5`, `1e1_0` and `0x_1p0` parse and `1_`, `_1`, `1__0`, `1_e5` do not.
+ */
+function goUnderscoreOK(text: string): boolean {
+  let s = text;
+  if (s.startsWith('+') || s.startsWith('-')) s = s.slice(1);
+  let saw = '^';
+  let i = 0;
+  let hex = false;
+  if (s.length >= 2 && s[0] === '0' && 'bBoOxX'.includes(s[1] as string)) {
+    i = 2;
+    saw = '0';
+    hex = s[1] === 'x' || s[1] === 'X';
+  }
+  for (; i < s.length; i += 1) {
+    if (isDigitIn(s.charCodeAt(i), hex)) saw = '0';
+    else if (s[i] === '_') {
+      if (saw !== '0') return false;
+      saw = '_';
+    } else {
+      if (saw === '_') return false;
+      saw = '!';
+    }
+  }
+  return saw !== '_';
+}
+
+/** strconv.ParseFloat(value, 64): decimal, hexadecimal (with p exponent), Inf and NaN, with Go's digit-separating underscores. */
 export function parseGoFloat64(value: string): GoParseResult<number> {
   if (SPECIAL_FLOAT.test(value)) {
     const lower = value.toLowerCase();
     if (lower.endsWith('nan')) return lower === 'nan' ? { ok: true, value: Number.NaN } : syntaxError('ParseFloat', value);
     return { ok: true, value: lower.startsWith('-') ? -Infinity : Infinity };
   }
-  if (HEX_FLOAT.test(value)) return { ok: true, value: parseHexFloat(value) };
-  // Underscores are only legal with a base prefix in Go, so plain decimals reject them.
-  if (!DECIMAL_FLOAT.test(value) || value.includes('_')) return syntaxError('ParseFloat', value);
-  const parsed = Number(value);
+  const hasUnderscores = value.includes('_');
+  if (hasUnderscores && !goUnderscoreOK(value)) return syntaxError('ParseFloat', value);
+  const digits = hasUnderscores ? value.replaceAll('_', '') : value;
+  if (HEX_FLOAT.test(digits)) return { ok: true, value: parseHexFloat(digits) };
+  if (!DECIMAL_FLOAT.test(digits)) return syntaxError('ParseFloat', value);
+  const parsed = Number(digits);
   if (!Number.isFinite(parsed)) return rangeError('ParseFloat', value);
   return { ok: true, value: parsed };
 }
