@@ -18,6 +18,7 @@ import { mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'nod
 import { request as httpsRequest } from 'node:https';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { pathToFileURL } from 'node:url';
 import { performance } from 'node:perf_hooks';
 import { writeTestCertificates, REPO_ROOT, CLI_PATH } from '../test/helpers/webhook-process.js';
 import { admit } from '../webhook/src/inject/admit.js';
@@ -121,10 +122,36 @@ await app.listen({ host: '127.0.0.1', port: 0 });
 process.stdout.write('PORT ' + app.server.address().port + '\\n');
 process.on('SIGTERM', () => { void app.close().then(() => process.exit(0)); });
 `;
+// The same bytes plus one admission log line per review through the webhook's own logger (standard
+// format, asynchronous stdout) and the body read whole (BENCH_LOGGING_BASELINE=1): the floor for a
+// webhook that logs each admission as vault-k8s does, whatever else it does.
+const SAME_BYTES_LOGGING = `
+import { createServer } from 'node:https';
+import { readFileSync } from 'node:fs';
+const [certFile, keyFile, replyFile, logModule] = process.argv.slice(2);
+const { createLogger, asyncStdout } = await import(logModule);
+const logger = createLogger({ level: 'info', format: 'standard', destination: asyncStdout() });
+const reply = readFileSync(replyFile);
+const headers = { 'content-type': 'application/json', 'content-length': String(reply.length) };
+let counter = 0;
+const server = createServer({ cert: readFileSync(certFile), key: readFileSync(keyFile) }, (request, response) => {
+  const chunks = [];
+  request.on('data', (chunk) => { chunks.push(chunk); });
+  request.on('end', () => {
+    Buffer.concat(chunks);
+    logger.info({ uid: 'bench-' + (counter += 1), namespace: 'bench', name: 'bench', decision: 'injected', injectionType: 'init_and_sidecar', allowed: true, durationMs: 0.01 }, 'admission');
+    response.writeHead(200, headers);
+    response.end(reply);
+  });
+});
+server.listen(0, '127.0.0.1', () => process.stdout.write('PORT ' + server.address().port + '\\n'));
+process.on('SIGTERM', () => { server.close(); server.closeAllConnections(); process.exit(0); });
+`;
 // Experiments: extra webhook flags (e.g. "-log-level=warn") and a subset of the cases by label substring.
 const EXTRA_WEBHOOK_FLAGS = (process.env['BENCH_WEBHOOK_FLAGS'] ?? '').split(' ').filter((flag) => flag !== '');
 const ONLY_CASES = (process.env['BENCH_CASES'] ?? '').split(',').filter((part) => part !== '');
 const FASTIFY_BASELINE = process.env['BENCH_FASTIFY_BASELINE'] === '1';
+const LOGGING_BASELINE = process.env['BENCH_LOGGING_BASELINE'] === '1';
 
 interface Server {
   readonly pid: number;
@@ -298,6 +325,9 @@ async function main(): Promise<void> {
     servers.push(small);
     const fastifySame = FASTIFY_BASELINE ? await startScript('noop-fastify', SAME_BYTES_FASTIFY, [certFile, keyFile, join(certDir, 'identical.json')]) : undefined;
     if (fastifySame !== undefined) servers.push(fastifySame);
+    const logModule = pathToFileURL(join(REPO_ROOT, 'dist', 'webhook', 'src', 'log.js')).href;
+    const loggingSame = LOGGING_BASELINE ? await startScript('noop-logging', SAME_BYTES_LOGGING, [certFile, keyFile, join(certDir, 'identical.json'), logModule]) : undefined;
+    if (loggingSame !== undefined) servers.push(loggingSame);
 
     const cases: Case[] = [
       { label: 'webhook, identical pods', server: webhook, workload: 'identical' },
@@ -306,6 +336,7 @@ async function main(): Promise<void> {
       { label: 'webhook, distinct pods', server: webhook, workload: 'distinct' },
       { label: 'no-op, same bytes (dist.)', server: sameDistinct, workload: 'distinct' },
       ...(fastifySame === undefined ? [] : [{ label: 'fastify no-op, same b. (id.)', server: fastifySame, workload: 'identical' as const }]),
+      ...(loggingSame === undefined ? [] : [{ label: 'no-op + log line (id.)', server: loggingSame, workload: 'identical' as const }]),
     ];
     if (ONLY_CASES.length > 0) cases.splice(0, cases.length, ...cases.filter((entry) => ONLY_CASES.some((part) => entry.label.includes(part))));
     const results = new Map<string, Measured[]>(cases.map((entry) => [entry.label, []]));
@@ -347,6 +378,7 @@ async function main(): Promise<void> {
         `ratio distinct pods / same-bytes no-op:  throughput ${distinctThroughput.toFixed(2)} (target >= ${TARGETS.distinct}: ${verdict(distinctThroughput >= TARGETS.distinct)}), ` +
           `p99 ${distinctP99.toFixed(2)} (target <= ${TARGETS.p99}: ${verdict(distinctP99 <= TARGETS.p99)})`,
         `ratio identical pods / small-reply no-op: throughput ${smallThroughput.toFixed(2)}`,
+        ...(loggingSame === undefined ? [] : [`ratio no-op + log line / same-bytes no-op (the floor with one log line per admission): throughput ${ratio('no-op + log line (id.)', 'no-op, same bytes (id.)', 'requestsPerSecond').toFixed(2)}`]),
         `ratio no-op / webhook CPU per review (what the throughput ratio would be with a core each): identical ${identicalCpu.toFixed(2)}, distinct ${distinctCpu.toFixed(2)}`,
         `admit() in-process (no memo), 1 container:   ${callsPerSecond(1).toFixed(0)} calls/s`,
         `admit() in-process (no memo), 20 containers: ${callsPerSecond(20).toFixed(0)} calls/s`,
