@@ -10,7 +10,8 @@
 //      every 3.5 s and re-issued, its template re-rendered, every 15 s) vs RSS after the first
 //      1,000, as a ratio (target ≤ 1.05).
 // BENCH_QUICK=1: fewer rounds and runs, a 10 s lease window and 2,000 vs 200 cycles (a smoke run).
-// Runs without root: config paths point at a temp directory instead of the pod paths.
+// Runs without root: config paths point at a scratch directory instead of the pod paths, on a tmpfs
+// when there is one, as in a pod (bench/scratch-dir.ts; the run prints which it used).
 // The agent runs as the image runs it: the bundle's launcher (dist/agent-bundle/main.cjs, see
 // docs/agent.md "Start-up"); init mode is also timed through `vault-injector agent` (the CLI,
 // which loads the same bundle) and through the compiled module tree (dist/agent/src), for
@@ -19,11 +20,11 @@
 // experiments (docs/performance.md).
 import { spawn } from 'node:child_process';
 import type { ChildProcess } from 'node:child_process';
-import { existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { existsSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { startVaultDouble } from '../test/vault-double/index.js';
+import { benchScratchDir } from './scratch-dir.js';
 import type { VaultDouble } from '../test/vault-double/index.js';
 
 const CLI = fileURLToPath(new URL('../dist/cli/main.js', import.meta.url));
@@ -132,7 +133,8 @@ function verdict(ok: boolean): string {
 
 async function main(): Promise<void> {
   const vault = await startVaultDouble();
-  const dir = mkdtempSync(join(tmpdir(), 'agent-bench-'));
+  const { dir, note } = benchScratchDir('agent-bench-');
+  process.stdout.write(`${note}\n`);
   try {
     writeFileSync(join(dir, 'jwt'), JWT);
     vault.enableAuth('kubernetes');

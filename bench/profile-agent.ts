@@ -8,11 +8,11 @@
 // BENCH_AGENT_NODE_FLAGS adds Node flags (V8 flags also switch off the bundle's code cache, see
 // docs/agent.md "Start-up"). Not part of `npm run bench` (the name does not end in .bench.ts).
 import { spawn } from 'node:child_process';
-import { existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { existsSync, mkdirSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { join, relative } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { startVaultDouble } from '../test/vault-double/index.js';
+import { benchScratchDir } from './scratch-dir.js';
 
 const REPO_ROOT = fileURLToPath(new URL('..', import.meta.url));
 const LAUNCHER = join(REPO_ROOT, 'dist', 'agent-bundle', 'main.cjs');
@@ -62,7 +62,8 @@ function areaOf(frame: ProfileNode['callFrame'], moduleAt: (line: number) => str
 
 async function main(): Promise<void> {
   const vault = await startVaultDouble();
-  const dir = mkdtempSync(join(tmpdir(), 'profile-agent-'));
+  const { dir, note } = benchScratchDir('profile-agent-');
+  process.stdout.write(`${note}\n`);
   const profiles = join(REPO_ROOT, '.bench-tmp', 'profiles');
   mkdirSync(profiles, { recursive: true });
   try {

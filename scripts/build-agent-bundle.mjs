@@ -42,6 +42,31 @@ const common = {
   banner: { js: '"use strict";\nvar __bundleUrl = require("node:url").pathToFileURL(__filename).href;' },
 };
 
+// pino's file and worker-thread destinations, which the agent never uses: it hands pino its own
+// stream (agent/src/log.ts) and configures no transport. Left in, they load thread-stream,
+// SonicBoom, worker_threads and assert (~25 of Node's built-in modules `node -e ''` never loads)
+// into every agent start (docs/performance.md, "Loading less code"). Each stub throws a clear
+// error if something ever does reach it, and keeps what pino reads at load time: `instanceof
+// SonicBoom` stays false for the agent's stream, and `isMainThread` is true (the agent bundle runs
+// on the main thread only: dist/agent-bundle/main.cjs or `vault-injector agent|token`).
+// Sources: https://github.com/pinojs/pino/blob/main/lib/tools.js (normalizeArgs, buildSafeSonicBoom),
+// https://github.com/pinojs/pino/blob/main/lib/transport.js.
+const PINO_STUBS = {
+  transport: "module.exports = function transport() { throw new Error('pino transports are not part of the agent bundle (scripts/build-agent-bundle.mjs)'); };\n",
+  sonicBoom: "module.exports = class SonicBoom { constructor() { throw new Error('pino file destinations (SonicBoom) are not part of the agent bundle (scripts/build-agent-bundle.mjs)'); } };\n",
+  workerThreads: 'module.exports = { isMainThread: true };\n',
+};
+const withoutPinoDestinations = {
+  name: 'without-pino-destinations',
+  setup(build) {
+    build.onResolve({ filter: /^(?:node:)?worker_threads$/ }, (args) =>
+      /[\\/]node_modules[\\/]pino[\\/]lib[\\/]tools\.js$/.test(args.importer) ? { path: 'worker_threads', namespace: 'pino-stub' } : undefined);
+    build.onLoad({ filter: /[\\/]node_modules[\\/]pino[\\/]lib[\\/]transport\.js$/ }, () => ({ contents: PINO_STUBS.transport, loader: 'js' }));
+    build.onLoad({ filter: /[\\/]node_modules[\\/]sonic-boom[\\/]index\.js$/ }, () => ({ contents: PINO_STUBS.sonicBoom, loader: 'js' }));
+    build.onLoad({ filter: /.*/, namespace: 'pino-stub' }, () => ({ contents: PINO_STUBS.workerThreads, loader: 'js' }));
+  },
+};
+
 async function bundleText(options) {
   const result = await build({ ...common, ...options });
   const [output] = result.outputFiles;
@@ -58,7 +83,12 @@ mkdirSync(outDir, { recursive: true });
 const agent = await bundleText({
   entryPoints: [`${root}agent/src/bundle/agent-cli.ts`],
   external: ['handlebars', 'js-hcl-parser', 'yaml', 'bcryptjs', 're2js', 'prom-client', ...AWS_PACKAGES],
+  plugins: [withoutPinoDestinations],
 });
+// The stubs took: nothing left loads thread-stream, worker_threads or assert.
+if (/^\/\/ node_modules\/thread-stream\//m.test(agent) || /require\("(?:node:)?(?:worker_threads|assert)"\)/.test(agent)) {
+  throw new Error('the agent bundle still contains pino\'s transport machinery (thread-stream, worker_threads or assert)');
+}
 if (/\bimport\(/.test(agent.replace(/\/\/.*$/gm, ''))) throw new Error('the agent bundle still contains import(): it could not run under vm.Script');
 const agentFile = `${outDir}/${AGENT_BUNDLE_FILE}`;
 const agentSource = toBundleFileText(agent);

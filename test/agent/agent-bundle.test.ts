@@ -1,5 +1,6 @@
 // The built agent bundle (dist/agent-bundle, `npm run build`): its launcher runs `agent` and
-// `token` like the CLI, its code cache is accepted by a fresh node process (and refused when it
+// `token` like the CLI, it loads no `worker_threads`/`assert` (pino's transports are stubbed out),
+// its code cache is accepted by a fresh node process (and refused when it
 // does not match), and the CLI's `agent`/`token` run from it. Rendering through it end to end is in
 // the agent e2e tests (they run dist/cli/main.js agent) and test/images/production-install.test.ts.
 import { spawnSync } from 'node:child_process';
@@ -82,4 +83,23 @@ test('the launcher answers agent and token exactly as the compiled module tree d
   for (const args of [['agent', '-h'], ['agent', '-bogus'], ['agent', `-config=${join(scratch, 'nope.hcl')}`], ['token', 'revoke', '-bogus', '-self'], ['token', 'revoke', '-self']]) {
     expect([args, node([main, ...args], { HOME: scratch })]).toEqual([args, moduleTree(args)]);
   }
+});
+
+test("an agent run from the bundle loads neither worker_threads nor assert: pino's transports and SonicBoom are stubbed out", () => {
+  // runAgentCli evaluates the agent's modules, pino included, before it reads the (missing) config.
+  const script = `
+    import { readFileSync } from 'node:fs';
+    import { runCodeCachedScript } from ${JSON.stringify(CODE_CACHED_SCRIPT)};
+    const bundle = ${JSON.stringify(join(BUNDLE_DIR, 'agent.cjs'))};
+    const { exports } = runCodeCachedScript(readFileSync(bundle, 'utf8'), bundle, undefined);
+    const code = await exports.runAgentCli(['agent', '-config=' + ${JSON.stringify(join(scratch, 'missing.json'))}]);
+    const loaded = process.moduleLoadList.filter((name) => /^NativeModule (worker_threads|assert|internal\\/worker)$/.test(name));
+    process.stdout.write(JSON.stringify({ code, loaded }));
+  `;
+  const result = node(['--input-type=module', '-e', script]);
+  expect(result.stderr).toContain('Error loading configuration');
+  expect(JSON.parse(result.stdout)).toEqual({ code: 1, loaded: [] });
+  const source = readFileSync(join(BUNDLE_DIR, 'agent.cjs'), 'utf8');
+  expect(source).not.toMatch(/require\("(node:)?(worker_threads|assert)"\)/);
+  expect(source).not.toContain('// node_modules/thread-stream/');
 });
