@@ -15,7 +15,7 @@ const distDir = resolve(process.argv[2] ?? join(REPO, 'dist'));
 const rounds = Number(process.argv[3] ?? 7);
 
 interface SyntaxChecker {
-  checkSyntax(source: string, options: { leftDelimiter?: string; rightDelimiter?: string }): unknown;
+  checkSyntax(source: string, options: { leftDelimiter?: string; rightDelimiter?: string }): Error | undefined;
 }
 
 const CONFIG_FILE = `{{- /* consul-template style config file, 30 lines */ -}}
@@ -67,7 +67,7 @@ const engine = new GoTemplateEngine();
 
 for (const [name, source] of TEMPLATES) {
   const error = engine.checkSyntax(source, {});
-  if (error !== undefined) throw new Error(`${name}: ${String(error)}`);
+  if (error !== undefined) throw new Error(`${name}: ${error.message}`);
 }
 
 function timeBatch(source: string, iterations: number): number {
