@@ -88,4 +88,16 @@ describe('lex item stream', () => {
     expect(lex('[[ break ]]', '[[', ']]', false, true).map((i) => i.typ)).toEqual([Item.leftDelim, Item.space, Item.identifier, Item.space, Item.rightDelim, Item.eof]);
     expect(lex('[[ break ]]', '[[', ']]').map((i) => i.typ)).toEqual([Item.leftDelim, Item.space, Item.break, Item.space, Item.rightDelim, Item.eof]);
   });
+
+  // A webhook annotation is JSON, whose "\udc80" escape gives a lone surrogate. The rune-string port
+  // backed up two code units over it inside a number and lexed `{{ -.\udc80 }}` forever.
+  it('ends on a lone low surrogate after a number or a variable', () => {
+    expect(items('{{ -.\udc80 }}')).toEqual([
+      [Item.leftDelim, 0, '{{', 1],
+      [Item.space, 2, ' ', 1],
+      [Item.number, 3, '-.', 1],
+      [Item.error, 5, "unrecognized character in action: U+DC80 '\udc80'", 1],
+    ]);
+    expect(items('{{ $x\udc80 }}').at(-1)).toEqual([Item.error, 3, "bad character U+DC80 '\udc80'", 1]);
+  });
 });

@@ -108,11 +108,13 @@ function isDigit(c: number): boolean {
 
 /** Go's isAlphaNumeric on a code point (EOF and lone surrogates are not). */
 function isAlphaNumeric(c: number): boolean {
-  if (c < 0x80) {
-    const lower = c | 0x20;
-    return (lower >= 97 && lower <= 122) || (c >= ZERO && c <= NINE) || c === UNDERSCORE;
-  }
+  if (c < 0x80) return isAsciiAlphaNumeric(c);
   return LETTER_OR_DIGIT.test(String.fromCodePoint(c));
+}
+
+function isAsciiAlphaNumeric(c: number): boolean {
+  const lower = c | 0x20;
+  return (lower >= 97 && lower <= 122) || (c >= ZERO && c <= NINE) || c === UNDERSCORE;
 }
 
 /** The code point at `at` (a lone surrogate stands for itself), or EOF past the end. */
@@ -140,7 +142,7 @@ function formatRuneU(code: number): string {
 
 function countNewlines(s: string, from: number, to: number): number {
   let n = 0;
-  for (let i = s.indexOf('\n', from); i >= 0 && i < to; i = s.indexOf('\n', i + 1)) n += 1;
+  for (let i = from; i < to; i += 1) if (s.charCodeAt(i) === NL) n += 1;
   return n;
 }
 
@@ -170,7 +172,12 @@ class Lexer {
   }
 
   emit(typ: ItemType): void {
-    this.items.push({ typ, pos: this.start, val: this.input.slice(this.start, this.pos), line: this.startLine });
+    this.emitValue(typ, this.input.slice(this.start, this.pos));
+  }
+
+  /** emit, when the caller already holds input[start:pos]. */
+  emitValue(typ: ItemType, val: string): void {
+    this.items.push({ typ, pos: this.start, val, line: this.startLine });
     this.start = this.pos;
     this.startLine = this.line;
   }
@@ -218,11 +225,23 @@ class Lexer {
   /** Advances over a run of alphanumeric runes; returns the rune that stopped it (or EOF). */
   scanAlphaNumeric(): number {
     const input = this.input;
+    let pos = this.pos;
     for (;;) {
-      const c = codePointAt(input, this.pos);
-      if (c === EOF || !isAlphaNumeric(c)) return c;
-      this.pos += c > 0xffff ? 2 : 1;
+      const c = input.charCodeAt(pos);
+      if (c < 0x80) {
+        if (!isAsciiAlphaNumeric(c)) break;
+        pos += 1;
+        continue;
+      }
+      const r = codePointAt(input, pos); // EOF past the end (c is NaN there)
+      if (r === EOF || !isAlphaNumeric(r)) {
+        this.pos = pos;
+        return r;
+      }
+      pos += r > 0xffff ? 2 : 1;
     }
+    this.pos = pos;
+    return input.charCodeAt(pos);
   }
 
   /** Go's accept for an ASCII set: all the sets are ASCII, so a code unit decides. */
@@ -347,66 +366,79 @@ function lexRightDelim(l: Lexer): StateFn {
   return lexText;
 }
 
+// Loops over the action's items itself: the states it hands work to (space, quotes, numbers,
+// identifiers, fields, variables) come back here or stop with an error, so only the right
+// delimiter goes through lex()'s dispatch.
 function lexInsideAction(l: Lexer): StateFn {
-  if (l.atRightDelim()) {
-    if (l.parenDepth === 0) return lexRightDelim;
-    return l.errorf('unclosed left paren');
+  const input = l.input;
+  for (;;) {
+    if (l.atRightDelim()) {
+      if (l.parenDepth === 0) return lexRightDelim;
+      return l.errorf('unclosed left paren');
+    }
+    const r = codePointAt(input, l.pos);
+    if (r === EOF) return l.errorf('unclosed action');
+    let next: StateFn;
+    // A space is left in place for lexSpace (Go: next then backup).
+    if (isSpace(r)) next = lexSpace(l);
+    else {
+      const width = r > 0xffff ? 2 : 1;
+      l.pos += width;
+      switch (r) {
+        case EQUALS:
+          l.emit(Item.assign);
+          continue;
+        case COLON:
+          if (input.charCodeAt(l.pos) !== EQUALS) return l.errorf('expected :=');
+          l.pos += 1;
+          l.emit(Item.declare);
+          continue;
+        case PIPE:
+          l.emit(Item.pipe);
+          continue;
+        case DQUOTE:
+          next = lexQuote(l);
+          break;
+        case BACKQUOTE:
+          next = lexRawQuote(l);
+          break;
+        case DOLLAR:
+          next = lexVariable(l);
+          break;
+        case SQUOTE:
+          next = lexChar(l);
+          break;
+        case DOT:
+          if (l.pos < input.length && !isDigit(input.charCodeAt(l.pos))) next = lexField(l);
+          else {
+            l.pos -= 1;
+            next = lexNumber(l);
+          }
+          break;
+        case LPAREN:
+          l.emit(Item.leftParen);
+          l.parenDepth += 1;
+          continue;
+        case RPAREN:
+          l.emit(Item.rightParen);
+          l.parenDepth -= 1;
+          if (l.parenDepth < 0) return l.errorf(`unexpected right paren ${formatRuneU(r)}`);
+          continue;
+        default:
+          if (r === PLUS || r === MINUS || isDigit(r)) {
+            l.pos -= 1;
+            next = lexNumber(l);
+          } else if (isAlphaNumeric(r)) {
+            l.pos -= width;
+            next = lexIdentifier(l);
+          } else if (r <= 0x7f && r >= 0x20 && r !== 0x7f) {
+            l.emit(Item.char);
+            continue;
+          } else return l.errorf(`unrecognized character in action: ${formatRuneU(r)}`);
+      }
+    }
+    if (next !== lexInsideAction) return next;
   }
-  const r = codePointAt(l.input, l.pos);
-  if (r === EOF) return l.errorf('unclosed action');
-  // A space is left in place for lexSpace (Go: next then backup).
-  if (isSpace(r)) return lexSpace;
-  const width = r > 0xffff ? 2 : 1;
-  l.pos += width;
-  switch (r) {
-    case EQUALS:
-      l.emit(Item.assign);
-      return lexInsideAction;
-    case COLON:
-      if (l.input.charCodeAt(l.pos) !== EQUALS) return l.errorf('expected :=');
-      l.pos += 1;
-      l.emit(Item.declare);
-      return lexInsideAction;
-    case PIPE:
-      l.emit(Item.pipe);
-      return lexInsideAction;
-    case DQUOTE:
-      return lexQuote;
-    case BACKQUOTE:
-      return lexRawQuote;
-    case DOLLAR:
-      return lexVariable;
-    case SQUOTE:
-      return lexChar;
-    case DOT:
-      if (l.pos < l.input.length && !isDigit(l.input.charCodeAt(l.pos))) return lexField;
-      l.pos -= 1;
-      return lexNumber;
-    case LPAREN:
-      l.emit(Item.leftParen);
-      l.parenDepth += 1;
-      return lexInsideAction;
-    case RPAREN:
-      l.emit(Item.rightParen);
-      l.parenDepth -= 1;
-      if (l.parenDepth < 0) return l.errorf(`unexpected right paren ${formatRuneU(r)}`);
-      return lexInsideAction;
-    default:
-      break;
-  }
-  if (r === PLUS || r === MINUS || isDigit(r)) {
-    l.pos -= 1;
-    return lexNumber;
-  }
-  if (isAlphaNumeric(r)) {
-    l.pos -= width;
-    return lexIdentifier;
-  }
-  if (r <= 0x7f && r >= 0x20 && r !== 0x7f) {
-    l.emit(Item.char);
-    return lexInsideAction;
-  }
-  return l.errorf(`unrecognized character in action: ${formatRuneU(r)}`);
 }
 
 function lexSpace(l: Lexer): StateFn {
@@ -434,11 +466,11 @@ function lexIdentifier(l: Lexer): StateFn {
   const word = l.input.slice(l.start, l.pos);
   const keyword = KEYWORDS.get(word);
   if (keyword !== undefined && keyword > Item.keyword) {
-    if ((keyword === Item.break && !l.breakOK) || (keyword === Item.continue && !l.continueOK)) l.emit(Item.identifier);
-    else l.emit(keyword);
-  } else if (word.charCodeAt(0) === DOT) l.emit(Item.field);
-  else if (word === 'true' || word === 'false') l.emit(Item.bool);
-  else l.emit(Item.identifier);
+    if ((keyword === Item.break && !l.breakOK) || (keyword === Item.continue && !l.continueOK)) l.emitValue(Item.identifier, word);
+    else l.emitValue(keyword, word);
+  } else if (word.charCodeAt(0) === DOT) l.emitValue(Item.field, word);
+  else if (word === 'true' || word === 'false') l.emitValue(Item.bool, word);
+  else l.emitValue(Item.identifier, word);
   return lexInsideAction;
 }
 
