@@ -1,6 +1,9 @@
 // text/template's lexer (Go 1.19), run to completion up front: the item stream is the same as
 // Go's goroutine lexer produces, including where it stops with an error item.
 // Positions are UTF-16 offsets into the source; error texts convert them to Go's byte columns.
+// Scanning works on UTF-16 code units (charCodeAt): every character the lexer acts on is ASCII, so
+// a surrogate half never matches one; only identifiers and error texts decode whole code points
+// (Go's runes), and no per-character strings are made (docs/performance.md "Go-template parser speed").
 import { goQuote } from '../../../common/src/go-quote.js';
 
 export const Item = {
@@ -50,67 +53,113 @@ export interface LexItem {
   readonly line: number;
 }
 
-const KEYWORDS: Readonly<Record<string, ItemType>> = {
-  '.': Item.dot,
-  block: Item.block,
-  break: Item.break,
-  continue: Item.continue,
-  define: Item.define,
-  else: Item.else,
-  end: Item.end,
-  if: Item.if,
-  range: Item.range,
-  nil: Item.nil,
-  template: Item.template,
-  with: Item.with,
-};
+const KEYWORDS: ReadonlyMap<string, ItemType> = new Map<string, ItemType>([
+  ['.', Item.dot],
+  ['block', Item.block],
+  ['break', Item.break],
+  ['continue', Item.continue],
+  ['define', Item.define],
+  ['else', Item.else],
+  ['end', Item.end],
+  ['if', Item.if],
+  ['range', Item.range],
+  ['nil', Item.nil],
+  ['template', Item.template],
+  ['with', Item.with],
+]);
 
 const LETTER_OR_DIGIT = /[\p{L}\p{Nd}_]/u;
 
-function isSpace(c: string | undefined): boolean {
-  return c === ' ' || c === '\t' || c === '\r' || c === '\n';
+/** End of input, in place of a rune (Go's eof = -1). */
+const EOF = -1;
+
+// Character codes the lexer acts on.
+const TAB = 9;
+const NL = 10;
+const CR = 13;
+const SPACE = 32;
+const DQUOTE = 34;
+const DOLLAR = 36;
+const SQUOTE = 39;
+const LPAREN = 40;
+const RPAREN = 41;
+const PLUS = 43;
+const COMMA = 44;
+const MINUS = 45;
+const DOT = 46;
+const SLASH = 47;
+const ZERO = 48;
+const NINE = 57;
+const COLON = 58;
+const EQUALS = 61;
+const BACKSLASH = 92;
+const UNDERSCORE = 95;
+const BACKQUOTE = 96;
+const PIPE = 124;
+const STAR = 42;
+
+function isSpace(c: number): boolean {
+  return c === SPACE || c === TAB || c === CR || c === NL;
 }
 
-function isAlphaNumeric(c: string | undefined): boolean {
-  if (c === undefined) return false;
-  const code = c.charCodeAt(0);
-  if (code < 0x80) return c === '_' || (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9');
-  return LETTER_OR_DIGIT.test(c);
+function isDigit(c: number): boolean {
+  return c >= ZERO && c <= NINE;
+}
+
+/** Go's isAlphaNumeric on a code point (EOF and lone surrogates are not). */
+function isAlphaNumeric(c: number): boolean {
+  if (c < 0x80) return isAsciiAlphaNumeric(c);
+  return LETTER_OR_DIGIT.test(String.fromCodePoint(c));
+}
+
+function isAsciiAlphaNumeric(c: number): boolean {
+  const lower = c | 0x20;
+  return (lower >= 97 && lower <= 122) || (c >= ZERO && c <= NINE) || c === UNDERSCORE;
+}
+
+/** The code point at `at` (a lone surrogate stands for itself), or EOF past the end. */
+function codePointAt(s: string, at: number): number {
+  if (at >= s.length) return EOF;
+  const c = s.charCodeAt(at);
+  return c >= 0xd800 && c <= 0xdbff ? (s.codePointAt(at) as number) : c;
 }
 
 function hasLeftTrimMarker(s: string, at: number): boolean {
-  return s.length - at >= 2 && s[at] === '-' && isSpace(s[at + 1]);
+  return s.length - at >= 2 && s.charCodeAt(at) === MINUS && isSpace(s.charCodeAt(at + 1));
 }
 
 function hasRightTrimMarker(s: string, at: number): boolean {
-  return s.length - at >= 2 && isSpace(s[at]) && s[at + 1] === '-';
+  return s.length - at >= 2 && isSpace(s.charCodeAt(at)) && s.charCodeAt(at + 1) === MINUS;
 }
 
 /** %#U of a rune, as in lexer error texts. */
-function formatRuneU(c: string | undefined): string {
-  if (c === undefined) return 'U+FFFFFFFFFFFFFFFF';
-  const code = c.codePointAt(0) as number;
+function formatRuneU(code: number): string {
+  if (code === EOF) return 'U+FFFFFFFFFFFFFFFF';
   const hex = `U+${code.toString(16).toUpperCase().padStart(4, '0')}`;
   const printable = code >= 0x20 && code !== 0x7f && !(code >= 0x80 && code < 0xa0);
-  return printable ? `${hex} '${c}'` : hex;
+  return printable ? `${hex} '${String.fromCodePoint(code)}'` : hex;
 }
 
 function countNewlines(s: string, from: number, to: number): number {
   let n = 0;
-  for (let i = from; i < to; i += 1) if (s.charCodeAt(i) === 10) n += 1;
+  for (let i = from; i < to; i += 1) if (s.charCodeAt(i) === NL) n += 1;
   return n;
 }
 
 type StateFn = ((l: Lexer) => StateFn) | null;
 
+// Line bookkeeping follows Go 1.19's lexer exactly (the differential tests compare line numbers):
+// every newline consumed by next() counts once more, a backup over one uncounts it, and ignore()
+// adds the newlines between start and pos again; moving pos directly counts nothing.
 class Lexer {
   readonly items: LexItem[] = [];
   pos = 0;
   start = 0;
-  atEOF = false;
   parenDepth = 0;
   line = 1;
   startLine = 1;
+  /** First code unit of the right delimiter: a cheap test before startsWith. */
+  readonly right0: number;
 
   constructor(
     readonly input: string,
@@ -118,36 +167,17 @@ class Lexer {
     readonly rightDelim: string,
     readonly breakOK: boolean,
     readonly continueOK: boolean,
-  ) {}
-
-  /** The next rune (code point) or undefined at EOF. */
-  next(): string | undefined {
-    if (this.pos >= this.input.length) {
-      this.atEOF = true;
-      return undefined;
-    }
-    const code = this.input.codePointAt(this.pos) as number;
-    const c = String.fromCodePoint(code);
-    this.pos += c.length;
-    if (c === '\n') this.line += 1;
-    return c;
-  }
-
-  peek(): string | undefined {
-    if (this.pos >= this.input.length) return undefined;
-    return String.fromCodePoint(this.input.codePointAt(this.pos) as number);
-  }
-
-  backup(): void {
-    if (!this.atEOF && this.pos > 0) {
-      const code = this.input.charCodeAt(this.pos - 1);
-      this.pos -= code >= 0xdc00 && code <= 0xdfff && this.pos >= 2 ? 2 : 1;
-      if (code === 10) this.line -= 1;
-    }
+  ) {
+    this.right0 = rightDelim.charCodeAt(0);
   }
 
   emit(typ: ItemType): void {
-    this.items.push({ typ, pos: this.start, val: this.input.slice(this.start, this.pos), line: this.startLine });
+    this.emitValue(typ, this.input.slice(this.start, this.pos));
+  }
+
+  /** emit, when the caller already holds input[start:pos]. */
+  emitValue(typ: ItemType, val: string): void {
+    this.items.push({ typ, pos: this.start, val, line: this.startLine });
     this.start = this.pos;
     this.startLine = this.line;
   }
@@ -158,49 +188,73 @@ class Lexer {
     this.startLine = this.line;
   }
 
-  accept(valid: string): boolean {
-    const c = this.next();
-    if (c !== undefined && valid.includes(c)) return true;
-    this.backup();
-    return false;
-  }
-
-  acceptRun(valid: string): void {
-    for (;;) {
-      const c = this.next();
-      if (c === undefined || !valid.includes(c)) break;
-    }
-    this.backup();
-  }
-
   errorf(message: string): StateFn {
     this.items.push({ typ: Item.error, pos: this.start, val: message, line: this.startLine });
     return null;
   }
 
-  atRightDelim(): { delim: boolean; trimSpaces: boolean } {
-    if (hasRightTrimMarker(this.input, this.pos) && this.input.startsWith(this.rightDelim, this.pos + 2)) {
-      return { delim: true, trimSpaces: true };
-    }
-    if (this.input.startsWith(this.rightDelim, this.pos)) return { delim: true, trimSpaces: false };
-    return { delim: false, trimSpaces: false };
+  atRightDelimAt(at: number): boolean {
+    return this.input.charCodeAt(at) === this.right0 && this.input.startsWith(this.rightDelim, at);
+  }
+
+  /** Whether a right delimiter, with or without its trim marker, starts at pos. */
+  atRightDelim(): boolean {
+    return this.atRightDelimAt(this.pos) || (hasRightTrimMarker(this.input, this.pos) && this.atRightDelimAt(this.pos + 2));
   }
 
   atTerminator(): boolean {
-    const r = this.peek();
-    if (isSpace(r)) return true;
-    switch (r) {
-      case undefined:
-      case '.':
-      case ',':
-      case '|':
-      case ':':
-      case ')':
-      case '(':
+    if (this.pos >= this.input.length) return true;
+    const c = this.input.charCodeAt(this.pos);
+    switch (c) {
+      case SPACE:
+      case TAB:
+      case CR:
+      case NL:
+      case DOT:
+      case COMMA:
+      case PIPE:
+      case COLON:
+      case RPAREN:
+      case LPAREN:
         return true;
       default:
-        return this.input.startsWith(this.rightDelim, this.pos);
+        return this.atRightDelimAt(this.pos);
     }
+  }
+
+  /** Advances over a run of alphanumeric runes; returns the rune that stopped it (or EOF). */
+  scanAlphaNumeric(): number {
+    const input = this.input;
+    let pos = this.pos;
+    for (;;) {
+      const c = input.charCodeAt(pos);
+      if (c < 0x80) {
+        if (!isAsciiAlphaNumeric(c)) break;
+        pos += 1;
+        continue;
+      }
+      const r = codePointAt(input, pos); // EOF past the end (c is NaN there)
+      if (r === EOF || !isAlphaNumeric(r)) {
+        this.pos = pos;
+        return r;
+      }
+      pos += r > 0xffff ? 2 : 1;
+    }
+    this.pos = pos;
+    return input.charCodeAt(pos);
+  }
+
+  /** Go's accept for an ASCII set: all the sets are ASCII, so a code unit decides. */
+  accept(valid: string): boolean {
+    if (this.pos < this.input.length && valid.includes(this.input[this.pos] as string)) {
+      this.pos += 1;
+      return true;
+    }
+    return false;
+  }
+
+  acceptRun(valid: string): void {
+    while (this.pos < this.input.length && valid.includes(this.input[this.pos] as string)) this.pos += 1;
   }
 
   scanNumber(): boolean {
@@ -222,8 +276,9 @@ class Lexer {
       this.acceptRun('0123456789_');
     }
     this.accept('i');
-    if (isAlphaNumeric(this.peek())) {
-      this.next();
+    const c = codePointAt(this.input, this.pos);
+    if (c !== EOF && isAlphaNumeric(c)) {
+      this.pos += c > 0xffff ? 2 : 1;
       return false;
     }
     return true;
@@ -238,7 +293,7 @@ function lexText(l: Lexer): StateFn {
     let trimLength = 0;
     if (hasLeftTrimMarker(l.input, l.pos + ldn)) {
       let j = l.pos;
-      while (j > l.start && isSpace(l.input[j - 1])) j -= 1;
+      while (j > l.start && isSpace(l.input.charCodeAt(j - 1))) j -= 1;
       trimLength = l.pos - j;
     }
     l.pos -= trimLength;
@@ -261,7 +316,7 @@ function lexText(l: Lexer): StateFn {
 
 function leftTrimLength(s: string, at: number): number {
   let j = at;
-  while (j < s.length && isSpace(s[j])) j += 1;
+  while (j < s.length && isSpace(s.charCodeAt(j))) j += 1;
   return j - at;
 }
 
@@ -269,7 +324,8 @@ function lexLeftDelim(l: Lexer): StateFn {
   l.pos += l.leftDelim.length;
   const trimSpace = hasLeftTrimMarker(l.input, l.pos);
   const afterMarker = trimSpace ? 2 : 0;
-  if (l.input.startsWith('/*', l.pos + afterMarker)) {
+  const at = l.pos + afterMarker;
+  if (l.input.charCodeAt(at) === SLASH && l.input.charCodeAt(at + 1) === STAR) {
     l.pos += afterMarker;
     l.ignore();
     return lexComment;
@@ -286,8 +342,8 @@ function lexComment(l: Lexer): StateFn {
   const i = l.input.indexOf('*/', l.pos);
   if (i < 0) return l.errorf('unclosed comment');
   l.pos = i + 2;
-  const { delim, trimSpaces } = l.atRightDelim();
-  if (!delim) return l.errorf('comment ends before closing delimiter');
+  const trimSpaces = hasRightTrimMarker(l.input, l.pos) && l.atRightDelimAt(l.pos + 2);
+  if (!trimSpaces && !l.atRightDelimAt(l.pos)) return l.errorf('comment ends before closing delimiter');
   if (trimSpaces) l.pos += 2;
   l.pos += l.rightDelim.length;
   if (trimSpaces) l.pos += leftTrimLength(l.input, l.pos);
@@ -310,82 +366,94 @@ function lexRightDelim(l: Lexer): StateFn {
   return lexText;
 }
 
+// Loops over the action's items itself: the states it hands work to (space, quotes, numbers,
+// identifiers, fields, variables) come back here or stop with an error, so only the right
+// delimiter goes through lex()'s dispatch.
 function lexInsideAction(l: Lexer): StateFn {
-  const { delim } = l.atRightDelim();
-  if (delim) {
-    if (l.parenDepth === 0) return lexRightDelim;
-    return l.errorf('unclosed left paren');
-  }
-  const r = l.next();
-  if (r === undefined) return l.errorf('unclosed action');
-  if (isSpace(r)) {
-    l.backup();
-    return lexSpace;
-  }
-  switch (r) {
-    case '=':
-      l.emit(Item.assign);
-      return lexInsideAction;
-    case ':':
-      if (l.next() !== '=') return l.errorf('expected :=');
-      l.emit(Item.declare);
-      return lexInsideAction;
-    case '|':
-      l.emit(Item.pipe);
-      return lexInsideAction;
-    case '"':
-      return lexQuote;
-    case '`':
-      return lexRawQuote;
-    case '$':
-      return lexVariable;
-    case "'":
-      return lexChar;
-    case '.':
-      if (l.pos < l.input.length) {
-        const c = l.input[l.pos] as string;
-        if (c < '0' || c > '9') return lexField;
+  const input = l.input;
+  for (;;) {
+    if (l.atRightDelim()) {
+      if (l.parenDepth === 0) return lexRightDelim;
+      return l.errorf('unclosed left paren');
+    }
+    const r = codePointAt(input, l.pos);
+    if (r === EOF) return l.errorf('unclosed action');
+    let next: StateFn;
+    // A space is left in place for lexSpace (Go: next then backup).
+    if (isSpace(r)) next = lexSpace(l);
+    else {
+      const width = r > 0xffff ? 2 : 1;
+      l.pos += width;
+      switch (r) {
+        case EQUALS:
+          l.emit(Item.assign);
+          continue;
+        case COLON:
+          if (input.charCodeAt(l.pos) !== EQUALS) return l.errorf('expected :=');
+          l.pos += 1;
+          l.emit(Item.declare);
+          continue;
+        case PIPE:
+          l.emit(Item.pipe);
+          continue;
+        case DQUOTE:
+          next = lexQuote(l);
+          break;
+        case BACKQUOTE:
+          next = lexRawQuote(l);
+          break;
+        case DOLLAR:
+          next = lexVariable(l);
+          break;
+        case SQUOTE:
+          next = lexChar(l);
+          break;
+        case DOT:
+          if (l.pos < input.length && !isDigit(input.charCodeAt(l.pos))) next = lexField(l);
+          else {
+            l.pos -= 1;
+            next = lexNumber(l);
+          }
+          break;
+        case LPAREN:
+          l.emit(Item.leftParen);
+          l.parenDepth += 1;
+          continue;
+        case RPAREN:
+          l.emit(Item.rightParen);
+          l.parenDepth -= 1;
+          if (l.parenDepth < 0) return l.errorf(`unexpected right paren ${formatRuneU(r)}`);
+          continue;
+        default:
+          if (r === PLUS || r === MINUS || isDigit(r)) {
+            l.pos -= 1;
+            next = lexNumber(l);
+          } else if (isAlphaNumeric(r)) {
+            l.pos -= width;
+            next = lexIdentifier(l);
+          } else if (r <= 0x7f && r >= 0x20 && r !== 0x7f) {
+            l.emit(Item.char);
+            continue;
+          } else return l.errorf(`unrecognized character in action: ${formatRuneU(r)}`);
       }
-      l.backup();
-      return lexNumber;
-    case '(':
-      l.emit(Item.leftParen);
-      l.parenDepth += 1;
-      return lexInsideAction;
-    case ')':
-      l.emit(Item.rightParen);
-      l.parenDepth -= 1;
-      if (l.parenDepth < 0) return l.errorf(`unexpected right paren ${formatRuneU(r)}`);
-      return lexInsideAction;
-    default:
-      break;
+    }
+    if (next !== lexInsideAction) return next;
   }
-  if (r === '+' || r === '-' || (r >= '0' && r <= '9')) {
-    l.backup();
-    return lexNumber;
-  }
-  if (isAlphaNumeric(r)) {
-    l.backup();
-    return lexIdentifier;
-  }
-  const code = r.codePointAt(0) as number;
-  if (code <= 0x7f && code >= 0x20 && code !== 0x7f) {
-    l.emit(Item.char);
-    return lexInsideAction;
-  }
-  return l.errorf(`unrecognized character in action: ${formatRuneU(r)}`);
 }
 
 function lexSpace(l: Lexer): StateFn {
+  const input = l.input;
   let numSpaces = 0;
   for (;;) {
-    const r = l.peek();
-    if (!isSpace(r)) break;
-    l.next();
+    const c = input.charCodeAt(l.pos);
+    if (!isSpace(c)) break;
+    if (c === NL) l.line += 1;
+    l.pos += 1;
     numSpaces += 1;
   }
-  if (hasRightTrimMarker(l.input, l.pos - 1) && l.input.startsWith(l.rightDelim, l.pos - 1 + 2)) {
-    l.backup();
+  if (hasRightTrimMarker(input, l.pos - 1) && l.atRightDelimAt(l.pos + 1)) {
+    l.pos -= 1;
+    if (input.charCodeAt(l.pos) === NL) l.line -= 1;
     if (numSpaces === 1) return lexRightDelim;
   }
   l.emit(Item.space);
@@ -393,21 +461,17 @@ function lexSpace(l: Lexer): StateFn {
 }
 
 function lexIdentifier(l: Lexer): StateFn {
-  for (;;) {
-    const r = l.next();
-    if (isAlphaNumeric(r)) continue;
-    l.backup();
-    const word = l.input.slice(l.start, l.pos);
-    if (!l.atTerminator()) return l.errorf(`bad character ${formatRuneU(r)}`);
-    const keyword = Object.hasOwn(KEYWORDS, word) ? KEYWORDS[word] : undefined;
-    if (keyword !== undefined && keyword > Item.keyword) {
-      if ((keyword === Item.break && !l.breakOK) || (keyword === Item.continue && !l.continueOK)) l.emit(Item.identifier);
-      else l.emit(keyword);
-    } else if (word[0] === '.') l.emit(Item.field);
-    else if (word === 'true' || word === 'false') l.emit(Item.bool);
-    else l.emit(Item.identifier);
-    return lexInsideAction;
-  }
+  const r = l.scanAlphaNumeric();
+  if (!l.atTerminator()) return l.errorf(`bad character ${formatRuneU(r)}`);
+  const word = l.input.slice(l.start, l.pos);
+  const keyword = KEYWORDS.get(word);
+  if (keyword !== undefined && keyword > Item.keyword) {
+    if ((keyword === Item.break && !l.breakOK) || (keyword === Item.continue && !l.continueOK)) l.emitValue(Item.identifier, word);
+    else l.emitValue(keyword, word);
+  } else if (word.charCodeAt(0) === DOT) l.emitValue(Item.field, word);
+  else if (word === 'true' || word === 'false') l.emitValue(Item.bool, word);
+  else l.emitValue(Item.identifier, word);
+  return lexInsideAction;
 }
 
 function lexField(l: Lexer): StateFn {
@@ -427,38 +491,46 @@ function lexFieldOrVariable(l: Lexer, typ: ItemType): StateFn {
     l.emit(typ === Item.variable ? Item.variable : Item.dot);
     return lexInsideAction;
   }
-  let r: string | undefined;
-  for (;;) {
-    r = l.next();
-    if (!isAlphaNumeric(r)) {
-      l.backup();
-      break;
-    }
-  }
+  const r = l.scanAlphaNumeric();
   if (!l.atTerminator()) return l.errorf(`bad character ${formatRuneU(r)}`);
   l.emit(typ);
   return lexInsideAction;
 }
 
-function lexChar(l: Lexer): StateFn {
+/**
+ * Scans a quoted literal's body after its opening quote up to and past the closing one. A
+ * backslash escapes the next character (any but a newline); a newline or EOF before the close is
+ * an error. Code units suffice: an escaped astral rune's second half is never special.
+ */
+function scanQuoted(l: Lexer, quote: number): boolean {
+  const input = l.input;
+  const n = input.length;
+  let i = l.pos;
   for (;;) {
-    let c = l.next();
-    if (c === '\\') {
-      c = l.next();
-      if (c !== undefined && c !== '\n') continue;
-      return l.errorf('unterminated character constant');
+    if (i >= n) return false;
+    const c = input.charCodeAt(i);
+    i += 1;
+    if (c === quote) break;
+    if (c === NL) return false;
+    if (c === BACKSLASH) {
+      if (i >= n || input.charCodeAt(i) === NL) return false;
+      i += 1;
     }
-    if (c === undefined || c === '\n') return l.errorf('unterminated character constant');
-    if (c === "'") break;
   }
+  l.pos = i;
+  return true;
+}
+
+function lexChar(l: Lexer): StateFn {
+  if (!scanQuoted(l, SQUOTE)) return l.errorf('unterminated character constant');
   l.emit(Item.charConstant);
   return lexInsideAction;
 }
 
 function lexNumber(l: Lexer): StateFn {
   if (!l.scanNumber()) return l.errorf(`bad number syntax: ${goQuote(l.input.slice(l.start, l.pos))}`);
-  const sign = l.peek();
-  if (sign === '+' || sign === '-') {
+  const sign = l.input.charCodeAt(l.pos);
+  if (sign === PLUS || sign === MINUS) {
     if (!l.scanNumber() || l.input[l.pos - 1] !== 'i') {
       return l.errorf(`bad number syntax: ${goQuote(l.input.slice(l.start, l.pos))}`);
     }
@@ -468,26 +540,16 @@ function lexNumber(l: Lexer): StateFn {
 }
 
 function lexQuote(l: Lexer): StateFn {
-  for (;;) {
-    let c = l.next();
-    if (c === '\\') {
-      c = l.next();
-      if (c !== undefined && c !== '\n') continue;
-      return l.errorf('unterminated quoted string');
-    }
-    if (c === undefined || c === '\n') return l.errorf('unterminated quoted string');
-    if (c === '"') break;
-  }
+  if (!scanQuoted(l, DQUOTE)) return l.errorf('unterminated quoted string');
   l.emit(Item.string);
   return lexInsideAction;
 }
 
 function lexRawQuote(l: Lexer): StateFn {
-  for (;;) {
-    const c = l.next();
-    if (c === undefined) return l.errorf('unterminated raw quoted string');
-    if (c === '`') break;
-  }
+  const close = l.input.indexOf('`', l.pos);
+  if (close < 0) return l.errorf('unterminated raw quoted string');
+  l.line += countNewlines(l.input, l.pos, close);
+  l.pos = close + 1;
   l.emit(Item.rawString);
   return lexInsideAction;
 }

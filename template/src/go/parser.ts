@@ -330,12 +330,12 @@ class Tree {
 
   private checkPipeline(pipe: PipeNode, context: string): void {
     if (pipe.cmds.length === 0) this.errorf(`missing value for ${context}`);
-    pipe.cmds.slice(1).forEach((c, i) => {
-      const first = c.args[0];
-      if (first !== undefined && ['bool', 'dot', 'nil', 'number', 'string'].includes(first.type)) {
-        this.errorf(`non executable command in pipeline stage ${i + 2}`);
+    for (let i = 1; i < pipe.cmds.length; i += 1) {
+      const type = (pipe.cmds[i] as CommandNode).args[0]?.type;
+      if (type === 'bool' || type === 'dot' || type === 'nil' || type === 'number' || type === 'string') {
+        this.errorf(`non executable command in pipeline stage ${i + 1}`);
       }
-    });
+    }
   }
 
   private parseControl(allowElseIf: boolean, context: 'if' | 'range' | 'with'): BranchNode {
@@ -359,7 +359,8 @@ class Tree {
       list = list;
       return { type: context, pos: pipe.pos, pipe, list, elseList };
     } finally {
-      this.vars.length = mark;
+      // Truncating an array to its own length still costs a runtime call.
+      if (this.vars.length !== mark) this.vars.length = mark;
     }
   }
 
