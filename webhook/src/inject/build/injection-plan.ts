@@ -5,12 +5,12 @@ import type { K8sContainer, K8sPod, K8sVolume, K8sVolumeMount } from '../pod.js'
 import type { InjectionSpec } from '../spec.js';
 import type { InjectionIssue } from '../issues.js';
 import { buildInitContainer, buildSidecarContainer } from './containers.js';
+import { AGENT_READY_FILE, agentConfigEncoder } from '../agent-config/render-agent-config.js';
 import { patchContainer } from './container-json-patch.js';
 import { envAppMounts, secretMounts, usesEnvVars, volumeGroups } from './volumes.js';
 import { IMAGE_LAUNCHER_PATH } from '../env/env-paths.js';
 import { launcherCommand, restartProbe } from '../env/launch-command.js';
 import { POD_ANNOTATIONS, annotationKey } from '../annotations/registry.js';
-import { AGENT_READY_FILE } from '../agent-config/render-agent-config.js';
 import { WARNING_KINDS, type AdmissionWarning } from '../warnings.js';
 
 export const STATUS_ANNOTATION = annotationKey(POD_ANNOTATIONS.status);
@@ -162,11 +162,13 @@ function appLaunches(spec: InjectionSpec): ContainerLaunch[] {
 
 /** The two agent containers the spec asks for, each with its JSON patch applied. */
 function agentContainers(spec: InjectionSpec, issues: InjectionIssue[]): { init: K8sContainer | undefined; sidecar: K8sContainer | undefined } {
+  // One encoder for both: their configs share most of their text.
+  const agentConfig = agentConfigEncoder(spec);
   const init = spec.injectInitContainer
-    ? agentContainer(() => buildInitContainer(spec), spec.initJsonPatch, POD_ANNOTATIONS.initJsonPatch, issues)
+    ? agentContainer(() => buildInitContainer(spec, agentConfig), spec.initJsonPatch, POD_ANNOTATIONS.initJsonPatch, issues)
     : undefined;
   const sidecar = spec.injectSidecar
-    ? agentContainer(() => buildSidecarContainer(spec), spec.sidecarJsonPatch, POD_ANNOTATIONS.jsonPatch, issues)
+    ? agentContainer(() => buildSidecarContainer(spec, agentConfig), spec.sidecarJsonPatch, POD_ANNOTATIONS.jsonPatch, issues)
     : undefined;
   return { init, sidecar };
 }
