@@ -73,7 +73,7 @@ function agentContainer(build: () => K8sContainer, patch: InjectionSpec['initJso
   return undefined;
 }
 
-function checkNames(pod: K8sPod, plan: Omit<InjectionPlan, 'warnings'>, issues: InjectionIssue[]): void {
+function checkNames(pod: K8sPod, plan: InjectionPlan, issues: InjectionIssue[]): void {
   const taken = new Set([...(pod.spec?.containers ?? []), ...(pod.spec?.initContainers ?? [])].map((c) => c.name));
   for (const added of [plan.initContainer, plan.sidecar]) {
     if (added === undefined) continue;
@@ -102,7 +102,7 @@ export function planInjection(pod: K8sPod, spec: InjectionSpec): PlanResult {
     ? (pod.spec?.initContainers ?? []).map((container, index) => ({ index, mounts: mountsFor(container, wanted, issues) }))
     : [];
   const { init, sidecar } = agentContainers(spec, issues);
-  const plan = {
+  const plan: InjectionPlan = {
     volumeGroups: groups,
     appContainerMounts: appContainerMounts.filter((entry) => entry.mounts.length > 0),
     appContainerLaunches: appLaunches(spec),
@@ -111,10 +111,11 @@ export function planInjection(pod: K8sPod, spec: InjectionSpec): PlanResult {
     initFirst: spec.initFirst,
     shareProcessNamespace: agentAmongInitContainers ? spec.shareProcessNamespace : undefined,
     sidecar: spec.nativeSidecar ? undefined : sidecar,
+    warnings,
   };
   checkNames(pod, plan, issues);
   if (issues.length > 0) return { ok: false, issues };
-  return { ok: true, plan: { ...plan, warnings } };
+  return { ok: true, plan };
 }
 
 /** The injector's volume groups, less the volumes the pod already defines (each such reuse is a warning). */
