@@ -23,8 +23,6 @@ function inexact(value: string): string {
 export class AnnotationReader {
   /** Our annotations keyed by short name (prefix removed once: lookups are the hot path). */
   private readonly byShortName = new Map<string, string>();
-  /** Per family prefix, its members by suffix in pod order; built on first use (see member). */
-  private readonly families = new Map<string, Map<string, string>>();
 
   constructor(
     annotations: Readonly<Record<string, string | null>>,
@@ -49,30 +47,12 @@ export class AnnotationReader {
     return this.raw(name) ?? fallback;
   }
 
-  /**
-   * raw(`${familyPrefix}${suffix}`) without building that key: per-secret annotations are read
-   * this way, a dozen per secret, and one pass per family over the annotations is cheaper than
-   * concatenating and hashing a new key for every lookup.
-   */
-  member(familyPrefix: string, suffix: string): string | undefined {
-    return this.familyIndex(familyPrefix).get(suffix);
-  }
-
   /** parseutil.ParseBool: "" is false; anything but Go's bool words is an error. */
   bool(name: string, fallback: boolean, stage: IssueStage = 'parse'): boolean {
-    return this.checkedBool(this.raw(name), fallback, () => name, stage);
-  }
-
-  /** bool() of the family member `${familyPrefix}${suffix}`. */
-  memberBool(familyPrefix: string, suffix: string, fallback: boolean): boolean {
-    return this.checkedBool(this.member(familyPrefix, suffix), fallback, () => `${familyPrefix}${suffix}`, 'parse');
-  }
-
-  private checkedBool(value: string | undefined, fallback: boolean, nameOf: () => string, stage: IssueStage): boolean {
+    const value = this.raw(name);
     if (value === undefined) return fallback;
     const parsed = parseBoolAnnotation(value);
     if (parsed.ok) return parsed.value;
-    const name = nameOf();
     this.issues.add({ stage, message: parsed.error, annotation: name, value, fix: typeFix(name, value, BOOL_WORDS) });
     return fallback;
   }
@@ -107,25 +87,10 @@ export class AnnotationReader {
   /** All annotations under the prefix whose short name starts with `familyPrefix`, in pod order. */
   family(familyPrefix: string): { readonly suffix: string; readonly value: string }[] {
     const members: { suffix: string; value: string }[] = [];
-    for (const [suffix, value] of this.familyIndex(familyPrefix)) members.push({ suffix, value });
-    return members;
-  }
-
-  /** How many annotations the family has. */
-  familySize(familyPrefix: string): number {
-    return this.familyIndex(familyPrefix).size;
-  }
-
-  private familyIndex(familyPrefix: string): Map<string, string> {
-    let index = this.families.get(familyPrefix);
-    if (index === undefined) {
-      index = new Map();
-      for (const [shortName, value] of this.byShortName) {
-        if (shortName.startsWith(familyPrefix)) index.set(shortName.slice(familyPrefix.length), value);
-      }
-      this.families.set(familyPrefix, index);
+    for (const [shortName, value] of this.byShortName) {
+      if (shortName.startsWith(familyPrefix)) members.push({ suffix: shortName.slice(familyPrefix.length), value });
     }
-    return index;
+    return members;
   }
 
   /** Our annotations as [short name, value], in pod order. */

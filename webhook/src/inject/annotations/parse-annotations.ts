@@ -285,7 +285,7 @@ function buildSpec(context: ParseContext): { spec: InjectionSpec; serviceAccount
   const templateKindIssues = new IssueList();
   const kind = defaultTemplateKind({ ...context, issues: templateKindIssues });
   const secrets = parseSecrets(reader, { secretVolumePath, preserveSecretCase, defaultTemplate: kind }, issues);
-  for (const issue of secretPathIssues(secrets, secretVolumePath, (rawName) => (reader.member(ANNOTATION_FAMILIES.secretVolumePath, rawName) ?? '') !== '')) issues.add(issue);
+  for (const issue of secretPathIssues(secrets, secretVolumePath, (rawName) => (reader.raw(`${ANNOTATION_FAMILIES.secretVolumePath}${rawName}`) ?? '') !== '')) issues.add(issue);
 
   const prePopulate = flag(context, 'prePopulate');
   const initFirst = flag(context, 'initFirst');

@@ -52,7 +52,7 @@ export interface SecretDefaults {
 }
 
 function preserveCase(reader: AnnotationReader, rawName: string, globalValue: boolean): boolean {
-  const perSecret = reader.member(ANNOTATION_FAMILIES.preserveSecretCase, rawName);
+  const perSecret = reader.raw(`${ANNOTATION_FAMILIES.preserveSecretCase}${rawName}`);
   if (perSecret === undefined) return globalValue;
   // vault-k8s treats an unparsable per-secret value as false here, without an error.
   const parsed = parseBoolAnnotation(perSecret);
@@ -60,23 +60,23 @@ function preserveCase(reader: AnnotationReader, rawName: string, globalValue: bo
 }
 
 function templateEngine(reader: AnnotationReader, rawName: string, issues: IssueList): TemplateEngineName {
-  const value = reader.member(ANNOTATION_FAMILIES.templateEngine, rawName);
+  const key = `${ANNOTATION_FAMILIES.templateEngine}${rawName}`;
+  const value = reader.raw(key);
   if (value === undefined || value === '' || value === DEFAULT_ENGINE) return 'go';
   if (value === 'handlebars') return 'handlebars';
-  const key = `${ANNOTATION_FAMILIES.templateEngine}${rawName}`;
   issues.add({ stage: 'parse', message: `invalid template engine "${value}": must be "go" or "handlebars"`, annotation: key, value, fix: typeFix(key, value, 'go or handlebars') });
   return 'go';
 }
 
 function buildSecret(reader: AnnotationReader, rawName: string, defaults: SecretDefaults, issues: IssueList): SecretSpec {
-  const get = (prefix: string): string => reader.member(prefix, rawName) ?? '';
+  const get = (prefix: string): string => reader.raw(`${prefix}${rawName}`) ?? '';
   const vaultPath = get(ANNOTATION_FAMILIES.secret);
   const template = get(ANNOTATION_FAMILIES.template);
   const templateFile = template === '' ? get(ANNOTATION_FAMILIES.templateFile) : '';
   const mountPath = get(ANNOTATION_FAMILIES.secretVolumePath) || defaults.secretVolumePath;
   const name = preserveCase(reader, rawName, defaults.preserveSecretCase) ? rawName : rawName.toLowerCase();
   const file = get(ANNOTATION_FAMILIES.file);
-  const errorOnMissingKey = reader.memberBool(ANNOTATION_FAMILIES.errorOnMissingKey, rawName, DEFAULT_ERROR_ON_MISSING_KEY);
+  const errorOnMissingKey = reader.bool(`${ANNOTATION_FAMILIES.errorOnMissingKey}${rawName}`, DEFAULT_ERROR_ON_MISSING_KEY);
   let contents: string | undefined;
   if (template !== '') contents = template;
   else if (templateFile === '') contents = defaultTemplate(defaults.defaultTemplate, vaultPath);

@@ -86,7 +86,7 @@ export interface EnvContext {
 /** undefined when the pod has no agent-env-* annotation at all. */
 export function parseEnvVars(context: EnvContext): EnvVarsSpec | undefined {
   const { reader, pod, issues } = context;
-  if (reader.familySize(PREFIX) === 0) return undefined;
+  if (reader.family(PREFIX).length === 0) return undefined;
   const raw = collect(reader, issues);
   const podContainers = pod.spec?.containers ?? [];
   const known = new Set(podContainers.map((container) => container.name));
