@@ -15,7 +15,7 @@ import { unknownAnnotationWarnings } from './annotations/unknown-annotations.js'
 import { POD_ANNOTATIONS, annotationKey } from './annotations/registry.js';
 import { unmatchedContainerWarnings } from './annotations/certain-failures.js';
 import { envTemplateSyntaxWarnings, templateSyntaxWarnings } from './template-check.js';
-import { WARNING_KINDS, warningsOf, type AdmissionWarning } from './warnings.js';
+import { WARNING_KINDS, warningsOf, type AdmissionWarning, type WarningKind } from './warnings.js';
 
 /**
  * Largest JSON Patch (base64, as sent) one reply may carry. Each agent container is capped at
@@ -108,12 +108,17 @@ export function admit(request: AdmissionRequest, settings: Settings): AdmissionO
 /** Warnings found from the annotations alone (the plan adds its own). */
 function specWarnings(pod: K8sPod, spec: InjectionSpec): AdmissionWarning[] {
   const annotations = pod.metadata?.annotations ?? {};
-  const templates = [...templateSyntaxWarnings(spec.secrets), ...envTemplateSyntaxWarnings(spec.envVars?.variables ?? [])];
-  return [
-    ...warningsOf(WARNING_KINDS.unknownAnnotation, unknownAnnotationWarnings(Object.keys(annotations))),
-    ...warningsOf(WARNING_KINDS.unknownContainer, unmatchedContainerWarnings(pod, spec, annotations[annotationKey(POD_ANNOTATIONS.injectContainers)] ?? undefined)),
-    ...warningsOf(WARNING_KINDS.templateSyntax, templates),
-  ];
+  const warnings = warningsOf(WARNING_KINDS.unknownAnnotation, unknownAnnotationWarnings(Object.keys(annotations)));
+  addWarnings(warnings, WARNING_KINDS.unknownContainer, unmatchedContainerWarnings(pod, spec, annotations[INJECT_CONTAINERS_KEY] ?? undefined));
+  addWarnings(warnings, WARNING_KINDS.templateSyntax, templateSyntaxWarnings(spec.secrets));
+  if (spec.envVars !== undefined) addWarnings(warnings, WARNING_KINDS.templateSyntax, envTemplateSyntaxWarnings(spec.envVars.variables));
+  return warnings;
+}
+
+const INJECT_CONTAINERS_KEY = annotationKey(POD_ANNOTATIONS.injectContainers);
+
+function addWarnings(warnings: AdmissionWarning[], kind: WarningKind, messages: readonly string[]): void {
+  for (const message of messages) warnings.push({ kind, message });
 }
 
 function injected(uid: string, patch: string, type: InjectionType | undefined, warnings: readonly AdmissionWarning[]): AdmissionOutcome {

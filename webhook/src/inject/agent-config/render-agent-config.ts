@@ -142,31 +142,57 @@ function renderTemplateConfig(spec: InjectionSpec): AgentConfigDocument['templat
   return rendered;
 }
 
-export function renderAgentConfig(spec: InjectionSpec, role: AgentRole): AgentConfigDocument {
+/**
+ * The parts of the document that are the same for both roles. The init container and the sidecar
+ * share these objects, so encodeAgentConfig (given one `encoded` map for both) serialises each once.
+ */
+export interface SharedAgentConfigParts {
+  readonly autoAuth: AgentConfigDocument['auto_auth'];
+  readonly vault: AgentConfigDocument['vault'];
+  readonly templates: AgentConfigDocumentTemplate[] | undefined;
+  readonly templateConfig: AgentConfigDocument['template_config'];
+  readonly disableIdleConnections: string[] | undefined;
+  readonly disableKeepAlives: string[] | undefined;
+  readonly telemetry: AgentConfigDocument['telemetry'] | undefined;
+}
+
+export function renderSharedAgentConfigParts(spec: InjectionSpec): SharedAgentConfigParts {
+  const templates = [...spec.secrets.map(renderTemplate), ...envTemplates(spec)];
+  return {
+    autoAuth: renderAutoAuth(spec),
+    vault: renderVault(spec),
+    templates: templates.length > 0 ? templates : undefined,
+    templateConfig: renderTemplateConfig(spec),
+    disableIdleConnections: spec.disableIdleConnections === undefined ? undefined : [...spec.disableIdleConnections],
+    disableKeepAlives: spec.disableKeepAlives === undefined ? undefined : [...spec.disableKeepAlives],
+    telemetry: spec.telemetry === undefined ? undefined : { ...spec.telemetry },
+  };
+}
+
+export function renderAgentConfig(spec: InjectionSpec, role: AgentRole, shared: SharedAgentConfigParts = renderSharedAgentConfigParts(spec)): AgentConfigDocument {
   const { listener, cache } = renderCache(spec, role);
   // Built key by key so the JSON follows vault-k8s's struct order (the Config struct in
   // agent-inject/agent/config.go).
   const config: AgentConfigDocument = {
-    auto_auth: renderAutoAuth(spec),
+    auto_auth: shared.autoAuth,
     exit_after_auth: role === 'init',
     pid_file: AGENT_PID_FILE,
-    vault: renderVault(spec),
+    vault: shared.vault,
   } as AgentConfigDocument;
-  const templates = [...spec.secrets.map(renderTemplate), ...envTemplates(spec)];
-  if (templates.length > 0) config.template = templates;
+  if (shared.templates !== undefined) config.template = shared.templates;
   if (listener !== undefined) config.listener = listener;
   if (cache !== undefined) config.cache = cache;
-  config.template_config = renderTemplateConfig(spec);
-  addConnectionSettings(config, spec);
+  config.template_config = shared.templateConfig;
+  addConnectionSettings(config, shared);
   if (role === 'sidecar') addSidecarExtensions(config, spec);
   return config;
 }
 
 /** disable_idle_connections, disable_keep_alives and telemetry, when the pod sets them. */
-function addConnectionSettings(config: AgentConfigDocument, spec: InjectionSpec): void {
-  if (spec.disableIdleConnections !== undefined) config.disable_idle_connections = [...spec.disableIdleConnections];
-  if (spec.disableKeepAlives !== undefined) config.disable_keep_alives = [...spec.disableKeepAlives];
-  if (spec.telemetry !== undefined) config.telemetry = { ...spec.telemetry };
+function addConnectionSettings(config: AgentConfigDocument, shared: SharedAgentConfigParts): void {
+  if (shared.disableIdleConnections !== undefined) config.disable_idle_connections = shared.disableIdleConnections;
+  if (shared.disableKeepAlives !== undefined) config.disable_keep_alives = shared.disableKeepAlives;
+  if (shared.telemetry !== undefined) config.telemetry = shared.telemetry;
 }
 
 /** vault-injector's own sidecar keys (ready_file, env_restart), last, and only when their feature is on. */
@@ -186,8 +212,45 @@ const GO_ESCAPES: Readonly<Record<string, string>> = {
   '\u2028': '\\u2028',
   '\u2029': '\\u2029',
 };
+const GO_ESCAPED = /[<>&\u2028\u2029]/;
+const GO_ESCAPED_ALL = /[<>&\u2028\u2029]/g;
 
-export function encodeAgentConfig(config: AgentConfigDocument): string {
-  // These characters can only occur inside JSON strings, so a textual replace is exact.
-  return JSON.stringify(config).replace(/[<>&\u2028\u2029]/g, (char) => GO_ESCAPES[char] ?? char);
+/** JSON text with Go's HTML-safe escaping. These characters can only occur inside JSON strings, so a textual replace is exact. */
+function goEscape(json: string): string {
+  // Most documents have none: a test is much cheaper than a replace with a callback.
+  return GO_ESCAPED.test(json) ? json.replace(GO_ESCAPED_ALL, (char) => GO_ESCAPES[char] ?? char) : json;
+}
+
+/**
+ * The document as Go's json.Marshal writes it. With `encoded`, the document's top-level values are
+ * serialised one by one and each object value is remembered there by identity, so two documents
+ * sharing parts (renderSharedAgentConfigParts) serialise them once; the text is the same as
+ * JSON.stringify of the whole (compact, keys in insertion order, undefined values left out).
+ */
+export function encodeAgentConfig(config: AgentConfigDocument, encoded?: Map<unknown, string>): string {
+  if (encoded === undefined) return goEscape(JSON.stringify(config));
+  const record = config as unknown as Readonly<Record<string, unknown>>;
+  let text = '';
+  for (const key of Object.keys(record)) {
+    const value = record[key];
+    // JSON.stringify leaves undefined members out (a document holds no functions or symbols).
+    if (value === undefined) continue;
+    let json = encoded.get(value);
+    if (json === undefined) {
+      json = goEscape(JSON.stringify(value));
+      if (typeof value === 'object' && value !== null) encoded.set(value, json);
+    }
+    text += `${text === '' ? '{' : ','}${goEscape(JSON.stringify(key))}:${json}`;
+  }
+  return text === '' ? '{}' : `${text}}`;
+}
+
+/** Each role's encoded document for one spec, the parts both roles share rendered and serialised once. */
+export function agentConfigEncoder(spec: InjectionSpec): (role: AgentRole) => string {
+  let shared: SharedAgentConfigParts | undefined;
+  const encoded = new Map<unknown, string>();
+  return (role) => {
+    shared ??= renderSharedAgentConfigParts(spec);
+    return encodeAgentConfig(renderAgentConfig(spec, role, shared), encoded);
+  };
 }

@@ -31,13 +31,41 @@ interface ParseContext {
   readonly pod: K8sPod;
   readonly reader: AnnotationReader;
   readonly settings: Settings;
+  readonly defaults: SettingsDefaults;
   readonly issues: IssueList;
   readonly requestNamespace: string;
 }
 
+/** The registry's defaults under one Settings: as annotation text, and as a bool where the text is one. */
+interface SettingsDefaults {
+  readonly text: ReadonlyMap<PodAnnotationId, string>;
+  readonly bool: ReadonlyMap<PodAnnotationId, boolean>;
+}
+
+/** Settings never change once made (a new configuration is a new object), so their defaults are worked out once per object. */
+const DEFAULTS_BY_SETTINGS = new WeakMap<Settings, SettingsDefaults>();
+
+function settingsDefaults(settings: Settings): SettingsDefaults {
+  let defaults = DEFAULTS_BY_SETTINGS.get(settings);
+  if (defaults === undefined) {
+    const text = new Map<PodAnnotationId, string>();
+    const bool = new Map<PodAnnotationId, boolean>();
+    for (const id of Object.keys(POD_ANNOTATION_TABLE) as PodAnnotationId[]) {
+      const value = defaultText(POD_ANNOTATION_TABLE[id], settings);
+      if (value === undefined) continue;
+      text.set(id, value);
+      const parsed = parseBoolAnnotation(value);
+      bool.set(id, parsed.ok && parsed.value);
+    }
+    defaults = { text, bool };
+    DEFAULTS_BY_SETTINGS.set(settings, defaults);
+  }
+  return defaults;
+}
+
 /** The registry's default for an absent annotation, as annotation text. */
 function fallback(context: ParseContext, id: PodAnnotationId): string {
-  const text = defaultText(POD_ANNOTATION_TABLE[id], context.settings);
+  const text = context.defaults.text.get(id);
   if (text === undefined) throw new Error(`annotation ${A[id]} has no fixed default: the parser must derive it`);
   return text;
 }
@@ -47,8 +75,9 @@ function text(context: ParseContext, id: PodAnnotationId): string {
 }
 
 function flag(context: ParseContext, id: PodAnnotationId, orElse = false): boolean {
-  const byDefault = parseBoolAnnotation(fallback(context, id));
-  return context.reader.bool(A[id], (byDefault.ok && byDefault.value) || orElse);
+  const byDefault = context.defaults.bool.get(id);
+  if (byDefault === undefined) throw new Error(`annotation ${A[id]} has no fixed default: the parser must derive it`);
+  return context.reader.bool(A[id], byDefault || orElse);
 }
 
 function checkInjectorDefaults(context: ParseContext): void {
@@ -373,7 +402,7 @@ function parseShareProcessNamespace(context: ParseContext): boolean | undefined 
 export function parseInjectionSpec(pod: K8sPod, requestNamespace: string, settings: Settings): ParseResult {
   const issues = new IssueList();
   const reader = new AnnotationReader(pod.metadata?.annotations ?? {}, issues);
-  const context: ParseContext = { pod, reader, settings, issues, requestNamespace };
+  const context: ParseContext = { pod, reader, settings, defaults: settingsDefaults(settings), issues, requestNamespace };
   const { spec, serviceAccountFound } = buildSpec(context);
   validate(context, spec, serviceAccountFound);
   return { spec: Object.freeze(spec), issues: issues.items };

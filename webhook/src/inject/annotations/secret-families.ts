@@ -14,6 +14,7 @@ const DECLARING_PREFIXES = [ANNOTATION_FAMILIES.secret, ANNOTATION_FAMILIES.temp
 const DEFAULT_LEFT_DELIMITER = familyDefault('leftDelimiter');
 const DEFAULT_RIGHT_DELIMITER = familyDefault('rightDelimiter');
 const DEFAULT_ENGINE = familyDefault('templateEngine');
+const DEFAULT_ERROR_ON_MISSING_KEY = familyDefault('errorOnMissingKey') === 'true';
 
 export type DefaultTemplateKind = 'map' | 'json';
 
@@ -75,7 +76,7 @@ function buildSecret(reader: AnnotationReader, rawName: string, defaults: Secret
   const mountPath = get(ANNOTATION_FAMILIES.secretVolumePath) || defaults.secretVolumePath;
   const name = preserveCase(reader, rawName, defaults.preserveSecretCase) ? rawName : rawName.toLowerCase();
   const file = get(ANNOTATION_FAMILIES.file);
-  const errorOnMissingKey = reader.bool(`${ANNOTATION_FAMILIES.errorOnMissingKey}${rawName}`, familyDefault('errorOnMissingKey') === 'true');
+  const errorOnMissingKey = reader.bool(`${ANNOTATION_FAMILIES.errorOnMissingKey}${rawName}`, DEFAULT_ERROR_ON_MISSING_KEY);
   let contents: string | undefined;
   if (template !== '') contents = template;
   else if (templateFile === '') contents = defaultTemplate(defaults.defaultTemplate, vaultPath);

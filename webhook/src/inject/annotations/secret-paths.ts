@@ -62,22 +62,48 @@ function ownMountPathIssue(secret: SecretSpec): InjectionIssue | undefined {
   return problem === undefined ? undefined : { stage: 'validate', message: problem, annotation, value: secret.mountPath, fix: mountPathFix(annotation) };
 }
 
+/** Matches an empty, "." or ".." segment or a trailing slash (so also "/" itself) in an absolute path. */
+const UNCLEAN_SEGMENT = /\/\.{0,2}(?:\/|$)/;
+
 /**
- * The destination must name a file inside the secret's volume, and no other secret may write it
- * (`seen`: destinations so far, case-folded, with the secret that claimed each).
+ * `${directory}/${name}` is already what posix.normalize makes of it and lies strictly inside
+ * `directory` (itself normal): an absolute directory without empty, "." or ".." segments or a
+ * trailing slash, and a name that is one segment, not "." and not starting with ".." (which the
+ * check below would count as outside). The common case, decided without normalising anything.
  */
-function destinationIssueOf(secret: SecretSpec, seen: Map<string, string>): InjectionIssue | undefined {
-  const fromFile = secret.destination !== `${secret.mountPath}/${secret.name}`;
-  const annotation = fromFile ? `${ANNOTATION_FAMILIES.file}${secret.rawName}` : `${ANNOTATION_FAMILIES.secret}${secret.rawName}`;
+function plainlyInside(directory: string, name: string): boolean {
+  return directory.startsWith('/') && !UNCLEAN_SEGMENT.test(directory) && name !== '' && name !== '.' && !name.startsWith('..') && !name.includes('/');
+}
+
+function destinationAnnotation(secret: SecretSpec, fromFile: boolean): string {
+  return fromFile ? `${ANNOTATION_FAMILIES.file}${secret.rawName}` : `${ANNOTATION_FAMILIES.secret}${secret.rawName}`;
+}
+
+/** The normalised destination, or the issue when it is not a file inside the secret's volume. */
+function normalizedDestination(secret: SecretSpec, fromFile: boolean): string | InjectionIssue {
+  if (!fromFile && plainlyInside(secret.mountPath, secret.name)) return secret.destination;
   if (fromFile && (secret.destination.endsWith('/') || /\/\.{0,2}$/.test(secret.destination))) {
+    const annotation = destinationAnnotation(secret, fromFile);
     return { stage: 'validate', message: `file name must not end in "/"`, annotation, value: secret.destination, fix: fileFix(annotation) };
   }
   const volume = posix.normalize(secret.mountPath).replace(/(.)\/$/, '$1');
   const destination = posix.normalize(secret.destination);
   const relative = posix.relative(volume, destination);
   if (relative === '' || relative.startsWith('..') || posix.isAbsolute(relative)) {
+    const annotation = destinationAnnotation(secret, fromFile);
     return { stage: 'validate', message: `destination ${JSON.stringify(destination)} is outside the secret volume ${volume}`, annotation, value: secret.destination, fix: fileFix(annotation) };
   }
+  return destination;
+}
+
+/**
+ * The destination must name a file inside the secret's volume, and no other secret may write it
+ * (`seen`: destinations so far, case-folded, with the secret that claimed each).
+ */
+function destinationIssueOf(secret: SecretSpec, seen: Map<string, string>): InjectionIssue | undefined {
+  const fromFile = secret.destination !== `${secret.mountPath}/${secret.name}`;
+  const destination = normalizedDestination(secret, fromFile);
+  if (typeof destination !== 'string') return destination;
   // Two secrets writing one file (e.g. DB and db, or a/../b and b) would overwrite each other.
   const key = destination.toLowerCase();
   const other = seen.get(key);
@@ -86,5 +112,6 @@ function destinationIssueOf(secret: SecretSpec, seen: Map<string, string>): Inje
     return undefined;
   }
   const fix = `Give secrets ${JSON.stringify(secret.rawName)} and ${JSON.stringify(other)} different file names (they differ only in case or path spelling)`;
+  const annotation = destinationAnnotation(secret, fromFile);
   return { stage: 'validate', message: `secret ${JSON.stringify(secret.rawName)} writes ${destination}, as secret ${JSON.stringify(other)} does (names must differ beyond case)`, annotation, value: secret.destination, fix };
 }

@@ -1,4 +1,5 @@
 import { MAX_SUGGESTED_NAME_LENGTH, MAX_UNKNOWN_ANNOTATION_WARNINGS, unknownAnnotationWarnings } from './unknown-annotations.js';
+import { ANNOTATION_FAMILIES, POD_ANNOTATIONS } from './registry.js';
 
 describe('unknownAnnotationWarnings', () => {
   it('ignores known annotations, families and foreign prefixes', () => {
@@ -47,5 +48,23 @@ describe('unknownAnnotationWarnings', () => {
     expect(warnings).toHaveLength(MAX_UNKNOWN_ANNOTATION_WARNINGS + 1);
     expect(warnings[0]).toBe('unknown annotation vault.hashicorp.com/agent-inj-secret-s0 is ignored (did you mean vault.hashicorp.com/agent-inject-secret-s0?)');
     expect(warnings.at(-1)).toBe(`${30_000 - MAX_UNKNOWN_ANNOTATION_WARNINGS} more unknown vault.hashicorp.com/* annotations are ignored`);
+  });
+
+  it('leaves alone exactly the known names and the family prefixes followed by at least one character', () => {
+    const known = new Set<string>(Object.values(POD_ANNOTATIONS));
+    const families: string[] = Object.values(ANNOTATION_FAMILIES);
+    const understood = (name: string): boolean => known.has(name) || families.some((family) => name.startsWith(family) && name.length > family.length);
+    const names = [
+      ...known,
+      ...[...known].flatMap((name) => [`${name}x`, name.slice(0, -1)]),
+      ...families.flatMap((family) => [family, family.slice(0, -1), `${family}x`, `${family}\n`, `${family}-`, ` ${family}x`]),
+      '',
+      'vault.hashicorp.com/agent-inject',
+    ];
+    for (const name of names) {
+      const warned = unknownAnnotationWarnings([`vault.hashicorp.com/${name}`]).length > 0;
+      expect({ name, warned }).toEqual({ name, warned: !understood(name) });
+    }
+    expect(unknownAnnotationWarnings(['vaultxhashicorp.com/agent-injectx', 'vault.hashicorp.comxagent-inject-secret-x'])).toEqual([]);
   });
 });

@@ -1,10 +1,17 @@
 // vault.hashicorp.com/* keys the injector does not understand, reported as admission warnings
 // (kubectl prints them) with a "did you mean" suggestion: vault-k8s silently ignores typos.
 import { closestMatch } from '../../../../common/src/edit-distance.js';
-import { ANNOTATION_FAMILIES, ANNOTATION_PREFIX, POD_ANNOTATIONS } from './registry.js';
+import { ANNOTATION_FAMILIES, ANNOTATION_PREFIX, POD_ANNOTATIONS, annotationKey } from './registry.js';
 
 const KNOWN = new Set<string>(Object.values(POD_ANNOTATIONS));
 const FAMILIES: readonly string[] = Object.values(ANNOTATION_FAMILIES);
+
+// The checks below on whole keys, so a key we know costs one set lookup or one regular-expression
+// test (no short name cut out, no loop over the families): every annotation of every pod passes here.
+const KNOWN_KEYS = new Set<string>([...KNOWN].map(annotationKey));
+const escapeRegExp = (text: string): string => text.replace(/[.*+?^${}()|[\]\\/]/g, '\\$&');
+/** A key under the prefix made of a family prefix and at least one more character. */
+const FAMILY_MEMBER_KEY = new RegExp(`^${escapeRegExp(ANNOTATION_PREFIX)}(?:${FAMILIES.map(escapeRegExp).join('|')})[\\s\\S]`);
 
 /**
  * Work budget of the suggestion: the edit distance costs length × length per candidate, so keys
@@ -31,9 +38,8 @@ export function unknownAnnotationWarnings(keys: Iterable<string>): string[] {
   const warnings: string[] = [];
   let unwarned = 0;
   for (const key of keys) {
-    if (!key.startsWith(ANNOTATION_PREFIX)) continue;
+    if (!key.startsWith(ANNOTATION_PREFIX) || KNOWN_KEYS.has(key) || FAMILY_MEMBER_KEY.test(key)) continue;
     const shortName = key.slice(ANNOTATION_PREFIX.length);
-    if (KNOWN.has(shortName) || FAMILIES.some((family) => shortName.startsWith(family) && shortName.length > family.length)) continue;
     if (warnings.length === MAX_UNKNOWN_ANNOTATION_WARNINGS) {
       unwarned += 1;
       continue;

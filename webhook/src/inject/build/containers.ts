@@ -7,14 +7,16 @@ import type { InjectionSpec } from '../spec.js';
 import {
   AGENT_READY_FILE,
   AGENT_TOKEN_SINK_PATH,
-  encodeAgentConfig,
-  renderAgentConfig,
+  agentConfigEncoder,
   tokenSinkPaths,
   type AgentRole,
 } from '../agent-config/render-agent-config.js';
 import { nativeSidecarStartupProbe } from '../native-sidecar-probe.js';
 import { agentMounts, usesEnvVars } from './volumes.js';
 import { COPY_LAUNCHER_COMMAND } from '../env/env-paths.js';
+
+/** The agent config JSON (Go's encoding) for a role. */
+export type AgentConfigText = (role: AgentRole) => string;
 
 const CONTAINER_NAMES = { init: 'vault-agent-init', sidecar: 'vault-agent' } as const;
 
@@ -48,7 +50,7 @@ function configMapEnv(spec: InjectionSpec, env: K8sEnvVar[]): void {
  * Environment of an agent container, in vault-k8s's order
  * (https://github.com/hashicorp/vault-k8s/blob/main/agent-inject/agent/container_env.go).
  */
-function agentEnv(spec: InjectionSpec, role: AgentRole): K8sEnvVar[] {
+function agentEnv(spec: InjectionSpec, role: AgentRole, agentConfig: AgentConfigText): K8sEnvVar[] {
   const env: K8sEnvVar[] = [fieldRef('NAMESPACE', 'metadata.namespace'), fieldRef('HOST_IP', 'status.hostIP'), fieldRef('POD_IP', 'status.podIP')];
   pushIfSet(env, 'GOMAXPROCS', spec.env.goMaxProcs);
   pushIfSet(env, 'VAULT_CLIENT_TIMEOUT', spec.env.clientTimeout);
@@ -57,7 +59,7 @@ function agentEnv(spec: InjectionSpec, role: AgentRole): K8sEnvVar[] {
   pushIfSet(env, 'VAULT_LOG_FORMAT', spec.env.logFormat);
   pushIfSet(env, 'HTTPS_PROXY', spec.env.proxyAddress);
   if (spec.configMap === '') {
-    const config = encodeAgentConfig(renderAgentConfig(spec, role));
+    const config = agentConfig(role);
     env.push({ name: 'VAULT_CONFIG', value: Buffer.from(config, 'utf8').toString('base64') });
   } else {
     configMapEnv(spec, env);
@@ -139,7 +141,7 @@ function startupProbe(spec: InjectionSpec): NonNullable<K8sContainer['startupPro
   return nativeSidecarStartupProbe(probe, [...spec.secrets.map((secret) => secret.destination), ...tokenSinkPaths(spec)]);
 }
 
-function buildContainer(spec: InjectionSpec, role: AgentRole): K8sContainer {
+function buildContainer(spec: InjectionSpec, role: AgentRole, agentConfig: AgentConfigText): K8sContainer {
   const native = role === 'sidecar' && spec.nativeSidecar;
   // Keys in corev1.Container's field order.
   const container: K8sContainer = {
@@ -147,7 +149,7 @@ function buildContainer(spec: InjectionSpec, role: AgentRole): K8sContainer {
     image: spec.image,
     command: [...AGENT_COMMAND],
     args: args(spec, role, native),
-    env: agentEnv(spec, role),
+    env: agentEnv(spec, role, agentConfig),
     resources: resources(spec),
     ...(native ? { restartPolicy: 'Always' } : {}),
     volumeMounts: agentMounts(spec, role),
@@ -162,10 +164,14 @@ function buildContainer(spec: InjectionSpec, role: AgentRole): K8sContainer {
   return container;
 }
 
-export function buildInitContainer(spec: InjectionSpec): K8sContainer {
-  return buildContainer(spec, 'init');
+/**
+ * `agentConfig`: the encoded agent config per role. Building both containers of a pod with one
+ * agentConfigEncoder(spec) renders and serialises what their configs share once.
+ */
+export function buildInitContainer(spec: InjectionSpec, agentConfig: AgentConfigText = agentConfigEncoder(spec)): K8sContainer {
+  return buildContainer(spec, 'init', agentConfig);
 }
 
-export function buildSidecarContainer(spec: InjectionSpec): K8sContainer {
-  return buildContainer(spec, 'sidecar');
+export function buildSidecarContainer(spec: InjectionSpec, agentConfig: AgentConfigText = agentConfigEncoder(spec)): K8sContainer {
+  return buildContainer(spec, 'sidecar', agentConfig);
 }

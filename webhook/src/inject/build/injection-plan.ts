@@ -5,12 +5,12 @@ import type { K8sContainer, K8sPod, K8sVolume, K8sVolumeMount } from '../pod.js'
 import type { InjectionSpec } from '../spec.js';
 import type { InjectionIssue } from '../issues.js';
 import { buildInitContainer, buildSidecarContainer } from './containers.js';
+import { AGENT_READY_FILE, agentConfigEncoder } from '../agent-config/render-agent-config.js';
 import { patchContainer } from './container-json-patch.js';
 import { envAppMounts, secretMounts, usesEnvVars, volumeGroups } from './volumes.js';
 import { IMAGE_LAUNCHER_PATH } from '../env/env-paths.js';
 import { launcherCommand, restartProbe } from '../env/launch-command.js';
 import { POD_ANNOTATIONS, annotationKey } from '../annotations/registry.js';
-import { AGENT_READY_FILE } from '../agent-config/render-agent-config.js';
 import { WARNING_KINDS, type AdmissionWarning } from '../warnings.js';
 
 export const STATUS_ANNOTATION = annotationKey(POD_ANNOTATIONS.status);
@@ -73,7 +73,7 @@ function agentContainer(build: () => K8sContainer, patch: InjectionSpec['initJso
   return undefined;
 }
 
-function checkNames(pod: K8sPod, plan: Omit<InjectionPlan, 'warnings'>, issues: InjectionIssue[]): void {
+function checkNames(pod: K8sPod, plan: InjectionPlan, issues: InjectionIssue[]): void {
   const taken = new Set([...(pod.spec?.containers ?? []), ...(pod.spec?.initContainers ?? [])].map((c) => c.name));
   for (const added of [plan.initContainer, plan.sidecar]) {
     if (added === undefined) continue;
@@ -102,7 +102,7 @@ export function planInjection(pod: K8sPod, spec: InjectionSpec): PlanResult {
     ? (pod.spec?.initContainers ?? []).map((container, index) => ({ index, mounts: mountsFor(container, wanted, issues) }))
     : [];
   const { init, sidecar } = agentContainers(spec, issues);
-  const plan = {
+  const plan: InjectionPlan = {
     volumeGroups: groups,
     appContainerMounts: appContainerMounts.filter((entry) => entry.mounts.length > 0),
     appContainerLaunches: appLaunches(spec),
@@ -111,10 +111,11 @@ export function planInjection(pod: K8sPod, spec: InjectionSpec): PlanResult {
     initFirst: spec.initFirst,
     shareProcessNamespace: agentAmongInitContainers ? spec.shareProcessNamespace : undefined,
     sidecar: spec.nativeSidecar ? undefined : sidecar,
+    warnings,
   };
   checkNames(pod, plan, issues);
   if (issues.length > 0) return { ok: false, issues };
-  return { ok: true, plan: { ...plan, warnings } };
+  return { ok: true, plan };
 }
 
 /** The injector's volume groups, less the volumes the pod already defines (each such reuse is a warning). */
@@ -162,11 +163,13 @@ function appLaunches(spec: InjectionSpec): ContainerLaunch[] {
 
 /** The two agent containers the spec asks for, each with its JSON patch applied. */
 function agentContainers(spec: InjectionSpec, issues: InjectionIssue[]): { init: K8sContainer | undefined; sidecar: K8sContainer | undefined } {
+  // One encoder for both: their configs share most of their text.
+  const agentConfig = agentConfigEncoder(spec);
   const init = spec.injectInitContainer
-    ? agentContainer(() => buildInitContainer(spec), spec.initJsonPatch, POD_ANNOTATIONS.initJsonPatch, issues)
+    ? agentContainer(() => buildInitContainer(spec, agentConfig), spec.initJsonPatch, POD_ANNOTATIONS.initJsonPatch, issues)
     : undefined;
   const sidecar = spec.injectSidecar
-    ? agentContainer(() => buildSidecarContainer(spec), spec.sidecarJsonPatch, POD_ANNOTATIONS.jsonPatch, issues)
+    ? agentContainer(() => buildSidecarContainer(spec, agentConfig), spec.sidecarJsonPatch, POD_ANNOTATIONS.jsonPatch, issues)
     : undefined;
   return { init, sidecar };
 }

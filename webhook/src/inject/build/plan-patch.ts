@@ -58,12 +58,15 @@ function initContainerOps(pod: K8sPod, plan: InjectionPlan): Operation[] {
   return ops;
 }
 
+/** The status annotation's JSON Pointer: a constant, so escaped once. */
+const STATUS_ANNOTATION_PATH = `/metadata/annotations/${escapePointerSegment(STATUS_ANNOTATION)}`;
+
 function statusOp(pod: K8sPod): Operation {
   const annotations = pod.metadata?.annotations;
   if (annotations === undefined || annotations === null) {
     return { op: 'add', path: '/metadata/annotations', value: { [STATUS_ANNOTATION]: STATUS_INJECTED } };
   }
-  return { op: 'add', path: `/metadata/annotations/${escapePointerSegment(STATUS_ANNOTATION)}`, value: STATUS_INJECTED };
+  return { op: 'add', path: STATUS_ANNOTATION_PATH, value: STATUS_INJECTED };
 }
 
 /** The JSON Patch for a plan, against the pod it was planned for. */
