@@ -326,6 +326,15 @@ describe('reply memo: identical pods answered without parsing (issue 16)', () =>
     expect(text).toContain('vault_injector_admission_warnings_total{kind="unknown_annotation"} 3');
   });
 
+  it('answers the very same review again (a retry, same uid) from memory', async () => {
+    const calls: string[] = [];
+    const { app } = build((request) => { calls.push(request.uid); return injected('init_only')(request); }, { replyMemo: new ReplyMemo() });
+    const first = await post(app, apiServerReview('same-uid'));
+    const second = await post(app, apiServerReview('same-uid'));
+    expect(calls).toEqual(['same-uid']);
+    expect(second.body).toBe(first.body);
+  });
+
   it('remembers denials too, logged at warn each time', async () => {
     const calls: string[] = [];
     const { app, lines } = build((request) => { calls.push(request.uid); return denied(request); }, { replyMemo: new ReplyMemo() });

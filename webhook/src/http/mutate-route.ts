@@ -165,9 +165,14 @@ function memoSlot(memo: ReplyMemo, reviewText: string): MemoSlot | undefined {
  * and any text with this key decodes to the same review with its own uid. (Proving it on the
  * first review would cost every never-seen pod a second JSON.parse.)
  */
+/** Proven, or the very text the answer was computed from (a retry: same uid, same everything). */
+function answerable(answer: RememberedAnswer, site: UidSite): boolean {
+  return answer.proven || answer.firstUid === site.uid;
+}
+
 function rememberAnswer(memo: ReplyMemo, slot: MemoSlot, answer: Omit<RememberedAnswer, 'replyHead' | 'replyTail' | 'firstUid' | 'proven'> & Partial<RememberedAnswer>): void {
   const { replyHead, replyTail } = answer;
-  if (replyHead === undefined || replyTail === undefined) return;
+  if (replyHead === undefined || replyTail === undefined || slot.answer?.proven === true) return;
   const firstUid = slot.answer?.firstUid ?? slot.site.uid;
   memo.remember(slot.key, { ...answer, replyHead, replyTail, firstUid, proven: firstUid !== slot.site.uid });
 }
@@ -189,7 +194,7 @@ async function handleMutate(options: MutateRouteOptions, request: FastifyRequest
   if ('sent' in read) return read.sent;
   const reviewText = read.body.toString('utf8');
   const memo = options.replyMemo === undefined ? undefined : memoSlot(options.replyMemo, reviewText);
-  if (memo?.answer?.proven === true) return answerRemembered(options, reply, memo.answer, memo.site.uid);
+  if (memo?.answer !== undefined && answerable(memo.answer, memo.site)) return answerRemembered(options, reply, memo.answer, memo.site.uid);
   const decoded = decodeAdmissionReview(reviewText);
   if (!decoded.ok) {
     // vault-k8s answers 500 here; an undecodable body is the client's fault, and a 5xx would page
