@@ -159,22 +159,28 @@ function memoSlot(memo: ReplyMemo, reviewText: string): MemoSlot | undefined {
   return { site, key, answer: memo.lookup(key) };
 }
 
-/**
- * Remembers an answer; from memory it is given only once proven: a second review with the same key
- * but another uid literal decoded to that other uid, so the literal is where the uid is read from,
- * and any text with this key decodes to the same review with its own uid. (Proving it on the
- * first review would cost every never-seen pod a second JSON.parse.)
- */
 /** Proven, or the very text the answer was computed from (a retry: same uid, same everything). */
 function answerable(answer: RememberedAnswer, site: UidSite): boolean {
   return answer.proven || answer.firstUid === site.uid;
 }
 
-function rememberAnswer(memo: ReplyMemo, slot: MemoSlot, answer: Omit<RememberedAnswer, 'replyHead' | 'replyTail' | 'firstUid' | 'proven'> & Partial<RememberedAnswer>): void {
-  const { replyHead, replyTail } = answer;
-  if (replyHead === undefined || replyTail === undefined || slot.answer?.proven === true) return;
-  const firstUid = slot.answer?.firstUid ?? slot.site.uid;
-  memo.remember(slot.key, { ...answer, replyHead, replyTail, firstUid, proven: firstUid !== slot.site.uid });
+/**
+ * The uid this review's key was first seen with, when its answer should be kept now: from the key's
+ * second review on, until proven. Proven means a review with the same key but another uid literal
+ * decoded to that other uid, so the literal is where the uid is read from (a later duplicate "uid"
+ * key, even spelt with escapes, would win in JSON) and any text with this key decodes to the same
+ * review with its own uid. Until then only a byte-identical retry is answered from memory.
+ */
+function firstUidToRemember(memo: ReplyMemo, slot: MemoSlot): string | undefined {
+  if (slot.answer?.proven === true) return undefined;
+  return slot.answer?.firstUid ?? memo.noteSighting(slot.key, slot.site.uid);
+}
+
+function rememberAnswer(memo: ReplyMemo, slot: MemoSlot, replyText: string, answer: Omit<RememberedAnswer, 'replyHead' | 'replyTail' | 'firstUid' | 'proven'>): void {
+  const firstUid = firstUidToRemember(memo, slot);
+  if (firstUid === undefined) return;
+  const split = splitReply(replyText, slot.site.uid);
+  if (split !== undefined) memo.remember(slot.key, { ...answer, ...split, firstUid, proven: firstUid !== slot.site.uid });
 }
 
 /** The same metrics, log line and reply as the first time, with this request's uid. */
@@ -250,8 +256,7 @@ function admitAndAnswer(options: MutateRouteOptions, reply: FastifyReply, review
   else options.logger.info(entry, 'admission');
   const replyText = encodeAdmissionReview(review.apiVersion, review.kind, response);
   if (options.replyMemo !== undefined && memo !== undefined && !threw && request.uid === memo.site.uid) {
-    const answer = { namespace, allowed: response.allowed, injectionType: injectionTypeOf(outcome), warnings, denied: outcome.decision === 'denied', logFields };
-    rememberAnswer(options.replyMemo, memo, { ...answer, ...splitReply(replyText, memo.site.uid) });
+    rememberAnswer(options.replyMemo, memo, replyText, { namespace, allowed: response.allowed, injectionType: injectionTypeOf(outcome), warnings, denied: outcome.decision === 'denied', logFields });
   }
   return reply.code(200).header('content-type', 'application/json').send(replyText);
 }

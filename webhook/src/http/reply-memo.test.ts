@@ -73,4 +73,12 @@ describe('ReplyMemo', () => {
     memo.remember('b', answer('b', 'x'.repeat(9)));
     expect(memo.heldChars).toBe(50);
   });
+
+  it('notes a key on its first sighting and returns the first uid afterwards, within a bounded count', () => {
+    const memo = new ReplyMemo(2);
+    expect(memo.noteSighting('k', 'u1')).toBeUndefined();
+    expect(memo.noteSighting('k', 'u2')).toBe('u1');
+    for (let index = 0; index < 8; index += 1) memo.noteSighting(`other-${index}`, 'x');
+    expect(memo.noteSighting('k', 'u3')).toBeUndefined();
+  });
 });

@@ -96,12 +96,30 @@ function replyChars(answer: RememberedAnswer): number {
  */
 export class ReplyMemo {
   private readonly answers = new Map<string, RememberedAnswer>();
+  /** Keys seen once, with the uid they came with: a reply is kept only from a key's second review. */
+  private readonly seen = new Map<string, string>();
   private chars = 0;
 
   constructor(
     private readonly maxEntries = 256,
     private readonly maxChars = MAX_REMEMBERED_REPLY_CHARS,
   ) {}
+
+  /**
+   * The uid `key` was first seen with; on its first sighting, records `uid` and returns undefined.
+   * Never-seen pods (most of a rollout of different Deployments) so cost a key and a uid, not a
+   * reply: keeping every reply cost more in copies and old-generation GC than the memo saved.
+   */
+  noteSighting(key: string, uid: string): string | undefined {
+    const first = this.seen.get(key);
+    if (first !== undefined) return first;
+    this.seen.set(key, uid);
+    if (this.seen.size > this.maxEntries * 4) {
+      const oldest = this.seen.keys().next();
+      if (oldest.done !== true) this.seen.delete(oldest.value);
+    }
+    return undefined;
+  }
 
   /** The remembered answer under `key` (replyMemoKey), if any. */
   lookup(key: string): RememberedAnswer | undefined {
