@@ -58,7 +58,7 @@ function isDigitIn(code: number, hex: boolean): boolean {
  * reads a number with the underscores skipped and then applies this to the whole text, so
  * `1_000.5`, `1e1_0` and `0x_1p0` parse and `1_`, `_1`, `1__0`, `1_e5` do not.
  */
-function goUnderscoreOK(text: string): boolean {
+export function goUnderscoreOK(text: string): boolean {
   let s = text;
   if (s.startsWith('+') || s.startsWith('-')) s = s.slice(1);
   let saw = '^';

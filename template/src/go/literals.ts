@@ -3,6 +3,7 @@
 import type { NumberNode } from './ast.js';
 import type { GoBytes} from './values.js';
 import { goStringFromBytes } from './values.js';
+import { goUnderscoreOK } from '../../../common/src/go-strconv.js';
 
 export class LiteralError extends Error {}
 
@@ -109,33 +110,8 @@ function unquoteChar(text: string): number {
   return cp;
 }
 
-/** strconv's underscoreOK: underscores only between digits, or after a base prefix (Go 1.13 syntax). */
-export function underscoreOK(s: string): boolean {
-  let saw = '^';
-  let i = 0;
-  if (s.length >= 1 && (s[0] === '-' || s[0] === '+')) s = s.slice(1);
-  let hex = false;
-  if (s.length >= 2 && s[0] === '0' && 'bBoOxX'.includes(s[1] as string)) {
-    i = 2;
-    saw = '0';
-    hex = s[1] === 'x' || s[1] === 'X';
-  }
-  for (; i < s.length; i += 1) {
-    const c = s[i] as string;
-    if ((c >= '0' && c <= '9') || (hex && /[a-fA-F]/.test(c))) {
-      saw = '0';
-      continue;
-    }
-    if (c === '_') {
-      if (saw !== '0') return false;
-      saw = '_';
-      continue;
-    }
-    if (saw === '_') return false;
-    saw = '!';
-  }
-  return saw !== '_';
-}
+// strconv's underscoreOK, shared with the webhook's ParseFloat (common/src/go-strconv.ts).
+export const underscoreOK = goUnderscoreOK;
 
 const INT64_MIN = -(2n ** 63n);
 const INT64_MAX = 2n ** 63n - 1n;
