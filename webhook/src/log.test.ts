@@ -1,3 +1,4 @@
+import fc from 'fast-check';
 import { createLogger, formatStandardLine, namedLogger } from './log.js';
 
 describe('webhook logger, standard format', () => {
@@ -28,5 +29,46 @@ describe('webhook logger, standard format', () => {
     const logger = createLogger({ level: 'info', format: 'json', destination: { write: (line) => lines.push(line) }, now: () => new Date(0) });
     namedLogger(logger, 'handler').warn({ uid: 'u' }, 'Hi');
     expect(lines).toEqual(['{"@level":"warn","@timestamp":"1970-01-01T00:00:00.000Z","@module":"handler","uid":"u","@message":"Hi"}\n']);
+  });
+});
+
+describe('webhook logger, standard format written straight from the call', () => {
+  // The standard format has two paths: plain calls are formatted from their arguments, the rest
+  // go through pino's JSON and formatStandardLine. Either way a call must give the very line the
+  // JSON format's record gives through formatStandardLine.
+  const scalar = fc.oneof(fc.string(), fc.constantFrom('', 'two words', 'a"b', 'a=b', 'tab\there', '\n', '<&>', '\u00e9', '\ud800'), fc.double(), fc.integer(), fc.boolean(), fc.constant(null));
+  const value = fc.oneof(
+    scalar,
+    fc.constant(undefined),
+    fc.array(scalar, { maxLength: 3 }),
+    fc.dictionary(fc.string({ maxLength: 3 }), scalar, { maxKeys: 2 }),
+    fc.constantFrom(new Date(0), new Error('boom'), Number.NaN, Number.POSITIVE_INFINITY, -0, 1e21, () => 1),
+  );
+  const key = fc.oneof(fc.string({ maxLength: 6 }), fc.constantFrom('err', '@module', '@message', '@level', '@timestamp', '__proto__', '0', '12', 'a b', 'k"'));
+  const call = fc.record({
+    level: fc.constantFrom('trace', 'debug', 'info', 'warn', 'error') ,
+    module: fc.option(fc.constantFrom('handler', 'certs', 'a b'), { nil: undefined }),
+    fields: fc.option(fc.array(fc.tuple(key, value), { maxLength: 6 }), { nil: undefined }),
+    message: fc.option(fc.oneof(fc.string(), fc.constantFrom('with %s', '%d%%', 'a: b')), { nil: undefined }),
+    extra: fc.option(fc.string(), { nil: undefined }),
+  });
+
+  it('gives the same line as pino JSON read by formatStandardLine, for any call', () => {
+    const now = (): Date => new Date(Date.UTC(2026, 11, 4, 1, 2, 3, 4));
+    fc.assert(
+      fc.property(call, ({ level, module, fields, message, extra }) => {
+        const lines: Record<'standard' | 'json', string[]> = { standard: [], json: [] };
+        for (const format of ['standard', 'json'] as const) {
+          const root = createLogger({ level: 'trace', format, destination: { write: (line) => lines[format].push(line) }, now });
+          const logger = module === undefined ? root : namedLogger(root, module);
+          const object = fields === undefined ? undefined : Object.fromEntries(fields);
+          const args: unknown[] = object === undefined ? [message ?? ''] : [object, ...(message === undefined ? [] : [message])];
+          if (extra !== undefined) args.push(extra);
+          Reflect.apply(logger[level], logger, args);
+        }
+        expect(lines.standard).toEqual(lines.json.map((line) => formatStandardLine(JSON.parse(line) as Record<string, unknown>)));
+      }),
+      { numRuns: 3000 },
+    );
   });
 });

@@ -60,32 +60,107 @@ export function asyncStdout(): DestinationStream {
   return pino.destination({ dest: 1, sync: false });
 }
 
-/** Pino's timestamp field; the ISO text is made once per millisecond (toISOString was ~1.5 µs a line). */
-function isoTimestamps(now: () => Date): () => string {
+/** ISO timestamps, the text made once per millisecond (toISOString was ~1.5 µs a line). */
+function isoClock(now: () => Date): () => string {
   let lastMs = Number.NaN;
-  let lastField = '';
+  let lastText = '';
   return () => {
     const date = now();
     const ms = date.getTime();
     if (ms !== lastMs) {
       lastMs = ms;
-      lastField = `,"@timestamp":"${date.toISOString()}"`;
+      lastText = date.toISOString();
     }
-    return lastField;
+    return lastText;
   };
+}
+
+/** A JSON value that comes back from pino's JSON and JSON.parse as itself (so hclogValue reads it alike). */
+function plainScalar(value: unknown): boolean {
+  return typeof value === 'string' || typeof value === 'boolean' || value === null || (typeof value === 'number' && Number.isFinite(value));
+}
+
+function plainField(value: unknown): boolean {
+  return plainScalar(value) || (Array.isArray(value) && value.every(plainScalar));
+}
+
+/**
+ * The fields of one log call, in pino's order (for…in, own keys, undefined dropped), when every
+ * value is plain JSON (strings, finite numbers, booleans, null, arrays of those) under a key pino
+ * has no serializer for; undefined otherwise (the call then takes pino's path).
+ */
+function plainFields(object: object): [string, unknown][] | undefined {
+  const prototype: unknown = Object.getPrototypeOf(object);
+  if (prototype !== Object.prototype && prototype !== null) return undefined;
+  const fields: [string, unknown][] = [];
+  for (const key in object) {
+    if (!Object.hasOwn(object, key)) continue;
+    const value: unknown = (object as Record<string, unknown>)[key];
+    if (value === undefined) continue;
+    if (RESERVED_KEYS.has(key) || key === 'err' || key === '__proto__' || !plainField(value)) return undefined;
+    fields.push([key, value]);
+  }
+  return fields;
+}
+
+/** The one binding the webhook's sub-loggers carry (namedLogger); anything else takes pino's path. */
+const moduleNames = new WeakMap<object, { name: string | undefined } | null>();
+function moduleNameOf(logger: Logger): { name: string | undefined } | null {
+  let known = moduleNames.get(logger);
+  if (known === undefined) {
+    const bindings = logger.bindings();
+    const keys = Object.keys(bindings);
+    const name: unknown = bindings['@module'];
+    known = keys.length === 0 ? { name: undefined } : keys.length === 1 && typeof name === 'string' ? { name } : null;
+    moduleNames.set(logger, known);
+  }
+  return known;
+}
+
+/**
+ * The standard format's line straight from a log call's arguments, for the calls whose pino JSON
+ * would read back unchanged (plain fields, a string message without interpolation); undefined for
+ * every other call. The same line as pino's JSON through formatStandardLine (log.test.ts checks it
+ * on generated calls) without writing and re-parsing that JSON: about 2/3 of a line's cost, one
+ * line per admission (docs/performance.md).
+ */
+function directStandardLine(logger: Logger, args: readonly unknown[], level: number, time: string): string | undefined {
+  const [first, second] = args;
+  let fields: [string, unknown][] | undefined = [];
+  let message: unknown = '';
+  if (typeof first === 'string' && args.length === 1) message = first;
+  else if (typeof first === 'object' && first !== null && args.length <= 2) {
+    fields = plainFields(first);
+    message = args.length === 2 ? second : '';
+  } else return undefined;
+  if (fields === undefined || typeof message !== 'string') return undefined;
+  const module = moduleNameOf(logger);
+  const label = logger.levels.labels[level];
+  if (module === null || label === undefined || label === 'fatal') return undefined;
+  return formatHclogLine({ time, level: label, name: module.name, message, fields });
 }
 
 export function createLogger(options: LoggerOptions): Logger {
   const out = options.destination ?? process.stdout;
-  const now = options.now ?? ((): Date => new Date());
-  const destination: DestinationStream = options.format === 'json' ? { write: (line: string) => void out.write(line) } : standardStream(out);
+  const clock = isoClock(options.now ?? ((): Date => new Date()));
+  const standard = options.format !== 'json';
+  const destination: DestinationStream = standard ? standardStream(out) : { write: (line: string) => void out.write(line) };
   return pino(
     {
       level: options.level,
       messageKey: MESSAGE_KEY,
       base: null,
-      timestamp: isoTimestamps(now),
+      timestamp: () => `,"@timestamp":"${clock()}"`,
       formatters: { level: (label) => ({ '@level': label }) },
+      hooks: standard
+        ? {
+            logMethod(args, method, level) {
+              const line = directStandardLine(this, args, level, clock());
+              if (line === undefined) method.apply(this, args);
+              else out.write(line);
+            },
+          }
+        : {},
     },
     destination,
   );
