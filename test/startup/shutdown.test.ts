@@ -69,6 +69,29 @@ describe('graceful shutdown', () => {
     await webhook.stop();
   });
 
+  it('on SIGTERM: a review arriving on a kept-alive connection is still answered, with Connection: close', async () => {
+    // The API server keeps connections to the webhook open between reviews; one that sends its next
+    // review just as shutdown begins must get the admission (a 503 would make it apply the
+    // webhook's failurePolicy, and vault-helm's default Ignore admits the pod without secrets).
+    const webhook = await startWebhook();
+    const inFlight = await inFlightRequest(webhook);
+    webhook.signal('SIGTERM');
+    await webhook.waitForOutput(/Caught signal, shutting down/);
+
+    const next = JSON.stringify({ apiVersion: 'admission.k8s.io/v1', kind: 'AdmissionReview', request: { uid: 'arrived-during-shutdown', namespace: 'default', object: { metadata: { name: 'q' } } } });
+    inFlight.finish(`POST /mutate HTTP/1.1\r\nHost: localhost\r\nContent-Type: application/json\r\nContent-Length: ${next.length}\r\n\r\n${next}`);
+    await inFlight.closed;
+    const responses = inFlight.received().split(/(?=HTTP\/1\.1 )/);
+    expect(responses.map((response) => response.slice(0, 12))).toEqual(['HTTP/1.1 200', 'HTTP/1.1 200']);
+    expect(responses[0]).toContain('"uid":"in-flight"');
+    expect(responses[1]).toContain('"uid":"arrived-during-shutdown"');
+    expect(responses[1]).toContain('"allowed":true');
+    expect(responses[1]?.toLowerCase()).toContain('connection: close');
+
+    expect(await webhook.exited).toEqual({ code: 0, signal: null });
+    await webhook.stop();
+  });
+
   it('past the deadline: closes the remaining connections and exits 1', async () => {
     const webhook = await startWebhook({ env: { VAULT_INJECTOR_SHUTDOWN_TIMEOUT: '500ms' } });
     const inFlight = await inFlightRequest(webhook);

@@ -70,7 +70,12 @@ export function buildApp(deps: AppDependencies): FastifyInstance {
   const limits: ServerLimits = { ...SERVER_LIMITS, ...deps.limits };
   const options = {
     logger: false,
-    return503OnClosing: true,
+    // A review that reaches us on a kept-alive connection after shutdown began is answered, with
+    // `Connection: close` (fastify adds it while closing), as Go's http.Server.Shutdown does for
+    // vault-k8s (subcommand/injector/command.go; https://pkg.go.dev/net/http#Server.Shutdown). A
+    // 503 there would make the API server apply the webhook's failurePolicy: with vault-helm's
+    // default `Ignore` the pod would start without its secrets. Readiness says 503 on its own.
+    return503OnClosing: false,
     forceCloseConnections: 'idle',
     keepAliveTimeout: limits.keepAliveTimeoutMs,
     requestTimeout: limits.requestTimeoutMs,
