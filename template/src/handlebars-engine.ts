@@ -20,6 +20,7 @@ import { hashPairs } from './go/functions.js';
 import { marshalJson } from './go/json.js';
 import { toYaml } from './go/yaml.js';
 import { JsonNumber, isJsonNumber } from '../../common/src/vault-json.js';
+import { trimEnds } from '../../common/src/trim.js';
 
 type Handlebars = typeof HandlebarsNamespace;
 
@@ -74,7 +75,7 @@ function miss(state: RenderState, dependency: TemplateDependency): void {
 }
 
 function normalisePath(raw: unknown): string {
-  return String(raw).trim().replace(/^\/+|\/+$/g, '');
+  return trimEnds(String(raw).trim(), '/');
 }
 
 /** A json.Number that Handlebars prints as written (string concatenation uses valueOf). */

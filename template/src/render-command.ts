@@ -9,6 +9,7 @@ import { TemplateError } from './template-engine.js';
 import { GoCompiledTemplate } from './go/engine.js';
 import { caseStore, envelopeFromJson, parseCases } from './preview.js';
 import { secretLookupKey } from './go/functions.js';
+import { trimEnds } from '../../common/src/trim.js';
 
 export const RENDER_USAGE = `Usage: vault-injector template render FILE.tpl [options]
 
@@ -183,7 +184,7 @@ function secretFromFile(path: string, file: string): VaultSecretEnvelope {
 /** Normalises a --secret PATH the way the engine keys lookups (trimmed slashes; write pairs sorted). */
 function secretKey(raw: string): string {
   const q = raw.indexOf('?');
-  const trim = (p: string): string => p.trim().replace(/^\/+|\/+$/g, '');
+  const trim = (p: string): string => trimEnds(p.trim(), '/');
   if (q < 0) return trim(raw);
   const path = trim(raw.slice(0, q));
   const query = raw.slice(q + 1);

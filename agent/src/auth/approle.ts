@@ -5,12 +5,14 @@
 import type { AuthMethod, LoginPlan, MethodVaultAccess } from './auth-method.js';
 import { AuthMethodError, boolSetting, readCredentialFile, stringSetting } from './auth-method.js';
 import type { CredentialFiles } from './jwt.js';
+import { trimEnds } from '../../../common/src/trim.js';
 
 export function createAppRoleMethod(mountPath: string, config: Readonly<Record<string, unknown>>, files: CredentialFiles): AuthMethod {
   const roleIdPath = stringSetting(config, 'role_id_file_path') ?? '';
   const secretIdPath = stringSetting(config, 'secret_id_file_path');
   const removeSecretId = boolSetting(config, 'remove_secret_id_file_after_reading', true);
-  const wrappingPath = stringSetting(config, 'secret_id_response_wrapping_path')?.replace(/^\/+|\/+$/g, '');
+  const configuredWrappingPath = stringSetting(config, 'secret_id_response_wrapping_path');
+  const wrappingPath = configuredWrappingPath === undefined ? undefined : trimEnds(configuredWrappingPath, '/');
   let roleId = '';
   let secretId = '';
 
@@ -18,7 +20,7 @@ export function createAppRoleMethod(mountPath: string, config: Readonly<Record<s
     const lookup = await vault.request({ method: 'PUT', path: 'sys/wrapping/lookup', body: { token: wrappingToken }, retries: 0 });
     const reported = (lookup.body as { data?: { creation_path?: unknown } } | undefined)?.data?.creation_path;
     const creationPath = typeof reported === 'string' ? reported : '';
-    if (creationPath.replace(/^\/+|\/+$/g, '') !== wrappingPath) {
+    if (trimEnds(creationPath, '/') !== wrappingPath) {
       throw new AuthMethodError(`approle auth: wrapped secret ID was created at ${JSON.stringify(creationPath)}, expected ${JSON.stringify(wrappingPath)}`);
     }
     const unwrapped = await vault.request({ method: 'PUT', path: 'sys/wrapping/unwrap', token: wrappingToken, retries: 0 });

@@ -19,6 +19,7 @@
 import type { AuthMethod, LoginPlan } from './auth-method.js';
 import { AuthMethodError, boolSetting, readCredentialFile, stringSetting } from './auth-method.js';
 import { cloudJson, endpointUrl, envValue } from './cloud-http.js';
+import { trimTrailing } from '../../../common/src/trim.js';
 
 export interface AzureDependencies {
   readonly env: NodeJS.ProcessEnv;
@@ -65,7 +66,7 @@ export function createAzureMethod(mountPath: string, config: Readonly<Record<str
   async function entraToken(tenant: string, form: Record<string, string>, what: string): Promise<string> {
     if (!/^[A-Za-z0-9.-]+$/.test(tenant)) throw new AuthMethodError(`azure auth: invalid AZURE_TENANT_ID ${JSON.stringify(tenant)}`);
     const authority = endpointUrl(envValue(env, 'AZURE_AUTHORITY_HOST') ?? 'https://login.microsoftonline.com/', 'azure auth: AZURE_AUTHORITY_HOST');
-    const url = new URL(`${authority.pathname.replace(/\/+$/, '')}/${tenant}/oauth2/v2.0/token`, authority);
+    const url = new URL(`${trimTrailing(authority.pathname, '/')}/${tenant}/oauth2/v2.0/token`, authority);
     const body = new URLSearchParams({ ...form, scope, grant_type: 'client_credentials' }).toString();
     return accessToken(await cloudJson(url, { method: 'POST', headers: { 'Content-Type': 'application/x-www-form-urlencoded' }, body }, what), what);
   }

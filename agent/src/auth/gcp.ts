@@ -16,6 +16,7 @@
 import type { AuthMethod, LoginPlan, MethodVaultAccess } from './auth-method.js';
 import { AuthMethodError, stringSetting } from './auth-method.js';
 import { cloudJson, cloudRequestOk, endpointUrl, envValue, hostOverride } from './cloud-http.js';
+import { trimTrailing } from '../../../common/src/trim.js';
 
 export interface GcpDependencies {
   readonly env: NodeJS.ProcessEnv;
@@ -63,7 +64,7 @@ export function createGcpMethod(mountPath: string, config: Readonly<Record<strin
       type: 'gcp',
       async planLogin(vault: MethodVaultAccess): Promise<LoginPlan> {
         const url = metadata('identity');
-        url.searchParams.set('audience', `${vault.address.replace(/\/+$/, '')}/vault/${role}`);
+        url.searchParams.set('audience', `${trimTrailing(vault.address, '/')}/vault/${role}`);
         url.searchParams.set('format', 'full');
         const jwt = (await cloudRequestOk(url, { headers: METADATA_HEADERS }, 'gcp auth: metadata identity token')).trim();
         if (jwt === '') throw new AuthMethodError('gcp auth: the metadata server returned an empty identity token');

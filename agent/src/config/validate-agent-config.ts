@@ -44,6 +44,7 @@ import {
   decodeString,
   describe,
 } from './config-values.js';
+import { trimTrailing } from '../../../common/src/trim.js';
 
 // Every key the webhook can render (AgentConfigDocument, checked by the compiler through keysOf),
 // then the rest of what Vault Agent accepts
@@ -265,7 +266,7 @@ function readMethod(block: RawObject, path: string, issues: IssueList): AuthMeth
   else if (!VAULT_AGENT_METHODS.has(type)) {
     issues.add(`${path}.type`, `unknown auth method "${type}" (Vault Agent's methods: ${[...VAULT_AGENT_METHODS].join(', ')})`);
   }
-  const mountPath = (field(block, 'mount_path', decodeString, { path, issues }) ?? '').replace(/\/+$/, '');
+  const mountPath = trimTrailing(field(block, 'mount_path', decodeString, { path, issues }) ?? '', '/');
   const minBackoffMs = positiveOrUndefined(field(block, 'min_backoff', decodeDurationMs, { path, issues }));
   const maxBackoffMs = positiveOrUndefined(field(block, 'max_backoff', decodeDurationMs, { path, issues }));
   const config = objectField(block, 'config', path, issues);
@@ -515,7 +516,7 @@ function readPersist(value: unknown, issues: IssueList): PersistConfig | undefin
 
 function readEnvRestart(block: RawObject, path: string, issues: IssueList): EnvRestartConfig {
   refuseUnknownExtensionKeys(block, ENV_RESTART_KEYS, path, issues);
-  const directory = (field(block, 'directory', decodeString, { path, issues }) ?? '').replace(/\/+$/, '');
+  const directory = trimTrailing(field(block, 'directory', decodeString, { path, issues }) ?? '', '/');
   if (!directory.startsWith('/')) issues.add(`${path}.directory`, 'must be an absolute path');
   const debounceMs = field(block, 'debounce', decodeDurationMs, { path, issues });
   const minIntervalMs = field(block, 'min_interval', decodeDurationMs, { path, issues });

@@ -5,6 +5,7 @@
 import type { VaultConnectionConfig } from './agent-config.js';
 import { DEFAULTS } from './agent-config.js';
 import { decodeBool, decodeDurationMs, decodeInt, type Decoded } from './config-values.js';
+import { trimTrailing } from '../../../common/src/trim.js';
 
 export type Environment = Readonly<Record<string, string | undefined>>;
 
@@ -114,7 +115,7 @@ export function resolveVaultConnection(
   const address = overrides.address ?? envText(env, 'VAULT_ADDR') ?? config?.address ?? DEFAULTS.vaultAddress;
   checkAddress(address, problems);
   const connection: VaultConnection = {
-    address: address.replace(/\/+$/, ''),
+    address: trimTrailing(address, '/'),
     ...resolveTlsFiles(config, env, overrides),
     tlsSkipVerify,
     tlsServerName: envText(env, 'VAULT_TLS_SERVER_NAME') ?? config?.tlsServerName,

@@ -2,6 +2,7 @@
 // https://github.com/hashicorp/consul-template/blob/main/dependency/vault_read.go): consul-template
 // inserts `data/` (reads, writes) or `metadata/` (lists) after the mount unless the path already
 // names a KV v2 sub-API.
+import { trimEnds } from '../../../common/src/trim.js';
 
 export interface MountInfo {
   /** Mount path as sys/internal/ui/mounts reports it, e.g. "secret/" (may carry a namespace prefix). */
@@ -21,7 +22,7 @@ function relativeToMount(path: string, mountPath: string, namespace: string | un
   const trimmedPath = path.replace(/^\/+/, '');
   const candidates = [mountPath];
   // With a namespace the mount may be reported with the namespace prefix the path does not have.
-  const prefix = (namespace ?? '').replace(/^\/+|\/+$/g, '');
+  const prefix = trimEnds(namespace ?? '', '/');
   if (prefix !== '' && mountPath.startsWith(`${prefix}/`)) candidates.push(mountPath.slice(prefix.length + 1));
   for (const mount of candidates) {
     const normalised = mount.endsWith('/') ? mount : `${mount}/`;

@@ -13,6 +13,7 @@ import type { AgentMetrics } from '../telemetry/agent-metrics.js';
 import type { MountInfo } from './kv-path.js';
 import { shimKvV2Path, splitQuery } from './kv-path.js';
 import { parsePemBundle, rotationPointMs } from './pem-bundle.js';
+import { trimTrailing } from '../../../common/src/trim.js';
 
 export class NoSecretError extends Error {
   override readonly name = 'NoSecretError';
@@ -72,7 +73,7 @@ export class SecretFetcher {
   async list(dependency: TemplateDependency & { kind: 'list' }, signal: AbortSignal): Promise<string[]> {
     const mount = await this.#mountInfo(dependency.path, signal);
     const path = mount.kvVersion === 2 ? shimKvV2Path(dependency.path, mount.mountPath, 'list', this.#options.namespace) : dependency.path;
-    const response = await this.#request({ method: 'GET', path: path.replace(/\/+$/, ''), query: 'list=true', signal, acceptStatuses: [404] });
+    const response = await this.#request({ method: 'GET', path: trimTrailing(path, '/'), query: 'list=true', signal, acceptStatuses: [404] });
     const keys = (response.body as { data?: { keys?: unknown } } | undefined)?.data?.keys;
     if (response.status === 404 || !Array.isArray(keys)) return [];
     return keys.filter((key): key is string => typeof key === 'string').sort();

@@ -41,6 +41,7 @@ import {
   typeOf,
 } from './values.js';
 import { pemFromData, secretFromEnvelope, SECRET_PTR } from './vault-types.js';
+import { trimEnds, trimGoSpace } from '../../../common/src/trim.js';
 
 /** What the Vault-backed functions need during one render pass. */
 export interface FunctionContext {
@@ -132,7 +133,7 @@ export function hashPairs(data: Readonly<Record<string, string>>): string {
 
 function vaultPath(raw: string, ctx: FunctionContext, kind: string): string {
   if (ctx.exactPaths) return raw;
-  const path = raw.trim().replace(/^\/+|\/+$/g, '');
+  const path = trimEnds(raw.trim(), '/');
   if (path === '') throw new FuncError(`vault.${kind}: invalid format: ${goQuote(raw)}`);
   return path;
 }
@@ -432,7 +433,7 @@ export function goCase(s: string, mode: 'upper' | 'lower'): string {
 }
 
 function goTrimSpace(s: string): string {
-  return s.replace(/^[\t\n\v\f\r \u0085\u00a0\u1680\u2000-\u200a\u2028\u2029\u202f\u205f\u3000]+|[\t\n\v\f\r \u0085\u00a0\u1680\u2000-\u200a\u2028\u2029\u202f\u205f\u3000]+$/g, '');
+  return trimGoSpace(s);
 }
 
 function goSplit(s: string, sep: string): string[] {

@@ -23,6 +23,7 @@ import {
   text,
 } from './sprig-values.js';
 import { MAP_STRING, SLICE_ANY, SLICE_STRING, type Dyn, type Value, goStringFromBytes, sliceItems, stringBytes, stringText, typeOf } from './values.js';
+import { trailingRunLength, trimTrailing } from '../../../common/src/trim.js';
 
 const GO_SPACE = /[\t\n\v\f\r \u0085\u00a0\u1680\u2000-\u200a\u2028\u2029\u202f\u205f\u3000]/u;
 
@@ -370,7 +371,7 @@ function base32Decode(input: string): string | Buffer {
   const out: number[] = [];
   for (let i = 0; i < clean.length; i += 8) {
     const block = clean.slice(i, i + 8);
-    const pad = /=*$/.exec(block)?.[0].length ?? 0;
+    const pad = trailingRunLength(block, '=');
     const valid = [0, 1, 3, 4, 6].includes(pad);
     let bits = 0n;
     for (let k = 0; k < 8; k += 1) {
@@ -441,7 +442,7 @@ export function cleanPath(p: string): string {
 
 function basePath(p: string): string {
   if (p === '') return '.';
-  const trimmed = p.replace(/\/+$/, '');
+  const trimmed = trimTrailing(p, '/');
   if (trimmed === '') return '/';
   return trimmed.slice(trimmed.lastIndexOf('/') + 1);
 }

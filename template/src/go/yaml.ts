@@ -7,6 +7,7 @@ import { isJsonNumber } from '../../../common/src/vault-json.js';
 import { formatGoFloat } from './float-format.js';
 import { FuncError } from './exec.js';
 import { GoBytes, T, Typed, type Dyn, type GoType, indirect, intOf, mapRecord, sliceItems, sortedMapKeys, stringText, typeOf } from './values.js';
+import { trailingRunLength, trimGoSpace, trimTrailing } from '../../../common/src/trim.js';
 
 const YAML_BOOLS = new Set(
   'y Y yes Yes YES n N no No NO true True TRUE false False FALSE on On ON off Off OFF'.split(' '),
@@ -73,8 +74,8 @@ function doubleQuote(s: string): string {
 }
 
 function scalarString(s: string, indent: string): string {
-  if (s.includes('\n') && !/[\x00-\x08\x0b\x0c\x0e-\x1f\x7f]/.test(s) && !/ \n|\n /.test(s.replace(/\n+$/, '')) && !/^\s/.test(s)) {
-    const trailing = /\n*$/.exec(s)?.[0].length ?? 0;
+  if (s.includes('\n') && !/[\x00-\x08\x0b\x0c\x0e-\x1f\x7f]/.test(s) && !/ \n|\n /.test(trimTrailing(s, '\n')) && !/^\s/.test(s)) {
+    const trailing = trailingRunLength(s, '\n');
     const chomp = trailing === 0 ? '-' : trailing === 1 ? '' : '+';
     const body = s.slice(0, s.length - trailing);
     const lines = body.split('\n').map((line) => (line === '' ? '' : `${indent}${line}`));
@@ -291,7 +292,7 @@ export function toYaml(value: Dyn | null): string {
 
 /** strings.TrimSpace: Unicode White_Space, which (unlike String.prototype.trim) excludes U+FEFF. */
 function goTrimSpace(s: string): string {
-  return s.replace(/^[\t\n\v\f\r \u0085\u00a0\u1680\u2000-\u200a\u2028\u2029\u202f\u205f\u3000]+|[\t\n\v\f\r \u0085\u00a0\u1680\u2000-\u200a\u2028\u2029\u202f\u205f\u3000]+$/g, '');
+  return trimGoSpace(s);
 }
 
 /** A float64 from a YAML scalar (an integral float such as 1.0 must not become an int). */

@@ -18,6 +18,7 @@ import { sendGoError } from './go-responses.js';
 import { registerRawRoute } from './raw-route.js';
 import { findUidSite, replyMemoKey, splitReply } from './reply-memo.js';
 import type { RememberedAnswer, ReplyMemo, UidSite } from './reply-memo.js';
+import { redactQuotedValues } from './redact-quoted.js';
 
 
 export interface MutateRouteOptions {
@@ -40,14 +41,10 @@ function clip(text: string): string {
   return text.length > MAX_LOGGED_TEXT ? `${text.slice(0, MAX_LOGGED_TEXT)}…` : text;
 }
 
-/**
- * Denial reasons quote the offending annotation values (vault-k8s's texts do), and a value can be
- * a template or a token pasted into the wrong annotation. The log keeps the reason's shape and the
- * annotation names but drops every quoted value; the API server still gets the full message.
- */
-function redactQuotedValues(text: string): string {
-  return text.replace(/"(?:[^"\\]|\\.)*"/g, '"…"');
-}
+// Denial reasons quote the offending annotation values (vault-k8s's texts do), and a value can be
+// a template or a token pasted into the wrong annotation: the log keeps the reason's shape and the
+// annotation names but drops every quoted value (redact-quoted.ts); the API server still gets the
+// full message.
 
 /** Pods made by controllers never show their warnings to a person: the log line does (values redacted). */
 function loggedWarnings(warnings: readonly AdmissionWarning[]): { warnings?: string[] } {
