@@ -91,3 +91,16 @@ describe('goQuote', () => {
     expect(goQuote('héllo')).toBe('"héllo"');
   });
 });
+
+describe('error texts for huge inputs', () => {
+  it('quote the whole input up to 64 Ki characters, as Go does', () => {
+    const value = 'x'.repeat(64 * 1024);
+    expect(parseGoBool(value)).toEqual({ ok: false, error: `strconv.ParseBool: parsing "${value}": invalid syntax` });
+  });
+
+  it('past that, quote the start and count the rest (a 3 MB annotation value is not quoted whole)', () => {
+    const value = `${'"'.repeat(64 * 1024)}${'y'.repeat(3_000_000)}`;
+    const result = parseGoBool(value);
+    expect(result).toEqual({ ok: false, error: `strconv.ParseBool: parsing "${'\\"'.repeat(64 * 1024)}"… (3000000 more characters): invalid syntax` });
+  });
+});

@@ -34,6 +34,13 @@ function quoteRune(out: string[], codePoint: number, quote: number, asciiOnly: b
   else out.push(`\\U${hex(codePoint, 8)}`);
 }
 
+/** The escaped form of each ASCII character inside double quotes (quoteRune's answers, made once). */
+const ASCII_ESCAPED: readonly string[] = Array.from({ length: 0x80 }, (_, code) => {
+  const out: string[] = [];
+  quoteRune(out, code, 0x22, true);
+  return out.join('');
+});
+
 export interface GoQuoteOptions {
   /** strconv.QuoteToASCII: every non-ASCII rune escaped too. */
   readonly asciiOnly?: boolean;
@@ -46,18 +53,52 @@ export interface GoQuoteOptions {
  */
 export function goQuote(value: string | Buffer, options: GoQuoteOptions = {}): string {
   const asciiOnly = options.asciiOnly === true;
-  const quote = 0x22;
   const out: string[] = ['"'];
   if (typeof value === 'string') {
-    for (const ch of value) {
-      const cp = ch.codePointAt(0) as number;
-      quoteRune(out, cp >= 0xd800 && cp <= 0xdfff ? 0xfffd : cp, quote, asciiOnly);
-    }
+    quoteText(out, value, asciiOnly);
   } else {
     quoteBytes(out, value, asciiOnly);
   }
   out.push('"');
   return out.join('');
+}
+
+/**
+ * Runs of characters that stand for themselves are copied as one slice; only the others go rune by
+ * rune through quoteRune. Rune by rune throughout took 0.15 µs a character (150 ms for a 1 MB
+ * annotation value quoted back in a vault-k8s error text); vault-k8s's Go does it in a few ms.
+ */
+function verbatimAscii(unit: number): boolean {
+  return unit >= 0x20 && unit < 0x7f && unit !== 0x22 && unit !== 0x5c;
+}
+
+/** The escaped form of one non-ASCII rune (a lone surrogate stands for invalid UTF-8: U+FFFD, as Go's string conversion made it). */
+function pushEscapedRune(out: string[], codePoint: number, asciiOnly: boolean): void {
+  quoteRune(out, codePoint >= 0xd800 && codePoint <= 0xdfff ? 0xfffd : codePoint, 0x22, asciiOnly);
+}
+
+function quoteText(out: string[], value: string, asciiOnly: boolean): void {
+  let runStart = 0;
+  let index = 0;
+  while (index < value.length) {
+    const unit = value.charCodeAt(index);
+    if (verbatimAscii(unit)) {
+      index += 1;
+      continue;
+    }
+    const codePoint = unit < 0x80 ? unit : (value.codePointAt(index) as number);
+    const width = codePoint > 0xffff ? 2 : 1;
+    if (unit >= 0x80 && !asciiOnly && isGoPrint(codePoint)) {
+      index += width;
+      continue;
+    }
+    if (index > runStart) out.push(value.slice(runStart, index));
+    if (unit < 0x80) out.push(ASCII_ESCAPED[unit] as string);
+    else pushEscapedRune(out, codePoint, asciiOnly);
+    index += width;
+    runStart = index;
+  }
+  if (index > runStart) out.push(value.slice(runStart, index));
 }
 
 function quoteBytes(out: string[], value: Buffer, asciiOnly: boolean): void {
