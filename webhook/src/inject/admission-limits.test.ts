@@ -1,6 +1,6 @@
 // Admission work budgets and annotation-path checks (issue 10): every limit is a denial naming the
 // annotation and the limit, never a crash or a stall.
-import { admit, MAX_DENIAL_MESSAGE_LENGTH, MAX_REPLY_PATCH_BYTES, MAX_REPLY_WARNINGS, MAX_WARNING_LENGTH } from './admit.js';
+import { admit, MAX_ANNOTATION_BYTES, MAX_DENIAL_MESSAGE_LENGTH, MAX_REPLY_PATCH_BYTES, MAX_REPLY_WARNINGS, MAX_WARNING_LENGTH } from './admit.js';
 import { MAX_PATCHED_CONTAINER_BYTES } from './build/container-json-patch.js';
 import { annotatedPodRequest } from '../../../test/helpers/annotated-pod.js';
 import { parseSettings } from '../settings/parse-settings.js';
@@ -45,9 +45,10 @@ describe('agent-json-patch amplification', () => {
   });
 
   it('the whole reply is capped', () => {
-    // Two agent containers just under their cap, then many app containers each given a mount.
-    const near = JSON.stringify([{ op: 'add', path: '/lifecycle', value: { pad: 'y'.repeat(MAX_PATCHED_CONTAINER_BYTES - 8 * 1024) } }]);
-    const message = denial({ 'vault.hashicorp.com/agent-json-patch': near, 'vault.hashicorp.com/agent-init-json-patch': near }, 4000);
+    // Two large agent containers (within the API server's 256 KiB of annotations), then many app
+    // containers each given a mount.
+    const large = JSON.stringify([{ op: 'add', path: '/lifecycle', value: { pad: 'y'.repeat(100 * 1024) } }]);
+    const message = denial({ 'vault.hashicorp.com/agent-json-patch': large, 'vault.hashicorp.com/agent-init-json-patch': large }, 24_000);
     expect(message).toContain(`over the limit of ${MAX_REPLY_PATCH_BYTES} bytes per reply`);
   });
 });
@@ -71,7 +72,8 @@ describe('warnings and denial messages are bounded (the whole reply is capped)',
 
   it('thousands of colliding secrets: the denial message is cut at the limit and says how much is left out', () => {
     const annotations: Record<string, string> = {};
-    for (let i = 0; i < 4_000; i += 1) {
+    // 2,400 pairs: within the API server's 256 KiB of annotations, a denial of ~350 KB.
+    for (let i = 0; i < 2_400; i += 1) {
       annotations[`vault.hashicorp.com/agent-inject-secret-s${i}`] = `kv/s${i}`;
       annotations[`vault.hashicorp.com/agent-inject-secret-S${i}`] = `kv/s${i}`;
     }
@@ -158,5 +160,29 @@ describe('preStop revoke command from admission (issue 10)', () => {
     expect(outcome.decision).toBe('injected');
     const patch = Buffer.from(outcome.response.patch ?? '', 'base64').toString('utf8');
     expect(patch).toContain(JSON.stringify(`/bin/vault token revoke '-address=${hostile}' -self`).slice(1, -1));
+  });
+});
+
+describe("the API server's annotation size limit", () => {
+  const base = { 'vault.hashicorp.com/agent-inject': 'true', 'vault.hashicorp.com/role': 'app' };
+  const baseBytes = Object.entries(base).reduce((total, [key, value]) => total + key.length + value.length, 0);
+  const filler = 'example.com/filler';
+
+  it('a Pod whose annotations reach exactly 256 KiB is admitted', () => {
+    const annotations = { ...base, [filler]: 'x'.repeat(MAX_ANNOTATION_BYTES - baseBytes - filler.length) };
+    expect(admit(request(annotations), settings()).decision).toBe('injected');
+  });
+
+  it('one byte more (counted in UTF-8, keys included) is refused with the API server message, before any annotation is parsed', () => {
+    // 'é' is two bytes: a count in UTF-16 code units would let this through.
+    const room = MAX_ANNOTATION_BYTES - baseBytes - filler.length;
+    const value = 'é'.repeat(Math.floor(room / 2)) + 'x'.repeat((room % 2) + 1);
+    const message = denial({ ...base, [filler]: value, 'vault.hashicorp.com/agent-pre-populate': 'not-a-bool' });
+    expect(message).toBe(`metadata.annotations: Too long: must have at most 262144 bytes (the Pod's annotations are ${MAX_ANNOTATION_BYTES + 1 + 'vault.hashicorp.com/agent-pre-populate'.length + 'not-a-bool'.length} bytes; the API server would refuse it after admission)`);
+  });
+
+  it('a 3 MB annotation value (the API server lets 3 MiB requests through) is refused the same way', () => {
+    const message = denial({ ...base, 'vault.hashicorp.com/auth-min-backoff': '\u0000\\"\\'.repeat(750_000) });
+    expect(message).toMatch(/^metadata\.annotations: Too long: must have at most 262144 bytes/);
   });
 });

@@ -89,6 +89,8 @@ export function admit(request: AdmissionRequest, settings: Settings): AdmissionO
   const decision = shouldInject(pod, namespace);
   if (decision.inject === false) return { decision: 'skipped', reason: decision.reason, response: { uid, allowed: true } };
   if (decision.inject === 'error') return deny(uid, formatIssues([decision.issue]));
+  const oversized = oversizedAnnotations(pod);
+  if (oversized !== undefined) return deny(uid, oversized);
   const parsed = parseInjectionSpec(pod, namespace, settings);
   const notices = specWarnings(pod, parsed.spec);
   // Planned even when parsing found problems, so patch-stage problems are reported too.
@@ -103,6 +105,25 @@ export function admit(request: AdmissionRequest, settings: Settings): AdmissionO
     return deny(uid, `error creating patch for agent: the patch is ${patch.length} bytes (base64), over the limit of ${MAX_REPLY_PATCH_BYTES} bytes per reply`, notices);
   }
   return injected(uid, patch, injectionType(parsed.spec.injectInitContainer, parsed.spec.injectSidecar), warnings);
+}
+
+/**
+ * The API server's limit on a Pod's annotations, keys and values together, in bytes
+ * (TotalAnnotationSizeLimitB in k8s.io/apimachinery/pkg/api/validation/objectmeta.go). It checks
+ * it only after mutating admission, so an oversized review still reaches us (the request limit is
+ * 3 MiB), but that Pod can never be created. Refusing it here, with the API server's own message,
+ * changes no outcome and keeps every per-annotation cost (quoting, template checks, quantities)
+ * bounded by 256 KiB of text.
+ */
+export const MAX_ANNOTATION_BYTES = 256 * 1024;
+
+function oversizedAnnotations(pod: K8sPod): string | undefined {
+  let total = 0;
+  for (const [key, value] of Object.entries(pod.metadata?.annotations ?? {})) {
+    total += Buffer.byteLength(key, 'utf8') + Buffer.byteLength(value ?? '', 'utf8');
+  }
+  if (total <= MAX_ANNOTATION_BYTES) return undefined;
+  return `metadata.annotations: Too long: must have at most ${MAX_ANNOTATION_BYTES} bytes (the Pod's annotations are ${total} bytes; the API server would refuse it after admission)`;
 }
 
 /** Warnings found from the annotations alone (the plan adds its own). */
