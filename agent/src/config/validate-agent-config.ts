@@ -11,6 +11,7 @@ import type {
   FileSinkConfig,
   ListenerConfig,
   PersistConfig,
+  SocketPermissions,
   TemplateCommand,
   TemplateConfig,
   TemplateEngineName,
@@ -477,7 +478,17 @@ function readListener(block: RawObject, path: string, issues: IssueList): Listen
     requireRequestHeader: field(block, 'require_request_header', decodeBool, { path, issues }) ?? false,
     enableQuit: field(agentApi, 'enable_quit', decodeBool, { path: `${path}.agent_api`, issues }) ?? false,
     role: role === 'metrics_only' ? 'metrics_only' : 'default',
+    ...(type === 'unix' ? { socket: readSocketPermissions(block, path, issues) } : {}),
   };
+}
+
+/** socket_mode/socket_user/socket_group: used only when all three are set, as Vault Agent does (see SocketPermissions). */
+function readSocketPermissions(block: RawObject, path: string, issues: IssueList): SocketPermissions | undefined {
+  const mode = field(block, 'socket_mode', decodeFileMode, { path, issues });
+  const user = emptyToUndefined(field(block, 'socket_user', decodeString, { path, issues }));
+  const group = emptyToUndefined(field(block, 'socket_group', decodeString, { path, issues }));
+  if (mode === undefined || user === undefined || group === undefined) return undefined;
+  return { mode, user, group };
 }
 
 function readListenerTls(block: RawObject, path: string, issues: IssueList): Pick<ListenerConfig, 'tlsDisable' | 'tlsCertFile' | 'tlsKeyFile'> {
