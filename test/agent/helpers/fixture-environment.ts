@@ -206,7 +206,10 @@ async function serveMethod(environment: FixtureEnvironment, fakes: FakeServer[])
   if (method === undefined) return;
   const { vault, secrets, env } = environment;
   const config = method.config;
-  const text = (key: string): string | undefined => (typeof config[key] === 'string' ? (config[key] as string) : undefined);
+  const text = (key: string): string | undefined => {
+    const value = config[key];
+    return typeof value === 'string' ? value : undefined;
+  };
   const mount = method.mountPath.replace(/^auth\//, '');
   const role = text('role') ?? '';
   const namespace = method.namespace ?? environment.original.vault.namespace;
@@ -267,7 +270,8 @@ async function serveMethod(environment: FixtureEnvironment, fakes: FakeServer[])
       const webToken = `eyJhbGciOiJSUzI1NiJ9.${Buffer.from(JSON.stringify({ aud: 'sts.amazonaws.com' })).toString('base64url')}.c2ln`;
       const sts = await startStsFake({ identities: [], webIdentity: { roleArn: ROLE_ARN, token: webToken, issues: issued } });
       fakes.push(sts);
-      vault.configureAwsAuth(mount, { stsEndpoint: sts.url, ...(text('header_value') === undefined ? {} : { iamServerIdHeaderValue: text('header_value') }) });
+      const headerValue = text('header_value');
+      vault.configureAwsAuth(mount, { stsEndpoint: sts.url, ...(headerValue === undefined ? {} : { iamServerIdHeaderValue: headerValue }) });
       vault.addAwsRole(mount, role, { authType: 'iam', boundIamPrincipalArns: [ROLE_ARN], ...settings });
       for (const value of [webToken, issued.secretAccessKey, issued.sessionToken ?? '']) secrets.add(value);
       environment.write('/var/run/secrets/eks.amazonaws.com/serviceaccount/token', webToken, 0o644);

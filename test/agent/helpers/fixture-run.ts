@@ -105,8 +105,8 @@ export function startFixtureAgent(options: StartFixtureAgentOptions): FixtureAge
     stdio: ['ignore', 'pipe', 'pipe'],
   });
   let output = '';
-  child.stdout?.on('data', (chunk: Buffer) => (output += chunk.toString()));
-  child.stderr?.on('data', (chunk: Buffer) => (output += chunk.toString()));
+  child.stdout.on('data', (chunk: Buffer) => (output += chunk.toString()));
+  child.stderr.on('data', (chunk: Buffer) => (output += chunk.toString()));
   const exited = new Promise<number>((resolve) => {
     child.once('exit', (code, signal) => { resolve(code ?? 128 + (signal === 'SIGKILL' ? 9 : 15)); });
   });
