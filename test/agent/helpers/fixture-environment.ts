@@ -81,10 +81,12 @@ export async function createFixtureEnvironment(name: string): Promise<FixtureEnv
   const secrets = new Set<string>([SERVICE_ACCOUNT_JWT]);
   const env: Record<string, string> = {};
 
-  // The double serves TLS where the fixture trusts a CA of its own for Vault (its certificate
-  // names the host tls_server_name expects, as the real server's would).
+  // The double serves TLS where the fixture trusts a CA of its own for Vault. With tls_server_name
+  // its certificate names only that host, as the real server's would: the agent reaches it at
+  // 127.0.0.1 and must verify the name it was told to.
   const wantsTls = original.vault.caCert !== undefined || original.vault.caPath !== undefined;
-  const serverTls = wantsTls ? await generateTestTls({ hosts: ['127.0.0.1', 'localhost', ...(original.vault.tlsServerName === undefined ? [] : [original.vault.tlsServerName])] }) : undefined;
+  const serverHosts = original.vault.tlsServerName === undefined ? ['127.0.0.1', 'localhost'] : [original.vault.tlsServerName];
+  const serverTls = wantsTls ? await generateTestTls({ hosts: serverHosts }) : undefined;
   const vault = await startVaultDouble(serverTls === undefined ? {} : { tls: { certPem: serverTls.certPem, keyPem: serverTls.keyPem } });
   secrets.add(vault.rootToken);
   vault.enableKv('secret', 2);
