@@ -36,6 +36,7 @@ import type { ExecSupervisor } from './exec/exec-supervisor.js';
 import { DEFAULTS } from './config/agent-config.js';
 import type { AgentMetrics, MetricsEndpoint } from './telemetry/agent-metrics.js';
 import { NO_METRICS, UNCONFIGURED_METRICS } from './telemetry/agent-metrics.js';
+import { untilAborted } from './supervisor/until-aborted.js';
 
 export interface AgentDependencies {
   readonly env: Environment;
@@ -203,13 +204,6 @@ async function runPrepared(config: AgentConfig, deps: AgentDependencies, start: 
   if (exitCode !== 0 && !lifecycle.state.failed) log.error('init stopped before the token was written and every template rendered; exiting 1');
   log.info({ exit_code: exitCode }, 'agent stopped');
   return exitCode;
-}
-
-function untilAborted(signal: AbortSignal): Promise<void> {
-  return new Promise<void>((resolve) => {
-    if (signal.aborted) resolve();
-    else signal.addEventListener('abort', () => { resolve(); }, { once: true });
-  });
 }
 
 /** Restart requests for env-var directories (docs/env-vars.md): only a long-running agent (the sidecar) watches. */

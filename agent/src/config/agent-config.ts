@@ -124,6 +124,21 @@ export interface ListenerConfig {
   readonly enableQuit: boolean;
   /** "metrics_only": this listener serves /agent/v1/metrics and nothing else. */
   readonly role?: 'default' | 'metrics_only' | undefined;
+  /**
+   * unix listeners: `socket_mode`, `socket_user`, `socket_group`, applied to the socket file once it
+   * is bound. Vault Agent applies them only when all three are set (StartListener in
+   * https://github.com/hashicorp/vault/blob/main/command/agentproxyshared/listener.go), so
+   * this is undefined otherwise.
+   */
+  readonly socket?: SocketPermissions | undefined;
+}
+
+export interface SocketPermissions {
+  readonly mode: number;
+  /** A user name or numeric id. */
+  readonly user: string;
+  /** A group name or numeric id. */
+  readonly group: string;
 }
 
 /**

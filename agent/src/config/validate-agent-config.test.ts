@@ -144,6 +144,24 @@ describe('validateAgentConfig', () => {
   });
 });
 
+describe('unix listener socket permissions', () => {
+  const unix = (extra: Record<string, unknown>) =>
+    validateAgentConfig({ ...injectorInit, listener: [{ type: 'unix', address: '/run/vault/agent.sock', tls_disable: true, ...extra }] }).listeners[0];
+
+  it('reads socket_mode, socket_user and socket_group when all three are set', () => {
+    expect(unix({ socket_mode: '0660', socket_user: '1000', socket_group: 'vault' })?.socket).toEqual({ mode: 0o660, user: '1000', group: 'vault' });
+  });
+
+  it('leaves the socket as created unless all three are set, as Vault Agent does', () => {
+    expect(unix({ socket_mode: '0660', socket_user: '1000' })?.socket).toBeUndefined();
+    expect(unix({})?.socket).toBeUndefined();
+  });
+
+  it('refuses a mode that is not octal, naming the key', () => {
+    expect(() => unix({ socket_mode: 'rw-rw----', socket_user: '1000', socket_group: '1000' })).toThrow('listener[0].socket_mode');
+  });
+});
+
 describe('cache.persist', () => {
   it('is undefined without a persist block, and reads every key', () => {
     expect(validateAgentConfig({ ...injectorInit, cache: { use_auto_auth_token: 'true' } }).persist).toBeUndefined();

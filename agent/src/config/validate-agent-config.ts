@@ -11,6 +11,7 @@ import type {
   FileSinkConfig,
   ListenerConfig,
   PersistConfig,
+  SocketPermissions,
   TemplateCommand,
   TemplateConfig,
   TemplateEngineName,
@@ -464,8 +465,7 @@ function readListener(block: RawObject, path: string, issues: IssueList): Listen
   const type = field(block, 'type', decodeString, { path, issues }) ?? '';
   if (type !== 'tcp' && type !== 'unix') issues.add(`${path}.type`, `unsupported listener type ${JSON.stringify(type)} (tcp or unix)`);
   const { tlsDisable, tlsCertFile, tlsKeyFile } = readListenerTls(block, path, issues);
-  const role = field(block, 'role', decodeString, { path, issues }) ?? 'default';
-  if (role !== 'default' && role !== 'metrics_only') issues.add(`${path}.role`, `unsupported role ${JSON.stringify(role)} (default or metrics_only)`);
+  const role = readListenerRole(block, path, issues);
   const agentApi = objectField(block, 'agent_api', path, issues);
   checkKeys(agentApi, new Set(['enable_quit']), `${path}.agent_api`, issues);
   return {
@@ -476,8 +476,25 @@ function readListener(block: RawObject, path: string, issues: IssueList): Listen
     tlsKeyFile,
     requireRequestHeader: field(block, 'require_request_header', decodeBool, { path, issues }) ?? false,
     enableQuit: field(agentApi, 'enable_quit', decodeBool, { path: `${path}.agent_api`, issues }) ?? false,
-    role: role === 'metrics_only' ? 'metrics_only' : 'default',
+    role,
+    ...(type === 'unix' ? { socket: readSocketPermissions(block, path, issues) } : {}),
   };
+}
+
+function readListenerRole(block: RawObject, path: string, issues: IssueList): 'default' | 'metrics_only' {
+  const role = field(block, 'role', decodeString, { path, issues }) ?? 'default';
+  if (role === 'default' || role === 'metrics_only') return role;
+  issues.add(`${path}.role`, `unsupported role ${JSON.stringify(role)} (default or metrics_only)`);
+  return 'default';
+}
+
+/** socket_mode/socket_user/socket_group: used only when all three are set, as Vault Agent does (see SocketPermissions). */
+function readSocketPermissions(block: RawObject, path: string, issues: IssueList): SocketPermissions | undefined {
+  const mode = field(block, 'socket_mode', decodeFileMode, { path, issues });
+  const user = emptyToUndefined(field(block, 'socket_user', decodeString, { path, issues }));
+  const group = emptyToUndefined(field(block, 'socket_group', decodeString, { path, issues }));
+  if (mode === undefined || user === undefined || group === undefined) return undefined;
+  return { mode, user, group };
 }
 
 function readListenerTls(block: RawObject, path: string, issues: IssueList): Pick<ListenerConfig, 'tlsDisable' | 'tlsCertFile' | 'tlsKeyFile'> {

@@ -13,6 +13,7 @@ import type { ListenerConfig, UseAutoAuthToken } from '../config/agent-config.js
 import type { AgentLogger } from '../log.js';
 import type { VaultClient } from '../vault/vault-client.js';
 import { coerceError } from '../vault/vault-error.js';
+import { applySocketPermissions } from './socket-permissions.js';
 import type { AgentMetrics, MetricsEndpoint } from '../telemetry/agent-metrics.js';
 import { NO_METRICS, UNCONFIGURED_METRICS, metricsFormat } from '../telemetry/agent-metrics.js';
 
@@ -52,6 +53,7 @@ export async function startListeners(configs: readonly ListenerConfig[], options
       const server = createListenerServer(config, options);
       servers.push(server);
       addresses.push(await listen(server, config));
+      if (config.type === 'unix' && config.socket !== undefined) await applySocketPermissions(config.address, config.socket);
       options.log.info({ address: addresses.at(-1), enable_quit: config.enableQuit }, 'listener started');
     }
   } catch (error) {
