@@ -4,7 +4,7 @@
 // Scanning works on UTF-16 code units (charCodeAt): every character the lexer acts on is ASCII, so
 // a surrogate half never matches one; only identifiers and error texts decode whole code points
 // (Go's runes), and no per-character strings are made (docs/performance.md "Go-template parser speed").
-import { goQuote } from '../../../common/src/go-quote.js';
+import { goQuote, isGoPrint } from '../../../common/src/go-quote.js';
 
 export const Item = {
   error: 0,
@@ -132,12 +132,17 @@ function hasRightTrimMarker(s: string, at: number): boolean {
   return s.length - at >= 2 && isSpace(s.charCodeAt(at)) && s.charCodeAt(at + 1) === MINUS;
 }
 
-/** %#U of a rune, as in lexer error texts. */
-function formatRuneU(code: number): string {
-  if (code === EOF) return 'U+FFFFFFFFFFFFFFFF';
+/**
+ * %#U of a rune, as in lexer error texts: fmt adds the quoted rune only when strconv.IsPrint says
+ * it is printable (https://github.com/golang/go/blob/go1.19/src/fmt/format.go, fmtUnicode), so a
+ * no-break space or a zero-width space is U+00A0 / U+200B alone.
+ */
+function formatRuneU(rune: number): string {
+  if (rune === EOF) return 'U+FFFFFFFFFFFFFFFF';
+  // A lone surrogate (JSON's "\udc80") is what Go's decoders turn into U+FFFD before a lexer sees it.
+  const code = rune >= 0xd800 && rune <= 0xdfff ? 0xfffd : rune;
   const hex = `U+${code.toString(16).toUpperCase().padStart(4, '0')}`;
-  const printable = code >= 0x20 && code !== 0x7f && !(code >= 0x80 && code < 0xa0);
-  return printable ? `${hex} '${String.fromCodePoint(code)}'` : hex;
+  return isGoPrint(code) ? `${hex} '${String.fromCodePoint(code)}'` : hex;
 }
 
 function countNewlines(s: string, from: number, to: number): number {
