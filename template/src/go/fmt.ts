@@ -453,7 +453,13 @@ class Printer {
     const isNil = value.raw === null;
     switch (verb) {
       case 'v':
-        if (isNil) this.pad('<nil>');
+        // %#v names the pointer's type: (*dependency.SecretAuth)(nil) (go1.19 fmt/print.go, fmtPointer).
+        if (this.f.sharpV) {
+          this.buf.write(`(${value.type.name})(`);
+          if (isNil) this.buf.write('nil');
+          else this.fmt0x64(0xc000010000n, true);
+          this.buf.write(')');
+        } else if (isNil) this.pad('<nil>');
         else this.fmt0x64(0xc000010000n, !this.f.sharp);
         return;
       case 'p':
@@ -565,7 +571,8 @@ class Printer {
       return;
     }
     if (value instanceof Iface) {
-      if (value.inner === null) this.buf.write('<nil>');
+      // A nil interface{} element: %#v writes interface {}(nil) (go1.19 fmt/print.go, printValue).
+      if (value.inner === null) this.buf.write(this.f.sharpV ? 'interface {}(nil)' : '<nil>');
       else this.printValue(value.inner, verb, depth + 1);
       return;
     }
@@ -594,9 +601,15 @@ class Printer {
         this.fmtString(stringOf(value), verb);
         return;
       case 'map': {
-        if (this.f.sharpV) this.buf.write(`${type.name}{`);
-        else this.buf.write('map[');
         const record = mapRecord(value);
+        if (this.f.sharpV) {
+          this.buf.write(type.name);
+          if (record === null) {
+            this.buf.write('(nil)');
+            return;
+          }
+          this.buf.write('{');
+        } else this.buf.write('map[');
         const elemType = mapElemType(value);
         const keys = sortedMapKeys(record);
         keys.forEach((key, i) => {
@@ -624,7 +637,12 @@ class Printer {
         const items = sliceItems(value) ?? [];
         const elemType = sliceElemType(value);
         if (this.f.sharpV) {
-          this.buf.write(`${type.name}{`);
+          this.buf.write(type.name);
+          if (sliceItems(value) === null) {
+            this.buf.write('(nil)');
+            return;
+          }
+          this.buf.write('{');
           items.forEach((item, i) => {
             if (i > 0) this.buf.write(', ');
             this.printValue(wrapElem(elemType, item), verb, depth + 1);
