@@ -78,6 +78,12 @@ function text(value: Value): string {
   return stringText(value as string | GoBytes);
 }
 
+/** strconv.Quote of a Go string held as text: surrogate-escaped invalid bytes come out as \xNN, as in Go's errors. */
+function quoteText(t: string): string {
+  const value = goStringFromText(t);
+  return goQuote(typeof value === 'string' ? value : value.bytes);
+}
+
 function goString(value: Value): string | GoBytes {
   return value as string | GoBytes;
 }
@@ -550,10 +556,10 @@ function loop(args: Value[], ctx: FunctionContext): Value {
 const LOOP_CHANNEL: GoType = { name: '<-chan int64', kind: 'slice', elem: T.int64 };
 
 function parseIntText(s: string, name: string): bigint {
-  const t = s.trim();
-  if (!/^[+-]?[0-9]+$/.test(t)) throw new FuncError(`${name}: strconv.ParseInt: parsing ${goQuote(t)}: invalid syntax`);
+  const t = goTrimSpace(s);
+  if (!/^[+-]?[0-9]+$/.test(t)) throw new FuncError(`${name}: strconv.ParseInt: parsing ${quoteText(t)}: invalid syntax`);
   const v = BigInt(t);
-  if (v < -(2n ** 63n) || v >= 2n ** 63n) throw new FuncError(`${name}: strconv.ParseInt: parsing ${goQuote(t)}: value out of range`);
+  if (v < -(2n ** 63n) || v >= 2n ** 63n) throw new FuncError(`${name}: strconv.ParseInt: parsing ${quoteText(t)}: value out of range`);
   return v;
 }
 
@@ -566,7 +572,7 @@ function parseFloatText(s: string): number {
   const special = /^([+-]?)(inf|infinity)$/i.exec(s);
   if (special !== null) return special[1] === '-' ? -Infinity : Infinity;
   if (/^nan$/i.test(s)) return Number.NaN;
-  const invalid = (): FuncError => new FuncError(`parseFloat: strconv.ParseFloat: parsing ${goQuote(s)}: invalid syntax`);
+  const invalid = (): FuncError => new FuncError(`parseFloat: strconv.ParseFloat: parsing ${quoteText(s)}: invalid syntax`);
   let body = s;
   if (body.includes('_')) {
     if (!underscoreOK(body)) throw invalid();
@@ -586,54 +592,86 @@ function parseFloatText(s: string): number {
     v *= 2 ** Number(exp);
     if (negative) v = -v;
   } else v = Number(body);
-  if (!Number.isFinite(v)) throw new FuncError(`parseFloat: strconv.ParseFloat: parsing ${goQuote(s)}: value out of range`);
+  if (!Number.isFinite(v)) throw new FuncError(`parseFloat: strconv.ParseFloat: parsing ${quoteText(s)}: value out of range`);
   return v;
 }
 
 const BOOL_TRUE = new Set(['1', 't', 'T', 'TRUE', 'true', 'True']);
 const BOOL_FALSE = new Set(['0', 'f', 'F', 'FALSE', 'false', 'False']);
 
-function base64Decode(name: string, alphabet: 'std' | 'url') {
-  return ([s]: Value[]): Value => {
-    const input = text(s);
-    const valid = alphabet === 'std' ? /[A-Za-z0-9+/]/ : /[A-Za-z0-9\-_]/;
-    // Go's decoder: strict padding; newlines are ignored.
-    const clean = input.replace(/[\r\n]/g, '');
-    let i = 0;
-    let quantum = 0;
-    for (; i < clean.length; i += 1) {
-      const c = clean[i] as string;
-      if (c === '=') break;
-      if (!valid.test(c)) throw new FuncError(`${name}: illegal base64 data at input byte ${positionInInput(input, i)}`);
-      quantum = (quantum + 1) % 4;
-    }
-    if (i < clean.length) {
-      // Go's decodeQuantum: '=' after 0 or 1 characters of a quantum is bad padding; after 2 a
-      // second '=' must follow; after that only the end of input may follow.
-      let si = i + 1;
-      if (quantum <= 1) throw new FuncError(`${name}: illegal base64 data at input byte ${positionInInput(input, i)}`);
-      if (quantum === 2) {
-        if (si === clean.length) throw new FuncError(`${name}: illegal base64 data at input byte ${positionInInput(input, clean.length)}`);
-        if (clean[si] !== '=') throw new FuncError(`${name}: illegal base64 data at input byte ${positionInInput(input, si - 1)}`);
-        si += 1;
-      }
-      if (si < clean.length) throw new FuncError(`${name}: illegal base64 data at input byte ${positionInInput(input, si)}`);
-    } else if (quantum !== 0) {
-      throw new FuncError(`${name}: illegal base64 data at input byte ${positionInInput(input, clean.length - quantum)}`);
-    }
-    return goStringFromBytes(Buffer.from(clean, alphabet === 'std' ? 'base64' : 'base64url'));
-  };
+const BASE64_STD = 'ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/';
+const BASE64_URL = 'ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789-_';
+
+function decodeTable(alphabet: string): Int8Array {
+  const table = new Int8Array(256).fill(-1);
+  for (let i = 0; i < alphabet.length; i += 1) table[alphabet.charCodeAt(i)] = i;
+  return table;
 }
 
-function positionInInput(input: string, cleanIndex: number): number {
-  // Map an index in the newline-stripped input back to the original byte offset.
-  let seen = 0;
-  for (let i = 0; i < input.length; i += 1) {
-    if (input[i] === '\r' || input[i] === '\n') continue;
-    if (seen === cleanIndex) return Buffer.byteLength(input.slice(0, i), 'utf8');
-    seen += 1;
+const DECODE_STD = decodeTable(BASE64_STD);
+const DECODE_URL = decodeTable(BASE64_URL);
+const CR_BYTE = 13;
+const LF_BYTE = 10;
+const PAD_BYTE = 61;
+
+/**
+ * encoding/base64's padded DecodeString, quantum by quantum as go1.19's decodeQuantum reads it
+ * (https://github.com/golang/go/blob/go1.19/src/encoding/base64/base64.go): CR and LF are skipped
+ * anywhere; the error offset is a byte offset into the input, and at the end of the input it is
+ * the input's length less the characters of the unfinished quantum (newlines not counted), which
+ * is what Go reports even when newlines sit inside that quantum. Returns the bytes or the offset.
+ */
+function decodeBase64Go(src: Buffer, table: Int8Array): Buffer | { readonly corruptAt: number } {
+  const out: number[] = [];
+  const n = src.length;
+  let si = 0;
+  while (si < n) {
+    const dbuf = [0, 0, 0, 0];
+    let dlen = 4;
+    let trailing = false;
+    for (let j = 0; j < 4; j += 1) {
+      if (si === n) {
+        if (j === 0) return Buffer.from(out);
+        return { corruptAt: si - j };
+      }
+      const c = src[si] as number;
+      si += 1;
+      const v = table[c] as number;
+      if (v >= 0) {
+        dbuf[j] = v;
+        continue;
+      }
+      if (c === LF_BYTE || c === CR_BYTE) {
+        j -= 1;
+        continue;
+      }
+      if (c !== PAD_BYTE || j < 2) return { corruptAt: si - 1 };
+      if (j === 2) {
+        while (si < n && (src[si] === LF_BYTE || src[si] === CR_BYTE)) si += 1;
+        if (si === n) return { corruptAt: n };
+        if (src[si] !== PAD_BYTE) return { corruptAt: si - 1 };
+        si += 1;
+      }
+      while (si < n && (src[si] === LF_BYTE || src[si] === CR_BYTE)) si += 1;
+      if (si < n) trailing = true;
+      dlen = j;
+      break;
+    }
+    const val = ((dbuf[0] as number) << 18) | ((dbuf[1] as number) << 12) | ((dbuf[2] as number) << 6) | (dbuf[3] as number);
+    const bytes = [(val >> 16) & 0xff, (val >> 8) & 0xff, val & 0xff];
+    for (let k = 0; k < dlen - 1; k += 1) out.push(bytes[k] as number);
+    if (trailing) return { corruptAt: si };
   }
-  return Buffer.byteLength(input, 'utf8');
+  return Buffer.from(out);
+}
+
+function base64Decode(name: string, alphabet: 'std' | 'url') {
+  const table = alphabet === 'std' ? DECODE_STD : DECODE_URL;
+  return ([s]: Value[]): Value => {
+    const decoded = decodeBase64Go(stringBytes(goString(s)), table);
+    if ('corruptAt' in decoded) throw new FuncError(`${name}: illegal base64 data at input byte ${decoded.corruptAt}`);
+    return goStringFromBytes(decoded);
+  };
 }
 
 function writeToFile(args: Value[], ctx: FunctionContext): Value {
@@ -641,7 +679,7 @@ function writeToFile(args: Value[], ctx: FunctionContext): Value {
   if (rest.length === 0) throw new FuncError('writeToFile: missing content');
   const flags = rest.length >= 2 ? (rest[0] as string) : '';
   const content = rest[rest.length - 1] as string;
-  if (!/^[0-7]+$/.test(perms)) throw new FuncError(`writeToFile: strconv.ParseUint: parsing ${goQuote(perms)}: invalid syntax`);
+  if (!/^[0-7]+$/.test(perms)) throw new FuncError(`writeToFile: strconv.ParseUint: parsing ${quoteText(perms)}: invalid syntax`);
   if (ctx.sideEffects === undefined) throw new FuncError('writeToFile: not available here');
   try {
     ctx.sideEffects.writeToFile({
@@ -737,8 +775,8 @@ export function consulTemplateFunctions(): Map<string, Fn> {
       // strconv.ParseUint(s, 10, 64) without trimming (unlike the oracle's parseInt).
       const v = text(s);
       if (v === '') return new Typed(T.uint64, 0n);
-      if (!/^[0-9]+$/.test(v)) throw new FuncError(`parseUint: strconv.ParseUint: parsing ${goQuote(v)}: invalid syntax`);
-      if (BigInt(v) >= 2n ** 64n) throw new FuncError(`parseUint: strconv.ParseUint: parsing ${goQuote(v)}: value out of range`);
+      if (!/^[0-9]+$/.test(v)) throw new FuncError(`parseUint: strconv.ParseUint: parsing ${quoteText(v)}: invalid syntax`);
+      if (BigInt(v) >= 2n ** 64n) throw new FuncError(`parseUint: strconv.ParseUint: parsing ${quoteText(v)}: value out of range`);
       return new Typed(T.uint64, BigInt(v));
     }),
   );
@@ -749,7 +787,7 @@ export function consulTemplateFunctions(): Map<string, Fn> {
       if (v === '') return false;
       if (BOOL_TRUE.has(v)) return true;
       if (BOOL_FALSE.has(v)) return false;
-      throw new FuncError(`parseBool: strconv.ParseBool: parsing ${goQuote(v)}: invalid syntax`);
+      throw new FuncError(`parseBool: strconv.ParseBool: parsing ${quoteText(v)}: invalid syntax`);
     }),
   );
   t.set('parseFloat', fn([S], T.float64, ([s]) => (text(s) === '' ? 0 : parseFloatText(text(s)))));
