@@ -3,8 +3,9 @@
 import { FuncError, type GoFunction, truth } from './exec.js';
 import { type Arg, goSprint, goSprintf, goSprintln, toArg } from './fmt.js';
 import { isGoPrint } from '../../../common/src/go-quote.js';
+import type {
+  GoBytes} from './values.js';
 import {
-  GoBytes,
   Iface,
   T,
   Typed,
@@ -12,6 +13,7 @@ import {
   type GoType,
   type Value,
   compareGoStrings,
+  goDisplayText,
   goStringEquals,
   goStringFromBytes,
   goStringLength,
@@ -29,6 +31,7 @@ import {
   sliceItems,
   stringBytes,
   stringOf,
+  stringText,
   typeOf,
   typeOfValue,
   wrapElem,
@@ -63,8 +66,7 @@ const errBadComparison = 'incompatible types for comparison';
 const errNoComparison = 'missing argument for comparison';
 
 function sprint(format: string, ...values: Value[]): string {
-  const printed = goSprintf(format, values.map(toArg));
-  return typeof printed === 'string' ? printed : printed.bytes.toString('utf8');
+  return goDisplayText(goSprintf(format, values.map(toArg)));
 }
 
 function typeName(value: Value): string {
@@ -246,7 +248,8 @@ function goIndex(itemIn: Value, indexes: readonly Value[]): Value {
         }
         if (index === undefined) throw new FuncError('value is nil; should be of type string');
         if (typeOfValue(index) !== T.string) throw new FuncError(`value has type ${typeName(index)}; should be string`);
-        const key = index instanceof GoBytes ? index.bytes.toString('utf8') : (index as string);
+        // Invalid bytes stay surrogate escapes, so they never match a decoded key holding U+FFFD.
+        const key = stringText(index as string | GoBytes);
         const found = mapIndex(item as Dyn, key);
         item = found !== undefined ? found : zeroOf(mapElemType(item as Dyn));
         break;
@@ -501,9 +504,9 @@ export function builtinFunctions<Ctx>(): Map<string, GoFunction<Ctx> & { builtin
   return table;
 }
 
+/** The format's text; invalid bytes stay surrogate escapes, which the output turns back into those bytes. */
 function textOf(value: Value): string {
-  const v = value as string | GoBytes;
-  return typeof v === 'string' ? v : v.bytes.toString('utf8');
+  return stringText(value as string | GoBytes);
 }
 
 export { Iface };

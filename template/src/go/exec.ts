@@ -26,6 +26,7 @@ import {
   type Dyn,
   type GoType,
   type Value,
+  goDisplayText,
   indirect,
   indirectInterface,
   isNilValue,
@@ -775,7 +776,7 @@ export class State<Ctx> {
 
 function sprintV(value: Value): string {
   const printed = goSprintf('%v', [toArg(value)]);
-  return typeof printed === 'string' ? printed : printed.bytes.toString('utf8');
+  return goDisplayText(printed);
 }
 
 export { isNilValue };

@@ -19,6 +19,8 @@ import {
   sliceElemType,
   sliceItems,
   sortedMapKeys,
+  goStringFromBytes,
+  goStringFromText,
   stringBytes,
   stringOf,
   typeOf,
@@ -70,6 +72,12 @@ export class ByteBuilder {
 
   get containsBytes(): boolean {
     return this.hasBytes;
+  }
+
+  /** toGoString for text written with surrogate escapes (a printf format holding invalid bytes): the escapes become their bytes again. */
+  toGoStringFromEscapedText(): string | GoBytes {
+    this.flushText();
+    return goStringFromBytes(Buffer.concat(this.parts.map((part) => (typeof part === 'string' ? stringBytes(goStringFromText(part)) : part))));
   }
 }
 
@@ -821,8 +829,10 @@ class Printer {
         this.buf.write('%!(NOVERB)');
         break;
       }
-      const verb = String.fromCodePoint(format.codePointAt(i) as number);
-      i += verb.length;
+      // An invalid byte (a surrogate escape) decodes as utf8.RuneError, so %!\ufffd(…) names it.
+      const code = format.codePointAt(i) as number;
+      const verb = code >= 0xd800 && code <= 0xdfff ? '\ufffd' : String.fromCodePoint(code);
+      i += code > 0xffff ? 2 : 1;
       if (verb === '%') this.buf.write('%');
       else if (!goodArgNum) this.buf.write(`%!${verb}(BADINDEX)`);
       else if (argNum >= a.length) this.buf.write(`%!${verb}(MISSING)`);
@@ -945,10 +955,12 @@ export function goSprintln(args: readonly Arg[]): string | GoBytes {
   return p.buf.toGoString();
 }
 
+const SURROGATE_ESCAPE = /[\udc80-\udcff]/;
+
 export function goSprintf(format: string, args: readonly Arg[]): string | GoBytes {
   const p = new Printer();
   p.doPrintf(format, args);
-  return p.buf.toGoString();
+  return SURROGATE_ESCAPE.test(format) ? p.buf.toGoStringFromEscapedText() : p.buf.toGoString();
 }
 
 /** fmt.Fprint(w, v) for one value, as text/template prints an action's result. */

@@ -28,6 +28,7 @@ import {
   type Dyn,
   type GoType,
   type Value,
+  goExplode,
   goStringFromBytes,
   goStringFromText,
   intOf,
@@ -443,7 +444,7 @@ function goTrimSpace(s: string): string {
 }
 
 function goSplit(s: string, sep: string): string[] {
-  if (sep === '') return [...s];
+  if (sep === '') return goExplode(s);
   return s.split(sep);
 }
 

@@ -15,14 +15,18 @@ import {
   mapRecord,
   sliceItems,
   sortedMapKeys,
-  stringBytes,
+  stringText,
+  goLossyText,
+  goStringFromText,
   typeOf,
 } from './values.js';
 
 const HEX = '0123456789abcdef';
 
 export function encodeString(value: string | GoBytes, escapeHTML: boolean): string {
-  const text = typeof value === 'string' ? value : stringBytes(value).toString('utf8');
+  // Invalid bytes arrive as lone surrogate escapes, each written as the escape \ufffd (a valid
+  // U+FFFD is written as itself), as encoding/json's encodeState.string does.
+  const text = stringText(value);
   let out = '"';
   for (let i = 0; i < text.length; i += 1) {
     const c = text.charCodeAt(i);
@@ -170,8 +174,12 @@ export function marshalJson(value: Dyn | null, options: { escapeHTML: boolean; i
 // --- decoding ------------------------------------------------------------------------------------
 
 /** json.Unmarshal(s, &v) with v interface{}: objects become maps, numbers float64. */
-export function unmarshalJson(text: string): Dyn | null {
-  const scan = scanJson(Buffer.from(text, 'utf8'));
+export function unmarshalJson(goText: string): Dyn | null {
+  // A Go string with invalid bytes (surrogate escapes here) is scanned as those bytes, and each
+  // one that survives into a JSON string decodes as U+FFFD, as encoding/json's unquote does.
+  const goValue = goStringFromText(goText);
+  const scan = scanJson(typeof goValue === 'string' ? Buffer.from(goValue, 'utf8') : goValue.bytes);
+  const text = typeof goValue === 'string' ? goValue : goLossyText(goValue.bytes);
   if (scan.syntaxError !== null) throw new FuncError(scan.syntaxError);
   // A float64 overflow is an UnmarshalTypeError, reported once the valid input is decoded:
   // https://pkg.go.dev/encoding/json#UnmarshalTypeError

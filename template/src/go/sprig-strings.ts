@@ -22,7 +22,7 @@ import {
   strval,
   text,
 } from './sprig-values.js';
-import { MAP_STRING, SLICE_ANY, SLICE_STRING, type Dyn, type Value, goStringFromBytes, sliceItems, stringBytes, stringText, typeOf } from './values.js';
+import { MAP_STRING, SLICE_ANY, SLICE_STRING, type Dyn, type Value, goExplode, goStringFromBytes, sliceItems, stringBytes, stringText, typeOf } from './values.js';
 import { trailingRunLength, trimTrailing } from '../../../common/src/trim.js';
 
 const GO_SPACE = /[\t\n\v\f\r \u0085\u00a0\u1680\u2000-\u200a\u2028\u2029\u202f\u205f\u3000]/u;
@@ -615,9 +615,11 @@ function splitMap(parts: string[]): Typed {
 
 function goSplitN(s: string, sep: string, n: number): string[] | null {
   if (n === 0) return null;
-  const all = sep === '' ? [...s] : s.split(sep);
+  const runes = sep === '' ? [...s] : [];
+  if (sep === '' && (n < 0 || runes.length <= n)) return goExplode(s);
+  const all = sep === '' ? runes : s.split(sep);
   if (n < 0 || all.length <= n) return all;
-  if (sep === '') return [...all.slice(0, n - 1), all.slice(n - 1).join('')];
+  if (sep === '') return [...goExplode(all.slice(0, n).join('')).slice(0, n - 1), all.slice(n - 1).join('')];
   return [...all.slice(0, n - 1), all.slice(n - 1).join(sep)];
 }
 

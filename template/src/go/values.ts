@@ -269,6 +269,45 @@ export function stringText(value: string | GoBytes | Typed): string {
   return stringText(value.raw as string | GoBytes);
 }
 
+/**
+ * A Go string's bytes as text the way Go's range loop, json encoder and error texts see them: each
+ * byte that does not start a valid UTF-8 sequence becomes one U+FFFD. (Node's decoder follows the
+ * WHATWG rule instead and makes one U+FFFD of a truncated sequence such as F0 9F 98, where Go makes three.)
+ */
+export function goLossyText(bytes: Buffer): string {
+  let out = '';
+  let run = 0;
+  let i = 0;
+  while (i < bytes.length) {
+    const n = utf8SequenceLength(bytes, i);
+    if (n === 0) {
+      out += `${bytes.toString('utf8', run, i)}\ufffd`;
+      i += 1;
+      run = i;
+    } else i += n;
+  }
+  return out + bytes.toString('utf8', run, bytes.length);
+}
+
+/** A Go string as text for messages and JSON: valid text as it is, invalid bytes as U+FFFD each. */
+export function goDisplayText(value: string | GoBytes): string {
+  return typeof value === 'string' ? value : goLossyText(value.bytes);
+}
+
+/**
+ * strings.Split(s, "") on a Go string held as text (surrogate escapes for invalid bytes): one
+ * element per rune, where go1.19's explode turns an invalid byte into U+FFFD in every element but
+ * the last, which keeps the rest of the string as it is (https://github.com/golang/go/blob/go1.19/src/strings/strings.go).
+ */
+export function goExplode(text: string): string[] {
+  const runes = [...text];
+  for (let i = 0; i < runes.length - 1; i += 1) {
+    const c = (runes[i] as string).charCodeAt(0);
+    if (c >= 0xdc80 && c <= 0xdcff) runes[i] = '\ufffd';
+  }
+  return runes;
+}
+
 const LONE_ESCAPE = /(?<![\ud800-\udbff])[\udc80-\udcff]/;
 
 /** The Go string for a JS text, turning surrogate escapes back into their bytes. */
