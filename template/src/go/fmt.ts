@@ -19,6 +19,7 @@ import {
   sliceElemType,
   sliceItems,
   sortedMapKeys,
+  goRuneWidth,
   goStringFromBytes,
   goStringFromText,
   stringBytes,
@@ -90,8 +91,9 @@ function runeCount(s: string | GoBytes): number {
     }
     return n;
   }
+  // utf8.RuneCount: every byte that does not start a valid sequence is a rune of its own.
   let n = 0;
-  for (const byte of s.bytes) if ((byte & 0xc0) !== 0x80) n += 1;
+  for (let i = 0; i < s.bytes.length; i += goRuneWidth(s.bytes, i)) n += 1;
   return n;
 }
 
@@ -108,8 +110,7 @@ function truncateRunes(s: string | GoBytes, n: number): string | GoBytes {
     return s;
   }
   let count = 0;
-  for (let i = 0; i < s.bytes.length; i += 1) {
-    if (((s.bytes[i] as number) & 0xc0) === 0x80) continue;
+  for (let i = 0; i < s.bytes.length; i += goRuneWidth(s.bytes, i)) {
     if (count === n) return new GoBytes(s.bytes.subarray(0, i));
     count += 1;
   }

@@ -243,6 +243,11 @@ function utf8SequenceLength(bytes: Buffer, i: number): number {
   return need;
 }
 
+/** The width of the rune at i as Go's range loop steps: a valid sequence's length, else 1 (an invalid byte is one rune). */
+export function goRuneWidth(bytes: Buffer, i: number): number {
+  return utf8SequenceLength(bytes, i) || 1;
+}
+
 /**
  * Go strings as JS text. Bytes that are not valid UTF-8 become lone surrogates U+DC80..U+DCFF
  * ("surrogate escapes"), so string functions treat each one as a single rune, as Go does, and
