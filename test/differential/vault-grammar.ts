@@ -70,14 +70,15 @@ const dotData: fc.Arbitrary<JsonLike> = fc.oneof(
   jsonValue,
 );
 
-const secretsData = fc.record({
+export const SECRET_PATHS = { kv2: 'secret/data/app', kv1: 'secret/app', creds: 'database/creds/ro', auth: 'auth/token/lookup-self' } as const;
+
+const secretsData: fc.Arbitrary<Record<keyof typeof SECRET_PATHS, JsonLike>> = fc.record({
   kv2: fc.tuple(kvData, metadata).map(([data, meta]) => ({ request_id: 'r-1', lease_duration: new Num('0'), data: { data, metadata: meta } })),
   kv1: kvData.map((data) => ({ lease_duration: new Num('2764800'), renewable: false, data, warnings: ['w<1>'] })),
   creds: fc.record({ username: strText, password: strText }).map((data) => ({ lease_id: 'database/creds/ro/abc', lease_duration: new Num('3600'), renewable: true, data })),
   auth: fc.constant({ auth: { client_token: 's.tok', accessor: 'acc', policies: ['default', 'web'], metadata: { role: 'web', 'a-b': '<x>' }, lease_duration: new Num('60'), renewable: true } }),
 });
 
-export const SECRET_PATHS = { kv2: 'secret/data/app', kv1: 'secret/app', creds: 'database/creds/ro', auth: 'auth/token/lookup-self' } as const;
 
 // --- templates -------------------------------------------------------------------------------------
 
@@ -273,7 +274,7 @@ export const caseArb: fc.Arbitrary<GeneratedCase> = fc
     if (mutation !== undefined) template = mutate(template, ...mutation);
     const [left, right] = delims;
     template = template.replaceAll(L, left).replaceAll(R, right);
-    const secretsJson = jsonText(Object.fromEntries(Object.entries(SECRET_PATHS).map(([k, path]) => [path, secrets[k as keyof typeof SECRET_PATHS]])));
+    const secretsJson = jsonText(Object.fromEntries(Object.entries(SECRET_PATHS).map(([k, path]): [string, JsonLike] => [path, secrets[k as keyof typeof SECRET_PATHS]])));
     const options: GeneratedCase['options'] = { missingkey, ...(left === '{{' ? {} : { leftDelim: left, rightDelim: right }), ...(name === '' ? {} : { name }) };
     return { template, dataJson: data === undefined ? undefined : jsonText(data), secretsJson, env, options };
   });
