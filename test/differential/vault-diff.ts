@@ -23,7 +23,9 @@ export interface Difference {
  * changes from run to run; both sides' addresses are made the same before comparing.
  */
 function withoutAddresses(result: CaseResult): CaseResult {
-  const strip = (text: string | undefined): string | undefined => text?.replace(/0xc[0-9a-f]{6,10}\b/g, '0xADDR');
+  // Hex (%v, %p, %x, %X, with or without 0x), decimal (%d) and octal (%o) forms of a heap address.
+  const strip = (text: string | undefined): string | undefined =>
+    text?.replace(/(0[xX])?[cC]000[0-9a-fA-F]{6}\b/g, 'ADDR').replace(/\b8246\d{8}\b/g, 'ADDR').replace(/\b14000\d{9}\b/g, 'ADDR');
   const output = strip(result.output);
   const error = strip(result.error);
   return { ...result, ...(output === undefined ? {} : { output }), ...(error === undefined ? {} : { error }) };

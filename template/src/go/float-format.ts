@@ -156,25 +156,56 @@ function formatBinary(abs: number): string {
   return `${mantissa}p${exponent >= 0 ? '+' : ''}${exponent}`;
 }
 
+/**
+ * strconv's %x / %X of a float (go1.19 strconv/ftoa.go, fmtX): the mantissa is normalised so its
+ * leading 1 sits at bit 60, rounded half to even to `prec` hex digits when 0 <= prec < 15, and
+ * printed as 0x1.hhhp±dd (zero: 0x0p+00, with `prec` zeros when a precision is given).
+ */
 function formatHexFloat(abs: number, prec: number, verb: string): string {
-  // %x on floats: rarely used in templates; shortest form only.
-  if (abs === 0) return verb === 'X' ? '0X0P+00' : '0x0p+00';
-  let exponent = Math.floor(Math.log2(abs));
-  let mantissa = abs / 2 ** exponent;
-  if (mantissa >= 2) {
-    mantissa /= 2;
-    exponent += 1;
+  const view = new DataView(new ArrayBuffer(8));
+  view.setFloat64(0, abs);
+  const bits = view.getBigUint64(0);
+  const exponentBits = Number((bits >> 52n) & 0x7ffn);
+  let mant = bits & ((1n << 52n) - 1n);
+  let exp = exponentBits;
+  if (exponentBits === 0) exp += 1;
+  else mant |= 1n << 52n;
+  exp -= 1023;
+  if (mant === 0n) exp = 0;
+  const top = 1n << 60n;
+  const mask60 = top - 1n;
+  mant <<= 8n;
+  while (mant !== 0n && (mant & top) === 0n) {
+    mant <<= 1n;
+    exp -= 1;
   }
-  let hex = '';
-  let fraction = mantissa - 1;
-  while (fraction > 0 && (prec < 0 || hex.length < prec)) {
-    fraction *= 16;
-    const digit = Math.floor(fraction);
-    hex += digit.toString(16);
-    fraction -= digit;
+  if (prec >= 0 && prec < 15) {
+    const shift = BigInt(prec * 4);
+    const extra = (mant << shift) & mask60;
+    mant >>= 60n - shift;
+    if ((extra | (mant & 1n)) > 1n << 59n) mant += 1n;
+    mant <<= 60n - shift;
+    if ((mant & (1n << 61n)) !== 0n) {
+      mant >>= 1n;
+      exp += 1;
+    }
   }
-  if (prec > hex.length) hex = hex.padEnd(prec, '0');
-  const abse = Math.abs(exponent);
-  const out = `0x1${hex === '' ? '' : `.${hex}`}p${exponent < 0 ? '-' : '+'}${abse < 10 ? '0' : ''}${abse}`;
-  return verb === 'X' ? out.toUpperCase() : out;
+  const digits = verb === 'X' ? '0123456789ABCDEF' : '0123456789abcdef';
+  let out = `0${verb}${(mant >> 60n) & 1n}`;
+  mant = (mant << 4n) & ((1n << 64n) - 1n);
+  if (prec < 0 && mant !== 0n) {
+    out += '.';
+    while (mant !== 0n) {
+      out += digits.charAt(Number((mant >> 60n) & 15n));
+      mant = (mant << 4n) & ((1n << 64n) - 1n);
+    }
+  } else if (prec > 0) {
+    out += '.';
+    for (let i = 0; i < prec; i += 1) {
+      out += digits.charAt(Number((mant >> 60n) & 15n));
+      mant = (mant << 4n) & ((1n << 64n) - 1n);
+    }
+  }
+  const abse = Math.abs(exp);
+  return `${out}${verb === 'X' ? 'P' : 'p'}${exp < 0 ? '-' : '+'}${abse < 10 ? '0' : ''}${abse}`;
 }

@@ -278,7 +278,7 @@ class Printer {
       f.zero = oldZero;
       return;
     }
-    if (f.sharp && verb !== 'b') num = sharpFloat(num, verb, prec, f.precPresent);
+    if (f.sharp && verb !== 'b') num = sharpFloat(num, verb, prec);
     if (f.plus || num[0] !== '+') {
       if (f.zero && f.widPresent && f.wid > num.length) {
         this.buf.write(num[0] as string);
@@ -458,13 +458,13 @@ class Printer {
     }
   }
 
-  private fmtPointer(value: Typed, verb: string): void {
-    const isNil = value.raw === null;
+  private fmtPointer(value: Dyn, verb: string): void {
+    const isNil = isNilValue(value);
     switch (verb) {
       case 'v':
         // %#v names the pointer's type: (*dependency.SecretAuth)(nil) (go1.19 fmt/print.go, fmtPointer).
         if (this.f.sharpV) {
-          this.buf.write(`(${value.type.name})(`);
+          this.buf.write(`(${typeOf(value).name})(`);
           if (isNil) this.buf.write('nil');
           else this.fmt0x64(0xc000010000n, true);
           this.buf.write(')');
@@ -514,7 +514,9 @@ class Printer {
       return;
     }
     if (verb === 'p') {
-      if (arg instanceof Typed && (arg.type.kind === 'ptr' || arg.type.kind === 'map' || arg.type.kind === 'slice')) {
+      // Any pointer, map or slice, plain JSON ones included (go1.19 fmt/print.go: printArg, fmtPointer).
+      const kind = typeof arg === 'object' && !(arg instanceof GoBytes) ? typeOf(arg).kind : undefined;
+      if (kind === 'ptr' || kind === 'map' || kind === 'slice' || kind === 'func') {
         this.fmtPointer(arg, verb);
         return;
       }
@@ -897,40 +899,36 @@ function parseArgNumber(format: string): [number, number, boolean] {
   return [0, 1, false];
 }
 
-function sharpFloat(num: string, verb: string, prec: number, precPresent: boolean): string {
-  // %#g etc.: keep a decimal point and (for g) trailing zeros up to the precision.
-  let digits = prec;
-  if (verb === 'v' || verb === 'g' || verb === 'G') {
-    if (!precPresent || digits === -1) digits = 6;
-    if (digits === 0) digits = 1;
-  }
+/**
+ * The # flag on a float (go1.19 fmt/format.go, fmtFloat): always a decimal point; for %v, %g, %G
+ * and %x also zeros up to the precision (6 when none), counting significant digits from the first
+ * non-zero one. In hex mantissas every character after the sign counts (the x, and e/E digits),
+ * and %X pads nothing.
+ */
+function sharpFloat(num: string, verb: string, prec: number): string {
+  let digits = 0;
+  if (verb === 'v' || verb === 'g' || verb === 'G' || verb === 'x') digits = prec === -1 ? 6 : prec;
+  const hex = verb === 'x' || verb === 'X';
   let tail = '';
   let body = num;
-  const expIndex = body.search(/[eEpP]/);
-  if (expIndex >= 0) {
-    tail = body.slice(expIndex);
-    body = body.slice(0, expIndex);
-  }
-  let sawDot = false;
+  let hasDecimalPoint = false;
   let sawNonzero = false;
   for (let i = 1; i < body.length; i += 1) {
     const c = body[i] as string;
-    if (c === '.') sawDot = true;
-    else if (c >= '0' && c <= '9') {
+    if (c === '.') hasDecimalPoint = true;
+    else if (c === 'p' || c === 'P' || (!hex && (c === 'e' || c === 'E'))) {
+      tail = body.slice(i);
+      body = body.slice(0, i);
+    } else {
       if (c !== '0') sawNonzero = true;
       if (sawNonzero) digits -= 1;
     }
   }
-  if (!sawDot) {
+  if (!hasDecimalPoint) {
     if (body.length === 2 && body[1] === '0') digits -= 1;
     body += '.';
   }
-  if (verb === 'g' || verb === 'G' || verb === 'v') {
-    while (digits > 0) {
-      body += '0';
-      digits -= 1;
-    }
-  }
+  if (digits > 0) body += '0'.repeat(digits);
   return body + tail;
 }
 
