@@ -98,6 +98,8 @@ export interface ExecOptions<Ctx> {
 
 const MAX_EXEC_DEPTH = 100000;
 
+const SURROGATE_ESCAPES = /(?<![\ud800-\udbff])[\udc80-\udcff]/g;
+
 /** The step budget of one render (TemplateLimits.maxSteps). */
 export class ExecBudget {
   steps = 0;
@@ -214,7 +216,10 @@ export class State<Ctx> {
   }
 
   // --- errors ---------------------------------------------------------------------------------
-  errorf(message: string): never {
+  errorf(raw: string): never {
+    // Go strings inside the message (function errors built from arguments) may hold invalid bytes
+    // as surrogate escapes; Go's error text has the bytes, which read as one U+FFFD each.
+    const message = raw.replace(SURROGATE_ESCAPES, '\ufffd');
     const name = this.tmplName;
     if (this.node === null) throw new ExecError(`template: ${name}: ${message}`);
     const { location, context } = this.errorContext(this.node);

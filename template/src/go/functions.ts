@@ -443,9 +443,31 @@ function goTrimSpace(s: string): string {
   return trimGoSpace(s);
 }
 
+const HAS_ESCAPE = /[\udc80-\udcff]/;
+
+/**
+ * Splits at every occurrence of a separator holding invalid bytes (surrogate escapes) the way Go
+ * does, byte by byte: the escape may be a byte of a valid character in `s` ("\xc3" splits "é").
+ * A valid separator can only match at rune boundaries, so text splitting gives the same pieces.
+ */
+function splitGoText(s: string, sep: string): string[] {
+  if (!HAS_ESCAPE.test(sep)) return s.split(sep);
+  const toBytes = (t: string): Buffer => stringBytes(goStringFromText(t));
+  const bytes = toBytes(s);
+  const needle = toBytes(sep);
+  const pieces: string[] = [];
+  let from = 0;
+  for (let at = bytes.indexOf(needle, from); at >= 0; at = bytes.indexOf(needle, from)) {
+    pieces.push(stringText(goStringFromBytes(bytes.subarray(from, at))));
+    from = at + needle.length;
+  }
+  pieces.push(stringText(goStringFromBytes(bytes.subarray(from))));
+  return pieces;
+}
+
 function goSplit(s: string, sep: string): string[] {
   if (sep === '') return goExplode(s);
-  return s.split(sep);
+  return splitGoText(s, sep);
 }
 
 function goReplaceAll(s: string, old: string, replacement: string): string {
@@ -453,7 +475,7 @@ function goReplaceAll(s: string, old: string, replacement: string): string {
     const chars = [...s];
     return replacement + chars.map((c) => c + replacement).join('');
   }
-  return s.split(old).join(replacement);
+  return splitGoText(s, old).join(replacement);
 }
 
 function goTrim(s: string, cutset: string): string {
