@@ -88,7 +88,7 @@ const R = '\u0002';
 
 const NUMBER_LITERALS = ['0', '1', '-2', '3', '3.5', '1e3', '0x1F', '0o17', '0b101', '1_000', "'a'", "'\\n'", '.5', '-.5', '+3', '1i', '2.0', '1e21', '0.000001', '9223372036854775807', '-9223372036854775808', '18446744073709551615', '255', '65'];
 const STRING_LITERALS = ['""', '"0"', '"a"', '"x,y"', '" a "', '"\\x41\\u00e9\\t"', '"<a href=\'x\'>&</a>"', '`raw\\n`', '"true"', '"42"', '"1.5"', '"aGk="', '"%d"', '"日本"', '"a\\"b"'];
-const VERBS = ['%v', '%+v', '%#v', '%q', '%x', '%X', '%d', '%5.2f', '%-8s|', '%t', '%T', '%%', '%s', '%05d', '%e', '%g', '%.3s', '%c', '%U', '%o', '%b', '%8.3f', '%+d', '% x', '%#x', '%6.2v', '%[2]v', '%!', '%', '%z'];
+const VERBS = ['%v', '%+v', '%#v', '%q', '%x', '%X', '%d', '%5.2f', '%-8s|', '%t', '%T', '%%', '%s', '%05d', '%e', '%g', '%.3s', '%c', '%U', '%o', '%b', '%8.3f', '%+d', '% x', '%#x', '%6.2v', '%[2]v', '%!', '%', '%z', '%#q', '%+q', '%#U', '%.3x', '%#g', '%#X', '%-5t|', '%O', '%E', '%G', '%*d', '%.*f', '%[1]*d', '%[3]v', '%#o', '%08.3e', '% d', '%+.2e', '%10.4v', '%-#8x|', '%p', '%.0f', '%.1q'];
 
 export interface Scope {
   readonly vars: readonly string[];
@@ -146,7 +146,8 @@ export function expression(vars: readonly string[], depth: number): fc.Arbitrary
     { weight: 1, arbitrary: strText.map((t) => goQuote(t)) },
     { weight: 2, arbitrary: sub },
   );
-  const listArg = fc.oneof(pick('.Data.data.list', '$y', '.Data.data', '(secret "auth/token/lookup-self").Auth.Policies', '(secret "secret/app").Warnings', '.Data.metadata'), stringArg.map((a) => `(split "," ${a})`), sub);
+  // Lists straight from the data (never a slice of one: that keeps the capacity past its length).
+  const listArg = fc.oneof(pick('.Data.data.list', '$y', '.Data.data', '(secret "auth/token/lookup-self").Auth.Policies', '(secret "secret/app").Warnings', '.Data.metadata'), stringArg.map((a) => `(split "," ${a})`), fieldPath(), ...(vars.length > 0 ? [pick(...vars)] : []));
   return fc.oneof(
     { weight: 10, arbitrary: leaf },
     { weight: 3, arbitrary: fc.tuple(pick(...STRING_FUNCS), stringArg).map(([f, a]) => `${f} ${a}`) },
