@@ -578,12 +578,33 @@ function loop(args: Value[], ctx: FunctionContext): Value {
 
 const LOOP_CHANNEL: GoType = { name: '<-chan int64', kind: 'slice', elem: T.int64 };
 
+const UINT64_MAX = 2n ** 64n - 1n;
+
+/**
+ * strconv.ParseUint(s, 10, 64)'s digit loop (go1.19 strconv/atoi.go): left to right, so an
+ * overflow met before a bad character is a range error ("99999999999999999999x" is out of range).
+ */
+function parseDecimalUint64(s: string): bigint | 'syntax' | 'range' {
+  if (s === '') return 'syntax';
+  let n = 0n;
+  for (let i = 0; i < s.length; i += 1) {
+    const d = s.charCodeAt(i) - 48;
+    if (d < 0 || d > 9) return 'syntax';
+    n = n * 10n + BigInt(d);
+    if (n > UINT64_MAX) return 'range';
+  }
+  return n;
+}
+
+/** strconv.ParseInt(strings.TrimSpace(s), 10, 64), as consul-template's parseInt calls it. */
 function parseIntText(s: string, name: string): bigint {
   const t = goTrimSpace(s);
-  if (!/^[+-]?[0-9]+$/.test(t)) throw new FuncError(`${name}: strconv.ParseInt: parsing ${quoteText(t)}: invalid syntax`);
-  const v = BigInt(t);
-  if (v < -(2n ** 63n) || v >= 2n ** 63n) throw new FuncError(`${name}: strconv.ParseInt: parsing ${quoteText(t)}: value out of range`);
-  return v;
+  const negative = t.startsWith('-');
+  const parsed = parseDecimalUint64(t.startsWith('+') || negative ? t.slice(1) : t);
+  const fail = (why: string): FuncError => new FuncError(`${name}: strconv.ParseInt: parsing ${quoteText(t)}: ${why}`);
+  if (parsed === 'syntax') throw fail('invalid syntax');
+  if (parsed === 'range' || (negative ? parsed > 2n ** 63n : parsed >= 2n ** 63n)) throw fail('value out of range');
+  return negative ? -parsed : parsed;
 }
 
 /**
@@ -798,9 +819,9 @@ export function consulTemplateFunctions(): Map<string, Fn> {
       // strconv.ParseUint(s, 10, 64) without trimming (unlike the oracle's parseInt).
       const v = text(s);
       if (v === '') return new Typed(T.uint64, 0n);
-      if (!/^[0-9]+$/.test(v)) throw new FuncError(`parseUint: strconv.ParseUint: parsing ${quoteText(v)}: invalid syntax`);
-      if (BigInt(v) >= 2n ** 64n) throw new FuncError(`parseUint: strconv.ParseUint: parsing ${quoteText(v)}: value out of range`);
-      return new Typed(T.uint64, BigInt(v));
+      const parsed = parseDecimalUint64(v);
+      if (typeof parsed !== 'bigint') throw new FuncError(`parseUint: strconv.ParseUint: parsing ${quoteText(v)}: ${parsed === 'syntax' ? 'invalid syntax' : 'value out of range'}`);
+      return new Typed(T.uint64, parsed);
     }),
   );
   t.set(
