@@ -385,7 +385,66 @@ function htmlEscape(s: string | GoBytes): string | GoBytes {
   return typeof s === 'string' ? escaped : goStringFromBytes(Buffer.from(escaped, 'latin1'));
 }
 
+const JS_ASCII_ESCAPES: readonly (string | undefined)[] = Array.from({ length: 0x80 }, (_, c) => {
+  switch (c) {
+    case 0x5c:
+      return '\\\\';
+    case 0x27:
+      return "\\'";
+    case 0x22:
+      return '\\"';
+    case 0x3c:
+      return '\\u003C';
+    case 0x3e:
+      return '\\u003E';
+    case 0x26:
+      return '\\u0026';
+    case 0x3d:
+      return '\\u003D';
+    default:
+      return c < 0x20 ? `\\u00${c.toString(16).toUpperCase().padStart(2, '0')}` : undefined;
+  }
+});
+
+/**
+ * JSEscapeString on valid text, by UTF-16 units with slices between escapes (the byte walk below
+ * made two Buffers per escaped character: seconds for a megabyte of `<`). A lone surrogate is
+ * what Go would have read as U+FFFD, which is printable, so it stays.
+ */
+function jsEscapeText(s: string): string {
+  let out = '';
+  let last = 0;
+  for (let i = 0; i < s.length; i += 1) {
+    const c = s.charCodeAt(i);
+    let rep: string | undefined;
+    let width = 1;
+    if (c < 0x80) {
+      rep = JS_ASCII_ESCAPES[c];
+      if (rep === undefined) continue;
+    } else {
+      let cp = c;
+      if (c >= 0xd800 && c <= 0xdbff && i + 1 < s.length) {
+        const d = s.charCodeAt(i + 1);
+        if (d >= 0xdc00 && d <= 0xdfff) {
+          cp = 0x10000 + ((c - 0xd800) << 10) + (d - 0xdc00);
+          width = 2;
+        }
+      }
+      if ((cp >= 0xd800 && cp <= 0xdfff) || isGoPrint(cp)) {
+        i += width - 1;
+        continue;
+      }
+      rep = `\\u${cp.toString(16).toUpperCase().padStart(4, '0')}`;
+    }
+    out += s.slice(last, i) + rep;
+    i += width - 1;
+    last = i + 1;
+  }
+  return last === 0 ? s : out + s.slice(last);
+}
+
 function jsEscape(s: string | GoBytes): string | GoBytes {
+  if (typeof s === 'string') return jsEscapeText(s);
   const bytes = stringBytes(s);
   const out: Buffer[] = [];
   let last = 0;
@@ -445,15 +504,18 @@ function jsEscape(s: string | GoBytes): string | GoBytes {
   return goStringFromBytes(Buffer.concat(out));
 }
 
+/** url.QueryEscape's byte map: unreserved bytes as they are, space as +, the rest %XX. */
+const QUERY_ESCAPES: readonly string[] = Array.from({ length: 256 }, (_, byte) => {
+  const c = String.fromCharCode(byte);
+  if (/[A-Za-z0-9\-_.~]/.test(c)) return c;
+  return c === ' ' ? '+' : `%${byte.toString(16).toUpperCase().padStart(2, '0')}`;
+});
+
 function urlQueryEscape(s: string | GoBytes): string {
-  let out = '';
-  for (const byte of stringBytes(s)) {
-    const c = String.fromCharCode(byte);
-    if (/[A-Za-z0-9\-_.~]/.test(c)) out += c;
-    else if (c === ' ') out += '+';
-    else out += `%${byte.toString(16).toUpperCase().padStart(2, '0')}`;
-  }
-  return out;
+  const bytes = stringBytes(s);
+  const parts = new Array<string>(bytes.length);
+  for (let i = 0; i < bytes.length; i += 1) parts[i] = QUERY_ESCAPES[bytes[i] as number] as string;
+  return parts.join('');
 }
 
 // --- the table -------------------------------------------------------------------------------------

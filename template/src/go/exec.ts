@@ -21,6 +21,7 @@ import { ByteBuilder, goSprintf, printValueTo, toArg } from './fmt.js';
 import {
   GoBytes,
   Iface,
+  Int64Run,
   T,
   Typed,
   type Dyn,
@@ -383,7 +384,17 @@ export class State<Ctx> {
         }
       };
       const kind = kindOf(val);
-      if (kind === 'slice') {
+      if (kind === 'slice' && val instanceof Typed && val.raw instanceof Int64Run) {
+        // loop's values, one at a time (no list of them is built).
+        const run = val.raw;
+        const n = run.length;
+        if (n > 0) {
+          for (let i = 0; i < n; i += 1) {
+            if (!oneIteration(BigInt(i), run.at(i))) break;
+          }
+          return;
+        }
+      } else if (kind === 'slice') {
         const items = sliceItems(val as Dyn) ?? [];
         if (items.length > 0) {
           const elemType = sliceElemType(val as Dyn);

@@ -28,6 +28,7 @@ import {
   type Dyn,
   type GoType,
   type Value,
+  Int64Run,
   goExplode,
   goStringFromBytes,
   goStringFromText,
@@ -571,9 +572,7 @@ function loop(args: Value[], ctx: FunctionContext): Value {
     stop = to64(anyOf(args[1]));
   } else throw new FuncError(`loop: wrong number of arguments, expected 1 or 2, but got ${args.length}`);
   if (stop > start && ctx.budget !== undefined && !ctx.budget.fits(stop - start)) throw new FuncError(`loop: ${stop - start} iterations: ${ctx.budget.describe()}`);
-  const items: Typed[] = [];
-  for (let i = start; i < stop; i += 1n) items.push(new Typed(T.int64, i));
-  return new Typed(LOOP_CHANNEL, items);
+  return new Typed(LOOP_CHANNEL, new Int64Run(start, stop));
 }
 
 const LOOP_CHANNEL: GoType = { name: '<-chan int64', kind: 'slice', elem: T.int64 };

@@ -65,21 +65,18 @@ function decimalOp(first: Value, rest: Value[], op: (a: Decimal, b: Decimal) => 
 }
 
 function untilStep(start: bigint, stop: bigint, step: bigint): bigint[] {
-  const out: bigint[] = [];
   const limit = 1_000_000;
-  if (stop < start) {
-    if (step >= 0n) return out;
-    for (let i = start; i > stop; i += step) {
-      out.push(i);
-      if (out.length > limit) throw new FuncError(`untilStep: more than ${limit} elements`);
-    }
-    return out;
-  }
-  if (step <= 0n) return out;
-  for (let i = start; i < stop; i += step) {
-    out.push(i);
-    if (out.length > limit) throw new FuncError(`untilStep: more than ${limit} elements`);
-  }
+  // Sprig's untilStep counts up while i < stop (step > 0) or down while i > stop (step < 0).
+  const up = stop >= start;
+  if (up ? step <= 0n : step >= 0n) return [];
+  const span = up ? stop - start : start - stop;
+  const stride = up ? step : -step;
+  const count = (span + stride - 1n) / stride;
+  // Known before anything is built: a hostile count fails at once.
+  if (count > BigInt(limit)) throw new FuncError(`untilStep: more than ${limit} elements`);
+  const n = Number(count);
+  const out = new Array<bigint>(n);
+  for (let k = 0; k < n; k += 1) out[k] = start + BigInt(k) * step;
   return out;
 }
 

@@ -415,8 +415,42 @@ export function wrapElem(elemType: GoType, slot: unknown): Value {
   return slot as Dyn;
 }
 
+/**
+ * The int64 values start, start+1, …, stop-1, made when asked for: consul-template's `loop` hands
+ * range a channel, so `range loop N` walks the values one by one instead of first building N of them.
+ */
+export class Int64Run {
+  private built: Typed[] | null = null;
+  constructor(
+    readonly start: bigint,
+    readonly stop: bigint,
+  ) {}
+
+  get length(): number {
+    return this.stop > this.start ? Number(this.stop - this.start) : 0;
+  }
+
+  at(i: number): Typed {
+    return new Typed(T.int64, this.start + BigInt(i));
+  }
+
+  /** Every value, for the uses that need a list (built once). */
+  items(): Typed[] {
+    if (this.built === null) {
+      const n = this.length;
+      const items = new Array<Typed>(n);
+      for (let i = 0; i < n; i += 1) items[i] = this.at(i);
+      this.built = items;
+    }
+    return this.built;
+  }
+}
+
 export function sliceItems(value: Dyn): readonly unknown[] | null {
-  if (value instanceof Typed) return value.raw as unknown[] | null;
+  if (value instanceof Typed) {
+    const raw = value.raw;
+    return raw instanceof Int64Run ? raw.items() : (raw as unknown[] | null);
+  }
   return value as unknown[];
 }
 
