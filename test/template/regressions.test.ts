@@ -8,7 +8,9 @@
 //   (regexMatch, regexReplaceAll, in, containsAny, splitToMap, …). The outputs were produced by Go
 //   1.19's text/template running those functions exactly as consul-template's template/funcs.go
 //   (HEAD 1deacb7, https://github.com/hashicorp/consul-template/blob/main/template/funcs.go) defines them,
-//   in a scratch build of the oracle; they are literals here because that source is not ours to copy.
+//   in a scratch build of the oracle (with the libraries consul-template links: BurntSushi/toml
+//   v1.5.0, gopkg.in/yaml.v2 v2.4.0); they are literals here because that source is not ours to copy.
+//   The ids `generated/…` are differences found by generated differential runs.
 import { GoTemplateEngine, parseCases, runCase, type CaseResult } from '../../template/src/index.js';
 import { regressionText, sameResult } from './oracle-helpers.js';
 

@@ -505,13 +505,20 @@ function indent(spaces: bigint, s: string): string {
 
 // --- math ----------------------------------------------------------------------------------------
 
-type Num = { kind: 'int'; v: bigint } | { kind: 'float'; v: number };
+/**
+ * An operand of consul-template's math functions as reflect sees it: a signed integer kind, an
+ * unsigned one (parseUint's uint64, index's uint8), or a float.
+ * https://github.com/hashicorp/consul-template/blob/main/template/funcs.go (add … maximum)
+ */
+type Num = { kind: 'int' | 'uint'; v: bigint } | { kind: 'float'; v: number };
 
 function toNum(name: string, value: Dyn | null): Num {
   if (value !== null) {
     const kind = typeOf(value).kind;
-    if (kind === 'int' || kind === 'int64' || kind === 'uint8' || kind === 'uint64') return { kind: 'int', v: intOf(value) };
-    if (kind === 'float64') return { kind: 'float', v: value as number };
+    if (kind === 'int' || kind === 'int64') return { kind: 'int', v: intOf(value) };
+    if (kind === 'uint8' || kind === 'uint64') return { kind: 'uint', v: intOf(value) };
+    // modulo has no float case: a float is an unknown type, found in the order the operands are checked.
+    if (kind === 'float64' && name !== 'modulo') return { kind: 'float', v: value as number };
   }
   throw new FuncError(unknownType(name, value));
 }
@@ -533,24 +540,54 @@ function int64(v: bigint): Typed {
   return new Typed(T.int64, BigInt.asIntN(64, v));
 }
 
+function uint64(v: bigint): Typed {
+  return new Typed(T.uint64, BigInt.asUintN(64, v));
+}
+
+/** Go's conversions between the kinds: int64(u) wraps, float64(i) rounds to nearest. */
+function asInt64(n: Num): bigint {
+  return n.kind === 'float' ? 0n : BigInt.asIntN(64, n.v);
+}
+
+function asFloat(n: Num): number {
+  return n.kind === 'float' ? n.v : Number(n.v);
+}
+
+/** add, subtract, multiply: float if either is, uint64 if both are unsigned, int64 otherwise. */
 function arith(intOp: (a: bigint, b: bigint) => bigint, floatOp: (a: number, b: number) => number) {
   return (a: Num, b: Num): Dyn => {
-    if (a.kind === 'int' && b.kind === 'int') return int64(intOp(a.v, b.v));
-    return floatOp(Number(a.v), Number(b.v));
+    if (a.kind === 'float' || b.kind === 'float') return floatOp(asFloat(a), asFloat(b));
+    if (a.kind === 'uint' && b.kind === 'uint') return uint64(intOp(a.v, b.v));
+    return int64(intOp(asInt64(a), asInt64(b)));
   };
 }
 
 function divide(name: string) {
   return (a: Num, b: Num): Dyn => {
-    if (a.kind === 'int' && b.kind === 'int') {
-      // Go panics; text/template reports the recovered runtime error.
-      if (b.v === 0n) throw new FuncError('runtime error: integer divide by zero');
-      return int64(name === 'modulo' ? a.v % b.v : a.v / b.v);
-    }
-    // modulo has no float case: the first operand (a) is checked first.
-    if (name === 'modulo') throw new FuncError(unknownType('modulo', a.kind === 'float' ? a.v : b.v));
-    return Number(a.v) / Number(b.v);
+    if (a.kind === 'float' || b.kind === 'float') return asFloat(a) / asFloat(b);
+    const unsigned = a.kind === 'uint' && b.kind === 'uint';
+    const x = unsigned ? a.v : asInt64(a);
+    const y = unsigned ? b.v : asInt64(b);
+    // Go panics; text/template reports the recovered runtime error.
+    if (y === 0n) throw new FuncError('runtime error: integer divide by zero');
+    const q = name === 'modulo' ? x % y : x / y;
+    return unsigned ? uint64(q) : int64(q);
   };
+}
+
+/**
+ * minimum / maximum: compare after Go's conversions (int64 of a uint, float64 of an integer) and
+ * return the winner as its own kind (a: the piped or second argument, wins only strictly).
+ */
+function minMax(a: Num, b: Num, min: boolean): Dyn {
+  const better = (x: number | bigint, y: number | bigint): boolean => (min ? x < y : x > y);
+  let aWins: boolean;
+  if (a.kind === 'float' || b.kind === 'float') aWins = better(asFloat(a), asFloat(b));
+  else if (a.kind === 'uint' && b.kind === 'uint') aWins = better(a.v, b.v);
+  else aWins = better(asInt64(a), asInt64(b));
+  const winner = aWins ? a : b;
+  if (winner.kind === 'float') return winner.v;
+  return winner.kind === 'uint' ? uint64(winner.v) : int64(winner.v);
 }
 
 // --- misc ----------------------------------------------------------------------------------------
@@ -880,11 +917,5 @@ export function consulTemplateFunctions(): Map<string, Fn> {
   return t;
 }
 
-function minMax(a: Num, b: Num, min: boolean): Dyn {
-  if (a.kind === 'int' && b.kind === 'int') return int64(min ? (a.v < b.v ? a.v : b.v) : a.v > b.v ? a.v : b.v);
-  const x = Number(a.v);
-  const y = Number(b.v);
-  return min ? Math.min(x, y) : Math.max(x, y);
-}
 
 export { SLICE_ANY, GoBytes };
