@@ -188,12 +188,42 @@ function assignTarget(scope: Scope): fc.Arbitrary<string> {
   );
 }
 
+/**
+ * Corners of the syntax, each a template fragment; E is replaced by a generated expression.
+ * Literals and escapes, identifiers in other scripts, declarations in odd places, pipes into
+ * non-functions, fields given arguments, trim markers around CRLF and comments, Go 1.22+/1.23
+ * syntax that Go 1.19 refuses, redefinitions.
+ */
+const CORNERS = [
+  'L 1e3 R|L 0x10 R|L 1_0 R|L \'a\' R|L 1i R|L -0x1p-2 R|L 0b11 R|L 0o17 R|L .5 R|L +3 R', 'L 09 R', 'L 1e400 R', 'L 0x R', 'L 1__0 R', 'L 0x1.8p1 R', 'L 2.5i R', 'L 1+2i R',
+  'L \'\\u00e9\' R|L \'\\x41\' R|L \'\\\'\' R|L \'\\101\' R', 'L \'ab\' R', 'L \'\' R', 'L "\\a\\b\\f\\v\\101\\U0001F600" | printf "%q" R', 'L "\\q" R', 'L "\\400" R', 'L `a\nb` R',
+  'L .日本 R', 'L $变量 := 1 R', 'L ._x R', 'L .1x R', 'L .Data.data.日本 R', 'L $.日本 R',
+  'L ($z := 3) R', 'L if $v := E R[L $v R]L else R(L $v R)L end R', 'L with $v := E R[L $v R]L else R(L $v R)L end R', 'L range $k, $v := E R L end R(L $k R)',
+  'L 1 | 2 R', 'L . | .x R', 'L E | $ R', 'L "s" | print | "t" R', 'L .Data.data.password "x" R', 'L $x.a 1 R', 'L (E).Data 1 R', 'L nil R', 'L nil.x R', 'L (nil).x R', 'L print nil R', 'L index nil 0 R',
+  'a \r\n L- E -R \r\n b', 'x L- /* c */ -R y', 'x\n\tL-/* c */R y', 'x L- E R\r\n', 'L- R', 'L -R', 'L - R', 'L-3 R', 'L- -3 -R', 'L E- R', 'L E -R',
+  'L range 5 R.L end R', 'L range $i, $e := 3 R.L end R', 'L with E R1L else with E R2L end R', 'L if E R1L else with E R2L end R', 'L else R', 'L end R', 'L define "d" RdL end RL template "d" R',
+  'L block "q" E RqL end RL define "q" RQL end R', 'L define "q" RQL end RL block "q" E RqL end R', 'L define "q" RL end RL define "q" RQL end RL template "q" R', 'L define "a" RL define "b" RL end RL end R',
+  'L template "t" E E R', 'L template $x R', 'L template "t" | print R', 'L break R', 'L range E RL if true RL break RL end RL end R', 'L range E RL with . RL continue RL end RxL end R',
+  'L printf "%[2]*[1]d|%-*d|%.*s|%[5]d" 1 5 -3 7 2 "abc" R', 'L printf "%!d %z %" 1 R', 'L printf "%v %v" (print) (println) R', 'L printf "%c|%U|%#U|%q" 128512 128512 65 9 R', 'L printf "%6.2f|%-8.3e|%+g" 3.14159 -0.00001234 1e100 R',
+  'L eq 1 1.0 R', 'L eq 1 "1" R', 'L lt 1 2.5 R', 'L eq .Data.metadata.version "3" R', 'L lt -1 18446744073709551615 R', 'L eq nil nil R', 'L eq (index .Data.data "x") nil R', 'L ne E E R', 'L eq E E E E R', 'L le "a" "b" "c" R',
+  'L and R', 'L or 0 "" nil R', 'L not E E R', 'L len R', 'L index R', 'L slice R', 'L print R', 'L html R', 'L call R', 'L call nil R', 'L call .Data R',
+  'L $ R', 'L $ := 1 R', 'L $x := 1 R L $x = 2 R L $x R', 'L $x, $y := 1 R', 'L range $a, $b, $c := E R L end R', 'L range $a = E R L end R', 'L $x := $x R',
+];
+
+function corner(expr: fc.Arbitrary<string>): fc.Arbitrary<string> {
+  return fc.tuple(pick(...CORNERS), expr, expr).map(([c, e1, e2]) => {
+    let n = 0;
+    return c.replace(/\bE\b/g, () => (n++ % 2 === 0 ? e1 : e2)).replace(/\bL\b/g, L).replace(/\bR\b/g, R);
+  });
+}
+
 function statement(scope: Scope): fc.Arbitrary<string> {
   const expr = expression(scope.vars, 2);
   const options: fc.Arbitrary<string>[] = [
     TEXTS,
     expr.chain((e) => action(e)),
     expr.chain((e) => action(e)),
+    corner(expression(scope.vars, 1)),
     fc.oneof({ weight: 19, arbitrary: pick(`${L}/* c */${R}`, `${L}- /* c\n */ -${R}`, `${L}-\t/* c */\n-${R}`) }, pick(`${L}/* c */ ${R}`, `${L} /* c */ ${R}`, `${L}/* unclosed ${R}`)),
     fc.tuple(assignTarget(scope), expr).chain(([t, e]) => action(`${t} ${e}`)),
   ];
