@@ -7,7 +7,7 @@ import { isJsonNumber } from '../../../common/src/vault-json.js';
 import { formatGoFloat } from './float-format.js';
 import { FuncError } from './exec.js';
 import { GoBytes, T, Typed, type Dyn, type GoType, indirect, intOf, mapRecord, sliceItems, sortedMapKeys, stringText, typeOf } from './values.js';
-import { trailingRunLength, trimGoSpace, trimTrailing } from '../../../common/src/trim.js';
+import { trimGoSpace } from '../../../common/src/trim.js';
 
 const YAML_BOOLS = new Set(
   'y Y yes Yes YES n N no No NO true True TRUE false False FALSE on On ON off Off OFF'.split(' '),
@@ -22,7 +22,8 @@ function resolvesToNonString(s: string): boolean {
   // strconv.ParseInt(plain, 0, 64) decides, so 0o17 is an int too (Go 1.13 syntax).
   if (/^[-+]?(0|[1-9][0-9]*)$/.test(plain) || /^[-+]?0[xX][0-9a-fA-F]+$/.test(plain) || /^[-+]?0[bB][01]+$/.test(plain) || /^[-+]?0[oO]?[0-7]+$/.test(plain)) return true;
   if (/^[-+]?(?:[0-9]+(?:\.[0-9]*)?|\.[0-9]+)(?:[eE][-+]?[0-9]+)?$/.test(plain)) return true;
-  if (/^[-+]?[0-9][0-9_]*(?::[0-5]?[0-9])+\.[0-9_]*$/.test(s)) return true;
+  // isBase60Float (encode.go): sexagesimal-looking text is quoted; the fraction is optional.
+  if (/^[-+]?[0-9][0-9_]*(?::[0-5]?[0-9])+(?:\.[0-9_]*)?$/.test(s)) return true;
   if (/^[0-9]{4}-[0-9]{1,2}-[0-9]{1,2}(?:(?:[Tt]|[ \t]+)[0-9]{1,2}:[0-9]{2}:[0-9]{2}(?:\.[0-9]*)?(?:[ \t]*(?:Z|[-+][0-9]{1,2}(?::[0-9]{2})?))?)?$/.test(s)) return true;
   return false;
 }
@@ -32,18 +33,6 @@ function resolvesToNonString(s: string): boolean {
  * Anything else (C0/C1 controls, U+FEFF, characters beyond the BMP such as emoji) forces double quotes.
  */
 const NON_PRINTABLE = /[^\n\x20-\x7e\u00a0-\ud7ff\ue000-\ufffd]|\ufeff/u;
-
-function plainAllowed(s: string): boolean {
-  if (NON_PRINTABLE.test(s)) return false;
-  // yaml.v2's is_space is the ASCII space only: U+00A0 and friends are printable characters.
-  if (s === '' || /^ | $/.test(s)) return false;
-  if (/[\n\r\t\x00-\x08\x0b\x0c\x0e-\x1f\x7f\u0085\u2028\u2029\ufeff]/.test(s)) return false;
-  if (/^[?:,[\]{}#&*!|>'"%@`]/.test(s)) return false;
-  if (/^-(\s|$)/.test(s) || /^[?:](\s|$)/.test(s)) return false;
-  if (s.startsWith('---') || s.startsWith('...')) return false;
-  if (s.includes(': ') || s.includes(' #') || s.endsWith(':')) return false;
-  return true;
-}
 
 const DOUBLE_QUOTE_ESCAPES: ReadonlyMap<number, string> = new Map([
   [0x00, '\\0'], [0x07, '\\a'], [0x08, '\\b'], [0x09, '\\t'], [0x0a, '\\n'], [0x0b, '\\v'], [0x0c, '\\f'], [0x0d, '\\r'],
@@ -73,21 +62,129 @@ function doubleQuote(s: string): string {
   return `${out}"`;
 }
 
-function scalarString(s: string, indent: string): string {
-  if (s.includes('\n') && !/[\x00-\x08\x0b\x0c\x0e-\x1f\x7f]/.test(s) && !/ \n|\n /.test(trimTrailing(s, '\n')) && !/^\s/.test(s)) {
-    const trailing = trailingRunLength(s, '\n');
-    const chomp = trailing === 0 ? '-' : trailing === 1 ? '' : '+';
-    const body = s.slice(0, s.length - trailing);
-    const lines = body.split('\n').map((line) => (line === '' ? '' : `${indent}${line}`));
-    const extra = trailing > 1 ? '\n'.repeat(trailing - 1) : '';
-    return `|${chomp}\n${lines.join('\n')}${extra}`;
+const YAML_BREAK = /[\n\r\u0085\u2028\u2029]/;
+
+/**
+ * yaml_emitter_write_literal_scalar: the header (|, an indentation indicator 2 when the text starts
+ * with a space or a break, chomping - / clip / +), then the text with each line that has content
+ * indented; a line break other than \n (U+2028, U+2029) is written as it is.
+ */
+function literalScalar(s: string, indent: string): string {
+  const chars = [...s];
+  const isBreak = (c: string | undefined): boolean => c !== undefined && YAML_BREAK.test(c);
+  const last = chars.length - 1;
+  let chomp = '-';
+  if (isBreak(chars[last])) chomp = last === 0 || isBreak(chars[last - 1]) ? '+' : '';
+  const hint = chars[0] === ' ' || isBreak(chars[0]) ? '2' : '';
+  let out = `|${hint}${chomp}\n`;
+  let breaks = true;
+  for (const c of chars) {
+    if (isBreak(c)) {
+      out += c;
+      breaks = true;
+    } else {
+      if (breaks) out += indent;
+      breaks = false;
+      out += c;
+    }
   }
-  if (!resolvesToNonString(s) && plainAllowed(s)) return s;
-  // Leading or trailing spaces rule out plain style only; single quotes still fit.
-  if (!s.includes('\n') && !NON_PRINTABLE.test(s) && !/[\u2028\u2029]/.test(s) && !resolvesToNonString(s)) {
-    return `'${s.replace(/'/g, "''")}'`;
+  // The emitter goes on from the text's own last line break; lines here are joined with one.
+  return out.endsWith('\n') ? out.slice(0, -1) : out;
+}
+
+interface ScalarAnalysis {
+  /** Holds a line break (\n, \r, U+0085, U+2028, U+2029). */
+  readonly multiline: boolean;
+  readonly plainAllowed: boolean;
+  readonly singleAllowed: boolean;
+  readonly blockAllowed: boolean;
+}
+
+const isYamlBreak = (c: string): boolean => c === '\n' || c === '\r' || c === '\u0085' || c === '\u2028' || c === '\u2029';
+const isYamlBlank = (c: string | undefined): boolean => c === ' ' || c === '\t';
+
+/**
+ * yaml_emitter_analyze_scalar in block context (https://github.com/go-yaml/yaml/blob/v2.4.0/emitterc.go):
+ * which styles can hold the text. Indicators at the start (or ": " and " #" inside) rule out plain;
+ * a leading or trailing space or break rules out plain; a break next to a space, or a character
+ * that is not printable (tab, controls, U+0085, the BOM, anything beyond the BMP), rules out more.
+ */
+function analyzeScalar(s: string): ScalarAnalysis {
+  if (s === '') return { multiline: false, plainAllowed: true, singleAllowed: true, blockAllowed: false };
+  const chars = [...s];
+  let blockIndicators = s.startsWith('---') || s.startsWith('...');
+  let lineBreaks = false;
+  let special = false;
+  let leadingSpace = false;
+  let leadingBreak = false;
+  let trailingSpace = false;
+  let trailingBreak = false;
+  let breakSpace = false;
+  let spaceBreak = false;
+  let precededByWhitespace = true;
+  let previousSpace = false;
+  let previousBreak = false;
+  const last = chars.length - 1;
+  for (let i = 0; i <= last; i += 1) {
+    const c = chars[i] as string;
+    const followedByWhitespace = i === last || isYamlBlank(chars[i + 1]);
+    if (i === 0) {
+      if ('#,[]{}&*!|>\'"%@`'.includes(c)) blockIndicators = true;
+      else if ((c === '?' || c === ':' || c === '-') && followedByWhitespace) blockIndicators = true;
+    } else if ((c === ':' && followedByWhitespace) || (c === '#' && precededByWhitespace)) blockIndicators = true;
+    if (NON_PRINTABLE.test(c)) special = true;
+    if (c === ' ') {
+      if (i === 0) leadingSpace = true;
+      if (i === last) trailingSpace = true;
+      if (previousBreak) breakSpace = true;
+      previousSpace = true;
+      previousBreak = false;
+    } else if (isYamlBreak(c)) {
+      lineBreaks = true;
+      if (i === 0) leadingBreak = true;
+      if (i === last) trailingBreak = true;
+      if (previousSpace) spaceBreak = true;
+      previousSpace = false;
+      previousBreak = true;
+    } else {
+      previousSpace = false;
+      previousBreak = false;
+    }
+    precededByWhitespace = isYamlBlank(c) || isYamlBreak(c) || c === '\0';
   }
-  return doubleQuote(s);
+  const plainAllowed = !(leadingSpace || leadingBreak || trailingSpace || trailingBreak || breakSpace || spaceBreak || special || lineBreaks || blockIndicators);
+  const singleAllowed = !(breakSpace || spaceBreak || special);
+  const blockAllowed = !(trailingSpace || spaceBreak || special);
+  return { multiline: lineBreaks, plainAllowed, singleAllowed, blockAllowed };
+}
+
+/** A key is written as `key: value` unless it spans lines or is longer than 128 bytes (then `? key`). */
+function isSimpleKey(key: string): boolean {
+  return !analyzeScalar(key).multiline && Buffer.byteLength(key, 'utf8') <= 128;
+}
+
+/**
+ * The style yaml.v2 gives a string: it asks for a literal block when the text has a newline, for
+ * plain when the text would read back as the same string, else for double quotes; the emitter
+ * (yaml_emitter_select_scalar_style) then falls back plain → single → double, literal → double
+ * (always for a simple key, which is on one line).
+ */
+function scalarString(s: string, indent: string, simpleKey = false): string {
+  const a = analyzeScalar(s);
+  let style: 'plain' | 'single' | 'double' | 'literal' = s.includes('\n') ? 'literal' : resolvesToNonString(s) ? 'double' : 'plain';
+  if (style === 'plain' && (!a.plainAllowed || (s === '' && simpleKey))) style = 'single';
+  if (style === 'single' && !a.singleAllowed) style = 'double';
+  if (style === 'literal' && (!a.blockAllowed || simpleKey)) style = 'double';
+  switch (style) {
+    case 'plain':
+      return s;
+    case 'single':
+      return `'${s.replace(/'/g, "''")}'`;
+    case 'literal':
+      return literalScalar(s, indent);
+    default:
+      return doubleQuote(s);
+  }
 }
 
 function scalar(value: Dyn | null, indent: string): string | null {
@@ -104,7 +201,7 @@ function scalar(value: Dyn | null, indent: string): string | null {
     default:
       break;
   }
-  if (value instanceof GoBytes) return scalarString(stringText(value), indent);
+  if (value instanceof GoBytes) return binaryScalar(value.bytes, indent);
   if (isJsonNumber(value)) {
     const text = value.toString();
     if (/^[-+]?[0-9]+$/.test(text) && BigInt(text) >= -(2n ** 63n) && BigInt(text) < 2n ** 63n) return BigInt(text).toString();
@@ -116,6 +213,19 @@ function scalar(value: Dyn | null, indent: string): string | null {
   if (kind === 'int' || kind === 'int64' || kind === 'uint8' || kind === 'uint64') return intOf(value).toString();
   if (kind === 'string') return scalarString(stringText((value as Typed).raw as string), indent);
   return null;
+}
+
+/**
+ * yaml.v2's stringv for bytes that are not UTF-8: tagged !!binary and base64-encoded, broken into
+ * lines of 70 characters each ending in a newline once it is 70 or longer, so a long one is a
+ * literal block (https://github.com/go-yaml/yaml/blob/v2.4.0/encode.go, resolve.go encodeBase64).
+ */
+function binaryScalar(bytes: Buffer, indent: string): string {
+  const encoded = bytes.toString('base64');
+  if (encoded.length < 70) return `!!binary ${encoded}`;
+  let lines = '';
+  for (let i = 0; i < encoded.length; i += 70) lines += `${encoded.slice(i, i + 70)}\n`;
+  return `!!binary ${scalarString(lines, indent)}`;
 }
 
 function formatYamlFloat(f: number): string {
@@ -150,7 +260,8 @@ function emit(value: Dyn | null, indent: string, lines: string[], prefix: string
     }
   }
   const text = scalar(value, indent);
-  if (text === null) throw new FuncError(`toYAML: cannot marshal type ${value === null ? 'nil' : typeOf(value).name}`);
+  // yaml.v2 panics on a kind it cannot encode; text/template reports the panic as it is.
+  if (text === null) throw new FuncError(`cannot marshal type: ${value === null ? 'nil' : typeOf(value).name}`);
   lines.push(`${prefix}${foldLongScalar(text, [...prefix].length, indent)}`);
 }
 
@@ -259,7 +370,13 @@ function emitCollection(value: Dyn, indent: string, lines: string[], prefix: str
   }
   entriesOf(value).forEach(([key, item], index) => {
     const first = index === 0 ? prefix : indent;
-    const keyText = scalarString(key, indent);
+    if (!isSimpleKey(key)) {
+      // yaml_emitter_emit_block_mapping_key: `? key` on its own, then `: value` on the next line.
+      lines.push(`${first}? ${foldLongScalar(scalarString(key, `${indent}  `), [...first].length + 2, `${indent}  `)}`);
+      emitItem(item, indent, lines, `${indent}: `, `${indent}  `);
+      return;
+    }
+    const keyText = scalarString(key, indent, true);
     if (item !== null && typeof item === 'object' && !isJsonNumber(item) && !(item instanceof GoBytes)) {
       const k = typeOf(item).kind;
       if ((k === 'map' || k === 'struct' || k === 'slice') && !isEmptyCollection(item) && !(k === 'map' && mapRecord(item) === null)) {
@@ -286,7 +403,11 @@ function emitItem(item: Dyn | null, _indent: string, lines: string[], prefix: st
 /** yaml.v2 Marshal + strings.TrimSpace. */
 export function toYaml(value: Dyn | null): string {
   const lines: string[] = [];
-  emit(value, '', lines, '');
+  // A scalar document's block and folded lines are indented by the emitter's two spaces, as
+  // a mapping value's are; a collection starts at column 0.
+  const kind = value === null ? 'nil' : typeOf(value).kind;
+  const collection = kind === 'map' || kind === 'struct' || kind === 'slice' || kind === 'ptr';
+  emit(value, collection ? '' : '  ', lines, '');
   return goTrimSpace(lines.join('\n'));
 }
 
