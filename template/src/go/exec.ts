@@ -337,8 +337,7 @@ export class State<Ctx> {
         }
         return Control.normal;
       case 'range':
-        this.walkRange(dot, node);
-        return Control.normal;
+        return this.walkRange(dot, node);
       case 'template':
         this.walkTemplate(dot, node);
         return Control.normal;
@@ -364,7 +363,12 @@ export class State<Ctx> {
     }
   }
 
-  private walkRange(dot: Value, r: BranchNode): void {
+  /**
+   * The else list runs inside this range's own recover (go1.19 text/template/exec.go, walkRange:
+   * break and continue are panics): a break there just ends this range, a continue goes up to the
+   * enclosing range's iteration.
+   */
+  private walkRange(dot: Value, r: BranchNode): Control {
     this.at(r);
     const outerMark = this.mark();
     try {
@@ -392,7 +396,7 @@ export class State<Ctx> {
           for (let i = 0; i < n; i += 1) {
             if (!oneIteration(BigInt(i), run.at(i))) break;
           }
-          return;
+          return Control.normal;
         }
       } else if (kind === 'slice') {
         const items = sliceItems(val as Dyn) ?? [];
@@ -401,7 +405,7 @@ export class State<Ctx> {
           for (let i = 0; i < items.length; i += 1) {
             if (!oneIteration(BigInt(i), wrapElem(elemType, items[i]))) break;
           }
-          return;
+          return Control.normal;
         }
       } else if (kind === 'map') {
         const record = mapRecord(val as Dyn);
@@ -411,12 +415,13 @@ export class State<Ctx> {
           for (const key of keys) {
             if (!oneIteration(key, wrapElem(elemType, (record as Record<string, unknown>)[key]))) break;
           }
-          return;
+          return Control.normal;
         }
       } else if (kind !== 'invalid') {
         this.errorf(`range can't iterate over ${sprintV(val)}`);
       }
-      if (r.elseList !== null) this.walk(dot, r.elseList);
+      if (r.elseList !== null && this.walk(dot, r.elseList) === Control.continue) return Control.continue;
+      return Control.normal;
     } finally {
       this.pop(outerMark);
     }
