@@ -6,7 +6,7 @@ import fc from 'fast-check';
 import { performance } from 'node:perf_hooks';
 import { GoTemplateEngine, parseCases, runCase, type CaseResult } from '../../template/src/index.js';
 import { runOracle, sameResult } from '../template/oracle-helpers.js';
-import { caseArb, protocolJson, type GeneratedCase } from './vault-grammar.js';
+import { WITH_CONSUL_TEMPLATE_FUNCTIONS, caseArb, protocolJson, type GeneratedCase } from './vault-grammar.js';
 
 export type DifferenceKind = 'output' | 'phase' | 'error-text' | 'panic';
 
@@ -41,7 +41,7 @@ export function classify(oursRaw: CaseResult, goRaw: CaseResult): DifferenceKind
 }
 
 export function ourResult(json: string, engine: GoTemplateEngine): CaseResult {
-  return runCase(parseCases(json), { engine, oracleFunctions: true });
+  return runCase(parseCases(json), { engine, oracleFunctions: !WITH_CONSUL_TEMPLATE_FUNCTIONS });
 }
 
 export interface RunSummary {

@@ -129,10 +129,20 @@ function operand(vars: readonly string[]): fc.Arbitrary<string> {
 const paren = (e: string): string => (/[\s|]/.test(e) && !/^\(.*\)$/.test(e) ? `(${e})` : e);
 
 /** Functions that want a string: given one most of the time (`print X`, a literal), anything sometimes. */
-const STRING_FUNCS = ['len', 'html', 'js', 'urlquery', 'toLower', 'toUpper', 'toTitle', 'trimSpace', 'base64Encode', 'base64Decode', 'base64URLEncode', 'base64URLDecode', 'parseInt', 'parseFloat', 'parseBool', 'parseJSON', 'env', 'toJSON', 'split ","', 'split ""', 'contains "a"', 'replaceAll "a" "<"', 'replaceAll "" "-"'];
+/**
+ * With GOTEMPLATE_ORACLE_FUNCTIONS=consul-template the oracle is a scratch build that also has
+ * consul-template's own functions (the one test/fixtures/gotemplate-regressions/upstream-*.json was
+ * made with); the grammar then calls them too, and vault-diff.ts renders with all our functions.
+ */
+export const WITH_CONSUL_TEMPLATE_FUNCTIONS = process.env.GOTEMPLATE_ORACLE_FUNCTIONS === 'consul-template';
+const EXTRA_STRING_FUNCS = WITH_CONSUL_TEMPLATE_FUNCTIONS ? ['toYAML', 'toTOML', 'parseYAML', 'parseUint', 'sha256Hex', 'md5sum', 'hmacSHA256Hex "k"', 'indent 2', 'trim " a"', 'trimPrefix "a"', 'trimSuffix "a"', 'regexMatch "^[a-z]+$"', 'regexReplaceAll "[aeiou]" "<$0>"', 'splitToMap "," "="', 'toUnescapedJSON', 'toUnescapedJSONPretty'] : [];
+const EXTRA_BINARY = WITH_CONSUL_TEMPLATE_FUNCTIONS ? ['add', 'subtract', 'multiply', 'divide', 'modulo', 'minimum', 'maximum', 'in', 'containsAll', 'containsAny', 'containsNone', 'containsNotAll'] : [];
+const EXTRA_PIPED = WITH_CONSUL_TEMPLATE_FUNCTIONS ? ['toYAML', 'toTOML', 'explodeMap', 'add 1', 'multiply 2.5', 'divide 2', 'modulo 3', 'maximum 0', 'in "a"', 'indent 4', 'parseYAML'] : [];
+
+const STRING_FUNCS = [...EXTRA_STRING_FUNCS, 'len', 'html', 'js', 'urlquery', 'toLower', 'toUpper', 'toTitle', 'trimSpace', 'base64Encode', 'base64Decode', 'base64URLEncode', 'base64URLDecode', 'parseInt', 'parseFloat', 'parseBool', 'parseJSON', 'env', 'toJSON', 'split ","', 'split ""', 'contains "a"', 'replaceAll "a" "<"', 'replaceAll "" "-"'];
 const UNARY = ['len', 'not', 'print', 'println', 'toJSON', 'toJSONPretty', 'call', 'secret', 'index', 'printf'];
-const BINARY = ['eq', 'ne', 'lt', 'le', 'gt', 'ge', 'and', 'or', 'index', 'split', 'join', 'contains', 'print', 'html', 'js', 'urlquery', 'printf'];
-const PIPED = ['printf "%v"', 'printf "%q"', 'printf "%5.2f"', 'printf "%d"', 'printf "[%-6s]"', 'printf "%x|%X"', 'printf "%T"', 'toJSON', 'len', 'print "x"', 'html', 'js', 'urlquery', 'toUpper', 'toLower', 'toTitle', 'trimSpace', 'split ","', 'join ","', 'replaceAll "a" "<"', 'contains "a"', 'base64Encode', 'base64Decode', 'parseInt', 'parseFloat', 'parseBool', 'parseJSON', 'toJSONPretty', 'index 0', 'eq "a"', 'not', 'println', 'and 1', 'or ""', 'len | printf "%03d"'];
+const BINARY = [...EXTRA_BINARY, 'eq', 'ne', 'lt', 'le', 'gt', 'ge', 'and', 'or', 'index', 'split', 'join', 'contains', 'print', 'html', 'js', 'urlquery', 'printf'];
+const PIPED = [...EXTRA_PIPED, 'printf "%v"', 'printf "%q"', 'printf "%5.2f"', 'printf "%d"', 'printf "[%-6s]"', 'printf "%x|%X"', 'printf "%T"', 'toJSON', 'len', 'print "x"', 'html', 'js', 'urlquery', 'toUpper', 'toLower', 'toTitle', 'trimSpace', 'split ","', 'join ","', 'replaceAll "a" "<"', 'contains "a"', 'base64Encode', 'base64Decode', 'parseInt', 'parseFloat', 'parseBool', 'parseJSON', 'toJSONPretty', 'index 0', 'eq "a"', 'not', 'println', 'and 1', 'or ""', 'len | printf "%03d"'];
 
 export function expression(vars: readonly string[], depth: number): fc.Arbitrary<string> {
   const leaf = operand(vars);
