@@ -508,8 +508,13 @@ function formatYamlKeyFloat(f: number): string {
   return formatGoFloat(f, 'g', -1);
 }
 
+interface YamlDocument {
+  errors: { message: string }[];
+  toJS(options: object): unknown;
+}
+
 interface YamlLib {
-  parseDocument(text: string, options: object): { errors: { message: string }[]; toJS(options: object): unknown };
+  parseAllDocuments(text: string, options: object): YamlDocument[] | { errors: { message: string }[] };
   visit(node: unknown, visitor: { Scalar(key: unknown, node: { type?: string; tag?: string; value: unknown }): void }): void;
 }
 
@@ -521,7 +526,11 @@ export function parseYamlValue(text: string): Dyn | null {
   try {
     // Every scalar is read as text (failsafe) and plain ones are resolved as yaml.v2 does; a
     // repeated key keeps its last value.
-    const doc = yamlLib.parseDocument(text, { version: '1.1', schema: 'failsafe', uniqueKeys: false, merge: true });
+    // yaml.v2's Unmarshal reads the first document of a stream only.
+    const docs = yamlLib.parseAllDocuments(text, { version: '1.1', schema: 'failsafe', uniqueKeys: false, merge: true });
+    if (!Array.isArray(docs)) throw docs.errors[0] as Error;
+    const doc = docs[0];
+    if (doc === undefined) return fromYaml(null);
     if (doc.errors.length > 0) throw doc.errors[0] as Error;
     yamlLib.visit(doc, {
       Scalar(key, node) {
