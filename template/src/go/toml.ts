@@ -108,7 +108,7 @@ function jsonNumber(text: string): string {
     if (n >= INT64_MIN && n <= INT64_MAX) return n.toString();
   }
   const f = Number(text);
-  if (/^[+-]?(?:[0-9]+\.?[0-9]*|\.[0-9]+)(?:[eE][+-]?[0-9]+)?$/.test(text) && Number.isFinite(f)) return tomlFloat(f);
+  if (/^[+-]?(?:[0-9]+(?:\.[0-9]*)?|\.[0-9]+)(?:[eE][+-]?[0-9]+)?$/.test(text) && Number.isFinite(f)) return tomlFloat(f);
   throw fail(`unable to convert ${JSON.stringify(text)} to int64 or float64`);
 }
 
