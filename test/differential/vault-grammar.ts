@@ -174,7 +174,12 @@ export function expression(vars: readonly string[], depth: number): fc.Arbitrary
     fc.tuple(stringArg, pick('0', '1', '0 1', '1 2', '2 1', '0 0 0', '1 1 1', '5', '-1', '0 9', '1 1', '1 3', '(len $x)', '"1"', '1.0')).map(([a, i]) => `slice ${a} ${i}`),
     { weight: 2, arbitrary: fc.tuple(sub, pick(...PIPED), fc.option(pick(...PIPED), { nil: undefined })).map(([a, f, g]) => `${a} | ${f}${g === undefined ? '' : ` | ${g}`}`) },
     fc.tuple(sub, pick('password', 'data', 'Data', 'n', 'x', 'version')).map(([a, f]) => `(${a}).${f}`),
-    fc.tuple(pick(...Object.values(SECRET_PATHS), 'missing/path'), pick('', '.Data', '.Data.data', '.Data.data.password', '.Data.username', '.LeaseDuration', '.Auth.Policies', '.Auth.Metadata', '.Auth.Metadata.role', '.Warnings', '.WrapInfo', '.Data.metadata.version', '.Renewable', '.LeaseID', '.Auth.Nope')).map(([p, f]) => (f === '' ? `secret ${goQuote(p)}` : `(secret ${goQuote(p)})${f}`)),
+    // The auth secret's *SecretAuth is a live pointer, printed as its address (different every run,
+    // and a function may cut into it): that secret is only reached through its fields.
+    fc
+      .tuple(pick(...Object.values(SECRET_PATHS), 'missing/path'), pick('', '.Data', '.Data.data', '.Data.data.password', '.Data.username', '.LeaseDuration', '.Auth.Policies', '.Auth.Metadata', '.Auth.Metadata.role', '.Warnings', '.WrapInfo', '.Data.metadata.version', '.Renewable', '.LeaseID', '.Auth.Nope'))
+      .map(([p, f]) => (p === SECRET_PATHS.auth && (f === '' || f === '.Auth') ? [p, '.Auth.Policies'] : [p, f]))
+      .map(([p, f]) => (f === '' ? `secret ${goQuote(p as string)}` : `(secret ${goQuote(p as string)})${f as string}`)),
     fc.tuple(stringArg, stringArg, stringArg).map(([a, b, c]) => `replaceAll ${a} ${b} ${c}`),
   );
 }
