@@ -1,5 +1,5 @@
 // Go's time.ParseDuration: the syntax used by vault-k8s flags/annotations and Vault Agent's config.
-import { goQuote } from './go-quote.js';
+import { goQuoteInput } from './go-quote.js';
 import type { GoParseResult } from './go-strconv.js';
 
 const UNIT_NANOSECONDS: Readonly<Record<string, number>> = {
@@ -29,19 +29,19 @@ function readNumber(text: string): { readonly value: number; readonly length: nu
 
 function readComponent(rest: string, input: string): Component {
   const number = readNumber(rest);
-  if (number === undefined) return { ok: false, error: `time: invalid duration ${goQuote(input)}` };
+  if (number === undefined) return { ok: false, error: `time: invalid duration ${goQuoteInput(input)}` };
   const afterNumber = rest.slice(number.length);
   const unit = /^[^0-9.]*/.exec(afterNumber)?.[0] ?? '';
-  if (unit === '') return { ok: false, error: `time: missing unit in duration ${goQuote(input)}` };
+  if (unit === '') return { ok: false, error: `time: missing unit in duration ${goQuoteInput(input)}` };
   // Own keys only: `1constructor` names no unit, whatever Object.prototype holds.
   const scale = Object.hasOwn(UNIT_NANOSECONDS, unit) ? UNIT_NANOSECONDS[unit] : undefined;
-  if (scale === undefined) return { ok: false, error: `time: unknown unit ${goQuote(unit)} in duration ${goQuote(input)}` };
+  if (scale === undefined) return { ok: false, error: `time: unknown unit ${goQuoteInput(unit)} in duration ${goQuoteInput(input)}` };
   return { ok: true, nanoseconds: number.value * scale, rest: afterNumber.slice(unit.length) };
 }
 
 /** Parses a Go duration; the value is in nanoseconds (a double, exact to well beyond any TTL). */
 export function parseGoDuration(input: string): GoParseResult<number> {
-  const invalid: GoParseResult<number> = { ok: false, error: `time: invalid duration ${goQuote(input)}` };
+  const invalid: GoParseResult<number> = { ok: false, error: `time: invalid duration ${goQuoteInput(input)}` };
   let rest = input;
   let negative = false;
   if (rest.startsWith('-') || rest.startsWith('+')) {

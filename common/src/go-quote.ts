@@ -132,3 +132,15 @@ export function goQuoteRune(codePoint: number, options: GoQuoteOptions = {}): st
   out.push("'");
   return out.join('');
 }
+
+/**
+ * An input as Go's parse errors quote it (strconv, time.ParseDuration): whole up to this many
+ * characters, else its start and a count of the rest. More than any reply carries (the webhook
+ * clips a denial message at 64 KiB); a 3 MB annotation value quoted whole cost ~1 s per review.
+ */
+const MAX_QUOTED_INPUT = 64 * 1024;
+
+export function goQuoteInput(value: string): string {
+  if (value.length <= MAX_QUOTED_INPUT) return goQuote(value);
+  return `${goQuote(value.slice(0, MAX_QUOTED_INPUT))}… (${value.length - MAX_QUOTED_INPUT} more characters)`;
+}

@@ -1,30 +1,18 @@
 // Go's strconv parse rules and error texts (ParseBool, ParseInt, ParseUint, ParseFloat).
 // vault-k8s parses annotation values with these, and its users see these exact messages.
-import { goQuote } from './go-quote.js';
+import { goQuoteInput } from './go-quote.js';
 
 export type GoParseResult<T> = { readonly ok: true; readonly value: T } | { readonly ok: false; readonly error: string };
 
 const TRUE_WORDS = new Set(['1', 't', 'T', 'TRUE', 'true', 'True']);
 const FALSE_WORDS = new Set(['0', 'f', 'F', 'FALSE', 'false', 'False']);
 
-/**
- * Go quotes the whole input in these errors. Past this many characters only the start is quoted,
- * then a count of the rest: more than any reply carries (the webhook clips a denial message at
- * 64 KiB), and a 3 MB annotation value quoted whole cost ~1 s of CPU per review.
- */
-const MAX_QUOTED_INPUT = 64 * 1024;
-
-function quotedInput(value: string): string {
-  if (value.length <= MAX_QUOTED_INPUT) return goQuote(value);
-  return `${goQuote(value.slice(0, MAX_QUOTED_INPUT))}… (${value.length - MAX_QUOTED_INPUT} more characters)`;
-}
-
 function syntaxError<T>(fn: string, value: string): GoParseResult<T> {
-  return { ok: false, error: `strconv.${fn}: parsing ${quotedInput(value)}: invalid syntax` };
+  return { ok: false, error: `strconv.${fn}: parsing ${goQuoteInput(value)}: invalid syntax` };
 }
 
 function rangeError<T>(fn: string, value: string): GoParseResult<T> {
-  return { ok: false, error: `strconv.${fn}: parsing ${quotedInput(value)}: value out of range` };
+  return { ok: false, error: `strconv.${fn}: parsing ${goQuoteInput(value)}: value out of range` };
 }
 
 /** strconv.ParseBool. The empty string is an error here; callers decide whether "" means false. */
