@@ -209,12 +209,12 @@ function pkiCertFn(args: Value[], ctx: FunctionContext): Value {
 function fileFn([raw]: Value[], ctx: FunctionContext): Value {
   const given = text(raw);
   if (given === '') return '';
-  const path = cleanFilePath(goTrimSpace(given));
+  const path = cleanFilePath(trimGoSpace(given));
   const sandbox = ctx.sandboxPath ?? '';
   if (sandbox !== '') {
     const root = cleanFilePath(sandbox);
     const inside = root === '/' ? path.startsWith('/') : path === root || path.startsWith(`${root}/`);
-    if (!inside) throw new FuncError(`'${goTrimSpace(given)}' is outside of sandbox`);
+    if (!inside) throw new FuncError(`'${trimGoSpace(given)}' is outside of sandbox`);
   }
   const dependency = sandbox === '' ? ({ kind: 'file', id: `file(${path})`, path } as const) : ({ kind: 'file', id: `file(${path}) sandbox ${cleanFilePath(sandbox)}`, path, sandbox: cleanFilePath(sandbox) } as const);
   ctx.use(dependency);
@@ -440,10 +440,6 @@ export function goCase(s: string, mode: 'upper' | 'lower'): string {
   return out;
 }
 
-function goTrimSpace(s: string): string {
-  return trimGoSpace(s);
-}
-
 const HAS_ESCAPE = /[\udc80-\udcff]/;
 
 /**
@@ -634,7 +630,7 @@ function parseDecimalUint64(s: string): bigint | 'syntax' | 'range' {
 
 /** strconv.ParseInt(strings.TrimSpace(s), 10, 64), as consul-template's parseInt calls it. */
 function parseIntText(s: string, name: string): bigint {
-  const t = goTrimSpace(s);
+  const t = trimGoSpace(s);
   const negative = t.startsWith('-');
   const parsed = parseDecimalUint64(t.startsWith('+') || negative ? t.slice(1) : t);
   const fail = (why: string): FuncError => new FuncError(`${name}: strconv.ParseInt: parsing ${quoteText(t)}: ${why}`);
@@ -793,7 +789,7 @@ function timestamp(args: Value[], ctx: FunctionContext): Value {
 function splitToMap([sepIn, delimIn, sIn]: Value[]): Value {
   const sep = text(sepIn);
   const delim = text(delimIn);
-  const s = goTrimSpace(text(sIn));
+  const s = trimGoSpace(text(sIn));
   const out: Record<string, string> = {};
   if (s === '') return new Typed(MAP_STRING, out);
   for (const pair of goSplit(s, sep)) {
@@ -875,11 +871,11 @@ export function consulTemplateFunctions(): Map<string, Fn> {
   t.set('toLower', fn([S], S, ([s]) => goCase(text(s), 'lower')));
   t.set('toUpper', fn([S], S, ([s]) => goCase(text(s), 'upper')));
   t.set('toTitle', fn([S], S, ([s]) => goTitle(text(s))));
-  t.set('trimSpace', fn([S], S, ([s]) => goTrimSpace(text(s))));
+  t.set('trimSpace', fn([S], S, ([s]) => trimGoSpace(text(s))));
   t.set('trim', fn([S, S], S, ([cutset, s]) => goTrim(text(s), text(cutset))));
   t.set('trimPrefix', fn([S, S], S, ([prefix, s]) => (text(s).startsWith(text(prefix)) ? text(s).slice(text(prefix).length) : text(s))));
   t.set('trimSuffix', fn([S, S], S, ([suffix, s]) => (text(suffix) !== '' && text(s).endsWith(text(suffix)) ? text(s).slice(0, -text(suffix).length) : text(s))));
-  t.set('split', fn([S, S], SLICE_STRING, ([sep, s]) => new Typed(SLICE_STRING, goTrimSpace(text(s)) === '' ? [] : goSplit(goTrimSpace(text(s)), text(sep)))));
+  t.set('split', fn([S, S], SLICE_STRING, ([sep, s]) => new Typed(SLICE_STRING, trimGoSpace(text(s)) === '' ? [] : goSplit(trimGoSpace(text(s)), text(sep)))));
   t.set('splitToMap', fn([S, S, S], MAP_STRING, splitToMap));
   t.set('join', fn([S, SLICE_STRING], S, ([sep, list]) => (sliceItems(list as Dyn) ?? []).map((item) => stringText(item as string | GoBytes)).join(text(sep))));
   t.set('replaceAll', fn([S, S, S], S, ([from, to, s]) => goReplaceAll(text(s), text(from), text(to))));

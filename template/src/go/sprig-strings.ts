@@ -23,21 +23,12 @@ import {
   text,
 } from './sprig-values.js';
 import { MAP_STRING, SLICE_ANY, SLICE_STRING, type Dyn, type Value, goExplode, goStringFromBytes, sliceItems, stringBytes, stringText, typeOf } from './values.js';
-import { trailingRunLength, trimTrailing } from '../../../common/src/trim.js';
+import { trailingRunLength, trimGoSpace, trimTrailing } from '../../../common/src/trim.js';
 
 const GO_SPACE = /[\t\n\v\f\r \u0085\u00a0\u1680\u2000-\u200a\u2028\u2029\u202f\u205f\u3000]/u;
 
 function isSpaceRune(ch: string): boolean {
   return GO_SPACE.test(ch);
-}
-
-function goTrimSpace(s: string): string {
-  let start = 0;
-  const chars = [...s];
-  let end = chars.length;
-  while (start < end && isSpaceRune(chars[start] as string)) start += 1;
-  while (end > start && isSpaceRune(chars[end - 1] as string)) end -= 1;
-  return chars.slice(start, end).join('');
 }
 
 /** strings.Trim(s, cutset). */
@@ -666,7 +657,7 @@ export function sprigStringFunctions(): Map<string, SprigFn> {
   t.set('abbrev', fn([T.int, S], S, ([w, s]) => (N(w) < 4 ? text(s) : abbreviateFull(text(s), 0, N(w)))));
   t.set('abbrevboth', fn([T.int, T.int, S], S, ([l, r, s]) => (N(r) < 4 || (N(l) > 0 && N(r) < 7) ? text(s) : abbreviateFull(text(s), N(l), N(r)))));
   t.set('trunc', fn([T.int, S], S, ([c, s]) => trunc(N(c), text(s))));
-  t.set('trim', fn([S], S, ([s]) => goTrimSpace(text(s))));
+  t.set('trim', fn([S], S, ([s]) => trimGoSpace(text(s))));
   t.set('upper', fn([S], S, ([s]) => goCase(text(s), 'upper')));
   t.set('lower', fn([S], S, ([s]) => goCase(text(s), 'lower')));
   t.set('title', fn([S], S, ([s]) => goTitle(text(s))));

@@ -408,12 +408,7 @@ export function toYaml(value: Dyn | null): string {
   const kind = value === null ? 'nil' : typeOf(value).kind;
   const collection = kind === 'map' || kind === 'struct' || kind === 'slice' || kind === 'ptr';
   emit(value, collection ? '' : '  ', lines, '');
-  return goTrimSpace(lines.join('\n'));
-}
-
-/** strings.TrimSpace: Unicode White_Space, which (unlike String.prototype.trim) excludes U+FEFF. */
-function goTrimSpace(s: string): string {
-  return trimGoSpace(s);
+  return trimGoSpace(lines.join('\n'));
 }
 
 /** A float64 from a YAML scalar (an integral float such as 1.0 must not become an int). */
