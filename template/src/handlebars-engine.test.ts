@@ -39,6 +39,15 @@ describe('Handlebars engine', () => {
     expect(a.dependencies[0]?.kind).toBe('write');
   });
 
+  it('answers Vault\'s JSON names (data, lease_duration, …) as well, without changing toJSON or each', async () => {
+    const engine = await loadTemplateEngine('handlebars');
+    const t = engine.compile('{{#with (secret "kv/data/app")}}{{data.data.password}} {{data.metadata.version}} {{lease_duration}}/{{LeaseDuration}} {{renewable}} [{{lease_id}}]|{{toJSON this}}|{{#each this}}{{@key}},{{/each}}{{/with}}', { errorOnMissingKey: true });
+    const result = t.render(input({ 'kv/data/app': KV2 }));
+    expect(result.output).toBe(
+      'p<&>ss 3 0/0 false []|{"Auth":null,"Data":{"data":{"password":"p\\u003c\\u0026\\u003ess","port":5432,"ratio":1.50},"metadata":{"version":3}},"LeaseDuration":0,"LeaseID":"","Renewable":false,"RequestID":"","Warnings":[],"WrapInfo":null}|RequestID,LeaseID,LeaseDuration,Renewable,Data,Warnings,Auth,WrapInfo,',
+    );
+  });
+
   it('reports missing secrets and renders nothing until they arrive', async () => {
     const engine = await loadTemplateEngine('handlebars');
     const result = engine.compile('x{{#with (secret "kv/data/app")}}{{Data.data.password}}{{/with}}', {}).render(input({}));

@@ -105,6 +105,30 @@ function withPrintedNumbers(value: unknown): unknown {
   return copy;
 }
 
+/**
+ * The secret's fields under Vault's JSON names too (`data.data.password`, `lease_id`, …): a
+ * Handlebars author thinks in the API response's JSON, where the Go dialect's `.Data` does not
+ * exist, and a wrong guess would render as nothing. The aliases are own properties (Handlebars
+ * only looks those up) but not enumerable, so `toJSON`, `each` and the Go-shaped names are as before.
+ */
+const WIRE_NAMES = {
+  request_id: 'RequestID',
+  lease_id: 'LeaseID',
+  lease_duration: 'LeaseDuration',
+  renewable: 'Renewable',
+  data: 'Data',
+  warnings: 'Warnings',
+  auth: 'Auth',
+  wrap_info: 'WrapInfo',
+} as const;
+
+function withWireNames<T extends Record<(typeof WIRE_NAMES)[keyof typeof WIRE_NAMES], unknown>>(secret: T): T {
+  for (const [wire, goName] of Object.entries(WIRE_NAMES)) {
+    Object.defineProperty(secret, wire, { value: secret[goName], enumerable: false });
+  }
+  return secret;
+}
+
 function plain(value: unknown): unknown {
   return value;
 }
@@ -127,7 +151,7 @@ function helpers(): Record<string, (...args: unknown[]) => unknown> {
         miss(state, dependency);
         return undefined;
       }
-      return {
+      return withWireNames({
         RequestID: envelope.request_id ?? '',
         LeaseID: envelope.lease_id ?? '',
         LeaseDuration: envelope.lease_duration ?? 0,
@@ -136,7 +160,7 @@ function helpers(): Record<string, (...args: unknown[]) => unknown> {
         Warnings: envelope.warnings ?? [],
         Auth: envelope.auth ?? null,
         WrapInfo: envelope.wrap_info ?? null,
-      };
+      });
     },
     secrets(...args: unknown[]) {
       const { positional, options } = splitHelperArgs(args);

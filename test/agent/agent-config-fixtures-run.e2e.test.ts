@@ -329,9 +329,9 @@ const SPECS: Readonly<Record<string, FixtureSpec>> = {
   },
   '41-handlebars-engine.json': {
     stop: 'sigterm',
-    // The fixture reads `data.data.v`; the Handlebars helpers' result is shaped as the Go engine's,
-    // `Data.data.v` (docs/templates.md), and Handlebars renders a missing property as nothing.
-    rendered: { '/vault/secrets/h': '' },
+    // The fixture reads `data.data.v`, Vault's JSON name; the helper answers it beside the Go
+    // dialect's `Data.data.v` (docs/templates.md, Handlebars).
+    rendered: { '/vault/secrets/h': SECRETS.app.v },
   },
   '42-exec-env-from-file.hcl': {
     // `aws s3 ls` exits 0 by itself; Vault Agent then exits with its code
