@@ -62,7 +62,7 @@ describe('agent templates (real process, Go engine, Vault double)', () => {
     expect(tempFiles(sandbox.secretsDir)).toEqual([]);
   });
 
-  it('KV v2 with the injector default "map" template prints data and metadata maps', async () => {
+  it('KV v2 with the injector default "map" template prints data and metadata maps; Handlebars and scratch render from the same secret', async () => {
     scenario = await createScenario();
     const { vault, sandbox } = scenario;
     vault.enableKv('secret', 2);
@@ -81,6 +81,8 @@ describe('agent templates (real process, Go engine, Vault double)', () => {
         secretTemplate('user', 'secret/app/config', '{{ .Data.data.user }}'),
         // Our extension: the same secret through the Handlebars engine.
         { destination: '/vault/secrets/user.hbs', contents: '{{#with (secret "secret/data/app/config")}}{{Data.data.user}}{{/with}}', engine: 'handlebars' },
+        // consul-template's scratchpad, collecting a secret's keys.
+        secretTemplate('keys', 'secret/data/app/config', '{{ range $k, $v := .Data.data }}{{ scratch.MapSet "keys" $k (toUpper $k) }}{{ end }}{{ scratch.MapValues "keys" }}'),
       ],
     });
     const agent = startAgentInPod({ sandbox, config });
@@ -92,6 +94,7 @@ describe('agent templates (real process, Go engine, Vault double)', () => {
     expect(lines[2]).toBe('');
     expect(readFileSync(join(sandbox.secretsDir, 'user'), 'utf8')).toBe('alice');
     expect(readFileSync(join(sandbox.secretsDir, 'user.hbs'), 'utf8')).toBe('alice');
+    expect(readFileSync(join(sandbox.secretsDir, 'keys'), 'utf8')).toBe('[PASSWORD USER]');
     expect(vault.count('sys.internal-ui-mounts')).toBeGreaterThanOrEqual(1);
   });
 

@@ -582,7 +582,7 @@ export class State<Ctx> {
     const methods = structType?.methods;
     const method = methods !== undefined && Object.hasOwn(methods, fieldName) ? methods[fieldName] : undefined;
     if (method !== undefined && !(targetKind === 'ptr' && isNil)) {
-      const fn: GoFunction<Ctx> = { params: [], result: method.result, call: () => method.call(target) };
+      const fn: GoFunction<Ctx> = { params: method.params ?? [], result: method.result, call: (args) => method.call(target, args) };
       return this.evalCall(dot, fn, false, node, fieldName, args, final);
     }
     const hasArgs = (args !== null && args.length > 1) || final !== MISSING;

@@ -43,6 +43,7 @@ import {
   typeOf,
 } from './values.js';
 import { pemFromData, secretFromEnvelope, SECRET_PTR } from './vault-types.js';
+import { SCRATCH_PTR, scratchFor } from './scratch.js';
 import { trimEnds, trimGoSpace } from '../../../common/src/trim.js';
 
 /** What the Vault-backed functions need during one render pass. */
@@ -908,6 +909,7 @@ export function consulTemplateFunctions(): Map<string, Fn> {
   // side effects, time, templates
   t.set('writeToFile', fn([S, S, S, S], S, writeToFile, S));
   t.set('timestamp', fn([], S, timestamp, S));
+  t.set('scratch', fn([], SCRATCH_PTR, (_args, ctx) => scratchFor(ctx)));
   t.set('executeTemplate', fn([S], S, ([name, ...data], ctx) => ctx.executeTemplate(text(name), data.length === 0 ? undefined : data[0]), ANY));
   for (const [name, sprig] of sprigFunctions()) t.set(`sprig_${name}`, sprig);
   return t;

@@ -40,10 +40,17 @@ export interface GoType {
   readonly elem?: GoType;
   readonly key?: GoType;
   readonly fields?: readonly StructField[];
-  /** Methods callable without arguments, by name (e.g. PemEncoded.Data). */
-  readonly methods?: Readonly<Record<string, { readonly result: GoType; readonly call: (receiver: Value) => Value }>>;
+  /** Methods by name (e.g. PemEncoded.Data, Scratch.Set): parameters (none when absent), result. */
+  readonly methods?: Readonly<Record<string, GoMethod>>;
   /** fmt.Stringer: how fmt prints a value of this type (time.Time, *semver.Version). */
   readonly stringer?: (value: Dyn) => string;
+}
+
+export interface GoMethod {
+  readonly params?: readonly GoType[];
+  readonly result: GoType;
+  /** Receives arguments converted as Go would; throws FuncError for a non-nil error result. */
+  readonly call: (receiver: Value, args: Value[]) => Value;
 }
 
 export class Typed {
