@@ -10,7 +10,7 @@
 // and no credential, token or secret reached its logs. Fixtures whose method cannot be served here
 // are listed with the reason and checked to be refused at start as docs/agent.md says; the refused/
 // configs stop the CLI at start with an error naming the key.
-import { X509Certificate, createPrivateKey, createPublicKey } from 'node:crypto';
+import { X509Certificate, createDecipheriv, createPrivateKey, createPublicKey, diffieHellman, generateKeyPairSync, hkdfSync, type KeyObject } from 'node:crypto';
 import { spawnSync } from 'node:child_process';
 import { existsSync, readdirSync, readFileSync, statSync } from 'node:fs';
 import { request as httpRequest } from 'node:http';
@@ -18,6 +18,7 @@ import { request as httpsRequest } from 'node:https';
 import { join } from 'node:path';
 import { generateTestTls } from '../vault-double/index.js';
 import { leakedSecrets } from './helpers/agent-scenario.js';
+import type { SinkEncryption } from '../../agent/src/config/agent-config.js';
 import type { FixtureEnvironment } from './helpers/fixture-environment.js';
 import { AWS_CREDS, SECRETS, UNSERVED_METHODS, createFixtureEnvironment, fixturePath } from './helpers/fixture-environment.js';
 import type { FixtureAgent } from './helpers/fixture-run.js';
@@ -333,6 +334,21 @@ const SPECS: Readonly<Record<string, FixtureSpec>> = {
     // dialect's `Data.data.v` (docs/templates.md, Handlebars).
     rendered: { '/vault/secrets/h': SECRETS.app.v },
   },
+  '43-encrypted-sinks.hcl': {
+    stop: 'sigterm',
+    // The reader published its public key before the agent started (a Secret volume in a pod).
+    prepare: (env) => {
+      const reader = generateKeyPairSync('x25519');
+      readerKeys.set(env.name, reader.privateKey);
+      env.write('/etc/vault/reader-pub.json', JSON.stringify({ curve25519_public_key: Buffer.from(reader.publicKey.export({ format: 'jwk' }).x ?? '', 'base64url').toString('base64') }));
+    },
+    check: (env) => {
+      // Each sink has a key pair of its own (Vault keeps one per sink); no file holds a token in the clear.
+      const envelopes = ['/home/vault/token.enc', '/home/vault/wrapped.enc'].map((path) => JSON.parse(env.read(path) ?? '') as Record<string, string>);
+      expect(envelopes[0]?.curve25519_public_key).not.toBe(envelopes[1]?.curve25519_public_key);
+      for (const token of env.vault.tokens()) expect([env.read('/home/vault/token.enc')?.includes(token.token), env.read('/home/vault/wrapped.enc')?.includes(token.token)]).toEqual([false, false]);
+    },
+  },
   '42-exec-env-from-file.hcl': {
     // `aws s3 ls` exits 0 by itself; Vault Agent then exits with its code
     // (https://developer.hashicorp.com/vault/docs/agent-and-proxy/agent/process-supervisor).
@@ -373,9 +389,36 @@ async function unwrapToken(env: FixtureEnvironment, wrapInfo: string): Promise<s
   return token;
 }
 
-/** The token a sink holds (unwrapped when the sink or the method wraps). */
-async function sinkToken(env: FixtureEnvironment, path: string, wrapped: boolean): Promise<string> {
-  const content = env.read(path) ?? '';
+/** Readers of encrypted sinks: their X25519 private keys, by fixture. */
+const readerKeys = new Map<string, KeyObject>();
+
+/**
+ * What an encrypted sink's reader does (Vault's dhutil): X25519 with the agent's public key from
+ * the envelope, HKDF-SHA256 when derive_key (salt: the lower public key, info: the higher),
+ * AES-256-GCM with the envelope's nonce and the configured AAD.
+ */
+function openEnvelope(env: FixtureEnvironment, text: string, encryption: SinkEncryption): string {
+  expect(text.endsWith('}\n')).toBe(true);
+  const envelope = JSON.parse(text) as Record<string, string>;
+  expect(Object.keys(envelope)).toEqual(['curve25519_public_key', 'nonce', 'encrypted_payload']);
+  const readerKey = readerKeys.get(env.name);
+  if (readerKey === undefined) throw new Error(`${env.name}: no reader key`);
+  const agentPublic = Buffer.from(envelope.curve25519_public_key ?? '', 'base64');
+  const readerPublic = Buffer.from(createPublicKey(readerKey).export({ format: 'jwk' }).x ?? '', 'base64url');
+  const secret = diffieHellman({ privateKey: readerKey, publicKey: createPublicKey({ key: { kty: 'OKP', crv: 'X25519', x: agentPublic.toString('base64url') }, format: 'jwk' }) });
+  const [low, high] = Buffer.compare(agentPublic, readerPublic) < 0 ? [agentPublic, readerPublic] : [readerPublic, agentPublic];
+  const key = encryption.deriveKey ? Buffer.from(hkdfSync('sha256', secret, low, high, 32)) : secret;
+  const sealed = Buffer.from(envelope.encrypted_payload ?? '', 'base64');
+  const decipher = createDecipheriv('aes-256-gcm', key, Buffer.from(envelope.nonce ?? '', 'base64'));
+  decipher.setAAD(Buffer.from(encryption.aad, 'utf8'));
+  decipher.setAuthTag(sealed.subarray(sealed.length - 16));
+  return Buffer.concat([decipher.update(sealed.subarray(0, sealed.length - 16)), decipher.final()]).toString('utf8');
+}
+
+/** The token a sink holds (decrypted, then unwrapped, when the sink encrypts or wraps). */
+async function sinkToken(env: FixtureEnvironment, path: string, wrapped: boolean, encryption?: SinkEncryption): Promise<string> {
+  const stored = env.read(path) ?? '';
+  const content = encryption === undefined ? stored : openEnvelope(env, stored, encryption);
   if (!wrapped) return content;
   const info = JSON.parse(content) as Record<string, unknown>;
   expect(Object.keys(info).sort()).toEqual(['accessor', 'creation_path', 'creation_time', 'token', 'ttl', 'wrapped_accessor'].sort());
@@ -434,7 +477,7 @@ async function runFixture(name: string, spec: FixtureSpec): Promise<void> {
     const method = autoAuth?.method;
     const loginPath = `${method?.mountPath ?? ''}/login`;
     for (const sink of autoAuth?.sinks ?? []) {
-      const token = await sinkToken(env, sink.path, sink.wrapTtl !== undefined || method?.wrapTtl !== undefined);
+      const token = await sinkToken(env, sink.path, sink.wrapTtl !== undefined || method?.wrapTtl !== undefined, sink.encryption);
       env.secrets.add(token);
       const view = env.vault.token(token.trim());
       expect([sink.path, view?.path, view?.meta]).toEqual([sink.path, method?.type === 'token_file' ? view?.path : loginPath, expect.objectContaining(expectedRole(env))]);

@@ -15,11 +15,21 @@ export interface AuthMethodConfig {
   readonly config: Readonly<Record<string, unknown>>;
 }
 
+/** An encrypted sink (`dh_type = "curve25519"`): see agent/src/sink/dh-envelope.ts. */
+export interface SinkEncryption {
+  /** dh_path: the reader's {"curve25519_public_key": base64} file. */
+  readonly dhPath: string;
+  readonly deriveKey: boolean;
+  /** aad, or the value of the variable aad_env_var names (read when the config is loaded, as Vault does). */
+  readonly aad: string;
+}
+
 export interface FileSinkConfig {
   readonly path: string;
   /** File mode, default 0o640. */
   readonly mode: number;
   readonly wrapTtl: string | undefined;
+  readonly encryption?: SinkEncryption;
 }
 
 export interface AutoAuthConfig {

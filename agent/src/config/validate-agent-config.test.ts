@@ -144,6 +144,37 @@ describe('validateAgentConfig', () => {
   });
 });
 
+describe('encrypted sinks', () => {
+  const withSink = (sink: Record<string, unknown>) => ({ auto_auth: { method: { type: 'kubernetes', config: { role: 'r' } }, sink: [{ type: 'file', config: { path: '/t' }, ...sink }] } });
+  const problemsOf = (sink: Record<string, unknown>, env: Record<string, string> = {}): readonly string[] => {
+    try {
+      validateAgentConfig(withSink(sink), (name) => env[name]);
+    } catch (error) {
+      if (error instanceof AgentConfigError) return error.problems;
+      throw error;
+    }
+    return [];
+  };
+
+  it('reads dh_type, dh_path, derive_key and aad; aad_env_var is read from the environment and wins', () => {
+    expect(validateAgentConfig(withSink({ dh_type: 'curve25519', dh_path: '/k.json', derive_key: true, aad: 'a' })).autoAuth?.sinks[0]?.encryption).toEqual({ dhPath: '/k.json', deriveKey: true, aad: 'a' });
+    const fromEnv = validateAgentConfig(withSink({ dh_type: 'curve25519', dh_path: '/k.json', aad: 'a', aad_env_var: 'POD_AAD' }), (name) => (name === 'POD_AAD' ? 'from-env' : undefined));
+    expect(fromEnv.autoAuth?.sinks[0]?.encryption).toEqual({ dhPath: '/k.json', deriveKey: false, aad: 'from-env' });
+    expect(validateAgentConfig(withSink({})).autoAuth?.sinks[0]?.encryption).toBeUndefined();
+  });
+
+  it('refuses what Vault refuses, naming the key', () => {
+    expect(problemsOf({ dh_type: 'p256', dh_path: '/k' })).toEqual(['auto_auth.sink[0].dh_type: invalid value for \'dh_type\' "p256" (supported: curve25519)']);
+    expect(problemsOf({ dh_type: 'curve25519' })).toEqual(["auto_auth.sink[0].dh_type: 'dh_type' and 'dh_path' must be specified together"]);
+    expect(problemsOf({ dh_path: '/k' })).toEqual(["auto_auth.sink[0].dh_type: 'dh_type' and 'dh_path' must be specified together"]);
+    expect(problemsOf({ aad: 'x' })).toEqual(["auto_auth.sink[0].aad: specifying AAD data without 'dh_type' does not make sense"]);
+    expect(problemsOf({ derive_key: true })).toEqual(["auto_auth.sink[0].derive_key: specifying 'derive_key' data without 'dh_type' does not make sense"]);
+    // An aad_env_var naming an unset variable is no AAD, as in Vault.
+    expect(problemsOf({ aad_env_var: 'UNSET' })).toEqual([]);
+    expect(problemsOf({ aad_env_var: 'SET' }, { SET: 'v' })).toEqual(["auto_auth.sink[0].aad: specifying AAD data without 'dh_type' does not make sense"]);
+  });
+});
+
 describe('unix listener socket permissions', () => {
   const unix = (extra: Record<string, unknown>) =>
     validateAgentConfig({ ...injectorInit, listener: [{ type: 'unix', address: '/run/vault/agent.sock', tls_disable: true, ...extra }] }).listeners[0];

@@ -11,6 +11,7 @@ import type {
   FileSinkConfig,
   ListenerConfig,
   PersistConfig,
+  SinkEncryption,
   SocketPermissions,
   TemplateCommand,
   TemplateConfig,
@@ -130,8 +131,11 @@ export class AgentConfigError extends Error {
   }
 }
 
-/** Validates a decoded config; throws AgentConfigError listing every problem. */
-export function validateAgentConfig(raw: unknown): AgentConfig {
+/**
+ * Validates a decoded config; throws AgentConfigError listing every problem. `env` answers a
+ * sink's aad_env_var, which Vault reads while loading the config.
+ */
+export function validateAgentConfig(raw: unknown, env: (name: string) => string | undefined = (name) => process.env[name]): AgentConfig {
   const issues = new IssueList();
   const ignored: string[] = [];
   if (!isObject(raw)) throw new AgentConfigError([`config: expected an object, got ${describe(raw)}`]);
@@ -140,7 +144,7 @@ export function validateAgentConfig(raw: unknown): AgentConfig {
     if (raw[key] !== undefined) ignored.push(key);
   }
 
-  const autoAuth = readAutoAuth(raw.auto_auth, issues);
+  const autoAuth = readAutoAuth(raw.auto_auth, issues, env);
   const templateConfig = readTemplateConfig(singleBlock(raw.template_config, 'template_config', issues), issues);
   const templates = blockList(raw.template, 'template', issues).map((block, index) =>
     readTemplate(block, `template[${index}]`, issues, templateConfig),
@@ -243,7 +247,7 @@ function checkSupervisorRelations(config: AgentConfig, raw: RawObject, issues: I
   if (raw.api_proxy !== undefined) issues.add('env_template', 'cannot be combined with api_proxy');
 }
 
-function readAutoAuth(value: unknown, issues: IssueList): AutoAuthConfig | undefined {
+function readAutoAuth(value: unknown, issues: IssueList, env: (name: string) => string | undefined): AutoAuthConfig | undefined {
   const block = singleBlock(value, 'auto_auth', issues);
   if (block === undefined) return undefined;
   checkKeys(block, AUTO_AUTH_KEYS, 'auto_auth', issues);
@@ -256,7 +260,7 @@ function readAutoAuth(value: unknown, issues: IssueList): AutoAuthConfig | undef
       labelledBlocks(sinks.sink, SINK_KEYS, 'auto_auth.sinks.sink', issues),
     ),
   ];
-  const sinks = sinkBlocks.map((sink, index) => readSink(sink, `auto_auth.sink[${index}]`, issues));
+  const sinks = sinkBlocks.map((sink, index) => readSink(sink, `auto_auth.sink[${index}]`, issues, env));
   return { method, sinks };
 }
 
@@ -283,13 +287,11 @@ function readMethod(block: RawObject, path: string, issues: IssueList): AuthMeth
   };
 }
 
-function readSink(block: RawObject, path: string, issues: IssueList): FileSinkConfig {
+function readSink(block: RawObject, path: string, issues: IssueList, env: (name: string) => string | undefined): FileSinkConfig {
   checkKeys(block, SINK_KEYS, path, issues);
   const type = field(block, 'type', decodeString, { path, issues });
   if (type !== 'file') issues.add(`${path}.type`, `unsupported sink type ${JSON.stringify(type ?? '')} (supported: file)`);
-  for (const key of ['dh_type', 'dh_path', 'derive_key', 'aad', 'aad_env_var']) {
-    if (block[key] !== undefined) issues.add(`${path}.${key}`, 'encrypted sinks are not supported');
-  }
+  const encryption = readSinkEncryption(block, path, issues, env);
   const config = objectField(block, 'config', path, issues);
   checkKeys(config, SINK_CONFIG_KEYS, `${path}.config`, issues);
   const sinkPath = field(config, 'path', decodeString, { path: `${path}.config`, issues }) ?? '';
@@ -298,7 +300,28 @@ function readSink(block: RawObject, path: string, issues: IssueList): FileSinkCo
     path: sinkPath,
     mode: field(config, 'mode', decodeFileMode, { path: `${path}.config`, issues }) ?? DEFAULTS.sinkMode,
     wrapTtl: emptyToUndefined(field(block, 'wrap_ttl', decodeString, { path, issues })),
+    ...(encryption === undefined ? {} : { encryption }),
   };
+}
+
+/** dh_type/dh_path/derive_key/aad/aad_env_var, checked as Vault's parseSinks does (command/agent/config/config.go). */
+function readSinkEncryption(block: RawObject, path: string, issues: IssueList, env: (name: string) => string | undefined): SinkEncryption | undefined {
+  const text = (key: string): string => field(block, key, decodeString, { path, issues }) ?? '';
+  const dhType = text('dh_type');
+  if (dhType !== '' && dhType !== 'curve25519') issues.add(`${path}.dh_type`, `invalid value for 'dh_type' ${JSON.stringify(dhType)} (supported: curve25519)`);
+  const dhPath = text('dh_path');
+  const deriveKey = field(block, 'derive_key', decodeBool, { path, issues }) ?? false;
+  const aadEnvVar = text('aad_env_var');
+  const aad = aadEnvVar === '' ? text('aad') : (env(aadEnvVar) ?? '');
+  if (dhType !== '' && dhPath !== '') return { dhPath, deriveKey, aad };
+  if (dhType !== '' || dhPath !== '') issues.add(`${path}.dh_type`, "'dh_type' and 'dh_path' must be specified together");
+  else refuseWithoutDh(aad, deriveKey, path, issues);
+  return undefined;
+}
+
+function refuseWithoutDh(aad: string, deriveKey: boolean, path: string, issues: IssueList): void {
+  if (aad !== '') issues.add(`${path}.aad`, "specifying AAD data without 'dh_type' does not make sense");
+  if (deriveKey) issues.add(`${path}.derive_key`, "specifying 'derive_key' data without 'dh_type' does not make sense");
 }
 
 function readVault(block: RawObject | undefined, issues: IssueList): VaultConnectionConfig {

@@ -24,11 +24,13 @@ export class NotRegularFileError extends Error {
 }
 
 /**
- * The file's bytes, or throws: ELOOP (a symlink), NotRegularFileError, FileTooLargeError, or the
+ * The file's bytes, or throws: ELOOP (a symlink, unless followSymlinks), NotRegularFileError, FileTooLargeError, or the
  * open error (ENOENT…). O_NONBLOCK keeps a FIFO planted at the path from blocking the open.
  */
-export async function readFileBounded(path: string, maxBytes: number): Promise<Buffer> {
-  const handle = await open(path, constants.O_RDONLY | constants.O_NOFOLLOW | constants.O_NONBLOCK);
+export async function readFileBounded(path: string, maxBytes: number, options: { readonly followSymlinks?: boolean } = {}): Promise<Buffer> {
+  // followSymlinks: for inputs an operator mounts (a Secret or ConfigMap volume's files are symlinks).
+  const noFollow = options.followSymlinks === true ? 0 : constants.O_NOFOLLOW;
+  const handle = await open(path, constants.O_RDONLY | noFollow | constants.O_NONBLOCK);
   try {
     const stats = await handle.stat();
     if (!stats.isFile()) throw new NotRegularFileError(path);
