@@ -63,12 +63,12 @@ function listenerUrl(env: FixtureEnvironment, scheme = 'http'): string {
   return `${scheme}://${address}`;
 }
 
-async function get(url: string, headers: Record<string, string> = {}, options: { socketPath?: string; ca?: string; method?: string } = {}): Promise<HttpAnswer> {
+async function get(url: string, headers: Record<string, string> = {}, options: { socketPath?: string; ca?: string; method?: string; cert?: string; key?: string } = {}): Promise<HttpAnswer> {
   const target = new URL(url);
   const request = target.protocol === 'https:' ? httpsRequest : httpRequest;
   return new Promise((resolve, reject) => {
     const req = request(
-      { hostname: target.hostname, port: target.port, path: `${target.pathname}${target.search}`, method: options.method ?? 'GET', headers, ...(options.socketPath === undefined ? {} : { socketPath: options.socketPath }), ...(options.ca === undefined ? {} : { ca: options.ca }), timeout: 10_000 },
+      { hostname: target.hostname, port: target.port, path: `${target.pathname}${target.search}`, method: options.method ?? 'GET', headers, ...(options.socketPath === undefined ? {} : { socketPath: options.socketPath }), ...(options.ca === undefined ? {} : { ca: options.ca }), ...(options.cert === undefined ? {} : { cert: options.cert, key: options.key }), timeout: 10_000 },
       (response) => {
         let body = '';
         response.on('data', (chunk: Buffer) => (body += chunk.toString()));
@@ -321,6 +321,32 @@ const SPECS: Readonly<Record<string, FixtureSpec>> = {
     },
   },
   '39-enable-reauth.hcl': { stop: 'sigterm' },
+  '44-listener-mtls.hcl': {
+    stop: 'sigterm',
+    prepare: async (env) => {
+      const server = await generateTestTls();
+      const clients = await generateTestTls({ hosts: ['app.mesh.local'] });
+      env.write('/etc/tls/tls.crt', server.certPem, 0o644);
+      env.write('/etc/tls/tls.key', server.keyPem, 0o600);
+      env.write('/etc/tls/ca.crt', server.caPem, 0o644);
+      env.write('/etc/tls/client-ca.crt', clients.caPem, 0o644);
+      env.write('/test/client.crt', clients.certPem, 0o644);
+      env.write('/test/client.key', clients.keyPem, 0o600);
+      // A client whose certificate another CA signed (here: the server's own, from the server CA).
+      env.write('/test/foreign.crt', server.certPem, 0o644);
+      env.write('/test/foreign.key', server.keyPem, 0o600);
+      for (const pem of [server.keyPem, clients.keyPem]) env.secrets.add(pem.split('\n')[1] ?? '');
+    },
+    check: async (env) => {
+      const url = `${listenerUrl(env, 'https')}/v1/secret/data/app`;
+      const ca = env.read('/etc/tls/ca.crt') ?? '';
+      const answer = await get(url, {}, { ca, cert: env.read('/test/client.crt') ?? '', key: env.read('/test/client.key') ?? '' });
+      expect([answer.status, kvValue(answer, 'password')]).toEqual([200, SECRETS.app.password]);
+      // Without a certificate, or with one the client CA did not sign, the handshake fails.
+      await expect(get(url, {}, { ca })).rejects.toThrow();
+      await expect(get(url, {}, { ca, cert: env.read('/test/foreign.crt') ?? '', key: env.read('/test/foreign.key') ?? '' })).rejects.toThrow();
+    },
+  },
   '40-multi-template-delimiters.json': {
     stop: 'sigterm',
     rendered: {

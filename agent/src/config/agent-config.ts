@@ -131,6 +131,11 @@ export interface ListenerConfig {
   readonly tlsCertFile: string | undefined;
   readonly tlsKeyFile: string | undefined;
   readonly requireRequestHeader: boolean;
+  /**
+   * `tls_require_and_verify_client_cert`: every client must present a certificate that verifies
+   * against `tls_client_ca_file` (undefined: Node's bundled roots, where Go would use the system's).
+   */
+  readonly clientCertificates?: { readonly caFile: string | undefined } | undefined;
   readonly enableQuit: boolean;
   /** "metrics_only": this listener serves /agent/v1/metrics and nothing else. */
   readonly role?: 'default' | 'metrics_only' | undefined;

@@ -115,10 +115,15 @@ describe('unknown keys', () => {
     }
   });
 
-  it('a listener asking for client-certificate verification is refused, not silently ignored', () => {
-    expect(problemsOf({
-      ...JSON_CONFIG,
-      listener: [{ type: 'tcp', address: '127.0.0.1:8443', tls_cert_file: '/c', tls_key_file: '/k', tls_require_and_verify_client_cert: true, tls_min_version: 'tls12' }],
-    })).toEqual(['listener[0].tls_require_and_verify_client_cert: client certificate verification is not supported by this agent']);
+  it('a listener reads client-certificate verification; combined with tls_disable_client_certs it is refused, as in Vault', () => {
+    const listener = { type: 'tcp', address: '127.0.0.1:8443', tls_cert_file: '/c', tls_key_file: '/k', tls_require_and_verify_client_cert: true, tls_client_ca_file: '/ca', tls_min_version: 'tls12' };
+    expect(validateAgentConfig({ ...JSON_CONFIG, listener: [listener] }).listeners[0]?.clientCertificates).toEqual({ caFile: '/ca' });
+    expect(validateAgentConfig({ ...JSON_CONFIG, listener: [{ ...listener, tls_client_ca_file: '' }] }).listeners[0]?.clientCertificates).toEqual({ caFile: undefined });
+    // Without TLS (or without the switch) nothing is verified, as go-secure-stdlib's listenerutil.TLSConfig.
+    expect(validateAgentConfig({ ...JSON_CONFIG, listener: [{ ...listener, tls_disable: true }] }).listeners[0]?.clientCertificates).toBeUndefined();
+    expect(validateAgentConfig({ ...JSON_CONFIG, listener: [{ ...listener, tls_require_and_verify_client_cert: false }] }).listeners[0]?.clientCertificates).toBeUndefined();
+    expect(problemsOf({ ...JSON_CONFIG, listener: [{ ...listener, tls_disable_client_certs: true }] })).toEqual([
+      "listener[0].tls_disable_client_certs: 'tls_disable_client_certs' and 'tls_require_and_verify_client_cert' are mutually exclusive",
+    ]);
   });
 });

@@ -487,7 +487,7 @@ function readListener(block: RawObject, path: string, issues: IssueList): Listen
   checkKeys(block, LISTENER_KEYS, path, issues);
   const type = field(block, 'type', decodeString, { path, issues }) ?? '';
   if (type !== 'tcp' && type !== 'unix') issues.add(`${path}.type`, `unsupported listener type ${JSON.stringify(type)} (tcp or unix)`);
-  const { tlsDisable, tlsCertFile, tlsKeyFile } = readListenerTls(block, path, issues);
+  const { tlsDisable, tlsCertFile, tlsKeyFile, clientCertificates } = readListenerTls(block, path, issues);
   const role = readListenerRole(block, path, issues);
   const agentApi = objectField(block, 'agent_api', path, issues);
   checkKeys(agentApi, new Set(['enable_quit']), `${path}.agent_api`, issues);
@@ -497,6 +497,7 @@ function readListener(block: RawObject, path: string, issues: IssueList): Listen
     tlsDisable,
     tlsCertFile,
     tlsKeyFile,
+    ...(clientCertificates === undefined ? {} : { clientCertificates }),
     requireRequestHeader: field(block, 'require_request_header', decodeBool, { path, issues }) ?? false,
     enableQuit: field(agentApi, 'enable_quit', decodeBool, { path: `${path}.agent_api`, issues }) ?? false,
     role,
@@ -520,18 +521,20 @@ function readSocketPermissions(block: RawObject, path: string, issues: IssueList
   return { mode, user, group };
 }
 
-function readListenerTls(block: RawObject, path: string, issues: IssueList): Pick<ListenerConfig, 'tlsDisable' | 'tlsCertFile' | 'tlsKeyFile'> {
+function readListenerTls(block: RawObject, path: string, issues: IssueList): Pick<ListenerConfig, 'tlsDisable' | 'tlsCertFile' | 'tlsKeyFile' | 'clientCertificates'> {
   const tlsDisable = field(block, 'tls_disable', decodeBool, { path, issues }) ?? false;
   const tlsCertFile = emptyToUndefined(field(block, 'tls_cert_file', decodeString, { path, issues }));
   const tlsKeyFile = emptyToUndefined(field(block, 'tls_key_file', decodeString, { path, issues }));
   if (!tlsDisable && (tlsCertFile === undefined || tlsKeyFile === undefined)) {
     issues.add(path, 'tls_cert_file and tls_key_file are required unless tls_disable is true');
   }
-  if (field(block, 'tls_require_and_verify_client_cert', decodeBool, { path, issues }) === true) {
-    // Refused rather than ignored: a listener that silently skipped client verification would be open.
-    issues.add(`${path}.tls_require_and_verify_client_cert`, 'client certificate verification is not supported by this agent');
-  }
-  return { tlsDisable, tlsCertFile, tlsKeyFile };
+  // As go-secure-stdlib's listenerutil.TLSConfig: client certificates only matter with TLS on.
+  const requireClientCert = field(block, 'tls_require_and_verify_client_cert', decodeBool, { path, issues }) ?? false;
+  const disableClientCerts = field(block, 'tls_disable_client_certs', decodeBool, { path, issues }) ?? false;
+  const caFile = emptyToUndefined(field(block, 'tls_client_ca_file', decodeString, { path, issues }));
+  if (tlsDisable || !requireClientCert) return { tlsDisable, tlsCertFile, tlsKeyFile };
+  if (disableClientCerts) issues.add(`${path}.tls_disable_client_certs`, "'tls_disable_client_certs' and 'tls_require_and_verify_client_cert' are mutually exclusive");
+  return { tlsDisable, tlsCertFile, tlsKeyFile, clientCertificates: { caFile } };
 }
 
 function readPersist(value: unknown, issues: IssueList): PersistConfig | undefined {

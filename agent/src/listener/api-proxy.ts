@@ -8,11 +8,12 @@ import type { IncomingMessage, Server, ServerResponse } from 'node:http';
 import type * as HttpsModule from 'node:https';
 import { createServer } from 'node:http';
 import { readFileSync } from 'node:fs';
+import { X509Certificate } from 'node:crypto';
 import { createRequire } from 'node:module';
 import type { ListenerConfig, UseAutoAuthToken } from '../config/agent-config.js';
 import type { AgentLogger } from '../log.js';
 import type { VaultClient } from '../vault/vault-client.js';
-import { coerceError } from '../vault/vault-error.js';
+import { coerceError, errorMessage } from '../vault/vault-error.js';
 import { applySocketPermissions } from './socket-permissions.js';
 import type { AgentMetrics, MetricsEndpoint } from '../telemetry/agent-metrics.js';
 import { NO_METRICS, UNCONFIGURED_METRICS, metricsFormat } from '../telemetry/agent-metrics.js';
@@ -79,7 +80,30 @@ function createListenerServer(config: ListenerConfig, options: ApiProxyOptions):
   };
   if (config.tlsDisable || config.tlsCertFile === undefined || config.tlsKeyFile === undefined) return createServer(handler);
   const https = createRequire(import.meta.url)('node:https') as typeof HttpsModule;
-  return https.createServer({ cert: readFileSync(config.tlsCertFile), key: readFileSync(config.tlsKeyFile) }, handler);
+  return https.createServer({ cert: readFileSync(config.tlsCertFile), key: readFileSync(config.tlsKeyFile), ...clientVerification(config) }, handler);
+}
+
+/**
+ * tls_require_and_verify_client_cert: the handshake fails for a client without a certificate that
+ * verifies against tls_client_ca_file (Go's tls.RequireAndVerifyClientCert). A CA file without a
+ * certificate is refused at start, as Vault does: Node would accept it and then refuse every client.
+ */
+function clientVerification(config: ListenerConfig): { requestCert?: boolean; rejectUnauthorized?: boolean; ca?: Buffer } {
+  const required = config.clientCertificates;
+  if (required === undefined) return {};
+  if (required.caFile === undefined) return { requestCert: true, rejectUnauthorized: true };
+  let ca: Buffer;
+  try {
+    ca = readFileSync(required.caFile);
+  } catch (error) {
+    throw new Error(`failed to read tls_client_ca_file: ${errorMessage(error)}`, { cause: error });
+  }
+  try {
+    new X509Certificate(ca);
+  } catch {
+    throw new Error(`failed to parse CA certificate in tls_client_ca_file ${required.caFile}`);
+  }
+  return { requestCert: true, rejectUnauthorized: true, ca };
 }
 
 /** One listener: its stanza and what the agent gives it. */

@@ -11,6 +11,7 @@
 import { createCipheriv, createPublicKey, diffieHellman, generateKeyPairSync, hkdfSync, randomBytes, type KeyObject } from 'node:crypto';
 import type { SinkEncryption } from '../config/agent-config.js';
 import { readFileBounded } from '../fs/read-bounded.js';
+import { errorMessage } from '../vault/vault-error.js';
 
 /** A public key file is a few dozen bytes; anything past this is not one. */
 const MAX_DH_FILE_BYTES = 64 * 1024;
@@ -35,7 +36,7 @@ export function parsePublicKeyFile(text: string, dhPath: string): Buffer {
   try {
     parsed = JSON.parse(text);
   } catch (error) {
-    throw new SinkEncryptionError(`error decoding public key from ${dhPath}: ${error instanceof Error ? error.message : String(error)}`);
+    throw new SinkEncryptionError(`error decoding public key from ${dhPath}: ${errorMessage(error)}`);
   }
   const encoded = typeof parsed === 'object' && parsed !== null ? (parsed as Record<string, unknown>).curve25519_public_key : undefined;
   if (encoded === undefined || encoded === null || encoded === '') throw new SinkEncryptionError(`public key is nil (${dhPath} has no curve25519_public_key)`);
@@ -74,7 +75,7 @@ export class TokenEncryptor {
       } catch (error) {
         const code = (error as NodeJS.ErrnoException).code;
         if (code === 'ENOENT') throw new SinkEncryptionError(`no dh parameters file found at ${this.config.dhPath}, and no cached pub key`);
-        throw new SinkEncryptionError(`error reading file for dh parameters ${this.config.dhPath}: ${error instanceof Error ? error.message : String(error)}`);
+        throw new SinkEncryptionError(`error reading file for dh parameters ${this.config.dhPath}: ${errorMessage(error)}`);
       }
       this.#remote = parsePublicKeyFile(bytes.toString('utf8'), this.config.dhPath);
     }
@@ -89,7 +90,7 @@ export class TokenEncryptor {
       secret = diffieHellman({ privateKey: own.privateKey, publicKey: x25519PublicKey(remote) });
     } catch (error) {
       // e.g. a low-order point: X25519 gives all zeros, which OpenSSL (as Go) refuses.
-      throw new SinkEncryptionError(`error calculating shared key: ${error instanceof Error ? error.message : String(error)}`);
+      throw new SinkEncryptionError(`error calculating shared key: ${errorMessage(error)}`);
     }
     const key = this.config.deriveKey ? deriveKey(secret, own.publicKey, remote) : secret;
     if (text.length === 0) throw new SinkEncryptionError('error encrypting with shared key: empty plaintext provided');

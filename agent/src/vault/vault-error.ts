@@ -95,6 +95,12 @@ export function isRetryableVaultError(error: unknown): boolean {
 }
 
 /** Any thrown value as an Error, for logging: never a raw object that might hold secret data. */
+/** The message of anything thrown, including errors from another realm (where `instanceof Error` fails). */
+export function errorMessage(error: unknown): string {
+  if (typeof error === 'object' && error !== null && typeof (error as { message?: unknown }).message === 'string') return (error as { message: string }).message;
+  return String(error);
+}
+
 export function coerceError(error: unknown): Error {
   if (error instanceof Error) return error;
   return new Error(typeof error === 'string' ? error : 'non-error value thrown');
