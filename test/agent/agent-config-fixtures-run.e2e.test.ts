@@ -63,12 +63,12 @@ function listenerUrl(env: FixtureEnvironment, scheme = 'http'): string {
   return `${scheme}://${address}`;
 }
 
-async function get(url: string, headers: Record<string, string> = {}, options: { socketPath?: string; ca?: string; method?: string; cert?: string; key?: string } = {}): Promise<HttpAnswer> {
+async function get(url: string, headers: Record<string, string> = {}, options: { socketPath?: string; ca?: string; method?: string; cert?: string; key?: string; maxVersion?: 'TLSv1.2' } = {}): Promise<HttpAnswer> {
   const target = new URL(url);
   const request = target.protocol === 'https:' ? httpsRequest : httpRequest;
   return new Promise((resolve, reject) => {
     const req = request(
-      { hostname: target.hostname, port: target.port, path: `${target.pathname}${target.search}`, method: options.method ?? 'GET', headers, ...(options.socketPath === undefined ? {} : { socketPath: options.socketPath }), ...(options.ca === undefined ? {} : { ca: options.ca }), ...(options.cert === undefined ? {} : { cert: options.cert, key: options.key }), timeout: 10_000 },
+      { hostname: target.hostname, port: target.port, path: `${target.pathname}${target.search}`, method: options.method ?? 'GET', headers, ...(options.socketPath === undefined ? {} : { socketPath: options.socketPath }), ...(options.ca === undefined ? {} : { ca: options.ca }), ...(options.cert === undefined ? {} : { cert: options.cert, key: options.key }), ...(options.maxVersion === undefined ? {} : { maxVersion: options.maxVersion }), timeout: 10_000 },
       (response) => {
         let body = '';
         response.on('data', (chunk: Buffer) => (body += chunk.toString()));
@@ -345,6 +345,8 @@ const SPECS: Readonly<Record<string, FixtureSpec>> = {
       // Without a certificate, or with one the client CA did not sign, the handshake fails.
       await expect(get(url, {}, { ca })).rejects.toThrow();
       await expect(get(url, {}, { ca, cert: env.read('/test/foreign.crt') ?? '', key: env.read('/test/foreign.key') ?? '' })).rejects.toThrow();
+      // tls_min_version = "tls13": a TLS 1.2 client is turned away, certificate or not.
+      await expect(get(url, {}, { ca, cert: env.read('/test/client.crt') ?? '', key: env.read('/test/client.key') ?? '', maxVersion: 'TLSv1.2' })).rejects.toThrow(/protocol version|ssl|alert/i);
     },
   },
   '40-multi-template-delimiters.json': {

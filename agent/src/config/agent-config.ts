@@ -136,6 +136,8 @@ export interface ListenerConfig {
    * against `tls_client_ca_file` (undefined: Node's bundled roots, where Go would use the system's).
    */
   readonly clientCertificates?: { readonly caFile: string | undefined } | undefined;
+  /** tls_min_version / tls_max_version (default tls12 / tls13, as Vault's listeners). */
+  readonly tlsVersions?: { readonly min: TlsVersion; readonly max: TlsVersion } | undefined;
   readonly enableQuit: boolean;
   /** "metrics_only": this listener serves /agent/v1/metrics and nothing else. */
   readonly role?: 'default' | 'metrics_only' | undefined;
@@ -147,6 +149,9 @@ export interface ListenerConfig {
    */
   readonly socket?: SocketPermissions | undefined;
 }
+
+/** Node's names for the protocol versions Vault's `tls10`…`tls13` select. */
+export type TlsVersion = 'TLSv1' | 'TLSv1.1' | 'TLSv1.2' | 'TLSv1.3';
 
 export interface SocketPermissions {
   readonly mode: number;

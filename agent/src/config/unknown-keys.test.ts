@@ -115,6 +115,20 @@ describe('unknown keys', () => {
     }
   });
 
+  it('a listener reads tls_min_version/tls_max_version (default tls12/tls13) with listenerutil\'s checks', () => {
+    const listener = { type: 'tcp', address: '127.0.0.1:8443', tls_cert_file: '/c', tls_key_file: '/k' };
+    expect(validateAgentConfig({ ...JSON_CONFIG, listener: [listener] }).listeners[0]?.tlsVersions).toEqual({ min: 'TLSv1.2', max: 'TLSv1.3' });
+    expect(validateAgentConfig({ ...JSON_CONFIG, listener: [{ ...listener, tls_min_version: 'tls13' }] }).listeners[0]?.tlsVersions).toEqual({ min: 'TLSv1.3', max: 'TLSv1.3' });
+    expect(validateAgentConfig({ ...JSON_CONFIG, listener: [{ ...listener, tls_min_version: 'tls10', tls_max_version: 'tls12' }] }).listeners[0]?.tlsVersions).toEqual({ min: 'TLSv1', max: 'TLSv1.2' });
+    expect(validateAgentConfig({ ...JSON_CONFIG, listener: [{ ...listener, tls_disable: true, tls_min_version: 'ssl3' }] }).listeners[0]?.tlsVersions).toBeUndefined();
+    expect(problemsOf({ ...JSON_CONFIG, listener: [{ ...listener, tls_min_version: 'TLS1.3' }] })).toEqual([
+      'listener[0].tls_min_version: \'tls_min_version\' value "TLS1.3" not supported, please specify one of [tls10,tls11,tls12,tls13]',
+    ]);
+    expect(problemsOf({ ...JSON_CONFIG, listener: [{ ...listener, tls_min_version: 'tls13', tls_max_version: 'tls12' }] })).toEqual([
+      "listener[0].tls_max_version: 'tls_max_version' must be greater than or equal to 'tls_min_version'",
+    ]);
+  });
+
   it('a listener reads client-certificate verification; combined with tls_disable_client_certs it is refused, as in Vault', () => {
     const listener = { type: 'tcp', address: '127.0.0.1:8443', tls_cert_file: '/c', tls_key_file: '/k', tls_require_and_verify_client_cert: true, tls_client_ca_file: '/ca', tls_min_version: 'tls12' };
     expect(validateAgentConfig({ ...JSON_CONFIG, listener: [listener] }).listeners[0]?.clientCertificates).toEqual({ caFile: '/ca' });

@@ -12,6 +12,7 @@ import type {
   ListenerConfig,
   PersistConfig,
   SinkEncryption,
+  TlsVersion,
   SocketPermissions,
   TemplateCommand,
   TemplateConfig,
@@ -487,7 +488,7 @@ function readListener(block: RawObject, path: string, issues: IssueList): Listen
   checkKeys(block, LISTENER_KEYS, path, issues);
   const type = field(block, 'type', decodeString, { path, issues }) ?? '';
   if (type !== 'tcp' && type !== 'unix') issues.add(`${path}.type`, `unsupported listener type ${JSON.stringify(type)} (tcp or unix)`);
-  const { tlsDisable, tlsCertFile, tlsKeyFile, clientCertificates } = readListenerTls(block, path, issues);
+  const { tlsDisable, tlsCertFile, tlsKeyFile, clientCertificates, tlsVersions } = readListenerTls(block, path, issues);
   const role = readListenerRole(block, path, issues);
   const agentApi = objectField(block, 'agent_api', path, issues);
   checkKeys(agentApi, new Set(['enable_quit']), `${path}.agent_api`, issues);
@@ -498,6 +499,7 @@ function readListener(block: RawObject, path: string, issues: IssueList): Listen
     tlsCertFile,
     tlsKeyFile,
     ...(clientCertificates === undefined ? {} : { clientCertificates }),
+    ...(tlsVersions === undefined ? {} : { tlsVersions }),
     requireRequestHeader: field(block, 'require_request_header', decodeBool, { path, issues }) ?? false,
     enableQuit: field(agentApi, 'enable_quit', decodeBool, { path: `${path}.agent_api`, issues }) ?? false,
     role,
@@ -521,7 +523,7 @@ function readSocketPermissions(block: RawObject, path: string, issues: IssueList
   return { mode, user, group };
 }
 
-function readListenerTls(block: RawObject, path: string, issues: IssueList): Pick<ListenerConfig, 'tlsDisable' | 'tlsCertFile' | 'tlsKeyFile' | 'clientCertificates'> {
+function readListenerTls(block: RawObject, path: string, issues: IssueList): Pick<ListenerConfig, 'tlsDisable' | 'tlsCertFile' | 'tlsKeyFile' | 'clientCertificates' | 'tlsVersions'> {
   const tlsDisable = field(block, 'tls_disable', decodeBool, { path, issues }) ?? false;
   const tlsCertFile = emptyToUndefined(field(block, 'tls_cert_file', decodeString, { path, issues }));
   const tlsKeyFile = emptyToUndefined(field(block, 'tls_key_file', decodeString, { path, issues }));
@@ -532,9 +534,27 @@ function readListenerTls(block: RawObject, path: string, issues: IssueList): Pic
   const requireClientCert = field(block, 'tls_require_and_verify_client_cert', decodeBool, { path, issues }) ?? false;
   const disableClientCerts = field(block, 'tls_disable_client_certs', decodeBool, { path, issues }) ?? false;
   const caFile = emptyToUndefined(field(block, 'tls_client_ca_file', decodeString, { path, issues }));
-  if (tlsDisable || !requireClientCert) return { tlsDisable, tlsCertFile, tlsKeyFile };
+  if (tlsDisable) return { tlsDisable, tlsCertFile, tlsKeyFile };
+  const tlsVersions = readTlsVersions(block, path, issues);
+  if (!requireClientCert) return { tlsDisable, tlsCertFile, tlsKeyFile, tlsVersions };
   if (disableClientCerts) issues.add(`${path}.tls_disable_client_certs`, "'tls_disable_client_certs' and 'tls_require_and_verify_client_cert' are mutually exclusive");
-  return { tlsDisable, tlsCertFile, tlsKeyFile, clientCertificates: { caFile } };
+  return { tlsDisable, tlsCertFile, tlsKeyFile, tlsVersions, clientCertificates: { caFile } };
+}
+
+const TLS_VERSIONS: Readonly<Record<string, TlsVersion>> = { tls10: 'TLSv1', tls11: 'TLSv1.1', tls12: 'TLSv1.2', tls13: 'TLSv1.3' };
+
+/** tls_min_version/tls_max_version with listenerutil.TLSConfig's defaults and texts. */
+function readTlsVersions(block: RawObject, path: string, issues: IssueList): { readonly min: TlsVersion; readonly max: TlsVersion } {
+  const version = (key: string, fallback: string): TlsVersion => {
+    const name = emptyToUndefined(field(block, key, decodeString, { path, issues })) ?? fallback;
+    const found = Object.hasOwn(TLS_VERSIONS, name) ? TLS_VERSIONS[name] : undefined;
+    if (found === undefined) issues.add(`${path}.${key}`, `'${key}' value ${JSON.stringify(name)} not supported, please specify one of [tls10,tls11,tls12,tls13]`);
+    return found ?? (TLS_VERSIONS[fallback] as TlsVersion);
+  };
+  const min = version('tls_min_version', 'tls12');
+  const max = version('tls_max_version', 'tls13');
+  if (Object.values(TLS_VERSIONS).indexOf(max) < Object.values(TLS_VERSIONS).indexOf(min)) issues.add(`${path}.tls_max_version`, "'tls_max_version' must be greater than or equal to 'tls_min_version'");
+  return { min, max };
 }
 
 function readPersist(value: unknown, issues: IssueList): PersistConfig | undefined {

@@ -80,7 +80,8 @@ function createListenerServer(config: ListenerConfig, options: ApiProxyOptions):
   };
   if (config.tlsDisable || config.tlsCertFile === undefined || config.tlsKeyFile === undefined) return createServer(handler);
   const https = createRequire(import.meta.url)('node:https') as typeof HttpsModule;
-  return https.createServer({ cert: readFileSync(config.tlsCertFile), key: readFileSync(config.tlsKeyFile), ...clientVerification(config) }, handler);
+  const versions = config.tlsVersions === undefined ? {} : { minVersion: config.tlsVersions.min, maxVersion: config.tlsVersions.max };
+  return https.createServer({ cert: readFileSync(config.tlsCertFile), key: readFileSync(config.tlsKeyFile), ...versions, ...clientVerification(config) }, handler);
 }
 
 /**
