@@ -66,7 +66,7 @@ describe('alicloud auth', () => {
     expect(loginMetadata(current)).toMatchObject({ arn: SESSION_ARN, account_id: '5138828231865461', role_name: 'app', identity_type: 'AssumedRoleUser' });
     // The STS call came from the double's replay (POST, the agent's headers), not from the agent.
     expect(sts.requests).toHaveLength(1);
-    expect(sts.requests[0]).toMatchObject({ method: 'POST', path: '/', headers: expect.objectContaining({ 'x-acs-action': 'GetCallerIdentity' }) });
+    expect([sts.requests[0]?.method, sts.requests[0]?.path, sts.requests[0]?.headers['x-acs-action']]).toEqual(['POST', '/', 'GetCallerIdentity']);
     expect(sts.requests[0]?.query.get('RegionId')).toBe('cn-beijing');
     expect(leaked(current, result.output)).toEqual([]);
   });

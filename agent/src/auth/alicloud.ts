@@ -154,7 +154,10 @@ export async function ecsRamRoleCredentials(env: NodeJS.ProcessEnv, roleName: st
   }
   if (!ROLE_NAME.test(role)) throw new AuthMethodError(`${what}: invalid RAM role name ${JSON.stringify(role.slice(0, 64))}`);
   const answer = await cloudJson(at(`/latest/meta-data/ram/security-credentials/${encodeURIComponent(role)}`), { headers }, what);
-  const field = (name: string): string => (typeof answer[name] === 'string' ? (answer[name] as string) : '');
+  const field = (name: string): string => {
+    const value = answer[name];
+    return typeof value === 'string' ? value : '';
+  };
   if (field('AccessKeyId') === '' || field('AccessKeySecret') === '' || field('SecurityToken') === '') {
     throw new AuthMethodError(`${what}: the credentials of RAM role ${role} lack AccessKeyId, AccessKeySecret or SecurityToken`);
   }

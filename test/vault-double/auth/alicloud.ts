@@ -123,7 +123,10 @@ async function login(core: DoubleCore, request: HandlerRequest): Promise<Outcome
   } catch {
     return upstreamProblem('error decoding response');
   }
-  const field = (name: string): string => (typeof identity[name] === 'string' ? (identity[name] as string) : '');
+  const field = (name: string): string => {
+    const value = identity[name];
+    return typeof value === 'string' ? value : '';
+  };
   const callerArn = field('Arn');
   const parsed = parseArn(callerArn);
   if (typeof parsed === 'string') return replies.badRequest(`unable to parse entity's arn ${callerArn} due to ${parsed}`);
