@@ -107,11 +107,15 @@ describe('alicloud auth', () => {
     expect(leaked(current, result.output)).toEqual([]);
   });
 
-  it('a wrong secret: STS refuses the signature, so Vault refuses the login; neither secret is logged', async () => {
+  it('a wrong secret: STS refuses the signature, so Vault refuses the login; neither secret nor the echoed STS token is logged', async () => {
     const identity = assumedRoleIdentity(SESSION_ARN);
     const { scenario: current, sts } = await setUp([identity]);
     const wrongSecret = 'wrong-secret-Kd83nQ0zP1';
     current.secrets.add(wrongSecret);
+    // STS echoes its string to sign, where the token appears percent-encoded twice.
+    const token = identity.securityToken ?? '';
+    const encode = (text: string): string => encodeURIComponent(text).replace(/[!'()*]/g, (c) => `%${c.charCodeAt(0).toString(16).toUpperCase()}`);
+    current.secrets.add(encode(encode(token)));
     const result = await current.run(
       method(`      access_key = "${identity.accessKeyId}"
       access_secret = "${wrongSecret}"
@@ -120,6 +124,7 @@ describe('alicloud auth', () => {
     );
     expect([result.code, result.rendered]).toEqual([1, undefined]);
     expect(result.output).toContain('SignatureDoesNotMatch');
+    expect(result.output).toContain('server string to sign is:POST&%2F&AccessKeyId%3D');
     expect(sts.callerIdentityCalls()).toBe(0);
     expect(loginMetadata(current)).toBeUndefined();
     expect(leaked(current, result.output)).toEqual([]);

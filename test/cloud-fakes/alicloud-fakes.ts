@@ -3,7 +3,8 @@
 // one checks (https://www.alibabacloud.com/help/doc-detail/28139.htm): the RPC common parameters, a
 // Timestamp within 15 minutes, a SignatureNonce never seen before, a known AccessKeyId, the
 // SecurityToken of temporary keys, and the HMAC-SHA1 signature recomputed with the key's secret
-// (rpc-signature-check.ts). Answers are JSON, as for Format=JSON.
+// (rpc-signature-check.ts). Answers are JSON, as for Format=JSON; a signature mismatch echoes the
+// server's string to sign, as STS does.
 import { randomBytes } from 'node:crypto';
 import type { FakeReply, FakeRequest, FakeServer } from './fake-server.js';
 import { reply, startFakeServer } from './fake-server.js';
@@ -67,8 +68,10 @@ export async function startAliCloudStsFake(identities: readonly AliCloudIdentity
     const identity = known.get(q.get('AccessKeyId') ?? '');
     if (identity === undefined) return error(404, 'InvalidAccessKeyId.NotFound', 'Specified access key is not found.');
     if ((identity.securityToken ?? '') !== (q.get('SecurityToken') ?? '')) return error(400, 'InvalidSecurityToken.Mismatch', 'Specified SecurityToken mismatch with the AccessKey.');
-    if (!signatureMatches(expectedRpcSignature(request.method, q, identity.accessKeySecret), q.get('Signature') ?? '')) {
-      return error(400, 'SignatureDoesNotMatch', 'Specified signature is not matched with our calculation.');
+    const expected = expectedRpcSignature(request.method, q, identity.accessKeySecret);
+    if (!signatureMatches(expected.signature, q.get('Signature') ?? '')) {
+      // Real STS echoes its string to sign (which holds the SecurityToken, encoded twice).
+      return error(400, 'SignatureDoesNotMatch', `Specified signature is not matched with our calculation. server string to sign is:${expected.stringToSign}`);
     }
     const nonce = q.get('SignatureNonce') ?? '';
     if (nonces.has(nonce)) return error(400, 'SignatureNonceUsed', 'Specified signature nonce was used already.');

@@ -16,14 +16,14 @@ function encode(text: string): string {
   return out;
 }
 
-/** The signature the query's parameters (as decoded by the server) should carry. */
-export function expectedRpcSignature(method: string, query: URLSearchParams, secret: string): string {
+/** The signature the query's parameters (as decoded by the server) should carry, and the text it signs. */
+export function expectedRpcSignature(method: string, query: URLSearchParams, secret: string): { readonly signature: string; readonly stringToSign: string } {
   const pairs: Array<[string, string]> = [];
   for (const [name, value] of query) if (name !== 'Signature') pairs.push([encode(name), encode(value)]);
   pairs.sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0));
   const canonical = pairs.map(([name, value]) => `${name}=${value}`).join('&');
   const text = `${method.toUpperCase()}&${encode('/')}&${encode(canonical)}`;
-  return createHmac('sha1', `${secret}&`).update(text, 'utf8').digest('base64');
+  return { signature: createHmac('sha1', `${secret}&`).update(text, 'utf8').digest('base64'), stringToSign: text };
 }
 
 export function signatureMatches(expected: string, provided: string): boolean {

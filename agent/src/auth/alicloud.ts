@@ -28,7 +28,8 @@ import type { AuthMethod, LoginPlan } from './auth-method.js';
 import { AuthMethodError } from './auth-method.js';
 import { cloudJson, cloudRequest, cloudRequestOk, endpointUrl, envValue } from './cloud-http.js';
 import type { AliCloudCredentials } from './alicloud-rpc-signature.js';
-import { signGetCallerIdentity } from './alicloud-rpc-signature.js';
+import { percentEncode, signGetCallerIdentity } from './alicloud-rpc-signature.js';
+import { secretRegistry } from '../log/redaction.js';
 
 export interface AliCloudDependencies {
   readonly env: NodeJS.ProcessEnv;
@@ -165,6 +166,17 @@ export async function ecsRamRoleCredentials(env: NodeJS.ProcessEnv, roleName: st
   return { accessKeyId: field('AccessKeyId'), accessKeySecret: field('AccessKeySecret'), securityToken: field('SecurityToken') };
 }
 
+/**
+ * The secret and the STS token join the log redaction: STS echoes its string to sign (the token
+ * percent-encoded twice) in a SignatureDoesNotMatch message, which Vault passes on in its error.
+ */
+function redact(credentials: AliCloudCredentials): AliCloudCredentials {
+  secretRegistry.add(credentials.accessKeySecret);
+  const token = credentials.securityToken;
+  if (token !== undefined) for (const form of [token, percentEncode(token), percentEncode(percentEncode(token))]) secretRegistry.add(form);
+  return credentials;
+}
+
 export function createAliCloudMethod(mountPath: string, config: Readonly<Record<string, unknown>>, deps: AliCloudDependencies): AuthMethod {
   const role = textSetting(config, 'role');
   if (role === undefined) throw new AuthMethodError("alicloud auth: 'role' is required but is not provided");
@@ -221,10 +233,10 @@ export function createAliCloudMethod(mountPath: string, config: Readonly<Record<
     type: 'alicloud',
     async planLogin(): Promise<LoginPlan> {
       if (current === undefined) {
-        current = { credentials: await retrieve(), readAt: now() };
+        current = { credentials: redact(await retrieve()), readAt: now() };
       } else if (now() - current.readAt >= pollSeconds * 1000) {
         try {
-          current = { credentials: await retrieve(), readAt: now() };
+          current = { credentials: redact(await retrieve()), readAt: now() };
         } catch {
           // As the Go agent: unable to retrieve current creds, retaining the last ones.
           current = { ...current, readAt: now() };
