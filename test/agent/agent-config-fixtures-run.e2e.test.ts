@@ -126,6 +126,11 @@ const SPECS: Readonly<Record<string, FixtureSpec>> = {
     stop: 'sigterm',
     check: (env) => { expect(env.vault.tokens().find((token) => token.path === 'auth/cert/login')?.meta).toMatchObject({ cert_name: 'web', common_name: 'app-client' }); },
   },
+  '14-alicloud.hcl': {
+    stop: 'sigterm',
+    // The ECS instance's RAM role signed; Vault's check saw its assumed-role session.
+    check: (env) => { expect(env.vault.tokens().find((token) => token.path === 'auth/alicloud/login')?.meta).toMatchObject({ role_name: 'app', arn: 'acs:ram::5138828231865461:assumed-role/ecs-app/vm-ram-i-fixture' }); },
+  },
   '17-listener-cache-api-proxy.hcl': {
     stop: 'sigterm',
     check: async (env) => {
@@ -458,6 +463,7 @@ function expectedRole(env: FixtureEnvironment): Record<string, string> {
   const role = method?.config['role'];
   if (method?.type === 'approle') return { role_name: 'app' };
   if (method?.type === 'cert') return { cert_name: String(method.config['name']) };
+  if (method?.type === 'alicloud') return { role_name: String(role) };
   return typeof role === 'string' ? { role } : {};
 }
 

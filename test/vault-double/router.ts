@@ -14,6 +14,7 @@ import { routeAws } from './auth/aws.js';
 import { routeGcp } from './auth/gcp.js';
 import { routeAzure } from './auth/azure.js';
 import { routeCert } from './auth/cert.js';
+import { routeAliCloud } from './auth/alicloud.js';
 
 export type Resolution =
   | { readonly kind: 'route'; readonly route: Route; readonly mount: Mount | null; readonly subPath: string }
@@ -46,6 +47,8 @@ function routeMount(mount: Mount, subPath: string): Route | undefined {
       return routeAzure(mount, subPath);
     case 'cert':
       return routeCert(mount, subPath);
+    case 'alicloud':
+      return routeAliCloud(mount, subPath);
   }
 }
 

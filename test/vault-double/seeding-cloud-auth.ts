@@ -1,11 +1,11 @@
-// Seeding for the cloud and certificate auth methods (aws, gcp, azure, cert): each mounts its method
+// Seeding for the cloud and certificate auth methods (aws, gcp, azure, cert, alicloud): each mounts its method
 // at auth/<mount> on first use; configure* replaces the mount's config, add*Role adds a role.
-import type { AwsAuthConfig, AwsRoleOptions, AzureAuthConfig, AzureRoleOptions, CertRoleOptions, GcpAuthConfig, GcpRoleOptions } from './vault-double-api.js';
+import type { AliCloudAuthConfig, AliCloudRoleOptions, AwsAuthConfig, AwsRoleOptions, AzureAuthConfig, AzureRoleOptions, CertRoleOptions, GcpAuthConfig, GcpRoleOptions } from './vault-double-api.js';
 import type { DoubleCore } from './core.js';
 import type { Mount, MountEngine } from './state/mount-table.js';
 import { authPath, checkRoleSettings, mountOrCreate } from './seeding.js';
 
-type CloudType = 'aws' | 'gcp' | 'azure' | 'cert';
+type CloudType = 'aws' | 'gcp' | 'azure' | 'cert' | 'alicloud';
 
 function newEngine(type: CloudType): MountEngine {
   switch (type) {
@@ -17,6 +17,8 @@ function newEngine(type: CloudType): MountEngine {
       return { type, azure: { config: { tenantId: '', resource: '', publicKeys: {} }, roles: new Map() } };
     case 'cert':
       return { type, cert: { roles: new Map() } };
+    case 'alicloud':
+      return { type, alicloud: { config: {}, roles: new Map() } };
   }
 }
 
@@ -63,4 +65,15 @@ export function addCertRole(core: DoubleCore, mount: string, role: string, optio
   checkRoleSettings(`cert role ${role}`, options);
   const target = cloudMount(core, 'cert', mount, options.namespace);
   if (target.engine.type === 'cert') target.engine.cert.roles.set(role, options);
+}
+
+export function configureAliCloudAuth(core: DoubleCore, mount: string, config: AliCloudAuthConfig): void {
+  const target = cloudMount(core, 'alicloud', mount, config.namespace);
+  if (target.engine.type === 'alicloud') target.engine.alicloud.config = config;
+}
+
+export function addAliCloudRole(core: DoubleCore, mount: string, role: string, options: AliCloudRoleOptions): void {
+  checkRoleSettings(`alicloud role ${role}`, options);
+  const target = cloudMount(core, 'alicloud', mount, options.namespace);
+  if (target.engine.type === 'alicloud') target.engine.alicloud.roles.set(role, options);
 }

@@ -214,6 +214,21 @@ export interface TransitKeyOptions {
   readonly namespace?: string;
 }
 
+/** auth/<alicloud mount>: where the double replays the signed GetCallerIdentity. */
+export interface AliCloudAuthConfig {
+  /**
+   * The loopback STS fake's URL. The plugin wants https://sts.<RegionId>.aliyuncs.com; the double
+   * wants this origin instead (and replays to it); without it every login is refused before STS.
+   */
+  readonly stsEndpoint?: string;
+  readonly namespace?: string;
+}
+
+export interface AliCloudRoleOptions extends RoleTokenSettings {
+  /** arn: the RAM role (acs:ram::<account>:role/<name>) whose assumed-role sessions may log in. */
+  readonly arn: string;
+}
+
 export const CAPABILITIES = ['create', 'read', 'update', 'patch', 'delete', 'list', 'sudo', 'deny'] as const;
 export type Capability = (typeof CAPABILITIES)[number];
 
@@ -234,6 +249,7 @@ export const VAULT_ENDPOINTS = [
   'gcp.login',
   'azure.login',
   'cert.login',
+  'alicloud.login',
   'token.lookup-self',
   'token.renew-self',
   'token.revoke-self',
@@ -470,6 +486,9 @@ export interface VaultDouble {
   addAzureRole(mount: string, role: string, options: AzureRoleOptions): void;
   /** cert login needs the double on TLS (it asks every client for a certificate). */
   addCertRole(mount: string, role: string, options: CertRoleOptions): void;
+  /** Mounts alicloud at auth/<mount> if needed and sets where logins are replayed. */
+  configureAliCloudAuth(mount: string, config: AliCloudAuthConfig): void;
+  addAliCloudRole(mount: string, role: string, options: AliCloudRoleOptions): void;
   /** A token as an operator would hand one out (token_file auth, root tokens). */
   createToken(options?: CreateTokenOptions): CreatedToken;
   enableDatabase(path: string, options?: MountOptions): void;

@@ -5,7 +5,7 @@ import { endpointUrl, hostOverride } from './cloud-http.js';
 import { stsEndpoint } from './aws.js';
 
 describe('endpointUrl', () => {
-  it.each(['https://sts.eu-west-1.amazonaws.com/', 'http://169.254.169.254/', 'http://127.0.0.1:8080/x', 'http://metadata.google.internal', 'http://[::1]:9/'])('accepts %s', (value) => {
+  it.each(['https://sts.eu-west-1.amazonaws.com/', 'http://169.254.169.254/', 'http://127.0.0.1:8080/x', 'http://metadata.google.internal', 'http://100.100.100.200/latest/', 'http://[::1]:9/'])('accepts %s', (value) => {
     expect(endpointUrl(value, 'x').href).toBe(new URL(value).href);
   });
 

@@ -8,8 +8,8 @@ import { AuthMethodError } from './auth-method.js';
 const DEFAULT_TIMEOUT_MS = 10_000;
 const MAX_RESPONSE_BYTES = 1024 * 1024;
 
-/** Hosts that are only ever served over plain HTTP: cloud metadata services (link-local) and this machine. */
-const PLAIN_HTTP_HOSTS = new Set(['169.254.169.254', '169.254.170.2', '[fd00:ec2::254]', 'metadata.google.internal', 'metadata', 'localhost', '[::1]']);
+/** Hosts that are only ever served over plain HTTP: cloud metadata services (link-local; Alibaba's 100.100.100.200) and this machine. */
+const PLAIN_HTTP_HOSTS = new Set(['169.254.169.254', '169.254.170.2', '[fd00:ec2::254]', 'metadata.google.internal', 'metadata', '100.100.100.200', 'localhost', '[::1]']);
 
 function plainHttpAllowed(hostname: string): boolean {
   return PLAIN_HTTP_HOSTS.has(hostname) || /^127(\.\d{1,3}){3}$/.test(hostname);

@@ -43,7 +43,9 @@ export function createAuthMethod(config: AuthMethodConfig, env: NodeJS.ProcessEn
       return lazyMethod('azure', async () => (await import('./azure.js')).createAzureMethod(mountPath, config.config, { env, readFile: files.readFile }));
     case 'cert':
       return lazyMethod('cert', async () => (await import('./cert.js')).createCertMethod(mountPath, config.config));
+    case 'alicloud':
+      return lazyMethod('alicloud', async () => (await import('./alicloud.js')).createAliCloudMethod(mountPath, config.config, { env }));
     default:
-      throw new AuthMethodError(`auth method "${config.type}" is not implemented by this agent (implemented: kubernetes, approle, jwt, token_file, aws, gcp, azure, cert)`);
+      throw new AuthMethodError(`auth method "${config.type}" is not implemented by this agent (implemented: kubernetes, approle, jwt, token_file, aws, gcp, azure, cert, alicloud)`);
   }
 }

@@ -17,6 +17,7 @@ describe('cloud and certificate method configs', () => {
     ['azure', { role: 'r', resource: 'https://management.azure.com/', authenticate_from_environment: 'true' }],
     ['cert', {}],
     ['cert', { name: 'web', client_cert: '/c', client_key: '/k', ca_cert: '/ca' }],
+    ['alicloud', { role: 'r', region: 'cn-beijing', credential_poll_interval: 300, access_key: 'LTAI', access_secret: 's' }],
   ])('%s %j loads', (type, config) => {
     expect(problems(type, config)).toEqual([]);
   });
@@ -39,6 +40,11 @@ describe('cloud and certificate method configs', () => {
       'auto_auth.method.config.authenticate_from_environment: strconv.ParseBool: parsing "maybe": invalid syntax',
     ]);
     expect(problems('cert', { client_cert: '/c' })).toEqual(['auto_auth.method.config: client_cert and client_key must be given together']);
+    expect(problems('alicloud', { credential_poll_interval: 0 })).toEqual([
+      'auto_auth.method.config.role: is required',
+      'auto_auth.method.config.region: is required',
+      'auto_auth.method.config.credential_poll_interval: must be positive',
+    ]);
   });
 
   it('still refuses, at start, methods this agent does not have', () => {

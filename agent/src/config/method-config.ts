@@ -16,6 +16,7 @@ const REQUIRED: ReadonlyMap<string, readonly string[]> = new Map([
   ['gcp', ['type', 'role']],
   ['azure', ['role', 'resource']],
   ['cert', []],
+  ['alicloud', ['role', 'region']],
 ]);
 
 const TYPES: ReadonlyMap<string, readonly string[]> = new Map([['aws', ['iam', 'ec2']], ['gcp', ['iam', 'gce']]]);
@@ -71,6 +72,7 @@ const TYPE_CHECKS: ReadonlyMap<string, (at: MethodConfigAt) => void> = new Map([
   ['gcp', checkGcp],
   ['azure', checkAzure],
   ['cert', (at: MethodConfigAt) => { checkPair(at, 'client_cert', 'client_key'); }],
+  ['alicloud', (at: MethodConfigAt) => { checkPositiveInteger(at, 'credential_poll_interval'); }],
 ]);
 
 export function checkMethodConfig(type: string, config: RawObject, path: string, issues: IssueList): void {

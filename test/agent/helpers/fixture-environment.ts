@@ -15,6 +15,7 @@ import type { FakeServer } from '../../cloud-fakes/fake-server.js';
 import { startAwsMetadataFake, startStsFake, temporaryIdentity } from '../../cloud-fakes/aws-fakes.js';
 import { startGcpFakes } from '../../cloud-fakes/gcp-fakes.js';
 import { startAzureFakes } from '../../cloud-fakes/azure-fakes.js';
+import { assumedRoleIdentity, startAliCloudStsFake, startEcsMetadataFake } from '../../cloud-fakes/alicloud-fakes.js';
 import { freePort, SERVICE_ACCOUNT_JWT } from './agent-scenario.js';
 import type { FixtureAgent } from './fixture-run.js';
 import { DEFAULT_SERVICE_ACCOUNT_DIR, rewriteFixtureText, startFixtureAgent } from './fixture-run.js';
@@ -35,7 +36,6 @@ const IMAGE_USERS = { passwd: 'nginx:x:101:101:nginx user:/nonexistent:/bin/fals
 /** Auth methods Vault Agent has that neither this agent nor the double serves (docs/agent.md, "Every Vault Agent setting"). */
 export const UNSERVED_METHODS: Readonly<Record<string, string>> = {
   kerberos: 'needs a KDC and SPNEGO; the agent does not implement kerberos (refused at start) and no loopback KDC exists here',
-  alicloud: 'the agent does not implement alicloud (refused at start) and there is no Alibaba Cloud metadata/STS fake',
   oci: 'the agent does not implement oci (refused at start) and there is no OCI instance-principal fake',
   cf: 'the agent does not implement cf (refused at start) and there is no Cloud Foundry instance-identity fake',
   ldap: 'the agent does not implement ldap (refused at start) and the double has no ldap login',
@@ -201,6 +201,7 @@ const clientCa = new WeakMap<FixtureEnvironment, string>();
 
 const ROLE_ARN = 'arn:aws:iam::123456789012:role/eks-app';
 const SESSION_ARN = 'arn:aws:sts::123456789012:assumed-role/eks-app/vault-agent';
+const ALICLOUD_ROLE_ARN = 'acs:ram::5138828231865461:role/ecs-app';
 
 /** Serves the fixture's auth method on the double, with the credentials its config points at. */
 async function serveMethod(environment: FixtureEnvironment, fakes: FakeServer[]): Promise<void> {
@@ -309,6 +310,18 @@ async function serveMethod(environment: FixtureEnvironment, fakes: FakeServer[])
         AZURE_CLIENT_ID: 'app-client-id',
         AZURE_FEDERATED_TOKEN_FILE: environment.path('/var/run/secrets/azure/tokens/azure-identity-token'),
       });
+      return;
+    }
+    case 'alicloud': {
+      // An ECS instance with a RAM role: the metadata service hands out its STS keys, which sign.
+      const identity = assumedRoleIdentity(`${ALICLOUD_ROLE_ARN.replace(':role/', ':assumed-role/')}/vm-ram-i-fixture`);
+      const sts = await startAliCloudStsFake([identity]);
+      const metadata = await startEcsMetadataFake({ ramRole: { name: 'ecs-app', identity } });
+      fakes.push(sts, metadata);
+      vault.configureAliCloudAuth(mount, { stsEndpoint: sts.url });
+      vault.addAliCloudRole(mount, role, { arn: ALICLOUD_ROLE_ARN, ...settings });
+      for (const value of [identity.accessKeySecret, identity.securityToken ?? '']) secrets.add(value);
+      Object.assign(env, { VAULT_AGENT_ALICLOUD_STS_ENDPOINT: sts.url, VAULT_AGENT_ALICLOUD_METADATA_ENDPOINT: metadata.url });
       return;
     }
     case 'cert': {

@@ -14,6 +14,7 @@ import type { AwsState } from '../auth/aws.js';
 import type { GcpState } from '../auth/gcp.js';
 import type { AzureState } from '../auth/azure.js';
 import type { CertState } from '../auth/cert.js';
+import type { AliCloudState } from '../auth/alicloud.js';
 
 export type MountEngine =
   | { readonly type: 'kv'; readonly kv: KvState }
@@ -26,7 +27,8 @@ export type MountEngine =
   | { readonly type: 'aws'; readonly aws: AwsState }
   | { readonly type: 'gcp'; readonly gcp: GcpState }
   | { readonly type: 'azure'; readonly azure: AzureState }
-  | { readonly type: 'cert'; readonly cert: CertState };
+  | { readonly type: 'cert'; readonly cert: CertState }
+  | { readonly type: 'alicloud'; readonly alicloud: AliCloudState };
 
 export interface Mount {
   /** With trailing slash: "secret/", "auth/kubernetes/". */
@@ -54,7 +56,7 @@ export function trimSlashes(path: string): string {
 }
 
 export function isAuthEngine(engine: MountEngine): boolean {
-  return ['kubernetes', 'approle', 'jwt', 'aws', 'gcp', 'azure', 'cert'].includes(engine.type);
+  return ['kubernetes', 'approle', 'jwt', 'aws', 'gcp', 'azure', 'cert', 'alicloud'].includes(engine.type);
 }
 
 export class MountTable {
