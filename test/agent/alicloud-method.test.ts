@@ -18,7 +18,7 @@ afterEach(async () => {
 
 function signedUrl(plan: LoginPlan): URL {
   if (plan.kind !== 'login') throw new Error('not a login');
-  return new URL(Buffer.from(plan.body['identity_request_url'] ?? '', 'base64').toString('utf8'));
+  return new URL(Buffer.from(String(plan.body['identity_request_url'] ?? ''), 'base64').toString('utf8'));
 }
 
 describe('config', () => {
