@@ -30,7 +30,15 @@ export interface OciFakes {
   readonly issuedTokens: string[];
 }
 
-function certificate(subject: forge.pki.CertificateField[], issuer: forge.pki.CertificateField[], publicKeyPem: string, signerKeyPem: string, ca: boolean): string {
+interface CertificateSpec {
+  readonly subject: forge.pki.CertificateField[];
+  readonly issuer: forge.pki.CertificateField[];
+  readonly publicKeyPem: string;
+  readonly signerKeyPem: string;
+  readonly ca: boolean;
+}
+
+function certificate({ subject, issuer, publicKeyPem, signerKeyPem, ca }: CertificateSpec): string {
   const cert = forge.pki.createCertificate();
   cert.publicKey = forge.pki.publicKeyFromPem(publicKeyPem);
   cert.serialNumber = `0${createHash('sha1').update(publicKeyPem).digest('hex').slice(0, 15)}`;
@@ -55,14 +63,14 @@ export async function startOciFakes(options: { readonly region?: string; readonl
   const intermediateKeys = await generateRsaKeys();
   const leafKeys = await generateRsaKeys();
   const intermediateSubject = [{ name: 'commonName', value: 'PKISVC Identity Intermediate r2' }];
-  const intermediatePem = certificate(intermediateSubject, intermediateSubject, intermediateKeys.publicKeyPem, intermediateKeys.privateKeyPem, true);
-  const leafPem = certificate(
-    [{ name: 'commonName', value: instanceOcid }, { shortName: 'OU', value: 'opc-certtype:instance' }, { shortName: 'OU', value: `opc-instance:${instanceOcid}` }, { shortName: 'OU', value: `opc-tenant:${tenancy}` }],
-    intermediateSubject,
-    leafKeys.publicKeyPem,
-    intermediateKeys.privateKeyPem,
-    false,
-  );
+  const intermediatePem = certificate({ subject: intermediateSubject, issuer: intermediateSubject, publicKeyPem: intermediateKeys.publicKeyPem, signerKeyPem: intermediateKeys.privateKeyPem, ca: true });
+  const leafPem = certificate({
+    subject: [{ name: 'commonName', value: instanceOcid }, { shortName: 'OU', value: 'opc-certtype:instance' }, { shortName: 'OU', value: `opc-instance:${instanceOcid}` }, { shortName: 'OU', value: `opc-tenant:${tenancy}` }],
+    issuer: intermediateSubject,
+    publicKeyPem: leafKeys.publicKeyPem,
+    signerKeyPem: intermediateKeys.privateKeyPem,
+    ca: false,
+  });
   const leaf = new X509Certificate(leafPem);
   const leafKeyId = `${tenancy}/fed-x509/${leaf.fingerprint.toLowerCase()}`;
   const federation: SigningKey = generateSigningKey('asw');

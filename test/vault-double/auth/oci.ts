@@ -12,7 +12,7 @@
 //   - the principal's tenancy is the configured home tenancy, and the principal (or one of its
 //     groups / dynamic groups, from the config) is in the role's ocid_list.
 // Tokens are not renewable (the plugin sets auth.Renewable = false).
-import { createPublicKey, verify, type KeyObject } from 'node:crypto';
+import { createPublicKey, verify, type JsonWebKey, type KeyObject } from 'node:crypto';
 import type { OciAuthConfig, OciRoleOptions } from '../vault-double-api.js';
 import { isPlainObject, singleRoute, type DoubleCore, type HandlerRequest, type Route } from '../core.js';
 import { replies, type Outcome } from '../reply.js';
@@ -62,7 +62,7 @@ function principalFor(config: OciAuthConfig, keyId: string, nowMs: number): Prin
     if (typeof claims['jwk'] !== 'string' || typeof claims['sub'] !== 'string' || typeof claims['tenant'] !== 'string') return 'security token without jwk, sub or tenant';
     let key: KeyObject;
     try {
-      key = createPublicKey({ key: JSON.parse(claims['jwk']) as import('node:crypto').JsonWebKey, format: 'jwk' });
+      key = createPublicKey({ key: JSON.parse(claims['jwk']) as JsonWebKey, format: 'jwk' });
     } catch {
       return 'security token jwk is not a public key';
     }
