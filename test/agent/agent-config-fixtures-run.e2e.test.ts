@@ -131,6 +131,11 @@ const SPECS: Readonly<Record<string, FixtureSpec>> = {
     // The ECS instance's RAM role signed; Vault's check saw its assumed-role session.
     check: (env) => { expect(env.vault.tokens().find((token) => token.path === 'auth/alicloud/login')?.meta).toMatchObject({ role_name: 'app', arn: 'acs:ram::5138828231865461:assumed-role/ecs-app/vm-ram-i-fixture' }); },
   },
+  '15-oci.json': {
+    stop: 'sigterm',
+    // Instance principals (metadata and federation fakes); the plugin issues non-renewable tokens.
+    check: (env) => { expect(env.vault.tokens().find((token) => token.path === 'auth/oci/login')?.renewable).toBe(false); },
+  },
   '17-listener-cache-api-proxy.hcl': {
     stop: 'sigterm',
     check: async (env) => {
@@ -464,6 +469,7 @@ function expectedRole(env: FixtureEnvironment): Record<string, string> {
   if (method?.type === 'approle') return { role_name: 'app' };
   if (method?.type === 'cert') return { cert_name: String(method.config['name']) };
   if (method?.type === 'alicloud') return { role_name: String(role) };
+  if (method?.type === 'oci') return { role_name: String(role) };
   return typeof role === 'string' ? { role } : {};
 }
 

@@ -18,7 +18,8 @@ afterEach(async () => {
 
 function signedUrl(plan: LoginPlan): URL {
   if (plan.kind !== 'login') throw new Error('not a login');
-  return new URL(Buffer.from(plan.body['identity_request_url'] ?? '', 'base64').toString('utf8'));
+  const url = plan.body['identity_request_url'];
+  return new URL(Buffer.from(typeof url === 'string' ? url : '', 'base64').toString('utf8'));
 }
 
 describe('config', () => {

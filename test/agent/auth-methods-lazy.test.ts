@@ -24,7 +24,7 @@ const vendor = () => Object.keys(require.cache).filter((file) => /node_modules\\
 
 test('creating every method loads no vendor SDK; the first aws login does', () => {
   const idle = loadedVendorModules(`${prelude}
-    for (const [type, config] of [['kubernetes', { role: 'r' }], ['aws', { type: 'iam', role: 'r' }], ['gcp', { type: 'gce', role: 'r' }], ['azure', { role: 'r', resource: 'x' }], ['cert', {}], ['alicloud', { role: 'r', region: 'cn-beijing' }]]) method(type, config);
+    for (const [type, config] of [['kubernetes', { role: 'r' }], ['aws', { type: 'iam', role: 'r' }], ['gcp', { type: 'gce', role: 'r' }], ['azure', { role: 'r', resource: 'x' }], ['cert', {}], ['alicloud', { role: 'r', region: 'cn-beijing' }], ['oci', { type: 'instance', role: 'r' }]]) method(type, config);
     process.stdout.write(JSON.stringify(vendor()));`);
   expect(idle).toEqual([]);
   const afterLogin = loadedVendorModules(`${prelude}

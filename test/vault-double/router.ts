@@ -15,6 +15,7 @@ import { routeGcp } from './auth/gcp.js';
 import { routeAzure } from './auth/azure.js';
 import { routeCert } from './auth/cert.js';
 import { routeAliCloud } from './auth/alicloud.js';
+import { routeOci } from './auth/oci.js';
 
 export type Resolution =
   | { readonly kind: 'route'; readonly route: Route; readonly mount: Mount | null; readonly subPath: string }
@@ -49,6 +50,8 @@ function routeMount(mount: Mount, subPath: string): Route | undefined {
       return routeCert(mount, subPath);
     case 'alicloud':
       return routeAliCloud(mount, subPath);
+    case 'oci':
+      return routeOci(mount, subPath);
   }
 }
 

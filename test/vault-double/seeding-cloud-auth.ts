@@ -1,11 +1,11 @@
-// Seeding for the cloud and certificate auth methods (aws, gcp, azure, cert, alicloud): each mounts its method
+// Seeding for the cloud and certificate auth methods (aws, gcp, azure, cert, alicloud, oci): each mounts its method
 // at auth/<mount> on first use; configure* replaces the mount's config, add*Role adds a role.
-import type { AliCloudAuthConfig, AliCloudRoleOptions, AwsAuthConfig, AwsRoleOptions, AzureAuthConfig, AzureRoleOptions, CertRoleOptions, GcpAuthConfig, GcpRoleOptions } from './vault-double-api.js';
+import type { AliCloudAuthConfig, AliCloudRoleOptions, AwsAuthConfig, AwsRoleOptions, AzureAuthConfig, AzureRoleOptions, CertRoleOptions, GcpAuthConfig, GcpRoleOptions, OciAuthConfig, OciRoleOptions } from './vault-double-api.js';
 import type { DoubleCore } from './core.js';
 import type { Mount, MountEngine } from './state/mount-table.js';
 import { authPath, checkRoleSettings, mountOrCreate } from './seeding.js';
 
-type CloudType = 'aws' | 'gcp' | 'azure' | 'cert' | 'alicloud';
+type CloudType = 'aws' | 'gcp' | 'azure' | 'cert' | 'alicloud' | 'oci';
 
 function newEngine(type: CloudType): MountEngine {
   switch (type) {
@@ -19,6 +19,8 @@ function newEngine(type: CloudType): MountEngine {
       return { type, cert: { roles: new Map() } };
     case 'alicloud':
       return { type, alicloud: { config: {}, roles: new Map() } };
+    case 'oci':
+      return { type, oci: { config: { homeTenancyId: '' }, roles: new Map() } };
   }
 }
 
@@ -76,4 +78,15 @@ export function addAliCloudRole(core: DoubleCore, mount: string, role: string, o
   checkRoleSettings(`alicloud role ${role}`, options);
   const target = cloudMount(core, 'alicloud', mount, options.namespace);
   if (target.engine.type === 'alicloud') target.engine.alicloud.roles.set(role, options);
+}
+
+export function configureOciAuth(core: DoubleCore, mount: string, config: OciAuthConfig): void {
+  const target = cloudMount(core, 'oci', mount, config.namespace);
+  if (target.engine.type === 'oci') target.engine.oci.config = config;
+}
+
+export function addOciRole(core: DoubleCore, mount: string, role: string, options: OciRoleOptions): void {
+  checkRoleSettings(`oci role ${role}`, options);
+  const target = cloudMount(core, 'oci', mount, options.namespace);
+  if (target.engine.type === 'oci') target.engine.oci.roles.set(role, options);
 }

@@ -150,6 +150,24 @@ export interface CertRoleOptions extends RoleTokenSettings {
   readonly allowedCommonNames?: readonly string[];
 }
 
+/** auth/<oci mount>/config and what OCI Identity knows: the home tenancy, keys by keyId, memberships. */
+export interface OciAuthConfig {
+  /** home_tenancy_id: principals of other tenancies are refused. */
+  readonly homeTenancyId: string;
+  /** API keys by keyId "<tenancy>/<user>/<fingerprint>" → public key PEM (the user's uploaded keys). */
+  readonly apiKeys?: Readonly<Record<string, string>>;
+  /** kid → public key PEM of the federation endpoint that issues instance security tokens. */
+  readonly federationPublicKeys?: Readonly<Record<string, string>>;
+  /** principal OCID → the group / dynamic-group OCIDs it belongs to. */
+  readonly groupMemberships?: Readonly<Record<string, readonly string[]>>;
+  readonly namespace?: string;
+}
+
+export interface OciRoleOptions extends RoleTokenSettings {
+  /** ocid_list: group or dynamic-group OCIDs (or the principal's own OCID) that may take the role. */
+  readonly ocidList: readonly string[];
+}
+
 export interface CreateTokenOptions {
   /** Token id to use (default a fresh `hvs.`/`hvb.` token). */
   readonly id?: string;
@@ -250,6 +268,7 @@ export const VAULT_ENDPOINTS = [
   'azure.login',
   'cert.login',
   'alicloud.login',
+  'oci.login',
   'token.lookup-self',
   'token.renew-self',
   'token.revoke-self',
@@ -489,6 +508,9 @@ export interface VaultDouble {
   /** Mounts alicloud at auth/<mount> if needed and sets where logins are replayed. */
   configureAliCloudAuth(mount: string, config: AliCloudAuthConfig): void;
   addAliCloudRole(mount: string, role: string, options: AliCloudRoleOptions): void;
+  /** Mounts oci at auth/<mount> if needed and sets its config. */
+  configureOciAuth(mount: string, config: OciAuthConfig): void;
+  addOciRole(mount: string, role: string, options: OciRoleOptions): void;
   /** A token as an operator would hand one out (token_file auth, root tokens). */
   createToken(options?: CreateTokenOptions): CreatedToken;
   enableDatabase(path: string, options?: MountOptions): void;

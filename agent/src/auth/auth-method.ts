@@ -2,9 +2,12 @@
 // Methods re-read their credential files on every login so rotated tokens just work.
 import type { ClientTlsOverride, VaultRequest, VaultResponse } from '../vault/vault-client.js';
 
+/** A login body value: strings, or (oci's request_headers) header lists by name. */
+export type LoginValue = string | Readonly<Record<string, readonly string[]>>;
+
 export type LoginPlan =
   /** PUT/POST the body to the method's login path (over a connection with `tls` when given: cert auth). */
-  | { readonly kind: 'login'; readonly path: string; readonly body: Readonly<Record<string, string>>; readonly tls?: ClientTlsOverride }
+  | { readonly kind: 'login'; readonly path: string; readonly body: Readonly<Record<string, LoginValue>>; readonly tls?: ClientTlsOverride }
   /** token_file: no login; look up this token and use it. */
   | { readonly kind: 'lookup-self'; readonly token: string };
 

@@ -45,7 +45,9 @@ export function createAuthMethod(config: AuthMethodConfig, env: NodeJS.ProcessEn
       return lazyMethod('cert', async () => (await import('./cert.js')).createCertMethod(mountPath, config.config));
     case 'alicloud':
       return lazyMethod('alicloud', async () => (await import('./alicloud.js')).createAliCloudMethod(mountPath, config.config, { env }));
+    case 'oci':
+      return lazyMethod('oci', async () => (await import('./oci.js')).createOciMethod(mountPath, config.config, { env, now: Date.now }));
     default:
-      throw new AuthMethodError(`auth method "${config.type}" is not implemented by this agent (implemented: kubernetes, approle, jwt, token_file, aws, gcp, azure, cert, alicloud)`);
+      throw new AuthMethodError(`auth method "${config.type}" is not implemented by this agent (implemented: kubernetes, approle, jwt, token_file, aws, gcp, azure, cert, alicloud, oci)`);
   }
 }

@@ -18,6 +18,8 @@ describe('cloud and certificate method configs', () => {
     ['cert', {}],
     ['cert', { name: 'web', client_cert: '/c', client_key: '/k', ca_cert: '/ca' }],
     ['alicloud', { role: 'r', region: 'cn-beijing', credential_poll_interval: 300, access_key: 'LTAI', access_secret: 's' }],
+    ['oci', { type: 'apikey', role: 'r', credential_poll_interval: '2m' }],
+    ['oci', { type: 'instance', role: 'r', credential_poll_interval: 30 }],
   ])('%s %j loads', (type, config) => {
     expect(problems(type, config)).toEqual([]);
   });
@@ -44,6 +46,11 @@ describe('cloud and certificate method configs', () => {
       'auto_auth.method.config.role: is required',
       'auto_auth.method.config.region: is required',
       'auto_auth.method.config.credential_poll_interval: must be positive',
+    ]);
+    expect(problems('oci', { type: 'resource', credential_poll_interval: 'soon' })).toEqual([
+      'auto_auth.method.config.role: is required',
+      'auto_auth.method.config.type: must be "apikey" or "instance" for the oci method, got "resource"',
+      expect.stringMatching(/^auto_auth\.method\.config\.credential_poll_interval: /),
     ]);
   });
 

@@ -4,7 +4,7 @@
 // its own keys from the map, and the injector always adds token_path).
 import type { RawObject } from './config-reader.js';
 import { IssueList } from './config-reader.js';
-import { decodeBool, decodeInt } from './config-values.js';
+import { decodeBool, decodeDurationMs, decodeInt } from './config-values.js';
 
 // Maps keyed by the config's method type: a type named `constructor` has no rules here.
 const REQUIRED: ReadonlyMap<string, readonly string[]> = new Map([
@@ -17,9 +17,10 @@ const REQUIRED: ReadonlyMap<string, readonly string[]> = new Map([
   ['azure', ['role', 'resource']],
   ['cert', []],
   ['alicloud', ['role', 'region']],
+  ['oci', ['type', 'role']],
 ]);
 
-const TYPES: ReadonlyMap<string, readonly string[]> = new Map([['aws', ['iam', 'ec2']], ['gcp', ['iam', 'gce']]]);
+const TYPES: ReadonlyMap<string, readonly string[]> = new Map([['aws', ['iam', 'ec2']], ['gcp', ['iam', 'gce']], ['oci', ['apikey', 'instance']]]);
 
 function text(config: RawObject, key: string): string | undefined {
   const value = config[key];
@@ -73,6 +74,11 @@ const TYPE_CHECKS: ReadonlyMap<string, (at: MethodConfigAt) => void> = new Map([
   ['azure', checkAzure],
   ['cert', (at: MethodConfigAt) => { checkPair(at, 'client_cert', 'client_key'); }],
   ['alicloud', (at: MethodConfigAt) => { checkPositiveInteger(at, 'credential_poll_interval'); }],
+  // oci reads credential_poll_interval with parseutil.ParseDurationSecond (auth/oci/oci.go).
+  ['oci', ({ config, path, issues }: MethodConfigAt) => {
+    const decoded = config.credential_poll_interval === undefined ? undefined : decodeDurationMs(config.credential_poll_interval);
+    if (decoded?.ok === false) issues.add(`${path}.credential_poll_interval`, decoded.error);
+  }],
 ]);
 
 export function checkMethodConfig(type: string, config: RawObject, path: string, issues: IssueList): void {

@@ -16,6 +16,7 @@ import { startAwsMetadataFake, startStsFake, temporaryIdentity } from '../../clo
 import { startGcpFakes } from '../../cloud-fakes/gcp-fakes.js';
 import { startAzureFakes } from '../../cloud-fakes/azure-fakes.js';
 import { assumedRoleIdentity, startAliCloudStsFake, startEcsMetadataFake } from '../../cloud-fakes/alicloud-fakes.js';
+import { startOciFakes } from '../../cloud-fakes/oci-fakes.js';
 import { freePort, SERVICE_ACCOUNT_JWT } from './agent-scenario.js';
 import type { FixtureAgent } from './fixture-run.js';
 import { DEFAULT_SERVICE_ACCOUNT_DIR, rewriteFixtureText, startFixtureAgent } from './fixture-run.js';
@@ -36,7 +37,6 @@ const IMAGE_USERS = { passwd: 'nginx:x:101:101:nginx user:/nonexistent:/bin/fals
 /** Auth methods Vault Agent has that neither this agent nor the double serves (docs/agent.md, "Every Vault Agent setting"). */
 export const UNSERVED_METHODS: Readonly<Record<string, string>> = {
   kerberos: 'needs a KDC and SPNEGO; the agent does not implement kerberos (refused at start) and no loopback KDC exists here',
-  oci: 'the agent does not implement oci (refused at start) and there is no OCI instance-principal fake',
   cf: 'the agent does not implement cf (refused at start) and there is no Cloud Foundry instance-identity fake',
   ldap: 'the agent does not implement ldap (refused at start) and the double has no ldap login',
 };
@@ -322,6 +322,19 @@ async function serveMethod(environment: FixtureEnvironment, fakes: FakeServer[])
       vault.addAliCloudRole(mount, role, { arn: ALICLOUD_ROLE_ARN, ...settings });
       for (const value of [identity.accessKeySecret, identity.securityToken ?? '']) secrets.add(value);
       Object.assign(env, { VAULT_AGENT_ALICLOUD_STS_ENDPOINT: sts.url, VAULT_AGENT_ALICLOUD_METADATA_ENDPOINT: metadata.url });
+      return;
+    }
+    case 'oci': {
+      // Instance principals: metadata v2 and the x509 federation endpoint on loopback; the instance
+      // is in a dynamic group the role lists. (An apikey fixture would need an OCI config file.)
+      if (text('type') !== 'instance') throw new Error(`${environment.name}: only oci type "instance" is served here`);
+      const oci = await startOciFakes();
+      fakes.push(oci.server);
+      secrets.add(oci.leafKeyPem.split('\n')[1] ?? '');
+      const dynamicGroup = 'ocid1.dynamicgroup.oc1..aaaaaaaafixture';
+      vault.configureOciAuth(mount, { homeTenancyId: oci.tenancy, federationPublicKeys: oci.federationPublicKeys, groupMemberships: { [oci.instanceOcid]: [dynamicGroup] }, ...(namespace === undefined ? {} : { namespace }) });
+      vault.addOciRole(mount, role, { ocidList: [dynamicGroup], ...settings });
+      Object.assign(env, { OCI_METADATA_BASE_URL: oci.metadataBaseUrl, OCI_SDK_AUTH_CLIENT_REGION_URL: oci.server.url });
       return;
     }
     case 'cert': {

@@ -20,6 +20,8 @@ export interface LoginSubject {
   readonly settings: RoleTokenSettings;
   readonly metadata: Readonly<Record<string, string>>;
   readonly displayName: string;
+  /** false: the method issues non-renewable tokens (oci). */
+  readonly renewable?: false;
 }
 
 /** Create the token a successful login returns; `warnings` when the TTL was capped. */
@@ -49,7 +51,7 @@ export function issueLoginToken(core: DoubleCore, subject: LoginSubject, nowMs: 
     displayName: subject.displayName,
     path: `${mount.path}login`,
     type: batch ? 'batch' : 'service',
-    renewable: !batch,
+    renewable: !batch && subject.renewable !== false,
     orphan: true,
     entityId: core.ids.uuid(),
     issueTimeMs: nowMs,

@@ -12,6 +12,7 @@ import type { AppRoleState } from '../auth/approle.js';
 import type { JwtState } from '../auth/jwt.js';
 import type { AwsState } from '../auth/aws.js';
 import type { GcpState } from '../auth/gcp.js';
+import type { OciState } from '../auth/oci.js';
 import type { AzureState } from '../auth/azure.js';
 import type { CertState } from '../auth/cert.js';
 import type { AliCloudState } from '../auth/alicloud.js';
@@ -28,7 +29,8 @@ export type MountEngine =
   | { readonly type: 'gcp'; readonly gcp: GcpState }
   | { readonly type: 'azure'; readonly azure: AzureState }
   | { readonly type: 'cert'; readonly cert: CertState }
-  | { readonly type: 'alicloud'; readonly alicloud: AliCloudState };
+  | { readonly type: 'alicloud'; readonly alicloud: AliCloudState }
+  | { readonly type: 'oci'; readonly oci: OciState };
 
 export interface Mount {
   /** With trailing slash: "secret/", "auth/kubernetes/". */
@@ -56,7 +58,7 @@ export function trimSlashes(path: string): string {
 }
 
 export function isAuthEngine(engine: MountEngine): boolean {
-  return ['kubernetes', 'approle', 'jwt', 'aws', 'gcp', 'azure', 'cert', 'alicloud'].includes(engine.type);
+  return ['kubernetes', 'approle', 'jwt', 'aws', 'gcp', 'azure', 'cert', 'alicloud', 'oci'].includes(engine.type);
 }
 
 export class MountTable {
