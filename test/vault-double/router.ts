@@ -15,6 +15,8 @@ import { routeGcp } from './auth/gcp.js';
 import { routeAzure } from './auth/azure.js';
 import { routeCert } from './auth/cert.js';
 import { routeAliCloud } from './auth/alicloud.js';
+import { routeLdap } from './auth/ldap.js';
+import { routeCf } from './auth/cf.js';
 
 export type Resolution =
   | { readonly kind: 'route'; readonly route: Route; readonly mount: Mount | null; readonly subPath: string }
@@ -49,6 +51,10 @@ function routeMount(mount: Mount, subPath: string): Route | undefined {
       return routeCert(mount, subPath);
     case 'alicloud':
       return routeAliCloud(mount, subPath);
+    case 'ldap':
+      return routeLdap(mount, subPath);
+    case 'cf':
+      return routeCf(mount, subPath);
   }
 }
 

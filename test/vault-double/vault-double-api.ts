@@ -150,6 +150,39 @@ export interface CertRoleOptions extends RoleTokenSettings {
   readonly allowedCommonNames?: readonly string[];
 }
 
+/** An ldap user: the directory's password and groups, and Vault's users/<name> policies (`policies`). */
+export interface LdapUserOptions extends RoleTokenSettings {
+  readonly password: string;
+  /** Directory groups; each one's groups/<name> policies are added at login. */
+  readonly groups?: readonly string[];
+}
+
+/** Vault's groups/<name> entry of an ldap mount. */
+export interface LdapGroupOptions {
+  readonly policies: readonly string[];
+  readonly namespace?: string;
+}
+
+/** auth/<cf mount>/config: the CAs instance identity certificates must chain to, and the signing-time window. */
+export interface CfAuthConfig {
+  /** identity_ca_certificates (PEM). */
+  readonly identityCaCertificates: readonly string[];
+  /** login_max_seconds_not_before: how old a signing_time may be (default 300). */
+  readonly loginMaxSecondsNotBefore?: Seconds;
+  /** login_max_seconds_not_after: how far ahead a signing_time may be (default 60). */
+  readonly loginMaxSecondsNotAfter?: Seconds;
+  readonly namespace?: string;
+}
+
+export interface CfRoleOptions extends RoleTokenSettings {
+  readonly boundApplicationIds?: readonly string[];
+  readonly boundSpaceIds?: readonly string[];
+  readonly boundOrganizationIds?: readonly string[];
+  readonly boundInstanceIds?: readonly string[];
+  /** disable_ip_matching: do not require the request to come from the certificate's IP address. */
+  readonly disableIpMatching?: boolean;
+}
+
 export interface CreateTokenOptions {
   /** Token id to use (default a fresh `hvs.`/`hvb.` token). */
   readonly id?: string;
@@ -250,6 +283,8 @@ export const VAULT_ENDPOINTS = [
   'azure.login',
   'cert.login',
   'alicloud.login',
+  'ldap.login',
+  'cf.login',
   'token.lookup-self',
   'token.renew-self',
   'token.revoke-self',
@@ -489,6 +524,11 @@ export interface VaultDouble {
   /** Mounts alicloud at auth/<mount> if needed and sets where logins are replayed. */
   configureAliCloudAuth(mount: string, config: AliCloudAuthConfig): void;
   addAliCloudRole(mount: string, role: string, options: AliCloudRoleOptions): void;
+  /** Mounts ldap at auth/<mount> if needed; the user is both the directory entry and users/<name>. */
+  addLdapUser(mount: string, username: string, options: LdapUserOptions): void;
+  addLdapGroup(mount: string, group: string, options: LdapGroupOptions): void;
+  configureCfAuth(mount: string, config: CfAuthConfig): void;
+  addCfRole(mount: string, role: string, options: CfRoleOptions): void;
   /** A token as an operator would hand one out (token_file auth, root tokens). */
   createToken(options?: CreateTokenOptions): CreatedToken;
   enableDatabase(path: string, options?: MountOptions): void;

@@ -15,6 +15,8 @@ import type { GcpState } from '../auth/gcp.js';
 import type { AzureState } from '../auth/azure.js';
 import type { CertState } from '../auth/cert.js';
 import type { AliCloudState } from '../auth/alicloud.js';
+import type { LdapState } from '../auth/ldap.js';
+import type { CfState } from '../auth/cf.js';
 
 export type MountEngine =
   | { readonly type: 'kv'; readonly kv: KvState }
@@ -28,7 +30,9 @@ export type MountEngine =
   | { readonly type: 'gcp'; readonly gcp: GcpState }
   | { readonly type: 'azure'; readonly azure: AzureState }
   | { readonly type: 'cert'; readonly cert: CertState }
-  | { readonly type: 'alicloud'; readonly alicloud: AliCloudState };
+  | { readonly type: 'alicloud'; readonly alicloud: AliCloudState }
+  | { readonly type: 'ldap'; readonly ldap: LdapState }
+  | { readonly type: 'cf'; readonly cf: CfState };
 
 export interface Mount {
   /** With trailing slash: "secret/", "auth/kubernetes/". */
@@ -56,7 +60,7 @@ export function trimSlashes(path: string): string {
 }
 
 export function isAuthEngine(engine: MountEngine): boolean {
-  return ['kubernetes', 'approle', 'jwt', 'aws', 'gcp', 'azure', 'cert', 'alicloud'].includes(engine.type);
+  return ['kubernetes', 'approle', 'jwt', 'aws', 'gcp', 'azure', 'cert', 'alicloud', 'ldap', 'cf'].includes(engine.type);
 }
 
 export class MountTable {
