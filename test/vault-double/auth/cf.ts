@@ -62,8 +62,9 @@ function issuedBy(child: X509Certificate, parent: X509Certificate): boolean {
 
 /** Go's x509 Verify as util.Validate calls it: a chain to a root, every link valid now (server-auth usage by default). */
 function chainError(identity: X509Certificate, intermediate: X509Certificate, roots: readonly X509Certificate[], nowMs: number): string | undefined {
-  const usages = identity.keyUsage;
-  if (usages !== undefined && !usages.includes('1.3.6.1.5.5.7.3.1') && !usages.includes('2.5.29.37.0')) return 'x509: certificate specifies an incompatible key usage';
+  // Node reports no extended key usage extension as undefined, whatever its typings say.
+  const usages = (identity.keyUsage as readonly string[] | undefined) ?? [];
+  if (usages.length > 0 && !usages.includes('1.3.6.1.5.5.7.3.1') && !usages.includes('2.5.29.37.0')) return 'x509: certificate specifies an incompatible key usage';
   const rootsOf = (certificate: X509Certificate): X509Certificate[] => roots.filter((root) => issuedBy(certificate, root));
   const chains: X509Certificate[][] = [...rootsOf(identity).map((root) => [identity, root])];
   if (intermediate.ca && issuedBy(identity, intermediate)) chains.push(...rootsOf(intermediate).map((root) => [identity, intermediate, root]));
