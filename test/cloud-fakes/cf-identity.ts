@@ -47,14 +47,17 @@ function serial(): string {
   return bytes.toString('hex');
 }
 
-function sign(
-  subject: forge.pki.CertificateField[],
-  issuer: { subject: forge.pki.CertificateField[]; privateKeyPem: string } | null,
-  publicKeyPem: string,
-  privateKeyPem: string,
-  validity: { notBeforeMs: number; notAfterMs: number },
-  extensions: Record<string, unknown>[],
-): string {
+interface ToSign {
+  readonly subject: forge.pki.CertificateField[];
+  /** null: self-signed with privateKeyPem. */
+  readonly issuer: { subject: forge.pki.CertificateField[]; privateKeyPem: string } | null;
+  readonly publicKeyPem: string;
+  readonly privateKeyPem: string;
+  readonly validity: { notBeforeMs: number; notAfterMs: number };
+  readonly extensions: Record<string, unknown>[];
+}
+
+function sign({ subject, issuer, publicKeyPem, privateKeyPem, validity, extensions }: ToSign): string {
   const certificate = forge.pki.createCertificate();
   certificate.publicKey = forge.pki.publicKeyFromPem(publicKeyPem);
   certificate.serialNumber = serial();
@@ -76,7 +79,8 @@ async function createCa(commonName: string, issuer: CfCa | null): Promise<CfCa> 
   const keys = await generateRsaKeys();
   const subject = [{ name: 'commonName', value: commonName }];
   const nowMs = Date.now();
-  const certificatePem = sign(subject, issuer, keys.publicKeyPem, keys.privateKeyPem, { notBeforeMs: nowMs - DAY_MS, notAfterMs: nowMs + 365 * DAY_MS }, CA_EXTENSIONS);
+  const validity = { notBeforeMs: nowMs - DAY_MS, notAfterMs: nowMs + 365 * DAY_MS };
+  const certificatePem = sign({ subject, issuer, publicKeyPem: keys.publicKeyPem, privateKeyPem: keys.privateKeyPem, validity, extensions: CA_EXTENSIONS });
   return { certificatePem, privateKeyPem: keys.privateKeyPem, subject };
 }
 
@@ -96,18 +100,18 @@ export async function issueCfInstanceIdentity(options: CfIdentityOptions = {}): 
     { shortName: 'OU', value: `space:${ids.spaceId}` },
     { shortName: 'OU', value: `app:${ids.appId}` },
   ];
-  const leafPem = sign(
+  const leafPem = sign({
     subject,
-    intermediate,
-    keys.publicKeyPem,
-    keys.privateKeyPem,
-    { notBeforeMs: options.notBeforeMs ?? nowMs - 60_000, notAfterMs: options.notAfterMs ?? nowMs + DAY_MS },
-    [
+    issuer: intermediate,
+    publicKeyPem: keys.publicKeyPem,
+    privateKeyPem: keys.privateKeyPem,
+    validity: { notBeforeMs: options.notBeforeMs ?? nowMs - 60_000, notAfterMs: options.notAfterMs ?? nowMs + DAY_MS },
+    extensions: [
       { name: 'basicConstraints', cA: false },
       { name: 'keyUsage', digitalSignature: true, keyEncipherment: true, keyAgreement: true, critical: true },
       { name: 'extKeyUsage', serverAuth: true, clientAuth: true },
       { name: 'subjectAltName', altNames: [{ type: 7, ip: options.ip ?? '127.0.0.1' }, { type: 2, value: ids.instanceId }] },
     ],
-  );
+  });
   return { rootCaPem: root.certificatePem, certificateFile: `${leafPem}${intermediate.certificatePem}`, keyPem: keys.privateKeyPem, ...ids };
 }
