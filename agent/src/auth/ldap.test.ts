@@ -23,7 +23,7 @@ function login(plan: LoginPlan): { path: string; password: string | undefined } 
 }
 
 describe('ldap config', () => {
-  it.each([
+  it.each<[Record<string, unknown>, string]>([
     [{ password_file_path: '/p' }, "missing 'username' value"],
     [{ username: 'u' }, "missing 'password_file_path' value"],
     [{ username: '', password_file_path: '/p' }, "'username' value is empty"],
@@ -35,7 +35,7 @@ describe('ldap config', () => {
     [{ username: 'u', password_file_path: '/p', password_read_period: '0s' }, "error parsing 'password_read_period' value into a positive value"],
     [{ username: 'u', password_file_path: '/p', password_read_period: 'soon' }, "error parsing 'password_read_period' value into a positive value"],
   ])('%j is refused at start: %s', (config, message) => {
-    expect(() => createAuthMethod({ type: 'ldap', mountPath: 'auth/ldap', config: config } as Parameters<typeof createAuthMethod>[0])).toThrow(message);
+    expect(() => createAuthMethod({ type: 'ldap', mountPath: 'auth/ldap', config } as Parameters<typeof createAuthMethod>[0])).toThrow(message);
   });
 
   it('defaults as ldap.go: remove after reading, not through symlinks, read period 0.5 s when removing, else 1 m', () => {
