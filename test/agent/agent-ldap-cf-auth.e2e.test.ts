@@ -60,6 +60,17 @@ describe('ldap auth', () => {
     expect(leaked(scenario, result.output)).toEqual([]);
   });
 
+  it('a server that echoes the request body in its error does not get the password into the logs', async () => {
+    scenario = await createCloudScenario();
+    scenario.secrets.add(password);
+    scenario.vault.addLdapUser('ldap', 'svc-app', { password, policies: ['app'] });
+    scenario.vault.faults.echoRequest({ path: /^auth\/ldap\/login/ });
+    const result = await scenario.run(ldapMethod('svc-app', scenario.homeFile('ldap-password', password), '    exit_on_err = true\n'));
+    expect(result.code).toBe(1);
+    expect(result.output).toContain('echo: PUT /v1/auth/ldap/login/svc-app');
+    expect(leaked(scenario, result.output)).toEqual([]);
+  });
+
   it('a username with / .. ? # stays one escaped path segment', async () => {
     scenario = await createCloudScenario();
     scenario.secrets.add(password);
