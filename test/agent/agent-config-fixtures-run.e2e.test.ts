@@ -126,6 +126,11 @@ const SPECS: Readonly<Record<string, FixtureSpec>> = {
     stop: 'sigterm',
     check: (env) => { expect(env.vault.tokens().find((token) => token.path === 'auth/cert/login')?.meta).toMatchObject({ cert_name: 'web', common_name: 'app-client' }); },
   },
+  '12-ldap.hcl': {
+    stop: 'sigterm',
+    // remove_password_after_reading defaults to true: the file is gone once the agent logged in.
+    check: (env) => { expect(env.read('/etc/vault/ldap-password')).toBeUndefined(); },
+  },
   '14-alicloud.hcl': {
     stop: 'sigterm',
     // The ECS instance's RAM role signed; Vault's check saw its assumed-role session.
@@ -136,6 +141,7 @@ const SPECS: Readonly<Record<string, FixtureSpec>> = {
     // Instance principals (metadata and federation fakes); the plugin issues non-renewable tokens.
     check: (env) => { expect(env.vault.tokens().find((token) => token.path === 'auth/oci/login')?.renewable).toBe(false); },
   },
+  '16-cf.hcl': { stop: 'sigterm' },
   '17-listener-cache-api-proxy.hcl': {
     stop: 'sigterm',
     check: async (env) => {

@@ -43,6 +43,8 @@ export interface HandlerRequest {
   readonly presentedToken: string | null;
   /** DER of the TLS client certificate the connection presented (cert auth), else null. */
   readonly peerCertificate: Buffer | null;
+  /** The client's IP address as the connection saw it. */
+  readonly remoteAddress: string | null;
   readonly nowMs: number;
 }
 

@@ -26,6 +26,7 @@ interface ParsedRequest {
   readonly headers: Record<string, string>;
   readonly bodyText: string;
   readonly peerCertificate: Buffer | null;
+  readonly remoteAddress: string | null;
 }
 
 interface Answer {
@@ -151,6 +152,7 @@ async function answer(deps: PipelineDeps, request: ParsedRequest, nowMs: number)
     token,
     presentedToken: presented,
     peerCertificate: request.peerCertificate,
+    remoteAddress: request.remoteAddress,
     nowMs,
   };
   let outcome: Outcome;
@@ -217,6 +219,7 @@ export function createRequestListener(deps: PipelineDeps): (request: IncomingMes
         headers,
         bodyText: await readBody(request),
         peerCertificate: request.socket instanceof ListMethodAdapter ? request.socket.peerCertificate : null,
+        remoteAddress: request.socket instanceof ListMethodAdapter ? request.socket.peerAddress : (request.socket.remoteAddress ?? null),
       };
       const result = await answer(deps, parsed, atMs);
       if (slowMs > 0) await delay(slowMs);

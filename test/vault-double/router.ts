@@ -16,6 +16,8 @@ import { routeAzure } from './auth/azure.js';
 import { routeCert } from './auth/cert.js';
 import { routeAliCloud } from './auth/alicloud.js';
 import { routeOci } from './auth/oci.js';
+import { routeLdap } from './auth/ldap.js';
+import { routeCf } from './auth/cf.js';
 
 export type Resolution =
   | { readonly kind: 'route'; readonly route: Route; readonly mount: Mount | null; readonly subPath: string }
@@ -52,6 +54,10 @@ function routeMount(mount: Mount, subPath: string): Route | undefined {
       return routeAliCloud(mount, subPath);
     case 'oci':
       return routeOci(mount, subPath);
+    case 'ldap':
+      return routeLdap(mount, subPath);
+    case 'cf':
+      return routeCf(mount, subPath);
   }
 }
 

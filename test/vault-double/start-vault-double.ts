@@ -8,6 +8,7 @@ import { cryptoIdSource, serviceTokenId } from './ids.js';
 import { RequestLog } from './request-log.js';
 import * as seed from './seeding.js';
 import * as cloudSeed from './seeding-cloud-auth.js';
+import * as ldapCfSeed from './seeding-ldap-cf.js';
 import { LeaseStore } from './state/lease-store.js';
 import { MountTable } from './state/mount-table.js';
 import { PolicyStore } from './state/policy-store.js';
@@ -125,6 +126,10 @@ export async function startVaultDouble(options: StartVaultDoubleOptions = {}): P
     addAliCloudRole: (mount, role, roleOptions) => { cloudSeed.addAliCloudRole(core, mount, role, roleOptions); },
     configureOciAuth: (mount, config) => { cloudSeed.configureOciAuth(core, mount, config); },
     addOciRole: (mount, role, roleOptions) => { cloudSeed.addOciRole(core, mount, role, roleOptions); },
+    addLdapUser: (mount, username, userOptions) => { ldapCfSeed.addLdapUser(core, mount, username, userOptions); },
+    addLdapGroup: (mount, group, groupOptions) => { ldapCfSeed.addLdapGroup(core, mount, group, groupOptions); },
+    configureCfAuth: (mount, config) => { ldapCfSeed.configureCfAuth(core, mount, config); },
+    addCfRole: (mount, role, roleOptions) => { ldapCfSeed.addCfRole(core, mount, role, roleOptions); },
     createToken: (tokenOptions) => seed.createToken(core, tokenOptions),
     enableDatabase: (path, mountOptions) => { seed.enableDatabase(core, path, mountOptions); },
     addDatabaseRole: (mount, role, roleOptions) => { seed.addDatabaseRole(core, mount, role, roleOptions); },

@@ -168,6 +168,39 @@ export interface OciRoleOptions extends RoleTokenSettings {
   readonly ocidList: readonly string[];
 }
 
+/** An ldap user: the directory's password and groups, and Vault's users/<name> policies (`policies`). */
+export interface LdapUserOptions extends RoleTokenSettings {
+  readonly password: string;
+  /** Directory groups; each one's groups/<name> policies are added at login. */
+  readonly groups?: readonly string[];
+}
+
+/** Vault's groups/<name> entry of an ldap mount. */
+export interface LdapGroupOptions {
+  readonly policies: readonly string[];
+  readonly namespace?: string;
+}
+
+/** auth/<cf mount>/config: the CAs instance identity certificates must chain to, and the signing-time window. */
+export interface CfAuthConfig {
+  /** identity_ca_certificates (PEM). */
+  readonly identityCaCertificates: readonly string[];
+  /** login_max_seconds_not_before: how old a signing_time may be (default 300). */
+  readonly loginMaxSecondsNotBefore?: Seconds;
+  /** login_max_seconds_not_after: how far ahead a signing_time may be (default 60). */
+  readonly loginMaxSecondsNotAfter?: Seconds;
+  readonly namespace?: string;
+}
+
+export interface CfRoleOptions extends RoleTokenSettings {
+  readonly boundApplicationIds?: readonly string[];
+  readonly boundSpaceIds?: readonly string[];
+  readonly boundOrganizationIds?: readonly string[];
+  readonly boundInstanceIds?: readonly string[];
+  /** disable_ip_matching: do not require the request to come from the certificate's IP address. */
+  readonly disableIpMatching?: boolean;
+}
+
 export interface CreateTokenOptions {
   /** Token id to use (default a fresh `hvs.`/`hvb.` token). */
   readonly id?: string;
@@ -269,6 +302,8 @@ export const VAULT_ENDPOINTS = [
   'cert.login',
   'alicloud.login',
   'oci.login',
+  'ldap.login',
+  'cf.login',
   'token.lookup-self',
   'token.renew-self',
   'token.revoke-self',
@@ -511,6 +546,11 @@ export interface VaultDouble {
   /** Mounts oci at auth/<mount> if needed and sets its config. */
   configureOciAuth(mount: string, config: OciAuthConfig): void;
   addOciRole(mount: string, role: string, options: OciRoleOptions): void;
+  /** Mounts ldap at auth/<mount> if needed; the user is both the directory entry and users/<name>. */
+  addLdapUser(mount: string, username: string, options: LdapUserOptions): void;
+  addLdapGroup(mount: string, group: string, options: LdapGroupOptions): void;
+  configureCfAuth(mount: string, config: CfAuthConfig): void;
+  addCfRole(mount: string, role: string, options: CfRoleOptions): void;
   /** A token as an operator would hand one out (token_file auth, root tokens). */
   createToken(options?: CreateTokenOptions): CreatedToken;
   enableDatabase(path: string, options?: MountOptions): void;

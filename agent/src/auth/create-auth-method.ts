@@ -5,6 +5,7 @@ import { AuthMethodError } from './auth-method.js';
 import { createAppRoleMethod } from './approle.js';
 import { createJwtMethod } from './jwt.js';
 import { createKubernetesMethod } from './kubernetes.js';
+import { createLdapMethod } from './ldap.js';
 import { createTokenFileMethod } from './token-file.js';
 
 const files = { readFile: (path: string) => readFile(path, 'utf8'), remove: (path: string) => unlink(path) };
@@ -48,6 +49,24 @@ export function createAuthMethod(config: AuthMethodConfig, env: NodeJS.ProcessEn
     case 'oci':
       return lazyMethod('oci', async () => (await import('./oci.js')).createOciMethod(mountPath, config.config, { env, now: Date.now }));
     default:
-      throw new AuthMethodError(`auth method "${config.type}" is not implemented by this agent (implemented: kubernetes, approle, jwt, token_file, aws, gcp, azure, cert, alicloud, oci)`);
+      return createFileOrSignedMethod(config, env);
+  }
+}
+
+/** The methods that read a password file or sign with an instance key (kept apart: one switch would grow too branchy). */
+function createFileOrSignedMethod(config: AuthMethodConfig, env: NodeJS.ProcessEnv): AuthMethod {
+  const { mountPath } = config;
+  switch (config.type) {
+    case 'ldap':
+      return createLdapMethod(mountPath, config.config);
+    case 'cf':
+    case 'pcf': { // Vault Agent's deprecated name for cf
+      // `role` is checked at start, as Vault Agent checks it; the signing code loads at the first login.
+      const role = config.config['role'];
+      if (typeof role !== 'string') throw new AuthMethodError(role === undefined ? "cf auth: missing 'role' value" : "cf auth: could not convert 'role' config value to string");
+      return lazyMethod('cf', async () => (await import('./cf.js')).createCfMethod(mountPath, config.config, { env, now: Date.now }));
+    }
+    default:
+      throw new AuthMethodError(`auth method "${config.type}" is not implemented by this agent (implemented: kubernetes, approle, jwt, token_file, aws, gcp, azure, cert, alicloud, oci, ldap, cf)`);
   }
 }

@@ -366,8 +366,8 @@ function errorStrings(body: unknown, registry: SecretRegistry): string[] {
   return strings.map((message) => safeText(message, registry, Math.floor(1024 / strings.length)));
 }
 
-/** Request fields that carry credentials (logins, wraps, unwraps). */
-const CREDENTIAL_FIELDS = new Set(['jwt', 'token', 'secret_id', 'role_id', 'password', 'client_token', 'key']);
+/** Request fields that carry credentials (logins, wraps, unwraps; cf's signature is a login proof until its signing time ages out). */
+const CREDENTIAL_FIELDS = new Set(['jwt', 'token', 'secret_id', 'role_id', 'password', 'client_token', 'key', 'signature']);
 
 function registerRequestCredentials(registry: SecretRegistry, body: unknown): void {
   if (typeof body !== 'object' || body === null) return;

@@ -17,6 +17,7 @@ import { startGcpFakes } from '../../cloud-fakes/gcp-fakes.js';
 import { startAzureFakes } from '../../cloud-fakes/azure-fakes.js';
 import { assumedRoleIdentity, startAliCloudStsFake, startEcsMetadataFake } from '../../cloud-fakes/alicloud-fakes.js';
 import { startOciFakes } from '../../cloud-fakes/oci-fakes.js';
+import { issueCfInstanceIdentity } from '../../cloud-fakes/cf-identity.js';
 import { freePort, SERVICE_ACCOUNT_JWT } from './agent-scenario.js';
 import type { FixtureAgent } from './fixture-run.js';
 import { DEFAULT_SERVICE_ACCOUNT_DIR, rewriteFixtureText, startFixtureAgent } from './fixture-run.js';
@@ -37,8 +38,6 @@ const IMAGE_USERS = { passwd: 'nginx:x:101:101:nginx user:/nonexistent:/bin/fals
 /** Auth methods Vault Agent has that neither this agent nor the double serves (docs/agent.md, "Every Vault Agent setting"). */
 export const UNSERVED_METHODS: Readonly<Record<string, string>> = {
   kerberos: 'needs a KDC and SPNEGO; the agent does not implement kerberos (refused at start) and no loopback KDC exists here',
-  cf: 'the agent does not implement cf (refused at start) and there is no Cloud Foundry instance-identity fake',
-  ldap: 'the agent does not implement ldap (refused at start) and the double has no ldap login',
 };
 
 export interface FixtureEnvironment {
@@ -341,6 +340,25 @@ async function serveMethod(environment: FixtureEnvironment, fakes: FakeServer[])
       const ca = clientCa.get(environment);
       if (ca === undefined) throw new Error(`${environment.name}: cert auth needs the vault stanza's client certificate`);
       vault.addCertRole(mount, text('name') ?? 'cert', { certificatePem: ca, allowedCommonNames: ['app-client'], ...settings });
+      return;
+    }
+    case 'ldap': {
+      // The directory's user with the fixture's username; the password file holds its password.
+      const password = `ldap-pw-${randomBytes(8).toString('hex')}`;
+      vault.addLdapUser(mount, text('username') ?? '', { password, ...settings });
+      secrets.add(password);
+      environment.write(text('password_file_path') ?? '', password);
+      return;
+    }
+    case 'cf': {
+      // Diego's instance identity files at their usual place, named by CF_INSTANCE_CERT/CF_INSTANCE_KEY.
+      const identity = await issueCfInstanceIdentity();
+      vault.configureCfAuth(mount, { identityCaCertificates: [identity.rootCaPem], ...(namespace === undefined ? {} : { namespace }) });
+      vault.addCfRole(mount, role, { boundApplicationIds: [identity.appId], boundSpaceIds: [identity.spaceId], boundOrganizationIds: [identity.orgId], ...settings });
+      environment.write('/etc/cf-instance-credentials/instance.crt', identity.certificateFile, 0o644);
+      environment.write('/etc/cf-instance-credentials/instance.key', identity.keyPem, 0o600);
+      secrets.add(identity.keyPem.split('\n')[1] ?? '');
+      Object.assign(env, { CF_INSTANCE_CERT: environment.path('/etc/cf-instance-credentials/instance.crt'), CF_INSTANCE_KEY: environment.path('/etc/cf-instance-credentials/instance.key') });
       return;
     }
     default:

@@ -16,6 +16,8 @@ import type { OciState } from '../auth/oci.js';
 import type { AzureState } from '../auth/azure.js';
 import type { CertState } from '../auth/cert.js';
 import type { AliCloudState } from '../auth/alicloud.js';
+import type { LdapState } from '../auth/ldap.js';
+import type { CfState } from '../auth/cf.js';
 
 export type MountEngine =
   | { readonly type: 'kv'; readonly kv: KvState }
@@ -30,7 +32,9 @@ export type MountEngine =
   | { readonly type: 'azure'; readonly azure: AzureState }
   | { readonly type: 'cert'; readonly cert: CertState }
   | { readonly type: 'alicloud'; readonly alicloud: AliCloudState }
-  | { readonly type: 'oci'; readonly oci: OciState };
+  | { readonly type: 'oci'; readonly oci: OciState }
+  | { readonly type: 'ldap'; readonly ldap: LdapState }
+  | { readonly type: 'cf'; readonly cf: CfState };
 
 export interface Mount {
   /** With trailing slash: "secret/", "auth/kubernetes/". */
@@ -58,7 +62,7 @@ export function trimSlashes(path: string): string {
 }
 
 export function isAuthEngine(engine: MountEngine): boolean {
-  return ['kubernetes', 'approle', 'jwt', 'aws', 'gcp', 'azure', 'cert', 'alicloud', 'oci'].includes(engine.type);
+  return ['kubernetes', 'approle', 'jwt', 'aws', 'gcp', 'azure', 'cert', 'alicloud', 'oci', 'ldap', 'cf'].includes(engine.type);
 }
 
 export class MountTable {

@@ -24,9 +24,12 @@ export function rewriteListRequestLine(chunk: Buffer): Buffer {
 export class ListMethodAdapter extends Duplex {
   /** DER of the TLS client certificate, when the connection presented one. */
   peerCertificate: Buffer | null = null;
+  /** The client's address (cf auth matches it against the certificate's IP). */
+  readonly peerAddress: string | null;
 
   constructor(private readonly inner: Socket) {
     super();
+    this.peerAddress = inner.remoteAddress ?? null;
     inner.on('data', (chunk: Buffer) => {
       if (!this.push(rewriteListRequestLine(chunk))) inner.pause();
     });
