@@ -1,4 +1,4 @@
-import { readFile, unlink } from 'node:fs/promises';
+import { readFile, realpath, unlink } from 'node:fs/promises';
 import type { AuthMethodConfig } from '../config/agent-config.js';
 import type { AuthMethod, LoginPlan, MethodVaultAccess } from './auth-method.js';
 import { AuthMethodError } from './auth-method.js';
@@ -8,7 +8,7 @@ import { createKubernetesMethod } from './kubernetes.js';
 import { createLdapMethod } from './ldap.js';
 import { createTokenFileMethod } from './token-file.js';
 
-const files = { readFile: (path: string) => readFile(path, 'utf8'), remove: (path: string) => unlink(path) };
+const files = { readFile: (path: string) => readFile(path, 'utf8'), remove: (path: string) => unlink(path), resolve: (path: string) => realpath(path) };
 
 /**
  * The cloud and certificate methods load on their first login: an agent on kubernetes auth never
