@@ -1,5 +1,5 @@
 // Webhook → agent for the cloud and certificate methods: a pod annotated with
-// `vault.hashicorp.com/auth-type: aws|gcp|azure|cert` and `auth-config-*` gets a VAULT_CONFIG (as
+// `vault.hashicorp.com/auth-type: aws|gcp|azure|cert|alicloud|oci|ldap|cf` and `auth-config-*` gets a VAULT_CONFIG (as
 // vault-k8s renders it: token_path always, dashes to underscores) that our agent loads, with the
 // method's keys intact, and — for aws — that logs in and renders when run by the real agent CLI.
 import { Buffer } from 'node:buffer';
@@ -39,9 +39,13 @@ const cases: readonly [string, Record<string, string>, Record<string, string>][]
   ['gcp', { 'auth-path': 'auth/gcp', 'auth-config-type': 'iam', 'auth-config-service-account': 'sa@p.iam.gserviceaccount.com' }, { type: 'iam', service_account: 'sa@p.iam.gserviceaccount.com' }],
   ['azure', { 'auth-path': 'auth/azure', 'auth-config-resource': 'https://management.azure.com/', 'auth-config-authenticate-from-environment': 'true' }, { resource: 'https://management.azure.com/', authenticate_from_environment: 'true' }],
   ['cert', { 'auth-path': 'auth/cert', 'auth-config-name': 'web', 'auth-config-client-cert': '/vault/tls/tls.crt', 'auth-config-client-key': '/vault/tls/tls.key' }, { name: 'web', client_cert: '/vault/tls/tls.crt', client_key: '/vault/tls/tls.key' }],
+  ['alicloud', { 'auth-path': 'auth/alicloud', 'auth-config-region': 'cn-beijing' }, { region: 'cn-beijing' }],
+  ['oci', { 'auth-path': 'auth/oci', 'auth-config-type': 'instance' }, { type: 'instance' }],
+  ['ldap', { 'auth-path': 'auth/ldap', 'auth-config-username': 'svc-app', 'auth-config-password-file-path': '/vault/custom/ldap-password' }, { username: 'svc-app', password_file_path: '/vault/custom/ldap-password' }],
+  ['cf', { 'auth-path': 'auth/cf' }, {}],
 ];
 
-describe('webhook-rendered configs for auth-type aws|gcp|azure|cert', () => {
+describe('webhook-rendered configs for auth-type aws|gcp|azure|cert|alicloud|oci|ldap|cf', () => {
   it.each(cases)('%s: the agent loads the rendered method with its config keys', (type, annotations, expected) => {
     const raw = initConfig({ [`${P}auth-type`]: type, ...Object.fromEntries(Object.entries(annotations).map(([key, value]) => [`${P}${key}`, value])) });
     const config = validateAgentConfig(raw);
