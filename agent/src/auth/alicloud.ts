@@ -27,6 +27,7 @@
 import type { AuthMethod, LoginPlan } from './auth-method.js';
 import { AuthMethodError } from './auth-method.js';
 import { cloudJson, cloudRequest, cloudRequestOk, endpointUrl, envValue } from './cloud-http.js';
+import { errorMessage } from '../vault/vault-error.js';
 import type { AliCloudCredentials } from './alicloud-rpc-signature.js';
 import { percentEncode, signGetCallerIdentity } from './alicloud-rpc-signature.js';
 import { secretRegistry } from '../log/redaction.js';
@@ -223,7 +224,7 @@ export function createAliCloudMethod(mountPath: string, config: Readonly<Record<
     try {
       return await ecsRamRoleCredentials(deps.env, undefined);
     } catch (error) {
-      const detail = error instanceof Error ? error.message : String(error);
+      const detail = errorMessage(error);
       throw new AuthMethodError(`alicloud auth: no credentials (environment and config: ${lastProblem}; ${detail})`);
     }
   };

@@ -5,6 +5,7 @@
 // on, the file is deleted after any read — the symlink itself, or its target when removal follows
 // symlinks.
 import { lstat, readFile, realpath, stat, unlink } from 'node:fs/promises';
+import { errorMessage } from '../vault/vault-error.js';
 
 export interface CredentialFileOptions {
   readonly removeAfterReading: boolean;
@@ -22,7 +23,7 @@ function isMissing(error: unknown): boolean {
 }
 
 function errorCode(error: unknown): string {
-  return (error as NodeJS.ErrnoException | undefined)?.code ?? (error instanceof Error ? error.message : String(error));
+  return (error as NodeJS.ErrnoException | undefined)?.code ?? errorMessage(error);
 }
 
 export async function ingestCredentialFile(path: string, options: CredentialFileOptions): Promise<CredentialRead> {

@@ -542,6 +542,8 @@ function readListenerTls(block: RawObject, path: string, issues: IssueList): Pic
 }
 
 const TLS_VERSIONS: Readonly<Record<string, TlsVersion>> = { tls10: 'TLSv1', tls11: 'TLSv1.1', tls12: 'TLSv1.2', tls13: 'TLSv1.3' };
+/** Oldest first, to compare a minimum with a maximum. */
+const TLS_ORDER: readonly TlsVersion[] = Object.values(TLS_VERSIONS);
 
 /** tls_min_version/tls_max_version with listenerutil.TLSConfig's defaults and texts. */
 function readTlsVersions(block: RawObject, path: string, issues: IssueList): { readonly min: TlsVersion; readonly max: TlsVersion } {
@@ -553,7 +555,7 @@ function readTlsVersions(block: RawObject, path: string, issues: IssueList): { r
   };
   const min = version('tls_min_version', 'tls12');
   const max = version('tls_max_version', 'tls13');
-  if (Object.values(TLS_VERSIONS).indexOf(max) < Object.values(TLS_VERSIONS).indexOf(min)) issues.add(`${path}.tls_max_version`, "'tls_max_version' must be greater than or equal to 'tls_min_version'");
+  if (TLS_ORDER.indexOf(max) < TLS_ORDER.indexOf(min)) issues.add(`${path}.tls_max_version`, "'tls_max_version' must be greater than or equal to 'tls_min_version'");
   return { min, max };
 }
 
