@@ -25,7 +25,7 @@ function request(uid: string, role: string, namespace = 'apps'): AdmissionReques
 }
 
 describe('memoizeAdmit', () => {
-  it('answers exactly as admit() does, with each request\'s own uid', () => {
+  it('answers exactly as admit() does, with each request\'s own uid; an outcome is kept from its second sighting', () => {
     const config = settings();
     let calls = 0;
     const counted = (r: AdmissionRequest, s: Settings): ReturnType<typeof admit> => {
@@ -35,14 +35,17 @@ describe('memoizeAdmit', () => {
     const memoized = memoizeAdmit(counted);
     const first = memoized(request('a', 'web'), config);
     const second = memoized(request('b', 'web'), config);
-    expect(calls).toBe(1);
+    // The first sighting only notes the key (a never-repeated pod costs no retained outcome).
+    expect(calls).toBe(2);
+    const third = memoized(request('c', 'web'), config);
+    expect(calls).toBe(2);
+    expect(third).toEqual(admit(request('c', 'web'), config));
     expect(second).toEqual(admit(request('b', 'web'), config));
-    expect(first.response.uid).toBe('a');
-    expect(second.response.uid).toBe('b');
+    expect([first.response.uid, second.response.uid, third.response.uid]).toEqual(['a', 'b', 'c']);
     // A different object or namespace is a different question.
-    expect(memoized(request('c', 'api'), config)).toEqual(admit(request('c', 'api'), config));
-    expect(memoized(request('d', 'web', 'other'), config)).toEqual(admit(request('d', 'web', 'other'), config));
-    expect(calls).toBe(3);
+    expect(memoized(request('d', 'api'), config)).toEqual(admit(request('d', 'api'), config));
+    expect(memoized(request('e', 'web', 'other'), config)).toEqual(admit(request('e', 'web', 'other'), config));
+    expect(calls).toBe(4);
   });
 
   it('forgets the least recently used outcome beyond its size, and everything when settings change', () => {
@@ -52,15 +55,25 @@ describe('memoizeAdmit', () => {
       return admit(r, s);
     }, 2);
     const config = settings();
-    memoized(request('1', 'a'), config);
-    memoized(request('2', 'b'), config);
-    memoized(request('3', 'a'), config); // refreshes "a"
-    memoized(request('4', 'c'), config); // evicts "b"
-    expect(calls).toBe(3);
-    memoized(request('5', 'b'), config);
+    const twice = (uid: string, role: string): void => {
+      memoized(request(`${uid}.1`, role), config);
+      memoized(request(`${uid}.2`, role), config);
+    };
+    twice('1', 'a');
+    twice('2', 'b');
     expect(calls).toBe(4);
-    memoized(request('6', 'a'), settings());
-    expect(calls).toBe(5);
+    memoized(request('3', 'a'), config); // a hit, refreshes "a"
+    expect(calls).toBe(4);
+    twice('4', 'c'); // kept, evicts "b"
+    expect(calls).toBe(6);
+    memoized(request('5', 'a'), config);
+    memoized(request('6', 'c'), config);
+    expect(calls).toBe(6);
+    memoized(request('7', 'b'), config);
+    expect(calls).toBe(7);
+    memoized(request('8', 'a'), settings());
+    memoized(request('9', 'a'), settings());
+    expect(calls).toBe(9);
   });
 
   it('holds at most maxPatchChars of patch text, evicting the oldest; a larger patch is never kept', () => {
@@ -73,18 +86,21 @@ describe('memoizeAdmit', () => {
       return admit(r, s);
     }, 256, budget);
     const twoFit = counted(patchLength * 2 + 1);
-    twoFit(request('1', 'a'), config);
-    twoFit(request('2', 'b'), config);
-    twoFit(request('3', 'c'), config); // evicts "a" (the budget, not the entry count)
+    for (const role of ['a', 'b', 'c']) {
+      twoFit(request(`${role}1`, role), config);
+      twoFit(request(`${role}2`, role), config);
+    } // keeping "c" evicts "a" (the budget, not the entry count)
+    expect(calls).toBe(6);
     twoFit(request('4', 'b'), config);
-    expect(calls).toBe(3);
+    expect(calls).toBe(6);
     twoFit(request('5', 'a'), config);
-    expect(calls).toBe(4);
+    expect(calls).toBe(7);
     calls = 0;
     const noneFit = counted(patchLength - 1);
     noneFit(request('6', 'a'), config);
     noneFit(request('7', 'a'), config);
-    expect(calls).toBe(2);
+    noneFit(request('8', 'a'), config);
+    expect(calls).toBe(3);
   });
 
   it('keys on the review text when given: reviews differing only in the uid share one outcome, anything else does not', () => {
@@ -100,9 +116,12 @@ describe('memoizeAdmit', () => {
     const b = request('uid-b', 'web');
     const first = memoized(a, config, text(a));
     const second = memoized(b, config, text(b));
-    expect(calls).toBe(1);
+    const g = request('uid-g', 'web');
+    const third = memoized(g, config, text(g));
+    expect(calls).toBe(2);
     expect(first).toEqual(admit(a, config));
     expect(second).toEqual(admit(b, config));
+    expect(third).toEqual(admit(g, config));
     // Another role, another namespace, or the uid literal absent from the text: computed afresh.
     const c = request('uid-c', 'api');
     expect(memoized(c, config, text(c))).toEqual(admit(c, config));
@@ -110,7 +129,7 @@ describe('memoizeAdmit', () => {
     expect(memoized(d, config, text(d))).toEqual(admit(d, config));
     const e = request('uid-e', 'web');
     expect(memoized(e, config, text({ ...e, uid: 'written-differently' }))).toEqual(admit(e, config));
-    expect(calls).toBe(4);
+    expect(calls).toBe(5);
     // The same text with another uid value elsewhere (an ownerReference uid equal to another
     // review's uid) is a different text, so a different key.
     const owned = (uid: string): AdmissionRequest => {
@@ -120,6 +139,6 @@ describe('memoizeAdmit', () => {
     };
     const f = owned('uid-f');
     expect(memoized(f, config, text(f))).toEqual(admit(f, config));
-    expect(calls).toBe(5);
+    expect(calls).toBe(6);
   });
 });

@@ -45,10 +45,14 @@ function patchChars(outcome: AdmissionOutcome): number {
 
 /**
  * An admit() that remembers the last `maxEntries` outcomes (least recently used evicted first),
- * never holding more than `maxPatchChars` of patch text in all.
+ * never holding more than `maxPatchChars` of patch text in all. An outcome is kept from its key's
+ * second sighting: the first only notes the key (at most `maxEntries * 4` noted keys), so a storm
+ * of never-repeated pods does not push ~15 KB outcomes into the old generation only to evict them
+ * (docs/performance.md "Sixth round"), while a ReplicaSet's third pod on is answered from memory.
  */
 export function memoizeAdmit(admit: AdmitFunction, maxEntries = 256, maxPatchChars = MAX_REMEMBERED_PATCH_CHARS): AdmitFunction {
   const outcomes = new Map<string, AdmissionOutcome>();
+  const sighted = new Set<string>();
   let held = 0;
   let settingsSeen: Settings | undefined;
   const evictOldest = (): void => {
@@ -60,6 +64,7 @@ export function memoizeAdmit(admit: AdmitFunction, maxEntries = 256, maxPatchCha
   return function memoizedAdmit(request, settings, reviewText) {
     if (settings !== settingsSeen) {
       outcomes.clear();
+      sighted.clear();
       held = 0;
       settingsSeen = settings;
     }
@@ -71,6 +76,15 @@ export function memoizeAdmit(admit: AdmitFunction, maxEntries = 256, maxPatchCha
       outcomes.set(key, remembered);
       return withUid(remembered, request.uid);
     }
+    if (!sighted.has(key)) {
+      sighted.add(key);
+      if (sighted.size > maxEntries * 4) {
+        const oldest = sighted.values().next();
+        if (oldest.done !== true) sighted.delete(oldest.value);
+      }
+      return admit(request, settings);
+    }
+    sighted.delete(key);
     const outcome = admit(request, settings);
     if (patchChars(outcome) > maxPatchChars) return outcome;
     outcomes.set(key, outcome);
