@@ -1,6 +1,7 @@
 // An auth method only describes a login from local inputs (files); the authenticator performs it.
 // Methods re-read their credential files on every login so rotated tokens just work.
 import type { ClientTlsOverride, VaultRequest, VaultResponse } from '../vault/vault-client.js';
+import { isBoundedReadRefusal, readTextBounded } from '../fs/read-bounded.js';
 
 /** A login body value: strings, or (oci's request_headers) header lists by name. */
 export type LoginValue = string | Readonly<Record<string, readonly string[]>>;
@@ -27,11 +28,28 @@ export class AuthMethodError extends Error {
   override readonly name = 'AuthMethodError';
 }
 
-/** Reads a credential file, trimmed; '' when missing or empty (callers decide what that means). */
+/**
+ * Credential files (service-account tokens, JWTs, role and secret ids, passwords, instance
+ * certificates and keys, cloud config files) are a few KB; anything larger than this is refused
+ * before it is read, so a token path pointed at /dev/zero or a huge file cannot exhaust the
+ * agent's memory. Vault Agent reads them whole (os.ReadFile); this bound is ours.
+ */
+export const MAX_CREDENTIAL_FILE_BYTES = 1 << 20;
+
+/** How auth methods read their files: bounded, regular files only, symlinks followed (Secret and projected volumes are symlinks). */
+export function readCredentialText(path: string): Promise<string> {
+  return readTextBounded(path, MAX_CREDENTIAL_FILE_BYTES, { followSymlinks: true });
+}
+
+/**
+ * Reads a credential file, trimmed; '' when missing, unreadable or empty (callers decide what that
+ * means). A file refused for its size or kind is an error naming it, not an empty credential.
+ */
 export async function readCredentialFile(readFile: (path: string) => Promise<string>, path: string): Promise<string> {
   try {
     return (await readFile(path)).trim();
-  } catch {
+  } catch (error) {
+    if (isBoundedReadRefusal(error)) throw new AuthMethodError(`cannot use credential file: ${error.message}`);
     return '';
   }
 }

@@ -8,9 +8,9 @@
 // sent as "v1:" + standard base64. signing_time is UTC to the second, "2006-01-02T15:04:05Z".
 // The key is never logged nor quoted in an error.
 import { createPrivateKey, constants, sign } from 'node:crypto';
-import { readFile } from 'node:fs/promises';
 import type { AuthMethod, LoginPlan } from './auth-method.js';
-import { AuthMethodError } from './auth-method.js';
+import { AuthMethodError, readCredentialText } from './auth-method.js';
+import { isBoundedReadRefusal } from '../fs/read-bounded.js';
 
 export interface CfDependencies {
   readonly env: NodeJS.ProcessEnv;
@@ -47,8 +47,9 @@ async function readNamedFile(env: NodeJS.ProcessEnv, variable: string): Promise<
   const path = env[variable] ?? '';
   if (path === '') throw new AuthMethodError(`cf auth: missing "${variable}" value`);
   try {
-    return await readFile(path, 'utf8');
+    return await readCredentialText(path);
   } catch (error) {
+    if (isBoundedReadRefusal(error)) throw new AuthMethodError(`cf auth: cannot use ${variable} file: ${error.message}`);
     const code = (error as NodeJS.ErrnoException | undefined)?.code ?? 'read error';
     throw new AuthMethodError(`cf auth: cannot read ${variable} file ${path} (${code})`);
   }

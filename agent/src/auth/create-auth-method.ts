@@ -1,14 +1,14 @@
-import { readFile, realpath, unlink } from 'node:fs/promises';
+import { realpath, unlink } from 'node:fs/promises';
 import type { AuthMethodConfig } from '../config/agent-config.js';
 import type { AuthMethod, LoginPlan, MethodVaultAccess } from './auth-method.js';
-import { AuthMethodError } from './auth-method.js';
+import { AuthMethodError, readCredentialText } from './auth-method.js';
 import { createAppRoleMethod } from './approle.js';
 import { createJwtMethod } from './jwt.js';
 import { createKubernetesMethod } from './kubernetes.js';
 import { createLdapMethod } from './ldap.js';
 import { createTokenFileMethod } from './token-file.js';
 
-const files = { readFile: (path: string) => readFile(path, 'utf8'), remove: (path: string) => unlink(path), resolve: (path: string) => realpath(path) };
+const files = { readFile: readCredentialText, remove: (path: string) => unlink(path), resolve: (path: string) => realpath(path) };
 
 /**
  * The cloud and certificate methods load on their first login: an agent on kubernetes auth never

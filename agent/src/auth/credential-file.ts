@@ -4,7 +4,9 @@
 // refused; the content is taken as it is (not trimmed); an empty file yields nothing; with removal
 // on, the file is deleted after any read — the symlink itself, or its target when removal follows
 // symlinks.
-import { lstat, readFile, realpath, stat, unlink } from 'node:fs/promises';
+import { lstat, realpath, stat, unlink } from 'node:fs/promises';
+import { isBoundedReadRefusal } from '../fs/read-bounded.js';
+import { readCredentialText } from './auth-method.js';
 import { errorMessage } from '../vault/vault-error.js';
 
 export interface CredentialFileOptions {
@@ -46,8 +48,9 @@ export async function ingestCredentialFile(path: string, options: CredentialFile
   }
   let content: string;
   try {
-    content = await readFile(path, 'utf8');
+    content = await readCredentialText(path);
   } catch (error) {
+    if (isBoundedReadRefusal(error)) return { kind: 'problem', reason: error.message };
     return { kind: 'problem', reason: `cannot read the file (${errorCode(error)})` };
   }
   // Deletion fails on read-only mounts; Vault Agent only logs that, and so the next read finds the

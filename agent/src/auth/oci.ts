@@ -9,9 +9,9 @@
 // (https://github.com/hashicorp/vault-plugin-auth-oci, path_login.go). The role is one escaped path
 // segment here (Vault Agent pastes it in as is), so a role holding "/" cannot reach another path.
 import { userInfo, homedir } from 'node:os';
-import { readFile } from 'node:fs/promises';
 import type { AuthMethod, LoginPlan, MethodVaultAccess } from './auth-method.js';
-import { AuthMethodError, stringSetting } from './auth-method.js';
+import { AuthMethodError, readCredentialText, stringSetting } from './auth-method.js';
+import { isBoundedReadRefusal } from '../fs/read-bounded.js';
 import { decodeDurationMs } from '../config/config-values.js';
 import { loadApiKeyCredentials, type ApiKeyFiles } from './oci-config-file.js';
 import { instanceCredentialSource } from './oci-instance.js';
@@ -41,8 +41,10 @@ function defaultHomeDir(): string {
 
 async function readOptionalFile(path: string): Promise<string | undefined> {
   try {
-    return await readFile(path, 'utf8');
-  } catch {
+    return await readCredentialText(path);
+  } catch (error) {
+    // A file that is there but refused (too large, not a regular file) is named, not taken as absent.
+    if (isBoundedReadRefusal(error)) throw new AuthMethodError(`oci auth: apikey credentials: ${error.message}`);
     return undefined;
   }
 }

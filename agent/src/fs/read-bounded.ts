@@ -1,7 +1,7 @@
 // Reading a file the agent does not fully trust (the persistent cache, an existing destination):
 // never through a symlink (O_NOFOLLOW), only regular files, and sized with fstat before a byte is
 // read, so a planted link to /dev/zero or a 100 MB garbage file costs nothing.
-import { constants } from 'node:fs';
+import { closeSync, constants, fstatSync, openSync, readSync } from 'node:fs';
 import { open } from 'node:fs/promises';
 
 export class FileTooLargeError extends Error {
@@ -49,4 +49,42 @@ export async function readFileBounded(path: string, maxBytes: number, options: {
   } finally {
     await handle.close();
   }
+}
+
+/** readFileBounded for the few places that must read synchronously (TLS material, read when a connection is first made). */
+export function readFileBoundedSync(path: string, maxBytes: number, options: { readonly followSymlinks?: boolean } = {}): Buffer {
+  const noFollow = options.followSymlinks === true ? 0 : constants.O_NOFOLLOW;
+  const fd = openSync(path, constants.O_RDONLY | noFollow | constants.O_NONBLOCK);
+  try {
+    const stats = fstatSync(fd);
+    if (!stats.isFile()) throw new NotRegularFileError(path);
+    if (stats.size > maxBytes) throw new FileTooLargeError(path, stats.size, maxBytes);
+    const buffer = Buffer.alloc(stats.size);
+    let offset = 0;
+    while (offset < buffer.length) {
+      const bytesRead = readSync(fd, buffer, offset, buffer.length - offset, offset);
+      if (bytesRead === 0) break;
+      offset += bytesRead;
+    }
+    if (readSync(fd, Buffer.alloc(1), 0, 1, offset) > 0) throw new FileTooLargeError(path, offset + 1, Math.min(maxBytes, offset));
+    return buffer.subarray(0, offset);
+  } finally {
+    closeSync(fd);
+  }
+}
+
+/**
+ * PEM files (CA bundles, certificates, keys). A full public CA bundle is ~0.2 MB; 4 MiB leaves room
+ * for any real bundle while a path pointed at /dev/zero or a huge file is refused by name.
+ */
+export const MAX_PEM_FILE_BYTES = 4 << 20;
+
+/** readFileBounded as UTF-8 text. */
+export async function readTextBounded(path: string, maxBytes: number, options: { readonly followSymlinks?: boolean } = {}): Promise<string> {
+  return (await readFileBounded(path, maxBytes, options)).toString('utf8');
+}
+
+/** Whether an error is readFileBounded's refusal of the file itself (too large, not a regular file). */
+export function isBoundedReadRefusal(error: unknown): error is FileTooLargeError | NotRegularFileError {
+  return error instanceof FileTooLargeError || error instanceof NotRegularFileError;
 }

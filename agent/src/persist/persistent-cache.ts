@@ -4,8 +4,9 @@
 // key held by Vault behind a single-use wrapping token (cache-key.ts); the service-account token
 // is additional authenticated data (cache-cipher.ts).
 import { randomBytes as cryptoRandomBytes } from 'node:crypto';
-import { readFile, unlink } from 'node:fs/promises';
-import { readFileBounded } from '../fs/read-bounded.js';
+import { unlink } from 'node:fs/promises';
+import { readFileBounded, readTextBounded } from '../fs/read-bounded.js';
+import { MAX_CREDENTIAL_FILE_BYTES } from '../auth/auth-method.js';
 import { join } from 'node:path';
 import type { AuthMethodConfig, PersistConfig } from '../config/agent-config.js';
 import { DEFAULTS } from '../config/agent-config.js';
@@ -50,7 +51,7 @@ export class PersistError extends Error {
 async function readKeyMaterial(keyFile: string): Promise<Buffer> {
   let text: string;
   try {
-    text = await readFile(keyFile, 'utf8');
+    text = await readTextBounded(keyFile, MAX_CREDENTIAL_FILE_BYTES, { followSymlinks: true });
   } catch (error) {
     throw new PersistError(`cannot read the key file ${keyFile}: ${(error as NodeJS.ErrnoException).code ?? coerceError(error).message}`);
   }

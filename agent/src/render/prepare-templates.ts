@@ -1,7 +1,8 @@
 // Start-up: every configured template (file and env_template) read and compiled with its engine
 // (each engine loaded once), its file owner resolved. All errors are reported together, each
 // naming its destination.
-import { readFile } from 'node:fs/promises';
+import { readTextBounded } from '../fs/read-bounded.js';
+import { MAX_TEMPLATE_FILE_BYTES } from './local-file.js';
 import type { AgentConfig, TemplateEngineName } from '../config/agent-config.js';
 import type { TemplateEngine, TemplateLimits } from '../../../template/src/index.js';
 import { coerceError } from '../vault/vault-error.js';
@@ -23,7 +24,7 @@ export async function prepareTemplates(
         engine = loadEngine(template.engine);
         engines.set(template.engine, engine);
       }
-      const source = template.contents ?? (await readFile(template.source ?? '', 'utf8'));
+      const source = template.contents ?? (await readTextBounded(template.source ?? '', MAX_TEMPLATE_FILE_BYTES, { followSymlinks: true }));
       try {
         const compiled = (await engine).compile(source, {
           name: '',

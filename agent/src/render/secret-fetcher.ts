@@ -2,7 +2,7 @@
 // detected through sys/internal/ui/mounts/<path> and paths are shimmed; reads may carry a query;
 // a 404 without data, or a deleted KV v2 version, means "no secret"; lists are sorted and a 404
 // is an empty list; pkiCert reuses the certificate in the destination file until its rotation point.
-import { readFile } from 'node:fs/promises';
+import { MAX_PEM_FILE_BYTES, readTextBounded } from '../fs/read-bounded.js';
 import type { PkiCertificateData, TemplateDependency, VaultSecretEnvelope } from '../../../template/src/index.js';
 import type { VaultClient } from '../vault/vault-client.js';
 import { numberField, toSecretEnvelope } from '../vault/vault-client.js';
@@ -81,7 +81,7 @@ export class SecretFetcher {
 
   async pki(dependency: TemplateDependency & { kind: 'pki' }, signal: AbortSignal): Promise<PkiResult> {
     const threshold = this.#options.leaseRenewalThreshold;
-    const cached = parsePemBundle(await readFile(dependency.destination, 'utf8').catch(() => ''));
+    const cached = parsePemBundle(await readTextBounded(dependency.destination, MAX_PEM_FILE_BYTES).catch(() => ''));
     const cachedRotation = rotationPointMs(cached, threshold);
     if (cachedRotation !== undefined && this.#options.now() < cachedRotation) {
       return { data: cached.data, rotateAtMs: cachedRotation };
