@@ -29,7 +29,7 @@ afterEach(async () => {
   rmSync(dir, { recursive: true, force: true });
 });
 
-async function authenticate(autoAuth: Record<string, unknown>, preloadedToken?: string): Promise<{ token: AgentToken; logs: string; stop: () => Promise<void> }> {
+async function authenticate(autoAuth: Record<string, unknown>, preloadedToken?: string): Promise<{ token: AgentToken; tokens: readonly AgentToken[]; logs: () => string; stop: () => Promise<void> }> {
   const config = validateAgentConfig({ auto_auth: autoAuth, vault: { address: vault.address } });
   const client = new VaultClient(resolveVaultConnection(config.vault, {}).connection);
   const lines: string[] = [];
@@ -43,6 +43,7 @@ async function authenticate(autoAuth: Record<string, unknown>, preloadedToken?: 
   );
   const authenticator = new Authenticator({
     client, method: createAuthMethod(method), config: method, sinks, log, now: Date.now, sleep, random: Math.random,
+    reauthOnNewCredentials: config.autoAuth!.enableReauthOnNewCredentials,
     onToken: (token) => tokens.push(token),
     preloadedToken,
   });
@@ -50,7 +51,8 @@ async function authenticate(autoAuth: Record<string, unknown>, preloadedToken?: 
   await vault.waitFor(() => tokens[0], 10_000, 'a token');
   return {
     token: tokens[0]!,
-    logs: lines.join(''),
+    tokens,
+    logs: () => lines.join(''),
     stop: async () => {
       controller.abort();
       await running;
@@ -71,7 +73,27 @@ describe('auth methods against the Vault double', () => {
     expect(vault.token(run.token.token)?.path).toBe('auth/jwt/login');
     expect(existsSync(join(dir, 'jwt'))).toBe(false);
     expect(readFileSync(join(dir, 'token'), 'utf8')).toBe(run.token.token);
-    expect(run.logs).not.toContain('header.payload-jwt.sig');
+    expect(run.logs()).not.toContain('header.payload-jwt.sig');
+    await run.stop();
+  });
+
+  it('jwt under method wrap_ttl with enable_reauth_on_new_credentials: a changed JWT file ends the held wrapped token and logs in again (Vault Agent waits on NewCreds there too)', async () => {
+    vault.enableAuth('jwt');
+    vault.addJwtRole('jwt', 'ci', { jwt: 'header.first.sig', policies: ['default'] });
+    writeFileSync(join(dir, 'jwt'), 'header.first.sig');
+    const run = await authenticate({
+      enable_reauth_on_new_credentials: true,
+      method: { type: 'jwt', wrap_ttl: '5m', config: { path: join(dir, 'jwt'), role: 'ci', remove_jwt_after_reading: false, jwt_read_period: '100ms' } },
+      sink: { type: 'file', config: { path: join(dir, 'token') } },
+    });
+    expect(run.token.wrapped).toBe(true);
+    await sleep(350);
+    expect(run.tokens).toHaveLength(1);
+    vault.addJwtRole('jwt', 'ci', { jwt: 'header.second.sig', policies: ['default'] });
+    writeFileSync(join(dir, 'jwt'), 'header.second.sig');
+    await vault.waitFor(() => run.tokens.length >= 2, 5000, 'a second login');
+    expect(vault.requests().filter((request) => request.endpoint === 'jwt.login' && request.status === 200)).toHaveLength(2);
+    expect(run.logs()).toContain('auth method found new credentials, re-authenticating');
     await run.stop();
   });
 
@@ -85,7 +107,7 @@ describe('auth methods against the Vault double', () => {
     expect(run.token.token).toBe(created.token);
     expect(vault.count('token.lookup-self')).toBe(1);
     await vault.waitFor(() => vault.count('token.renew-self') >= 1, 5000, 'a renewal');
-    expect(run.logs).not.toContain(created.token);
+    expect(run.logs()).not.toContain(created.token);
     await run.stop();
   });
 
@@ -179,7 +201,7 @@ describe('auth methods against the Vault double', () => {
       expect(vault.count('token.lookup-self')).toBe(1);
       expect(readFileSync(join(dir, 'token'), 'utf8')).toBe(restored.token);
       await vault.waitFor(() => vault.count('token.renew-self') >= 1, 5000, 'a renewal');
-      expect(run.logs).not.toContain(restored.token);
+      expect(run.logs()).not.toContain(restored.token);
       await run.stop();
     });
 
@@ -190,8 +212,8 @@ describe('auth methods against the Vault double', () => {
       const run = await authenticate(autoAuth, restored.token);
       expect(run.token.token).not.toBe(restored.token);
       expect(vault.token(run.token.token)?.path).toBe('auth/kubernetes/login');
-      expect(run.logs).toContain('the restored token is not valid any more');
-      expect(run.logs).not.toContain(restored.token);
+      expect(run.logs()).toContain('the restored token is not valid any more');
+      expect(run.logs()).not.toContain(restored.token);
       await run.stop();
     });
 
@@ -203,7 +225,7 @@ describe('auth methods against the Vault double', () => {
       expect(run.token.token).toBe(restored.token);
       expect(vault.count('token.lookup-self')).toBe(2);
       expect(vault.count('kubernetes.login')).toBe(0);
-      expect(run.logs).toContain('could not look up the restored token; trying again');
+      expect(run.logs()).toContain('could not look up the restored token; trying again');
       await run.stop();
     });
   });

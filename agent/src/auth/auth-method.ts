@@ -22,6 +22,20 @@ export interface MethodVaultAccess {
 export interface AuthMethod {
   readonly type: string;
   planLogin(vault: MethodVaultAccess): Promise<LoginPlan>;
+  /** For the methods that poll their credential file (jwt, ldap); see CredentialWatch. */
+  readonly credentialWatch?: CredentialWatch;
+}
+
+/**
+ * Vault Agent's NewCreds/CredSuccess (command/agentproxyshared/auth/jwt/jwt.go, ldap/ldap.go): once
+ * a login has succeeded, the file is read every `periodMs` as a login reads it (and removed when
+ * configured); a credential that changed makes the agent log in again at once instead of at the
+ * token's end of life.
+ */
+export interface CredentialWatch {
+  readonly periodMs: number;
+  /** Reads the file once; true when the credential the next login would send has changed. */
+  poll(): Promise<boolean>;
 }
 
 export class AuthMethodError extends Error {

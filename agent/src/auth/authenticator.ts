@@ -1,8 +1,11 @@
 // The auto-auth loop (https://developer.hashicorp.com/vault/docs/agent-and-proxy/autoauth,
 // https://github.com/hashicorp/vault/blob/main/command/agentproxyshared/auth/auth.go): log in,
 // publish the token to the sinks and the agent, keep it alive with the lifetime watcher, and log in
-// again when it nears its max TTL, when renewal fails for good, or at once when someone saw it
-// rejected as an invalid token. Login failures back off 1 s → 5 min with jitter (or the method's
+// again when it nears its max TTL, when renewal fails for good, at once when someone saw it
+// rejected as an invalid token, or (enable_reauth_on_new_credentials) at once when the method's
+// credential file changed. jwt and ldap poll their file from the first successful login on, as
+// Vault Agent's watchers do; without that setting Vault Agent drains their notices, so the file is
+// still consumed and the new credential waits for the next login. Login failures back off 1 s → 5 min with jitter (or the method's
 // min/max), forever unless exit_on_err. A token restored from the persistent cache is checked with
 // lookup-self and used instead of a first login
 // (https://developer.hashicorp.com/vault/docs/agent-and-proxy/agent/caching/persistent-caches).
@@ -16,7 +19,7 @@ import { numberField } from '../vault/vault-client.js';
 import { coerceError, isRetryableVaultError } from '../vault/vault-error.js';
 import type { FileSink } from '../sink/file-sink.js';
 import { wrapInfoJson } from '../sink/token-wrapper.js';
-import type { AuthMethod, LoginPlan, MethodVaultAccess } from './auth-method.js';
+import type { AuthMethod, CredentialWatch, LoginPlan, MethodVaultAccess } from './auth-method.js';
 import { AuthMethodError } from './auth-method.js';
 
 export interface AgentToken {
@@ -38,6 +41,8 @@ export interface AuthenticatorDependencies {
   readonly random: () => number;
   /** Called after the sinks hold a new token. */
   readonly onToken: (token: AgentToken) => void;
+  /** auto_auth.enable_reauth_on_new_credentials: a changed credential file logs in again at once. */
+  readonly reauthOnNewCredentials?: boolean;
   /** Called after each failed login (telemetry: vault.agent.auth.failure). */
   readonly onLoginFailure?: () => void;
   /**
@@ -59,6 +64,10 @@ export class Authenticator {
   readonly #deps: AuthenticatorDependencies;
   #current: AgentToken | undefined;
   #interruptWatch: AbortController | undefined;
+  /** The credential watch has started (after the first successful login; it runs until the end). */
+  #pollingCredentials = false;
+  /** The watch saw new credentials that no login has used yet. */
+  #newCredentials = false;
 
   constructor(deps: AuthenticatorDependencies) {
     this.#deps = deps;
@@ -249,10 +258,44 @@ export class Authenticator {
     if (results.includes(false)) return false;
     this.#current = token;
     this.#deps.onToken(token);
+    const watch = this.#deps.method.credentialWatch;
+    if (watch !== undefined && !this.#pollingCredentials) {
+      this.#pollingCredentials = true;
+      void this.#pollCredentials(watch, signal);
+    }
+    return true;
+  }
+
+  /** Reads the credential file every period; a change ends the current token's watch so the loop logs in again. */
+  async #pollCredentials(watch: CredentialWatch, signal: AbortSignal): Promise<void> {
+    while (await this.#deps.sleep(watch.periodMs, signal)) {
+      let changed: boolean;
+      try {
+        changed = await watch.poll();
+      } catch (error) {
+        this.#deps.log.error({ err: coerceError(error) }, 'error reading the auth method\'s credential file');
+        continue;
+      }
+      if (!changed) continue;
+      this.#deps.log.debug('auth method read new credentials');
+      if (this.#deps.reauthOnNewCredentials !== true) continue;
+      this.#newCredentials = true;
+      this.#interruptWatch?.abort();
+    }
+  }
+
+  /** Whether new credentials ended (or preempt) a token's watch; consumes the notice. */
+  #takeNewCredentials(): boolean {
+    if (!this.#newCredentials) return false;
+    this.#newCredentials = false;
+    this.#deps.log.info('auth method found new credentials, re-authenticating');
     return true;
   }
 
   async #watch(token: AgentToken, signal: AbortSignal): Promise<'done' | 'error' | 'stopped'> {
+    // Seen while this token's login was under way: Vault Agent's handler takes the pending notice
+    // as soon as it waits again, and logs in once more.
+    if (this.#takeNewCredentials()) return 'done';
     const interrupt = new AbortController();
     this.#interruptWatch = interrupt;
     const combined = AbortSignal.any([signal, interrupt.signal]);
@@ -260,7 +303,9 @@ export class Authenticator {
       // Wrapped tokens and root tokens from token_file cannot be renewed: hold them until told otherwise.
       if (token.leaseSeconds < 0) {
         await new Promise<void>((resolve) => { combined.addEventListener('abort', () => { resolve(); }, { once: true }); });
-        return signal.aborted ? 'stopped' : 'done';
+        if (signal.aborted) return 'stopped';
+        this.#takeNewCredentials();
+        return 'done';
       }
       const { client, config, log } = this.#deps;
       const outcome = await watchLifetime(
@@ -288,7 +333,11 @@ export class Authenticator {
         },
         combined,
       );
-      if (outcome.kind === 'stopped') return signal.aborted ? 'stopped' : 'done';
+      if (outcome.kind === 'stopped') {
+        if (signal.aborted) return 'stopped';
+        this.#takeNewCredentials();
+        return 'done';
+      }
       if (outcome.kind === 'invalid') {
         log.warn('auth token is no longer valid; authenticating again');
         return 'done';

@@ -1,10 +1,12 @@
-// JWT auth: POST auth/<mount>/login {role, jwt}. The file is read at each login; with
-// remove_jwt_after_reading (default true) it is deleted after a successful read and the last
-// value is reused until a new file appears. A symlink is removed itself, or its target with
-// remove_jwt_follows_symlinks, as Vault Agent's ingressToken does
-// (https://github.com/hashicorp/vault/blob/main/command/agentproxyshared/auth/jwt/jwt.go).
+// JWT auth: POST auth/<mount>/login {role, jwt}. The file is read at each login and, once a login
+// has succeeded, every jwt_read_period (default 0.5 s, or 1 min with remove_jwt_after_reading =
+// false); a changed JWT logs in again at once. With remove_jwt_after_reading (default true) the file
+// is deleted after a successful read and the last value is reused until a new file appears. A
+// symlink is removed itself, or its target with remove_jwt_follows_symlinks, as Vault Agent's
+// ingressToken does (https://github.com/hashicorp/vault/blob/main/command/agentproxyshared/auth/jwt/jwt.go).
 import type { AuthMethod, LoginPlan } from './auth-method.js';
 import { AuthMethodError, boolSetting, readCredentialFile, stringSetting } from './auth-method.js';
+import { decodeDurationMs } from '../config/config-values.js';
 
 export interface CredentialFiles {
   readonly readFile: (path: string) => Promise<string>;
@@ -23,16 +25,37 @@ export function createJwtMethod(mountPath: string, config: Readonly<Record<strin
     await files.remove(target);
   };
   let lastJwt = '';
+  const ingest = async (): Promise<void> => {
+    const jwt = await readCredentialFile(files.readFile, path);
+    if (jwt === '') return;
+    lastJwt = jwt;
+    if (removeAfterReading) await removeRead().catch(() => undefined);
+  };
   return {
     type: 'jwt',
     async planLogin(): Promise<LoginPlan> {
-      const jwt = await readCredentialFile(files.readFile, path);
-      if (jwt !== '') {
-        lastJwt = jwt;
-        if (removeAfterReading) await removeRead().catch(() => undefined);
-      }
+      await ingest();
       if (lastJwt === '') throw new AuthMethodError(`jwt auth: no token at ${path}`);
       return { kind: 'login', path: `${mountPath}/login`, body: { role, jwt: lastJwt } };
     },
+    credentialWatch: {
+      periodMs: jwtReadPeriodMs(config, removeAfterReading),
+      async poll(): Promise<boolean> {
+        const before = lastJwt;
+        await ingest();
+        return lastJwt !== before;
+      },
+    },
   };
+}
+
+/**
+ * jwt_read_period (parseutil.ParseDurationSecond: a number is seconds); without it 0.5 s when the
+ * file is removed after reading, else 1 min (a stat every 0.5 s is cheap, a read is not). The value
+ * was checked when the config loaded (method-config.ts).
+ */
+function jwtReadPeriodMs(config: Readonly<Record<string, unknown>>, removeAfterReading: boolean): number {
+  const decoded = config['jwt_read_period'] === undefined ? undefined : decodeDurationMs(config['jwt_read_period']);
+  if (decoded?.ok === true && decoded.value > 0) return decoded.value;
+  return removeAfterReading ? 500 : 60_000;
 }

@@ -5,9 +5,9 @@
 // false) and the last password read is kept, so a removed file does not stop a later re-login.
 // The username is one escaped path segment: "a/../../sys/x" or "?" must not change the request path
 // (Vault Agent pastes it in raw).
-// password_read_period is validated as Vault Agent validates it; Vault Agent polls the file at that
-// period to re-authenticate early on a new password, while this agent reads the file at every
-// login (a new password is used from the next login on).
+// Once a login has succeeded the file is also read every password_read_period (default 0.5 s, or
+// 1 min with remove_password_after_reading = false), and a changed password logs in again at once,
+// as Vault Agent's runWatcher does.
 import type { AuthMethod, LoginPlan } from './auth-method.js';
 import { AuthMethodError } from './auth-method.js';
 import { ingestCredentialFile } from './credential-file.js';
@@ -60,11 +60,24 @@ export function createLdapMethod(mountPath: string, config: Readonly<Record<stri
   const loginPath = `${mountPath}/login/${encodeURIComponent(settings.username)}`;
   const options = { removeAfterReading: settings.removePasswordAfterReading, removeFollowsSymlinks: settings.removePasswordFollowsSymlinks };
   let password = '';
+  const ingest = async (): Promise<Awaited<ReturnType<typeof ingestCredentialFile>>> => {
+    const read = await ingestCredentialFile(settings.passwordFilePath, options);
+    if (read.kind === 'value') password = read.value;
+    return read;
+  };
   return {
     type: 'ldap',
+    credentialWatch: {
+      periodMs: settings.passwordReadPeriodMs,
+      async poll(): Promise<boolean> {
+        const before = password;
+        const read = await ingest();
+        if (read.kind === 'problem') throw new AuthMethodError(`ldap auth: ${settings.passwordFilePath}: ${read.reason}`);
+        return password !== before;
+      },
+    },
     async planLogin(): Promise<LoginPlan> {
-      const read = await ingestCredentialFile(settings.passwordFilePath, options);
-      if (read.kind === 'value') password = read.value;
+      const read = await ingest();
       if (password === '') {
         throw new AuthMethodError(`ldap auth: no password known yet (${settings.passwordFilePath}: ${read.kind === 'value' ? 'empty' : read.reason}), cannot authenticate`);
       }

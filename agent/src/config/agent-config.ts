@@ -35,6 +35,11 @@ export interface FileSinkConfig {
 export interface AutoAuthConfig {
   readonly method: AuthMethodConfig;
   readonly sinks: readonly FileSinkConfig[];
+  /**
+   * auto_auth.enable_reauth_on_new_credentials (default false): log in again at once when a jwt or
+   * ldap method reads a changed credential file. Vault documents it as unsupported outside testing.
+   */
+  readonly enableReauthOnNewCredentials: boolean;
 }
 
 export interface RetryConfig {

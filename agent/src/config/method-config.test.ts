@@ -54,6 +54,13 @@ describe('cloud and certificate method configs', () => {
     ]);
   });
 
+  it('jwt_read_period: a positive duration (a number is seconds); zero, negative or unreadable is refused', () => {
+    expect(problems('jwt', { path: '/t', role: 'r', jwt_read_period: '1s' })).toEqual([]);
+    expect(problems('jwt', { path: '/t', role: 'r', jwt_read_period: 2 })).toEqual([]);
+    expect(problems('jwt', { path: '/t', role: 'r', jwt_read_period: '0s' })).toEqual(['auto_auth.method.config.jwt_read_period: must be a positive duration']);
+    expect(problems('jwt', { path: '/t', role: 'r', jwt_read_period: 'soon' })).toEqual([expect.stringMatching(/^auto_auth\.method\.config\.jwt_read_period: /)]);
+  });
+
   it('still refuses, at start, methods this agent does not have', () => {
     expect(() => createAuthMethod({ type: 'kerberos', mountPath: 'auth/kerberos', config: {} } as Parameters<typeof createAuthMethod>[0])).toThrow(/kerberos/);
   });

@@ -46,6 +46,12 @@ function checkPositiveInteger({ config, path, issues }: MethodConfigAt, key: str
   if (!decoded.ok || decoded.value <= 0) issues.add(`${path}.${key}`, decoded.ok ? 'must be positive' : decoded.error);
 }
 
+function checkPositiveDuration({ config, path, issues }: MethodConfigAt, key: string): void {
+  if (config[key] === undefined) return;
+  const decoded = decodeDurationMs(config[key]);
+  if (!decoded.ok || decoded.value <= 0) issues.add(`${path}.${key}`, decoded.ok ? 'must be a positive duration' : decoded.error);
+}
+
 function checkGcp(at: MethodConfigAt): void {
   checkPositiveInteger(at, 'jwt_exp');
   if (at.config.credentials !== undefined) {
@@ -71,6 +77,8 @@ const TYPE_CHECKS: ReadonlyMap<string, (at: MethodConfigAt) => void> = new Map([
     },
   ],
   ['gcp', checkGcp],
+  // Vault Agent's ticker panics on a zero or negative jwt_read_period; refused here instead.
+  ['jwt', (at: MethodConfigAt) => { checkPositiveDuration(at, 'jwt_read_period'); }],
   ['azure', checkAzure],
   ['cert', (at: MethodConfigAt) => { checkPair(at, 'client_cert', 'client_key'); }],
   ['alicloud', (at: MethodConfigAt) => { checkPositiveInteger(at, 'credential_poll_interval'); }],

@@ -262,7 +262,8 @@ function readAutoAuth(value: unknown, issues: IssueList, env: (name: string) => 
     ),
   ];
   const sinks = sinkBlocks.map((sink, index) => readSink(sink, `auto_auth.sink[${index}]`, issues, env));
-  return { method, sinks };
+  const enableReauthOnNewCredentials = field(block, 'enable_reauth_on_new_credentials', decodeBool, { path: 'auto_auth', issues }) ?? false;
+  return { method, sinks, enableReauthOnNewCredentials };
 }
 
 function readMethod(block: RawObject, path: string, issues: IssueList): AuthMethodConfig {
