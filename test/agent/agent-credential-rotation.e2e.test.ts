@@ -62,6 +62,18 @@ template {
   return startAgentInPod({ sandbox, config: hcl, configFileName: 'agent.hcl' });
 }
 
+/** A sidecar logging in as svc-app with `password` in the default removed-after-reading file. */
+function ldapSidecar(password: string, reauth: boolean): AgentProcess {
+  vault.addLdapUser('ldap', 'svc-app', { password, policies: ['app'] });
+  const file = homeFile('ldap-password', password);
+  return sidecar(`  method "ldap" {
+    config = {
+      username = "svc-app"
+      password_file_path = "${file}"
+    }
+  }`, reauth);
+}
+
 function sinkToken(): string | undefined {
   try {
     return readFileSync(join(sandbox.homeDir, '.vault-token'), 'utf8');
@@ -110,14 +122,7 @@ describe('with enable_reauth_on_new_credentials, a rotated credential file logs 
   it('ldap with the default removal: a new password file is consumed within the 0.5 s period and logs in again', async () => {
     const first = 'ldap-pw-one-Hx62';
     const second = 'ldap-pw-two-Pq17';
-    vault.addLdapUser('ldap', 'svc-app', { password: first, policies: ['app'] });
-    const file = homeFile('ldap-password', first);
-    agent = sidecar(`  method "ldap" {
-    config = {
-      username = "svc-app"
-      password_file_path = "${file}"
-    }
-  }`);
+    agent = ldapSidecar(first, true);
     const firstToken = await vault.waitFor(() => sinkToken(), 20_000, 'the first sink token');
     expect(existsSync(join(sandbox.homeDir, 'ldap-password'))).toBe(false);
 
@@ -135,14 +140,7 @@ describe('without enable_reauth_on_new_credentials (the default), as Vault Agent
   it('ldap: a new password file is still consumed within the period, but no login happens until the token needs one', async () => {
     const first = 'ldap-pw-one-Ws40';
     const second = 'ldap-pw-two-Mb93';
-    vault.addLdapUser('ldap', 'svc-app', { password: first, policies: ['app'] });
-    const file = homeFile('ldap-password', first);
-    agent = sidecar(`  method "ldap" {
-    config = {
-      username = "svc-app"
-      password_file_path = "${file}"
-    }
-  }`, false);
+    agent = ldapSidecar(first, false);
     const firstToken = await vault.waitFor(() => sinkToken(), 20_000, 'the first sink token');
     homeFile('ldap-password', second);
     await vault.waitFor(() => !existsSync(join(sandbox.homeDir, 'ldap-password')), 5000, 'the new password file consumed');
