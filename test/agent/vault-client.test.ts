@@ -150,3 +150,45 @@ describe('VaultClient through a forward proxy', () => {
   });
 });
 
+
+describe('VaultClient and success bodies that are not JSON', () => {
+  /** A stand-in for whatever sits at VAULT_ADDR: answers each path with a fixed status and body. */
+  async function answering(routes: Record<string, { status: number; body: string }>): Promise<{ address: string; close: () => Promise<void> }> {
+    const server: Server = createServer((request, response) => {
+      const route = routes[(request.url ?? '').split('?')[0] ?? ''] ?? { status: 404, body: '{"errors":[]}' };
+      response.writeHead(route.status, { 'Content-Type': 'text/html' });
+      response.end(route.body);
+    });
+    await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+    return {
+      address: `http://127.0.0.1:${(server.address() as AddressInfo).port}`,
+      close: () => new Promise<void>((resolve) => { server.close(() => { resolve(); }); }),
+    };
+  }
+
+  it('a 200 HTML page (an ingress or proxy answering for Vault) fails the request with the path and a parse message, as Vault\'s client does', async () => {
+    const deep = `{"data":${'['.repeat(20_000)}${']'.repeat(20_000)}}`;
+    const stand = await answering({
+      '/v1/secret/data/app': { status: 200, body: '<html><body>Sign in to continue</body></html>' },
+      '/v1/transit/decrypt/k': { status: 200, body: '{"data":{"plaintext":"cGxh' },
+      '/v1/nested/deep': { status: 200, body: deep },
+      '/v1/sys/empty': { status: 204, body: '' },
+      '/v1/secret/metadata/': { status: 404, body: '<html>not here</html>' },
+    });
+    try {
+      const client = clientFor({ VAULT_ADDR: stand.address, VAULT_MAX_RETRIES: '0' });
+      const failure = await client.request({ method: 'GET', path: 'secret/data/app', token: 'hvs.reader' }).catch((error: unknown) => error);
+      expect(failure).toBeInstanceOf(VaultResponseError);
+      expect((failure as VaultResponseError).message).toMatch(/^GET \/v1\/secret\/data\/app: Vault answered 200: the response body is not valid JSON \(.+\)$/);
+      expect((failure as VaultResponseError).message).not.toContain('Sign in');
+      // A body cut off mid-way, and one nested past the parser's depth, fail the same way.
+      await expect(client.request({ method: 'PUT', path: 'transit/decrypt/k', token: 'hvs.reader', body: { ciphertext: 'vault:v1:x' } })).rejects.toThrow(/Vault answered 200: the response body is not valid JSON/);
+      await expect(client.request({ method: 'GET', path: 'nested/deep', token: 'hvs.reader' })).rejects.toThrow(/Vault answered 200: the response body is not valid JSON/);
+      // No body at all is not an error; nor is an accepted 404's page (its body is not read).
+      expect(await client.request({ method: 'GET', path: 'sys/empty', token: 'hvs.reader' })).toEqual({ status: 204, body: undefined });
+      expect(await client.request({ method: 'GET', path: 'secret/metadata/', token: 'hvs.reader', acceptStatuses: [404] })).toEqual({ status: 404, body: undefined });
+    } finally {
+      await stand.close();
+    }
+  });
+});

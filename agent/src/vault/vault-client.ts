@@ -17,7 +17,7 @@ import { sleep } from '../supervisor/sleep.js';
 import { safeText, secretRegistry } from '../log/redaction.js';
 import type { SecretRegistry } from '../log/redaction.js';
 import { createProxyAgent } from './proxy-agent.js';
-import { VaultConnectionError, VaultRedirectError, VaultResponseError, VaultResponseTooLargeError, isRetryableVaultError } from './vault-error.js';
+import { VaultConnectionError, VaultRedirectError, VaultResponseError, VaultResponseTooLargeError, errorMessage, isRetryableVaultError } from './vault-error.js';
 
 export interface VaultRequest {
   readonly method: string;
@@ -164,12 +164,18 @@ export class VaultClient {
       throw toConnectionError(error, request);
     }
     const failed = raw.status >= 400 && !(request.acceptStatuses ?? []).includes(raw.status);
-    const body = decodeBody(raw.body.toString('utf8'), failed);
-    if (!failed) registerResponseSecrets(this.#registry, request.path, body);
+    const decoded = decodeBody(raw.body.toString('utf8'), failed);
     if (failed) {
-      throw new VaultResponseError(request.method, request.path, raw.status, errorStrings(body, this.#registry));
+      throw new VaultResponseError(request.method, request.path, raw.status, errorStrings(decoded.body, this.#registry));
     }
-    return { status: raw.status, body };
+    if (decoded.problem !== undefined && raw.status < 300) {
+      // Vault's client fails on a success body it cannot decode (api.ParseSecret); reading it as
+      // "no data" would report a missing secret, or render empty fields, instead of the real fault
+      // (an HTML page from a proxy or ingress, a cut-off body, nesting past the parser's depth).
+      throw new VaultResponseError(request.method, request.path, raw.status, [`the response body is not valid JSON (${safeText(decoded.problem, this.#registry, 200)})`]);
+    }
+    registerResponseSecrets(this.#registry, request.path, decoded.body);
+    return { status: raw.status, body: decoded.body };
   }
 
   /** The headers Vault's client sends: request marker, user agent, token, namespace, wrap TTL. */
@@ -340,14 +346,15 @@ function loadHttp(): typeof HttpModule {
 
 /**
  * A response body as JSON. An error body is only read for its `errors` strings: the plain parser is
- * ~100× faster than the lossless one on a multi-megabyte body. Empty or unparseable → undefined.
+ * ~100× faster than the lossless one on a multi-megabyte body. Empty → undefined; unparseable →
+ * undefined with the parser's message as `problem`.
  */
-function decodeBody(text: string, failed: boolean): unknown {
-  if (text.trim() === '') return undefined;
+function decodeBody(text: string, failed: boolean): { readonly body: unknown; readonly problem?: string } {
+  if (text.trim() === '') return { body: undefined };
   try {
-    return failed ? JSON.parse(text) : parseVaultJson(text);
-  } catch {
-    return undefined;
+    return { body: failed ? JSON.parse(text) : parseVaultJson(text) };
+  } catch (error) {
+    return { body: undefined, problem: errorMessage(error) };
   }
 }
 
