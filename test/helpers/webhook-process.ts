@@ -13,6 +13,7 @@ import { generateCa, generateLeaf } from '../../webhook/src/tls/x509.js';
 import type { KeyedCertificate } from '../../webhook/src/tls/x509.js';
 
 import { REPO_ROOT } from './repo-paths.js';
+import { exitWithOutput } from './child-exit.js';
 export { REPO_ROOT };
 export const CLI_PATH = join(REPO_ROOT, 'dist', 'cli', 'main.js');
 export const TEST_HOSTS = ['localhost', '127.0.0.1'] as const;
@@ -119,11 +120,7 @@ export class WebhookProcess {
     child.stderr?.setEncoding('utf8').on('data', (chunk: string) => {
       this.#stderr += chunk;
     });
-    this.exited = new Promise((resolve) => {
-      child.once('exit', (code, signal) => {
-        resolve({ code, signal });
-      });
-    });
+    this.exited = exitWithOutput(child);
   }
 
   get pid(): number {
@@ -277,11 +274,7 @@ export async function runWebhookToExit(args: readonly string[], env: Readonly<Re
   child.stdout.setEncoding('utf8').on('data', (chunk: string) => (stdout += chunk));
   child.stderr.setEncoding('utf8').on('data', (chunk: string) => (stderr += chunk));
   const timer = setTimeout(() => child.kill('SIGKILL'), timeoutMs);
-  const status = await new Promise<ExitStatus>((resolve) => {
-    child.once('exit', (code, signal) => {
-      resolve({ code, signal });
-    });
-  });
+  const status: ExitStatus = await exitWithOutput(child);
   clearTimeout(timer);
   return { ...status, stdout, stderr };
 }

@@ -7,6 +7,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { compileStatic, launcherBinary } from '../helpers/launcher-binary.js';
 import { REPO_ROOT } from '../helpers/repo-paths.js';
+import { exitWithOutput } from '../helpers/child-exit.js';
 
 const SHOW_ENV_SOURCE = join(REPO_ROOT, 'test/launcher/fixtures/show-env.c');
 const SECRET = 's3cr3t-Vault-value=with=equals\nand a second line ✓';
@@ -87,7 +88,8 @@ describe('vault-env-launcher', () => {
         if (stdout.includes('ready')) resolve();
       });
     });
-    const exited = new Promise<{ code: number | null; signal: string | null }>((resolve) => child.once('exit', (code, signal) => { resolve({ code, signal }); }));
+    // Not on 'exit': that can come before the last stdout chunk ("got SIGTERM") is read.
+    const exited = exitWithOutput(child);
     await ready;
     expect(stdout).toContain(`ready pid=${child.pid}`);
     const cmdline = readFileSync(`/proc/${child.pid}/cmdline`, 'utf8');

@@ -11,6 +11,7 @@ import { chmodSync, chownSync, existsSync, mkdirSync, mkdtempSync, rmSync, write
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { exitWithOutput } from '../../helpers/child-exit.js';
 
 export const REPO_ROOT = fileURLToPath(new URL('../../../', import.meta.url));
 export const CLI = join(REPO_ROOT, 'dist/cli/main.js');
@@ -169,9 +170,7 @@ export function startAgentInPod(options: StartAgentOptions): AgentProcess {
   let output = '';
   child.stdout.on('data', (chunk: Buffer) => (output += chunk.toString()));
   child.stderr.on('data', (chunk: Buffer) => (output += chunk.toString()));
-  const exited = new Promise<number>((resolve) => {
-    child.once('exit', (code, signal) => { resolve(code ?? 128 + (signal === null ? 0 : signalNumber(signal))); });
-  });
+  const exited = exitWithOutput(child).then(({ code, signal }) => code ?? 128 + (signal === null ? 0 : signalNumber(signal)));
   return {
     child,
     pid: child.pid ?? -1,
