@@ -5,6 +5,7 @@
 import { spawn } from 'node:child_process';
 import { join } from 'node:path';
 import { REPO_ROOT } from '../helpers/repo-paths.js';
+import { exitWithOutput } from '../helpers/child-exit.js';
 
 function runBench(file: string, env: Record<string, string>): Promise<{ code: number | null; stdout: string; stderr: string }> {
   return new Promise((resolve, reject) => {
@@ -18,7 +19,7 @@ function runBench(file: string, env: Record<string, string>): Promise<{ code: nu
     child.stdout.setEncoding('utf8').on('data', (chunk: string) => (stdout += chunk));
     child.stderr.setEncoding('utf8').on('data', (chunk: string) => (stderr += chunk));
     child.once('error', reject);
-    child.once('exit', (code) => {
+    void exitWithOutput(child).then(({ code }) => {
       resolve({ code, stdout, stderr });
     });
   });

@@ -15,6 +15,7 @@ import { applyPodPatch } from '../helpers/api-server-validator.js';
 import { compileStatic, launcherBinary } from '../helpers/launcher-binary.js';
 import { REPO_ROOT } from '../helpers/repo-paths.js';
 import { startWebhook, type WebhookProcess } from '../helpers/webhook-process.js';
+import { exitWithOutput } from '../helpers/child-exit.js';
 
 const P = 'vault.hashicorp.com/';
 const APP_UID = 2000;
@@ -142,7 +143,7 @@ function runContainer(argv: readonly string[], options: { jail?: string } = {}):
   let output = '';
   child.stdout.on('data', (chunk: Buffer) => (output += chunk.toString()));
   child.stderr.on('data', (chunk: Buffer) => (output += chunk.toString()));
-  const exited = new Promise<number | null>((resolve) => child.once('exit', (code) => { resolve(code); }));
+  const exited = exitWithOutput(child).then(({ code }) => code);
   const app: AppProcess = { pid: child.pid ?? -1, output: () => output, exited, kill: () => child.kill('SIGTERM') };
   running.push(app);
   return app;

@@ -13,6 +13,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 
 import { REPO_ROOT } from './parse-dockerfile.js';
+import { exitWithOutput } from '../helpers/child-exit.js';
 
 /** vault-k8s's sidecar command, byte for byte (agent-sidecar.go: DefaultContainerArg). */
 const SIDECAR_COMMAND = 'echo ${VAULT_CONFIG?} | base64 -d > /home/vault/config.json && vault agent -config=/home/vault/config.json';
@@ -60,12 +61,10 @@ function startContainer(shell: string): Container {
   child.stdout.on('data', (chunk: Buffer) => (output += chunk.toString()));
   child.stderr.on('data', (chunk: Buffer) => (output += chunk.toString()));
   let running = true;
-  const exited = new Promise<number | null>((resolve) =>
-    child.once('exit', (code) => {
-      running = false;
-      resolve(code);
-    }),
-  );
+  child.once('exit', () => {
+    running = false;
+  });
+  const exited = exitWithOutput(child).then(({ code }) => code);
   return { child, output: () => output, exited, running: () => running };
 }
 

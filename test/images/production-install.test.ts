@@ -17,6 +17,7 @@ import type { FakeKubeApi } from '../k8s-fake/fake-kube-api.js';
 import { NAMESPACE, SERVICE_ACCOUNT, seedWebhookConfiguration, startFakeCluster, storedBundles, waitFor, WEBHOOK_CONFIGURATION } from '../cluster/cluster-test-kit.js';
 import { REPO_ROOT } from './parse-dockerfile.js';
 import { startVaultDouble } from '../vault-double/index.js';
+import { exitWithOutput } from '../helpers/child-exit.js';
 
 // Run the npm the image runs: node:24.22.3 images bundle npm 11.19.1 (this machine may have another).
 const IMAGE_NPM = 'npm@11.19.1';
@@ -277,7 +278,7 @@ EOT
       let output = '';
       child.stdout.on('data', (chunk: Buffer) => (output += chunk.toString()));
       child.stderr.on('data', (chunk: Buffer) => (output += chunk.toString()));
-      const code = await new Promise<number | null>((resolve) => child.once('exit', resolve));
+      const { code } = await exitWithOutput(child);
       expect([code, output]).toEqual([0, expect.stringContaining('all templates rendered')]);
       expect(readFileSync(hostPath(`${home}/out/web.yaml`), 'utf8')).toBe('password: bundle-password\nusername: web-user\n');
       expect(readFileSync(hostPath(`${home}/out/web.txt`), 'utf8')).toBe('user=web-user\n');
