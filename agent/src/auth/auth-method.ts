@@ -29,8 +29,8 @@ export interface AuthMethod {
 /**
  * Vault Agent's NewCreds/CredSuccess (command/agentproxyshared/auth/jwt/jwt.go, ldap/ldap.go): once
  * a login has succeeded, the file is read every `periodMs` as a login reads it (and removed when
- * configured); a credential that changed makes the agent log in again at once instead of at the
- * token's end of life.
+ * configured). With auto_auth.enable_reauth_on_new_credentials a changed credential makes the agent
+ * log in again at once; without it the new credential waits for the next login.
  */
 export interface CredentialWatch {
   readonly periodMs: number;

@@ -5,8 +5,8 @@
 // rejected as an invalid token, or (enable_reauth_on_new_credentials) at once when the method's
 // credential file changed. jwt and ldap poll their file from the first successful login on, as
 // Vault Agent's watchers do; without that setting Vault Agent drains their notices, so the file is
-// still consumed and the new credential waits for the next login. Login failures back off 1 s → 5 min with jitter (or the method's
-// min/max), forever unless exit_on_err. A token restored from the persistent cache is checked with
+// still consumed and the new credential waits for the next login. Login failures back off
+// 1 s → 5 min with jitter (or the method's min/max), forever unless exit_on_err. A token restored from the persistent cache is checked with
 // lookup-self and used instead of a first login
 // (https://developer.hashicorp.com/vault/docs/agent-and-proxy/agent/caching/persistent-caches).
 import type { AuthMethodConfig } from '../config/agent-config.js';

@@ -1,6 +1,7 @@
 // JWT auth: POST auth/<mount>/login {role, jwt}. The file is read at each login and, once a login
 // has succeeded, every jwt_read_period (default 0.5 s, or 1 min with remove_jwt_after_reading =
-// false); a changed JWT logs in again at once. With remove_jwt_after_reading (default true) the file
+// false); a changed JWT logs in again at once only with enable_reauth_on_new_credentials
+// (authenticator.ts). With remove_jwt_after_reading (default true) the file
 // is deleted after a successful read and the last value is reused until a new file appears. A
 // symlink is removed itself, or its target with remove_jwt_follows_symlinks, as Vault Agent's
 // ingressToken does (https://github.com/hashicorp/vault/blob/main/command/agentproxyshared/auth/jwt/jwt.go).

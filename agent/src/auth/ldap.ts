@@ -6,8 +6,8 @@
 // The username is one escaped path segment: "a/../../sys/x" or "?" must not change the request path
 // (Vault Agent pastes it in raw).
 // Once a login has succeeded the file is also read every password_read_period (default 0.5 s, or
-// 1 min with remove_password_after_reading = false), and a changed password logs in again at once,
-// as Vault Agent's runWatcher does.
+// 1 min with remove_password_after_reading = false), as Vault Agent's runWatcher does; a changed
+// password logs in again at once only with enable_reauth_on_new_credentials (authenticator.ts).
 import type { AuthMethod, LoginPlan } from './auth-method.js';
 import { AuthMethodError } from './auth-method.js';
 import { ingestCredentialFile } from './credential-file.js';
