@@ -2,8 +2,7 @@
 // reads the agent's token from $HOME/.vault-token (else /home/vault/.vault-token, the sink the
 // injector configures) and calls auth/token/revoke-self. Flags as Vault's CLI takes them:
 // -address -ca-cert -ca-path -client-cert -client-key -tls-skip-verify; VAULT_* as usual.
-import { readTextBounded } from './fs/read-bounded.js';
-import { MAX_CREDENTIAL_FILE_BYTES } from './auth/auth-method.js';
+import { readCredentialText } from './auth/auth-method.js';
 import { join } from 'node:path';
 import type { ConnectionOverrides } from './config/vault-environment.js';
 
@@ -53,7 +52,7 @@ function parseRevokeArguments(args: readonly string[]): { parsed: RevokeArgument
 /** The agent's token: VAULT_TOKEN, else the sink file under $HOME (/home/vault when HOME is unset or /). */
 async function readAgentToken(env: NodeJS.ProcessEnv): Promise<{ token: string; tokenFile: string }> {
   const tokenFile = join(env.HOME !== undefined && env.HOME !== '' && env.HOME !== '/' ? env.HOME : '/home/vault', '.vault-token');
-  const token = (env.VAULT_TOKEN ?? (await readTextBounded(tokenFile, MAX_CREDENTIAL_FILE_BYTES, { followSymlinks: true }).catch(() => ''))).trim();
+  const token = (env.VAULT_TOKEN ?? (await readCredentialText(tokenFile).catch(() => ''))).trim();
   return { token, tokenFile };
 }
 

@@ -2,6 +2,7 @@
 // never through a symlink (O_NOFOLLOW), only regular files, and sized with fstat before a byte is
 // read, so a planted link to /dev/zero or a 100 MB garbage file costs nothing.
 import { closeSync, constants, fstatSync, openSync, readSync } from 'node:fs';
+import type { Stats } from 'node:fs';
 import { open } from 'node:fs/promises';
 
 export class FileTooLargeError extends Error {
@@ -23,6 +24,13 @@ export class NotRegularFileError extends Error {
   }
 }
 
+/** The size to read, once the opened file is known to be a regular file within the limit. */
+function checkedSize(path: string, stats: Stats, maxBytes: number): number {
+  if (!stats.isFile()) throw new NotRegularFileError(path);
+  if (stats.size > maxBytes) throw new FileTooLargeError(path, stats.size, maxBytes);
+  return stats.size;
+}
+
 /**
  * The file's bytes, or throws: ELOOP (a symlink, unless followSymlinks), NotRegularFileError, FileTooLargeError, or the
  * open error (ENOENT…). O_NONBLOCK keeps a FIFO planted at the path from blocking the open.
@@ -32,10 +40,7 @@ export async function readFileBounded(path: string, maxBytes: number, options: {
   const noFollow = options.followSymlinks === true ? 0 : constants.O_NOFOLLOW;
   const handle = await open(path, constants.O_RDONLY | noFollow | constants.O_NONBLOCK);
   try {
-    const stats = await handle.stat();
-    if (!stats.isFile()) throw new NotRegularFileError(path);
-    if (stats.size > maxBytes) throw new FileTooLargeError(path, stats.size, maxBytes);
-    const buffer = Buffer.alloc(stats.size);
+    const buffer = Buffer.alloc(checkedSize(path, await handle.stat(), maxBytes));
     let offset = 0;
     // Reads what fstat saw, plus one probe byte to notice a file that grew meanwhile.
     while (offset < buffer.length) {
@@ -56,10 +61,7 @@ export function readFileBoundedSync(path: string, maxBytes: number, options: { r
   const noFollow = options.followSymlinks === true ? 0 : constants.O_NOFOLLOW;
   const fd = openSync(path, constants.O_RDONLY | noFollow | constants.O_NONBLOCK);
   try {
-    const stats = fstatSync(fd);
-    if (!stats.isFile()) throw new NotRegularFileError(path);
-    if (stats.size > maxBytes) throw new FileTooLargeError(path, stats.size, maxBytes);
-    const buffer = Buffer.alloc(stats.size);
+    const buffer = Buffer.alloc(checkedSize(path, fstatSync(fd), maxBytes));
     let offset = 0;
     while (offset < buffer.length) {
       const bytesRead = readSync(fd, buffer, offset, buffer.length - offset, offset);
@@ -78,6 +80,11 @@ export function readFileBoundedSync(path: string, maxBytes: number, options: { r
  * for any real bundle while a path pointed at /dev/zero or a huge file is refused by name.
  */
 export const MAX_PEM_FILE_BYTES = 4 << 20;
+
+/** TLS files named in annotations and config (Vault client, listener): bounded, regular files, symlinks followed (Secret volumes). */
+export function readPemFileSync(path: string): Buffer {
+  return readFileBoundedSync(path, MAX_PEM_FILE_BYTES, { followSymlinks: true });
+}
 
 /** readFileBounded as UTF-8 text. */
 export async function readTextBounded(path: string, maxBytes: number, options: { readonly followSymlinks?: boolean } = {}): Promise<string> {

@@ -7,7 +7,7 @@
 import type { IncomingMessage, Server, ServerResponse } from 'node:http';
 import type * as HttpsModule from 'node:https';
 import { createServer } from 'node:http';
-import { MAX_PEM_FILE_BYTES, readFileBoundedSync } from '../fs/read-bounded.js';
+import { readPemFileSync } from '../fs/read-bounded.js';
 import { X509Certificate } from 'node:crypto';
 import { createRequire } from 'node:module';
 import type { ListenerConfig, UseAutoAuthToken } from '../config/agent-config.js';
@@ -81,11 +81,7 @@ function createListenerServer(config: ListenerConfig, options: ApiProxyOptions):
   if (config.tlsDisable || config.tlsCertFile === undefined || config.tlsKeyFile === undefined) return createServer(handler);
   const https = createRequire(import.meta.url)('node:https') as typeof HttpsModule;
   const versions = config.tlsVersions === undefined ? {} : { minVersion: config.tlsVersions.min, maxVersion: config.tlsVersions.max };
-  return https.createServer({ cert: readListenerPem(config.tlsCertFile), key: readListenerPem(config.tlsKeyFile), ...versions, ...clientVerification(config) }, handler);
-}
-
-function readListenerPem(path: string): Buffer {
-  return readFileBoundedSync(path, MAX_PEM_FILE_BYTES, { followSymlinks: true });
+  return https.createServer({ cert: readPemFileSync(config.tlsCertFile), key: readPemFileSync(config.tlsKeyFile), ...versions, ...clientVerification(config) }, handler);
 }
 
 /**
@@ -99,7 +95,7 @@ function clientVerification(config: ListenerConfig): { requestCert?: boolean; re
   if (required.caFile === undefined) return { requestCert: true, rejectUnauthorized: true };
   let ca: Buffer;
   try {
-    ca = readListenerPem(required.caFile);
+    ca = readPemFileSync(required.caFile);
   } catch (error) {
     throw new Error(`failed to read tls_client_ca_file: ${errorMessage(error)}`, { cause: error });
   }

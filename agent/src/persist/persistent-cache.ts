@@ -5,8 +5,8 @@
 // is additional authenticated data (cache-cipher.ts).
 import { randomBytes as cryptoRandomBytes } from 'node:crypto';
 import { unlink } from 'node:fs/promises';
-import { readFileBounded, readTextBounded } from '../fs/read-bounded.js';
-import { MAX_CREDENTIAL_FILE_BYTES } from '../auth/auth-method.js';
+import { readFileBounded } from '../fs/read-bounded.js';
+import { readCredentialText } from '../auth/auth-method.js';
 import { join } from 'node:path';
 import type { AuthMethodConfig, PersistConfig } from '../config/agent-config.js';
 import { DEFAULTS } from '../config/agent-config.js';
@@ -51,7 +51,7 @@ export class PersistError extends Error {
 async function readKeyMaterial(keyFile: string): Promise<Buffer> {
   let text: string;
   try {
-    text = await readTextBounded(keyFile, MAX_CREDENTIAL_FILE_BYTES, { followSymlinks: true });
+    text = await readCredentialText(keyFile);
   } catch (error) {
     throw new PersistError(`cannot read the key file ${keyFile}: ${(error as NodeJS.ErrnoException).code ?? coerceError(error).message}`);
   }

@@ -6,7 +6,7 @@ import type { Agent as HttpAgent, ClientRequest, IncomingHttpHeaders, IncomingMe
 import type * as HttpModule from 'node:http';
 import type * as HttpsModule from 'node:https';
 import { readdirSync } from 'node:fs';
-import { MAX_PEM_FILE_BYTES, readFileBoundedSync } from '../fs/read-bounded.js';
+import { readPemFileSync } from '../fs/read-bounded.js';
 import { join } from 'node:path';
 import { createRequire } from 'node:module';
 import type { VaultConnection } from '../config/vault-environment.js';
@@ -90,11 +90,6 @@ export function bearerToken(header: string): string | undefined {
 
 /** Certificate files taken from one ca_path directory at most (a system store holds a few hundred). */
 const MAX_CA_PATH_FILES = 4096;
-
-/** TLS files come from annotations and config: bounded, regular files, symlinks followed (Secret volumes). */
-function readPem(path: string): Buffer {
-  return readFileBoundedSync(path, MAX_PEM_FILE_BYTES, { followSymlinks: true });
-}
 
 export class VaultClient {
   readonly #connection: VaultConnection;
@@ -311,16 +306,16 @@ export class VaultClient {
     const connection = this.#connection;
     const ca: string[] = [];
     if (connection.caCertPem !== undefined) ca.push(connection.caCertPem);
-    if (connection.caCertFile !== undefined) ca.push(readPem(connection.caCertFile).toString('utf8'));
+    if (connection.caCertFile !== undefined) ca.push(readPemFileSync(connection.caCertFile).toString('utf8'));
     if (connection.caPath !== undefined) {
       const names = readdirSync(connection.caPath).filter((name) => /\.(pem|crt|cer)$/.test(name));
       if (names.length > MAX_CA_PATH_FILES) throw new Error(`ca_path ${connection.caPath} holds ${names.length} certificate files, more than the ${MAX_CA_PATH_FILES} allowed`);
-      for (const name of names.sort()) ca.push(readPem(join(connection.caPath, name)).toString('utf8'));
+      for (const name of names.sort()) ca.push(readPemFileSync(join(connection.caPath, name)).toString('utf8'));
     }
     return {
       ...(ca.length > 0 ? { ca } : {}),
-      ...(connection.clientCertFile !== undefined ? { cert: readPem(connection.clientCertFile) } : {}),
-      ...(connection.clientKeyFile !== undefined ? { key: readPem(connection.clientKeyFile) } : {}),
+      ...(connection.clientCertFile !== undefined ? { cert: readPemFileSync(connection.clientCertFile) } : {}),
+      ...(connection.clientKeyFile !== undefined ? { key: readPemFileSync(connection.clientKeyFile) } : {}),
       ...(connection.tlsServerName !== undefined ? { servername: connection.tlsServerName } : {}),
       rejectUnauthorized: !connection.tlsSkipVerify,
       minVersion: 'TLSv1.2',
