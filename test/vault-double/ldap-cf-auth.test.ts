@@ -40,7 +40,7 @@ async function cfBody(credentials: CfInstanceIdentity, nowMs = Date.now(), role 
   const keyFile = join(dir, `key-${files}.pem`);
   writeFileSync(certFile, credentials.certificateFile);
   writeFileSync(keyFile, credentials.keyPem);
-  const method = createCfMethod('auth/cf', { role }, { env: { CF_INSTANCE_CERT: certFile, CF_INSTANCE_KEY: keyFile }, now: () => nowMs });
+  const method = createCfMethod('auth/cf', role, { env: { CF_INSTANCE_CERT: certFile, CF_INSTANCE_KEY: keyFile }, now: () => nowMs });
   const plan = await method.planLogin({ address: vault.address, request: () => Promise.reject(new Error('unused')) });
   if (plan.kind !== 'login') throw new Error('cf planned no login');
   expect(plan.path).toBe('auth/cf/login');

@@ -38,6 +38,15 @@ export interface CredentialWatch {
   poll(): Promise<boolean>;
 }
 
+/**
+ * How often jwt and ldap read their file when no period is configured: 0.5 s when the file is
+ * removed after reading (a stat finds nothing most of the time), else 1 min (each poll reads the
+ * whole file), as jwt.go and ldap.go choose.
+ */
+export function defaultCredentialReadPeriodMs(removeAfterReading: boolean): number {
+  return removeAfterReading ? 500 : 60_000;
+}
+
 export class AuthMethodError extends Error {
   override readonly name = 'AuthMethodError';
 }

@@ -33,7 +33,7 @@ it('the CF_INSTANCE_* variables and files: missing, unreadable, not a key — na
   const keyText = '-----BEGIN RSA PRIVATE KEY-----\nnot-really-a-key-Hq72\n-----END RSA PRIVATE KEY-----\n';
   const keyFile = join(dir, 'instance.key');
   writeFileSync(keyFile, keyText);
-  const plan = (env: NodeJS.ProcessEnv): Promise<unknown> => createCfMethod('auth/cf', { role: 'app' }, { env, now: Date.now }).planLogin(vault);
+  const plan = (env: NodeJS.ProcessEnv): Promise<unknown> => createCfMethod('auth/cf', 'app', { env, now: Date.now }).planLogin(vault);
   await expect(plan({ CF_INSTANCE_KEY: keyFile })).rejects.toThrow('cf auth: missing "CF_INSTANCE_CERT" value');
   await expect(plan({ CF_INSTANCE_CERT: certFile })).rejects.toThrow('cf auth: missing "CF_INSTANCE_KEY" value');
   await expect(plan({ CF_INSTANCE_CERT: join(dir, 'absent'), CF_INSTANCE_KEY: keyFile })).rejects.toThrow(`cannot read CF_INSTANCE_CERT file ${join(dir, 'absent')} (ENOENT)`);

@@ -55,11 +55,8 @@ async function readNamedFile(env: NodeJS.ProcessEnv, variable: string): Promise<
   }
 }
 
-export function createCfMethod(mountPath: string, config: Readonly<Record<string, unknown>>, deps: CfDependencies): AuthMethod {
-  const raw = config['role'];
-  if (raw === undefined) throw new AuthMethodError("cf auth: missing 'role' value");
-  if (typeof raw !== 'string') throw new AuthMethodError("cf auth: could not convert 'role' config value to string");
-  const role = raw;
+/** `role` was checked at start (create-auth-method.ts), as Vault Agent checks it. */
+export function createCfMethod(mountPath: string, role: string, deps: CfDependencies): AuthMethod {
   return {
     type: 'cf',
     async planLogin(): Promise<LoginPlan> {

@@ -64,7 +64,7 @@ function createFileOrSignedMethod(config: AuthMethodConfig, env: NodeJS.ProcessE
       // `role` is checked at start, as Vault Agent checks it; the signing code loads at the first login.
       const role = config.config['role'];
       if (typeof role !== 'string') throw new AuthMethodError(role === undefined ? "cf auth: missing 'role' value" : "cf auth: could not convert 'role' config value to string");
-      return lazyMethod('cf', async () => (await import('./cf.js')).createCfMethod(mountPath, config.config, { env, now: Date.now }));
+      return lazyMethod('cf', async () => (await import('./cf.js')).createCfMethod(mountPath, role, { env, now: Date.now }));
     }
     default:
       throw new AuthMethodError(`auth method "${config.type}" is not implemented by this agent (implemented: kubernetes, approle, jwt, token_file, aws, gcp, azure, cert, alicloud, oci, ldap, cf)`);

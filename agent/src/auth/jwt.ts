@@ -6,7 +6,7 @@
 // symlink is removed itself, or its target with remove_jwt_follows_symlinks, as Vault Agent's
 // ingressToken does (https://github.com/hashicorp/vault/blob/main/command/agentproxyshared/auth/jwt/jwt.go).
 import type { AuthMethod, LoginPlan } from './auth-method.js';
-import { AuthMethodError, boolSetting, readCredentialFile, stringSetting } from './auth-method.js';
+import { AuthMethodError, boolSetting, defaultCredentialReadPeriodMs, readCredentialFile, stringSetting } from './auth-method.js';
 import { decodeDurationMs } from '../config/config-values.js';
 
 export interface CredentialFiles {
@@ -50,13 +50,8 @@ export function createJwtMethod(mountPath: string, config: Readonly<Record<strin
   };
 }
 
-/**
- * jwt_read_period (parseutil.ParseDurationSecond: a number is seconds); without it 0.5 s when the
- * file is removed after reading, else 1 min (a stat every 0.5 s is cheap, a read is not). The value
- * was checked when the config loaded (method-config.ts).
- */
+/** jwt_read_period (parseutil.ParseDurationSecond: a number is seconds), checked when the config loaded (method-config.ts). */
 function jwtReadPeriodMs(config: Readonly<Record<string, unknown>>, removeAfterReading: boolean): number {
   const decoded = config['jwt_read_period'] === undefined ? undefined : decodeDurationMs(config['jwt_read_period']);
-  if (decoded?.ok === true && decoded.value > 0) return decoded.value;
-  return removeAfterReading ? 500 : 60_000;
+  return decoded?.ok === true && decoded.value > 0 ? decoded.value : defaultCredentialReadPeriodMs(removeAfterReading);
 }

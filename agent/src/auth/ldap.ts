@@ -9,7 +9,7 @@
 // 1 min with remove_password_after_reading = false), as Vault Agent's runWatcher does; a changed
 // password logs in again at once only with enable_reauth_on_new_credentials (authenticator.ts).
 import type { AuthMethod, LoginPlan } from './auth-method.js';
-import { AuthMethodError } from './auth-method.js';
+import { AuthMethodError, defaultCredentialReadPeriodMs } from './auth-method.js';
 import { ingestCredentialFile } from './credential-file.js';
 import { decodeBool, decodeDurationMs } from '../config/config-values.js';
 
@@ -44,7 +44,7 @@ export function readLdapSettings(config: Readonly<Record<string, unknown>>): Lda
   if (username === '.' || username === '..') throw new AuthMethodError(`ldap auth: 'username' value ${JSON.stringify(username)} is not a user name`);
   const removePasswordAfterReading = boolConfig(config, 'remove_password_after_reading', true);
   const removePasswordFollowsSymlinks = boolConfig(config, 'remove_password_follows_symlinks', false);
-  let passwordReadPeriodMs = removePasswordAfterReading ? 500 : 60_000;
+  let passwordReadPeriodMs = defaultCredentialReadPeriodMs(removePasswordAfterReading);
   if (config['password_read_period'] !== undefined) {
     const decoded = decodeDurationMs(config['password_read_period']);
     if (!decoded.ok || decoded.value <= 0) {
